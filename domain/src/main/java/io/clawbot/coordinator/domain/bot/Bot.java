@@ -1,0 +1,95 @@
+package io.clawbot.coordinator.domain.bot;
+
+import io.clawbot.coordinator.domain.common.JsonObjects;
+import io.clawbot.coordinator.domain.common.Transition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A registered worker. Status moves offline -> online (a heartbeat) -> busy (working) and back; a bot whose
+ * last heartbeat is older than the staleness limit is not offered work even while its stored status says
+ * online.
+ *
+ * @param version optimistic-lock counter, raised by every write
+ */
+public record Bot(
+        BotId id,
+        String name,
+        List<String> capabilities,
+        BotStatus status,
+        Map<String, Object> metadata,
+        Instant lastHeartbeatAt,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    public Bot {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(status, "status");
+        capabilities = List.copyOf(capabilities);
+        metadata = JsonObjects.copyOf(metadata);
+    }
+
+    /** A bot as registration creates it: offline until its first heartbeat. */
+    public static Bot register(BotId id, String name, List<String> capabilities, Map<String, Object> metadata,
+            Instant now) {
+        return new Bot(id, name, capabilities, BotStatus.OFFLINE, metadata, null, now, now, 0);
+    }
+
+    public boolean hasCapability(String capability) {
+        return capability == null || capabilities.contains(capability);
+    }
+
+    /** Whether the bot's last sign of life is older than {@code staleAfter} at {@code now}. */
+    public boolean isStale(Instant now, Duration staleAfter) {
+        return lastHeartbeatAt == null || lastHeartbeatAt.plus(staleAfter).isBefore(now);
+    }
+
+    /** Ready for new work: online and not stale. */
+    public boolean isAvailable(Instant now, Duration staleAfter) {
+        return status == BotStatus.ONLINE && !isStale(now, staleAfter);
+    }
+
+    /** A heartbeat brings an offline bot online; a busy bot stays busy. */
+    public Bot heartbeat(Instant now) {
+        BotStatus next = status == BotStatus.OFFLINE ? BotStatus.ONLINE : status;
+        return new Bot(id, name, capabilities, next, metadata, now, createdAt, now, version);
+    }
+
+    /** Online -> busy; busy again is an idempotent repeat; an offline bot cannot be busy. */
+    public Transition<Bot> markBusy(Instant now) {
+        return switch (status) {
+            case BUSY -> Transition.unchanged(this);
+            case ONLINE -> Transition.changed(withStatus(BotStatus.BUSY, now));
+            case OFFLINE -> Transition.rejected("Bot " + id + " is offline; it must send a heartbeat before it can be busy");
+        };
+    }
+
+    /** Busy -> online (a repeat is idempotent); an offline bot becomes available only through a heartbeat. */
+    public Transition<Bot> markAvailable(Instant now) {
+        return switch (status) {
+            case ONLINE -> Transition.unchanged(this);
+            case BUSY -> Transition.changed(withStatus(BotStatus.ONLINE, now));
+            case OFFLINE -> Transition.rejected(
+                    "Bot " + id + " is offline; it must send a heartbeat before it can be available");
+        };
+    }
+
+    /** Taking a task makes an online bot busy; an offline or busy bot keeps its status. */
+    public Bot tookTask(Instant now) {
+        return status == BotStatus.ONLINE ? withStatus(BotStatus.BUSY, now) : this;
+    }
+
+    /** Finishing its last open task frees a busy bot. */
+    public Bot releasedLastTask(Instant now) {
+        return status == BotStatus.BUSY ? withStatus(BotStatus.ONLINE, now) : this;
+    }
+
+    private Bot withStatus(BotStatus next, Instant now) {
+        return new Bot(id, name, capabilities, next, metadata, lastHeartbeatAt, createdAt, now, version);
+    }
+}

@@ -1,0 +1,46 @@
+package io.clawbot.coordinator.domain.bot.port;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.BotQuery;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.List;
+
+/** Durable store of registered bots. Writes are conditional on {@link Bot#version()} (optimistic locking). */
+public interface BotRegistry {
+
+    /**
+     * Stores a newly registered bot.
+     *
+     * @return the stored bot; fails with a {@code ConflictException} when the name is taken
+     */
+    Uni<Bot> register(Bot bot);
+
+    /** The bot, or {@code null} when none has this id. */
+    Uni<Bot> findById(BotId id);
+
+    /**
+     * Bots matching the query, oldest registration first. Availability (online and a heartbeat within
+     * {@code staleAfter}) is judged by the store's clock, the same one that stamps heartbeats.
+     */
+    Uni<List<Bot>> list(BotQuery query, Duration staleAfter, PageRequest page);
+
+    /**
+     * Writes the bot's status after a heartbeat and stamps the heartbeat with the store's clock.
+     *
+     * @return the stored bot; fails with a {@code ConflictException} when {@code expectedVersion} is stale
+     */
+    Uni<Bot> recordHeartbeat(Bot bot, long expectedVersion);
+
+    /**
+     * Writes a status change.
+     *
+     * @return the stored bot; fails with a {@code ConflictException} when {@code expectedVersion} is stale
+     */
+    Uni<Bot> updateStatus(Bot bot, long expectedVersion);
+
+    /** Removes the bot; {@code false} when there was none. */
+    Uni<Boolean> delete(BotId id);
+}

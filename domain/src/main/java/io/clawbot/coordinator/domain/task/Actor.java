@@ -1,0 +1,27 @@
+package io.clawbot.coordinator.domain.task;
+
+import io.clawbot.coordinator.domain.bot.BotId;
+import java.util.Objects;
+
+/** Who caused a transition, as recorded in the task history: {@code api}, {@code system} or {@code bot:<id>}. */
+public record Actor(String value) {
+
+    private static final Actor API = new Actor("api");
+    private static final Actor SYSTEM = new Actor("system");
+
+    public Actor {
+        Objects.requireNonNull(value, "value");
+    }
+
+    public static Actor api() {
+        return API;
+    }
+
+    public static Actor system() {
+        return SYSTEM;
+    }
+
+    public static Actor bot(BotId id) {
+        return new Actor("bot:" + id);
+    }
+}

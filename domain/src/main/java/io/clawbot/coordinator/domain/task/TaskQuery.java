@@ -1,0 +1,28 @@
+package io.clawbot.coordinator.domain.task;
+
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
+
+/**
+ * Filters for listing tasks; every field is optional.
+ *
+ * @param order {@link Order#CLAIM} lists in the order bots take work: highest priority, then oldest
+ */
+public record TaskQuery(TaskStatus status, BotId botId, WorkflowId workflowId, String type, Order order) {
+
+    /** The order of a task listing. */
+    public enum Order {
+        /** Oldest first. */
+        CREATED,
+        /** Highest priority first, oldest first within a priority. */
+        CLAIM
+    }
+
+    public TaskQuery {
+        order = order == null ? Order.CREATED : order;
+    }
+
+    public static TaskQuery pending(String type) {
+        return new TaskQuery(TaskStatus.PENDING, null, null, type, Order.CLAIM);
+    }
+}

@@ -1,0 +1,41 @@
+package io.clawbot.coordinator.domain.task;
+
+import java.util.Locale;
+
+/**
+ * The lifecycle of a task. {@code waiting} is a workflow step whose predecessor has not finished; it becomes
+ * {@code pending} (claimable) when it may run.
+ */
+public enum TaskStatus {
+    WAITING,
+    PENDING,
+    ASSIGNED,
+    IN_PROGRESS,
+    COMPLETED,
+    FAILED,
+    CANCELLED;
+
+    /** No transition leaves a terminal status. */
+    public boolean isTerminal() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
+    }
+
+    /** Held by a bot: assigned to it or running on it. */
+    public boolean isHeldByBot() {
+        return this == ASSIGNED || this == IN_PROGRESS;
+    }
+
+    /** The lower-case name used on the wire and in the database. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static TaskStatus fromWire(String value) {
+        for (TaskStatus s : values()) {
+            if (s.wire().equals(value)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown task status: " + value);
+    }
+}

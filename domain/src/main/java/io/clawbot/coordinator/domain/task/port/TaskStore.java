@@ -1,0 +1,47 @@
+package io.clawbot.coordinator.domain.task.port;
+
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.common.Created;
+import io.clawbot.coordinator.domain.common.IdempotencyKey;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskChanges;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskQuery;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+
+/** Durable store of tasks and their history; the source of truth for every task's state. */
+public interface TaskStore {
+
+    /**
+     * Stores a new task and its creation entry. With a key, a repeat of the same request returns the task
+     * first created for it ({@link Created#replayed()}); a different request under the same key fails with an
+     * {@code IdempotencyKeyReusedException}.
+     */
+    Uni<Created<Task>> create(Task task, TaskTransitioned creation, IdempotencyKey key);
+
+    /** The task, or {@code null} when none has this id. */
+    Uni<Task> findById(TaskId id);
+
+    /** Tasks matching the query, in the query's order. */
+    Uni<List<Task>> list(TaskQuery query, PageRequest page);
+
+    /** The steps of a workflow in their order. */
+    Uni<List<Task>> findByWorkflow(WorkflowId workflowId);
+
+    /** How many tasks a bot holds (assigned or in progress). */
+    Uni<Long> countHeldBy(BotId botId);
+
+    /**
+     * Writes one lifecycle step in a single transaction. Each write is conditional on its expected version;
+     * if any is stale nothing is written and the result fails with
+     * {@code ConflictException.concurrentModification}.
+     */
+    Uni<Void> apply(TaskChanges changes);
+
+    /** Deletes the task and its history if it is still at {@code expectedVersion}. */
+    Uni<Boolean> delete(TaskId id, long expectedVersion);
+}

@@ -1,0 +1,65 @@
+package io.clawbot.coordinator.domain.workflow;
+
+import io.clawbot.coordinator.domain.common.JsonObjects;
+import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.task.TaskId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An ordered list of steps (tasks) run one after another. Its status is derived from the steps and stored
+ * with every step change so that it can be listed and filtered.
+ *
+ * @param taskIds the steps in order
+ * @param startedAt when its first step was released; {@code null} while it has not been started
+ * @param version optimistic-lock counter, raised by every write
+ */
+public record Workflow(
+        WorkflowId id,
+        String name,
+        String description,
+        WorkflowStatus status,
+        Map<String, Object> metadata,
+        List<TaskId> taskIds,
+        Instant startedAt,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    public Workflow {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(status, "status");
+        metadata = JsonObjects.copyOf(metadata);
+        taskIds = List.copyOf(taskIds);
+    }
+
+    public static Workflow create(WorkflowId id, String name, String description, Map<String, Object> metadata,
+            List<TaskId> taskIds, boolean started, Instant now) {
+        return new Workflow(id, name, description, WorkflowStatus.PENDING, metadata, taskIds, started ? now : null,
+                now, now, 0);
+    }
+
+    public boolean isStarted() {
+        return startedAt != null;
+    }
+
+    /** Not started -> started; starting again is rejected, since it would release no step. */
+    public Transition<Workflow> start(Instant now) {
+        if (isStarted()) {
+            return Transition.rejected("Workflow " + id + " was already started at " + startedAt);
+        }
+        return Transition.changed(new Workflow(id, name, description, status, metadata, taskIds, now, createdAt, now,
+                version));
+    }
+
+    /** The same workflow with {@code next} status; unchanged when the status is the same. */
+    public Workflow withStatus(WorkflowStatus next, Instant now) {
+        if (next == status) {
+            return this;
+        }
+        return new Workflow(id, name, description, next, metadata, taskIds, startedAt, createdAt, now, version);
+    }
+}

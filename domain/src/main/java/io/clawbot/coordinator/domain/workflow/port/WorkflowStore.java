@@ -1,0 +1,32 @@
+package io.clawbot.coordinator.domain.workflow.port;
+
+import io.clawbot.coordinator.domain.common.Created;
+import io.clawbot.coordinator.domain.common.IdempotencyKey;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+
+/** Durable store of workflows. A workflow's steps live in the {@code TaskStore}. */
+public interface WorkflowStore {
+
+    /**
+     * Stores a workflow with all its steps and their creation entries in one transaction. Idempotency as in
+     * {@code TaskStore#create}.
+     */
+    Uni<Created<Workflow>> create(Workflow workflow, List<Task> steps, List<TaskTransitioned> creations,
+            IdempotencyKey key);
+
+    /** The workflow, or {@code null} when none has this id. */
+    Uni<Workflow> findById(WorkflowId id);
+
+    /** Workflows matching the query, newest first. */
+    Uni<List<Workflow>> list(WorkflowQuery query, PageRequest page);
+
+    /** Deletes the workflow with its steps and their history; {@code false} when there was none. */
+    Uni<Boolean> delete(WorkflowId id);
+}
