@@ -1,0 +1,81 @@
+package io.clawbot.coordinator.application.bot;
+
+import io.clawbot.coordinator.application.common.ConcurrentRetry;
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.BotQuery;
+import io.clawbot.coordinator.domain.bot.port.BotRegistry;
+import io.clawbot.coordinator.domain.common.ConflictException;
+import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.common.port.IdSource;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+
+/** Registering bots, their heartbeats and status, and removing them. */
+public final class BotLifecycle {
+
+    private final BotRegistry bots;
+    private final TaskStore tasks;
+    private final IdSource ids;
+    private final InstantSource clock;
+    private final Duration staleAfter;
+
+    /**
+     * @param staleAfter how long after its last heartbeat a bot stops counting as available
+     */
+    public BotLifecycle(BotRegistry bots, TaskStore tasks, IdSource ids, InstantSource clock, Duration staleAfter) {
+        this.bots = bots;
+        this.tasks = tasks;
+        this.ids = ids;
+        this.clock = clock;
+        this.staleAfter = staleAfter;
+    }
+
+    public Uni<Bot> register(RegisterBotCommand command) {
+        Bot bot = Bot.register(new BotId(ids.next()), command.name(), command.capabilities(), command.metadata(),
+                clock.instant());
+        return bots.register(bot);
+    }
+
+    public Uni<Bot> get(BotId id) {
+        return bots.findById(id).onItem().ifNull().failWith(() -> new NotFoundException("bot", id));
+    }
+
+    public Uni<List<Bot>> list(BotQuery query, PageRequest page) {
+        return bots.list(query, staleAfter, page);
+    }
+
+    public Uni<Bot> heartbeat(BotId id) {
+        return ConcurrentRetry.run(() -> get(id)
+                .flatMap(bot -> bots.recordHeartbeat(bot.heartbeat(clock.instant()), bot.version())));
+    }
+
+    public Uni<Bot> markBusy(BotId id) {
+        return ConcurrentRetry.run(() -> get(id).flatMap(bot -> {
+            Bot next = bot.markBusy(clock.instant()).orThrow();
+            return next == bot ? Uni.createFrom().item(bot) : bots.updateStatus(next, bot.version());
+        }));
+    }
+
+    public Uni<Bot> markAvailable(BotId id) {
+        return ConcurrentRetry.run(() -> get(id).flatMap(bot -> {
+            Bot next = bot.markAvailable(clock.instant()).orThrow();
+            return next == bot ? Uni.createFrom().item(bot) : bots.updateStatus(next, bot.version());
+        }));
+    }
+
+    /** Deletes a bot that holds no task; a bot with work in hand must finish or have it cancelled first. */
+    public Uni<Void> delete(BotId id) {
+        return get(id).flatMap(bot -> tasks.countHeldBy(id)).flatMap(held -> {
+            if (held > 0) {
+                return Uni.createFrom().failure(new ConflictException("bot-has-tasks",
+                        "Bot " + id + " holds " + held + " assigned or running task(s); cancel them first"));
+            }
+            return bots.delete(id).replaceWithVoid();
+        });
+    }
+}

@@ -1,0 +1,173 @@
+package io.clawbot.coordinator.application.task;
+
+import io.clawbot.coordinator.application.common.ConcurrentRetry;
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.port.BotChannel;
+import io.clawbot.coordinator.domain.bot.port.BotRegistry;
+import io.clawbot.coordinator.domain.common.ConflictException;
+import io.clawbot.coordinator.domain.common.Created;
+import io.clawbot.coordinator.domain.common.InvalidTransitionException;
+import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.common.port.IdSource;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskChanges;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.workflow.SequentialPlan;
+import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
+import io.smallrye.mutiny.Uni;
+import java.time.Instant;
+import java.time.InstantSource;
+
+/**
+ * Every change of a task's state: submission, assignment, the reports of the bot working on it,
+ * cancellation and deletion. Each step reads the task, lets the domain decide, and writes the task, its
+ * history entry, the bot's status and the workflow's advance in one conditional write.
+ */
+public final class TaskLifecycle {
+
+    private final TaskStore tasks;
+    private final BotRegistry bots;
+    private final WorkflowStore workflows;
+    private final BotChannel channel;
+    private final IdSource ids;
+    private final InstantSource clock;
+
+    public TaskLifecycle(TaskStore tasks, BotRegistry bots, WorkflowStore workflows, BotChannel channel, IdSource ids,
+            InstantSource clock) {
+        this.tasks = tasks;
+        this.bots = bots;
+        this.workflows = workflows;
+        this.channel = channel;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public Uni<Created<Task>> submit(SubmitTaskCommand command) {
+        Task task = Task.create(new TaskId(ids.next()), command.spec(), clock.instant());
+        return tasks.create(task, TaskTransitioned.created(task, Actor.api()), command.idempotencyKey());
+    }
+
+    public Uni<Task> get(TaskId id) {
+        return tasks.findById(id).onItem().ifNull().failWith(() -> new NotFoundException("task", id));
+    }
+
+    /**
+     * Assigns a pending task to a bot that has its capability, as a new attempt, and pushes it to the bot if
+     * the bot is connected here. An online bot becomes busy.
+     */
+    public Uni<Task> assign(TaskId taskId, BotId botId) {
+        return ConcurrentRetry.run(() -> get(taskId).flatMap(task -> bots.findById(botId)
+                .onItem().ifNull().failWith(() -> new NotFoundException("bot", botId))
+                .flatMap(bot -> {
+                    Instant now = clock.instant();
+                    Transition<Task> transition = task.assign(bot, now);
+                    Task next = transition.orThrow();
+                    if (transition instanceof Transition.Unchanged<Task>) {
+                        return Uni.createFrom().item(next);
+                    }
+                    TaskChanges.Builder changes = TaskChanges.builder()
+                            .task(task, next, Actor.api(), "assigned to bot " + botId)
+                            .bot(bot, bot.tookTask(now));
+                    return tasks.apply(changes.build()).replaceWith(next);
+                })))
+                .call(assigned -> channel.pushAssignment(assigned));
+    }
+
+    /** Re-sends an assigned or running task to its bot; fails when the bot is not connected to this replica. */
+    public Uni<Task> broadcast(TaskId taskId) {
+        return get(taskId).flatMap(task -> {
+            if (!task.status().isHeldByBot()) {
+                return Uni.createFrom().failure(new InvalidTransitionException("Task " + taskId + " is "
+                        + task.status().wire() + "; only an assigned or running task can be sent to its bot"));
+            }
+            return channel.pushAssignment(task).flatMap(sent -> sent
+                    ? Uni.createFrom().item(task)
+                    : Uni.createFrom().failure(new ConflictException("bot-not-connected",
+                            "Bot " + task.botId() + " has no live connection to this coordinator")));
+        });
+    }
+
+    /** Applies a bot's or operator's report; a stale one is rejected, a duplicate answers with the stored state. */
+    public Uni<Task> report(TaskReport report) {
+        return ConcurrentRetry.run(() -> get(report.taskId()).flatMap(task -> {
+            Instant now = clock.instant();
+            Transition<Task> transition = switch (report) {
+                case TaskReport.Start s -> task.start(s.fence(), now);
+                case TaskReport.Complete c -> task.complete(c.fence(), c.result(), now);
+                case TaskReport.Fail f -> task.fail(f.fence(), f.error(), now);
+            };
+            String reason = switch (report) {
+                case TaskReport.Start s -> "started";
+                case TaskReport.Complete c -> "completed";
+                case TaskReport.Fail f -> "failed: " + f.error();
+            };
+            return write(task, transition, report.actor(), reason, now);
+        }));
+    }
+
+    /** Cancels an open task; its workflow's later steps are cancelled with it. */
+    public Uni<Task> cancel(TaskId taskId, String reason) {
+        String why = reason == null || reason.isBlank() ? "cancelled by request" : reason;
+        return ConcurrentRetry.run(() -> get(taskId).flatMap(task -> {
+            Instant now = clock.instant();
+            return write(task, task.cancel(why, now), Actor.api(), why, now);
+        }));
+    }
+
+    /** Deletes a standalone task that no bot holds, with its history. */
+    public Uni<Void> delete(TaskId taskId) {
+        return get(taskId).flatMap(task -> {
+            String blocker = task.deletionBlocker();
+            if (blocker != null) {
+                return Uni.createFrom().failure(new InvalidTransitionException(blocker));
+            }
+            return tasks.delete(taskId, task.version()).flatMap(deleted -> deleted
+                    ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().failure(ConflictException.concurrentModification("Task " + taskId)));
+        });
+    }
+
+    private Uni<Task> write(Task before, Transition<Task> transition, Actor actor, String reason, Instant now) {
+        Task after = transition.orThrow();
+        if (transition instanceof Transition.Unchanged<Task>) {
+            return Uni.createFrom().item(after);
+        }
+        TaskChanges.Builder changes = TaskChanges.builder().task(before, after, actor, reason);
+        return releaseBot(before, after, now, changes)
+                .flatMap(ignored -> advanceWorkflow(after, now, changes))
+                .flatMap(ignored -> tasks.apply(changes.build()))
+                .replaceWith(after);
+    }
+
+    /** A bot that finished its last held task is free again. */
+    private Uni<Void> releaseBot(Task before, Task after, Instant now, TaskChanges.Builder changes) {
+        if (!before.status().isHeldByBot() || after.status().isHeldByBot() || before.botId() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.combine().all().unis(bots.findById(before.botId()), tasks.countHeldBy(before.botId()))
+                .with((Bot bot, Long held) -> {
+                    if (bot != null && held <= 1) {
+                        changes.bot(bot, bot.releasedLastTask(now));
+                    }
+                    return null;
+                });
+    }
+
+    private Uni<Void> advanceWorkflow(Task after, Instant now, TaskChanges.Builder changes) {
+        if (after.workflowId() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.combine().all().unis(workflows.findById(after.workflowId()), tasks.findByWorkflow(after.workflowId()))
+                .with((workflow, steps) -> {
+                    if (workflow != null) {
+                        SequentialPlan.advance(workflow, steps, after, now, changes);
+                    }
+                    return null;
+                });
+    }
+}
