@@ -1,0 +1,130 @@
+package io.clawbot.coordinator.adapters.persistence.postgres;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.BotQuery;
+import io.clawbot.coordinator.domain.bot.BotStatus;
+import io.clawbot.coordinator.domain.bot.port.BotRegistry;
+import io.clawbot.coordinator.domain.common.ConflictException;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Bots on PostgreSQL: single-bot reads and writes through Hibernate Reactive Panache, filtered listings through
+ * the reactive PG client. Heartbeats are stamped, and staleness judged, with the database's clock so that every
+ * replica agrees.
+ */
+@ApplicationScoped
+public class PgBotRegistry implements BotRegistry {
+
+    private static final String NAME_CONSTRAINT = "bots_name_key";
+
+    private final BotEntityRepository repository;
+    private final Pool pool;
+
+    PgBotRegistry(BotEntityRepository repository, Pool pool) {
+        this.repository = repository;
+        this.pool = pool;
+    }
+
+    @Override
+    public Uni<Bot> register(Bot bot) {
+        return Panache.withTransaction(() -> repository.persist(toEntity(bot)))
+                .map(PgBotRegistry::toBot)
+                .onFailure(f -> PgErrors.isUniqueViolation(f, NAME_CONSTRAINT))
+                .transform(f -> new ConflictException("bot-name-taken",
+                        "A bot named '" + bot.name() + "' is already registered"));
+    }
+
+    @Override
+    public Uni<Bot> findById(BotId id) {
+        return Panache.withSession(() -> repository.findById(id.value())).map(e -> e == null ? null : toBot(e));
+    }
+
+    @Override
+    public Uni<List<Bot>> list(BotQuery query, Duration staleAfter, PageRequest page) {
+        Sql.Where where = new Sql.Where()
+                .and("capabilities @> array[?]::text[]", query.capability())
+                .and("status = ?", query.status() == null ? null : query.status().wire());
+        if (query.availableOnly()) {
+            where.and("status = ?", BotStatus.ONLINE.wire())
+                    .and("last_heartbeat_at > now() - make_interval(secs => ?)", (double) staleAfter.toMillis() / 1000);
+        }
+        String sql = "select id, name, capabilities, status, metadata, last_heartbeat_at, created_at, updated_at, "
+                + "version from bots" + where.clause() + " order by created_at, id limit " + where.param(page.limit())
+                + " offset " + where.param(page.offset());
+        return pool.preparedQuery(sql).execute(where.tuple()).map(rows -> {
+            List<Bot> out = new ArrayList<>(rows.size());
+            rows.forEach(row -> out.add(toBot(row)));
+            return out;
+        });
+    }
+
+    @Override
+    public Uni<Bot> recordHeartbeat(Bot bot, long expectedVersion) {
+        return conditionalUpdate(bot, expectedVersion,
+                "update BotEntity set status = ?1, lastHeartbeatAt = current_timestamp, updatedAt = current_timestamp, "
+                        + "version = version + 1 where id = ?2 and version = ?3");
+    }
+
+    @Override
+    public Uni<Bot> updateStatus(Bot bot, long expectedVersion) {
+        return conditionalUpdate(bot, expectedVersion,
+                "update BotEntity set status = ?1, updatedAt = current_timestamp, version = version + 1 "
+                        + "where id = ?2 and version = ?3");
+    }
+
+    @Override
+    public Uni<Boolean> delete(BotId id) {
+        return Panache.withTransaction(() -> repository.deleteById(id.value()));
+    }
+
+    private Uni<Bot> conditionalUpdate(Bot bot, long expectedVersion, String hql) {
+        return Panache.withTransaction(() -> repository.update(hql, bot.status().wire(), bot.id().value(),
+                expectedVersion)
+                .flatMap(updated -> {
+                    if (updated == 0) {
+                        return Uni.createFrom().failure(ConflictException.concurrentModification("Bot " + bot.id()));
+                    }
+                    return repository.findById(bot.id().value()).call(e -> Panache.getSession()
+                            .flatMap(s -> s.refresh(e)));
+                }))
+                .map(PgBotRegistry::toBot);
+    }
+
+    private static BotEntity toEntity(Bot bot) {
+        BotEntity e = new BotEntity();
+        e.id = bot.id().value();
+        e.name = bot.name();
+        e.capabilities = bot.capabilities().toArray(String[]::new);
+        e.status = bot.status().wire();
+        e.metadata = bot.metadata();
+        e.lastHeartbeatAt = Sql.ts(bot.lastHeartbeatAt());
+        e.createdAt = Sql.ts(bot.createdAt());
+        e.updatedAt = Sql.ts(bot.updatedAt());
+        e.version = bot.version();
+        return e;
+    }
+
+    private static Bot toBot(BotEntity e) {
+        return new Bot(new BotId(e.id), e.name, Arrays.asList(e.capabilities), BotStatus.fromWire(e.status),
+                e.metadata, Sql.instant(e.lastHeartbeatAt), Sql.instant(e.createdAt), Sql.instant(e.updatedAt),
+                e.version);
+    }
+
+    private static Bot toBot(Row row) {
+        return new Bot(new BotId(row.getUUID("id")), row.getString("name"),
+                Arrays.asList(row.getArrayOfStrings("capabilities")), BotStatus.fromWire(row.getString("status")),
+                Jsonb.toMap(row.getValue("metadata")), Sql.instant(row.getOffsetDateTime("last_heartbeat_at")),
+                Sql.instant(row.getOffsetDateTime("created_at")), Sql.instant(row.getOffsetDateTime("updated_at")),
+                row.getLong("version"));
+    }
+}

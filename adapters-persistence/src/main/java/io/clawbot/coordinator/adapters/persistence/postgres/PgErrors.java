@@ -1,0 +1,38 @@
+package io.clawbot.coordinator.adapters.persistence.postgres;
+
+import io.vertx.pgclient.PgException;
+import java.sql.SQLException;
+import org.hibernate.exception.ConstraintViolationException;
+
+/**
+ * Recognises PostgreSQL errors by SQLSTATE, however a driver or the ORM wrapped them: the PG client raises
+ * {@link PgException}; Hibernate Reactive raises its {@link ConstraintViolationException} over an
+ * {@link SQLException}.
+ */
+final class PgErrors {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private PgErrors() {
+    }
+
+    /** Whether {@code failure} was caused by the unique constraint named {@code constraint}. */
+    static boolean isUniqueViolation(Throwable failure, String constraint) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+                return constraint.equals(pg.getConstraint());
+            }
+            if (t instanceof ConstraintViolationException cv && cv.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE) {
+                return constraint.equals(cv.getConstraintName()) || mentions(cv, constraint);
+            }
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return mentions(sql, constraint);
+            }
+        }
+        return false;
+    }
+
+    private static boolean mentions(Throwable t, String constraint) {
+        return t.getMessage() != null && t.getMessage().contains("\"" + constraint + "\"");
+    }
+}

@@ -1,0 +1,177 @@
+package io.clawbot.coordinator.adapters.persistence.postgres;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.common.ConflictException;
+import io.clawbot.coordinator.domain.common.Created;
+import io.clawbot.coordinator.domain.common.IdempotencyKey;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskChanges;
+import io.clawbot.coordinator.domain.task.TaskChanges.Versioned;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskQuery;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Tasks on PostgreSQL through the reactive PG client: plain set-based SQL, batched where a step writes several
+ * rows, every state change conditional on the version it was computed from.
+ */
+@ApplicationScoped
+public class PgTaskStore implements TaskStore {
+
+    static final String IDEMPOTENCY_SCOPE = "tasks";
+
+    private final Pool pool;
+
+    public PgTaskStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Uni<Created<Task>> create(Task task, TaskTransitioned creation, IdempotencyKey key) {
+        return pool.withTransaction(conn -> IdempotencyKeys.claim(conn, IDEMPOTENCY_SCOPE, key, task.id().value())
+                .flatMap(existing -> {
+                    if (existing != null) {
+                        return findById(conn, new TaskId(existing)).map(Created::replay);
+                    }
+                    return conn.preparedQuery(TaskRows.INSERT).execute(TaskRows.insertParams(task))
+                            .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT_EVENT)
+                                    .execute(TaskRows.eventParams(creation)))
+                            .replaceWith(Created.fresh(task));
+                }));
+    }
+
+    @Override
+    public Uni<Task> findById(TaskId id) {
+        return findById(pool, id);
+    }
+
+    private static Uni<Task> findById(SqlClient client, TaskId id) {
+        return client.preparedQuery("select " + TaskRows.COLUMNS + " from tasks where id = $1")
+                .execute(Tuple.of(id.value()))
+                .map(rows -> rows.size() == 0 ? null : TaskRows.toTask(rows.iterator().next()));
+    }
+
+    @Override
+    public Uni<List<Task>> list(TaskQuery query, PageRequest page) {
+        Sql.Where where = new Sql.Where()
+                .and("status = ?", query.status() == null ? null : query.status().wire())
+                .and("bot_id = ?", query.botId() == null ? null : query.botId().value())
+                .and("workflow_id = ?", query.workflowId() == null ? null : query.workflowId().value())
+                .and("type = ?", query.type());
+        String order = query.order() == TaskQuery.Order.CLAIM
+                ? " order by priority desc, created_at, id"
+                : " order by created_at, id";
+        String sql = "select " + TaskRows.COLUMNS + " from tasks" + where.clause() + order
+                + " limit " + where.param(page.limit()) + " offset " + where.param(page.offset());
+        return pool.preparedQuery(sql).execute(where.tuple()).map(PgTaskStore::toTasks);
+    }
+
+    @Override
+    public Uni<List<Task>> findByWorkflow(WorkflowId workflowId) {
+        return findByWorkflow(pool, workflowId);
+    }
+
+    static Uni<List<Task>> findByWorkflow(SqlClient client, WorkflowId workflowId) {
+        return client.preparedQuery("select " + TaskRows.COLUMNS
+                + " from tasks where workflow_id = $1 order by workflow_position")
+                .execute(Tuple.of(workflowId.value()))
+                .map(PgTaskStore::toTasks);
+    }
+
+    @Override
+    public Uni<Long> countHeldBy(BotId botId) {
+        return pool.preparedQuery("select count(*) from tasks where bot_id = $1 and status in ('assigned', 'in_progress')")
+                .execute(Tuple.of(botId.value()))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    @Override
+    public Uni<Void> apply(TaskChanges changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.withTransaction(conn -> casBatch(conn, TaskRows.UPDATE, changes.tasks(),
+                t -> TaskRows.updateParams(t.next(), t.expectedVersion()), "Task")
+                .flatMap(ignored -> casBatch(conn, BOT_STATUS_UPDATE, changes.bots(), PgTaskStore::botParams, "Bot"))
+                .flatMap(ignored -> casBatch(conn, WORKFLOW_UPDATE, changes.workflows(), PgTaskStore::workflowParams,
+                        "Workflow"))
+                .flatMap(ignored -> insertEvents(conn, changes.events())));
+    }
+
+    @Override
+    public Uni<Boolean> delete(TaskId id, long expectedVersion) {
+        return pool.withTransaction(conn -> conn.preparedQuery("delete from tasks where id = $1 and version = $2")
+                .execute(Tuple.of(id.value(), expectedVersion))
+                .flatMap(rows -> rows.rowCount() == 0
+                        ? Uni.createFrom().item(false)
+                        : IdempotencyKeys.forget(conn, id.value()).replaceWith(true)));
+    }
+
+    static Uni<Void> insertEvents(SqlConnection conn, List<TaskTransitioned> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> params = new ArrayList<>(events.size());
+        events.forEach(e -> params.add(TaskRows.eventParams(e)));
+        return conn.preparedQuery(TaskRows.INSERT_EVENT).executeBatch(params).replaceWithVoid();
+    }
+
+    private static final String BOT_STATUS_UPDATE = "update bots set status = $2, updated_at = $3, "
+            + "version = version + 1 where id = $1 and version = $4";
+
+    private static final String WORKFLOW_UPDATE = "update workflows set status = $2, started_at = $3, "
+            + "updated_at = $4, version = version + 1 where id = $1 and version = $5";
+
+    private static Tuple botParams(Versioned<Bot> v) {
+        Bot b = v.next();
+        return Tuple.of(b.id().value(), b.status().wire(), Sql.ts(b.updatedAt()), v.expectedVersion());
+    }
+
+    private static Tuple workflowParams(Versioned<Workflow> v) {
+        Workflow w = v.next();
+        return Tuple.of(w.id().value(), w.status().wire(), Sql.ts(w.startedAt()), Sql.ts(w.updatedAt()),
+                v.expectedVersion());
+    }
+
+    /** Runs one conditional update per item in a single batch; fails unless every one of them matched. */
+    private static <T> Uni<Void> casBatch(SqlConnection conn, String sql, List<T> items, Function<T, Tuple> params,
+            String what) {
+        if (items.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> batch = new ArrayList<>(items.size());
+        items.forEach(item -> batch.add(params.apply(item)));
+        return conn.preparedQuery(sql).executeBatch(batch).map(result -> {
+            int matched = 0;
+            for (RowSet<Row> rs = result; rs != null; rs = rs.next()) {
+                matched += rs.rowCount();
+            }
+            if (matched != items.size()) {
+                throw ConflictException.concurrentModification(what);
+            }
+            return null;
+        });
+    }
+
+    static List<Task> toTasks(RowSet<Row> rows) {
+        List<Task> out = new ArrayList<>(rows.size());
+        rows.forEach(row -> out.add(TaskRows.toTask(row)));
+        return out;
+    }
+}

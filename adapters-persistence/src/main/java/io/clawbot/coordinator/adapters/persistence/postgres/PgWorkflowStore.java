@@ -1,0 +1,112 @@
+package io.clawbot.coordinator.adapters.persistence.postgres;
+
+import io.clawbot.coordinator.domain.common.Created;
+import io.clawbot.coordinator.domain.common.IdempotencyKey;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
+import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
+import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Workflows on PostgreSQL. A workflow and all its steps are created in one transaction with one batched
+ * insert; the step list is read from the tasks table, so it cannot drift from the steps themselves.
+ */
+@ApplicationScoped
+public class PgWorkflowStore implements WorkflowStore {
+
+    static final String IDEMPOTENCY_SCOPE = "workflows";
+
+    private static final String SELECT = "select w.id, w.name, w.description, w.status, w.metadata, w.started_at, "
+            + "w.created_at, w.updated_at, w.version, "
+            + "array(select t.id from tasks t where t.workflow_id = w.id order by t.workflow_position) as task_ids "
+            + "from workflows w";
+
+    private final Pool pool;
+
+    public PgWorkflowStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Uni<Created<Workflow>> create(Workflow workflow, List<Task> steps, List<TaskTransitioned> creations,
+            IdempotencyKey key) {
+        return pool.withTransaction(conn -> IdempotencyKeys.claim(conn, IDEMPOTENCY_SCOPE, key, workflow.id().value())
+                .flatMap(existing -> {
+                    if (existing != null) {
+                        return findById(conn, new WorkflowId(existing)).map(Created::replay);
+                    }
+                    List<Tuple> taskRows = new ArrayList<>(steps.size());
+                    steps.forEach(step -> taskRows.add(TaskRows.insertParams(step)));
+                    return conn.preparedQuery("insert into workflows (id, name, description, status, metadata, "
+                            + "started_at, created_at, updated_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                            .execute(Tuple.from(new Object[] { workflow.id().value(), workflow.name(),
+                                    workflow.description(), workflow.status().wire(), Jsonb.of(workflow.metadata()),
+                                    Sql.ts(workflow.startedAt()), Sql.ts(workflow.createdAt()),
+                                    Sql.ts(workflow.updatedAt()), workflow.version() }))
+                            .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT).executeBatch(taskRows))
+                            .flatMap(ignored -> PgTaskStore.insertEvents(conn, creations))
+                            .replaceWith(Created.fresh(workflow));
+                }));
+    }
+
+    @Override
+    public Uni<Workflow> findById(WorkflowId id) {
+        return findById(pool, id);
+    }
+
+    private static Uni<Workflow> findById(SqlClient client, WorkflowId id) {
+        return client.preparedQuery(SELECT + " where w.id = $1").execute(Tuple.of(id.value()))
+                .map(rows -> rows.size() == 0 ? null : toWorkflow(rows.iterator().next()));
+    }
+
+    @Override
+    public Uni<List<Workflow>> list(WorkflowQuery query, PageRequest page) {
+        Sql.Where where = new Sql.Where().and("w.status = ?", query.status() == null ? null : query.status().wire());
+        String sql = SELECT + where.clause() + " order by w.created_at desc, w.id desc limit "
+                + where.param(page.limit()) + " offset " + where.param(page.offset());
+        return pool.preparedQuery(sql).execute(where.tuple()).map(rows -> {
+            List<Workflow> out = new ArrayList<>(rows.size());
+            rows.forEach(row -> out.add(toWorkflow(row)));
+            return out;
+        });
+    }
+
+    @Override
+    public Uni<Boolean> delete(WorkflowId id) {
+        return pool.withTransaction(conn -> conn.preparedQuery("delete from workflows where id = $1")
+                .execute(Tuple.of(id.value()))
+                .flatMap(rows -> rows.rowCount() == 0
+                        ? Uni.createFrom().item(false)
+                        : IdempotencyKeys.forget(conn, id.value()).replaceWith(true)));
+    }
+
+    private static Workflow toWorkflow(Row row) {
+        UUID[] taskIds = row.getArrayOfUUIDs("task_ids");
+        return new Workflow(
+                new WorkflowId(row.getUUID("id")),
+                row.getString("name"),
+                row.getString("description"),
+                WorkflowStatus.fromWire(row.getString("status")),
+                Jsonb.toMap(row.getValue("metadata")),
+                taskIds == null ? List.of() : Arrays.stream(taskIds).map(TaskId::new).toList(),
+                Sql.instant(row.getOffsetDateTime("started_at")),
+                Sql.instant(row.getOffsetDateTime("created_at")),
+                Sql.instant(row.getOffsetDateTime("updated_at")),
+                row.getLong("version"));
+    }
+}
