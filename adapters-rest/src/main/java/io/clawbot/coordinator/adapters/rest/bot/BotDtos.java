@@ -1,0 +1,39 @@
+package io.clawbot.coordinator.adapters.rest.bot;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The JSON shapes of the bot API (seed 000's, snake_case). */
+public final class BotDtos {
+
+    private BotDtos() {
+    }
+
+    @Schema(name = "RegisterBotRequest")
+    public record RegisterBotRequest(
+            @Schema(required = true, example = "build-bot-01", description = "Unique name, 1-100 characters") String name,
+            @Schema(example = "[\"python\", \"docker\", \"build\"]", description = "What the bot can do; task types it may take") List<String> capabilities,
+            @Schema(description = "Free-form JSON object") Map<String, Object> metadata) {
+    }
+
+    @Schema(name = "Bot")
+    public record BotResponse(
+            UUID id,
+            String name,
+            List<String> capabilities,
+            @Schema(enumeration = { "offline", "online", "busy" }) String status,
+            Map<String, Object> metadata,
+            Instant lastHeartbeatAt,
+            Instant createdAt,
+            Instant updatedAt) {
+
+        public static BotResponse of(Bot bot) {
+            return new BotResponse(bot.id().value(), bot.name(), bot.capabilities(), bot.status().wire(),
+                    bot.metadata(), bot.lastHeartbeatAt(), bot.createdAt(), bot.updatedAt());
+        }
+    }
+}

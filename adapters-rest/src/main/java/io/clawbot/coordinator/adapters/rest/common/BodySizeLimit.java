@@ -1,0 +1,37 @@
+package io.clawbot.coordinator.adapters.rest.common;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/** Refuses bodies over {@link ApiConfig#maxBodyBytes()} with a precise 413 before anything reads them. */
+public class BodySizeLimit {
+
+    private final ApiConfig config;
+
+    public BodySizeLimit(ApiConfig config) {
+        this.config = config;
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public Response limit(ContainerRequestContext request) {
+        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return null;
+        }
+        long bytes;
+        try {
+            bytes = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (bytes <= config.maxBodyBytes()) {
+            return null;
+        }
+        return Response.status(413).type(Problem.MEDIA_TYPE)
+                .entity(Problem.of("payload-too-large", "Payload too large", 413, "The request body has " + bytes
+                        + " bytes; the limit is " + config.maxBodyBytes(), request.getUriInfo().getPath(), null))
+                .build();
+    }
+}

@@ -1,0 +1,23 @@
+package io.clawbot.coordinator.adapters.rest.common;
+
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.function.Function;
+
+/** Answers a creation: 201 with its location, or 200 with the original for an idempotent repeat. */
+public final class Created {
+
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private Created() {
+    }
+
+    public static <T> Response response(io.clawbot.coordinator.domain.common.Created<T> created,
+            Function<T, ?> body, Function<T, String> location) {
+        T resource = created.resource();
+        if (created.replayed()) {
+            return Response.ok(body.apply(resource)).header(REPLAYED_HEADER, "true").build();
+        }
+        return Response.created(URI.create(location.apply(resource))).entity(body.apply(resource)).build();
+    }
+}

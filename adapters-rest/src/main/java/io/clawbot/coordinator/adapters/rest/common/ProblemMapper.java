@@ -1,0 +1,158 @@
+package io.clawbot.coordinator.adapters.rest.common;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.clawbot.coordinator.domain.common.ConflictException;
+import io.clawbot.coordinator.domain.common.DomainException;
+import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
+import io.clawbot.coordinator.domain.common.InvalidTransitionException;
+import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.common.ValidationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place where failures become HTTP answers: {@code application/problem+json} with a stable type, a
+ * human detail and, for bad input, the field at fault. Never a class name or a stack trace.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response domain(DomainException e, UriInfo uri) {
+        return switch (e) {
+            case NotFoundException n -> respond(Problem.of(n.code(), "Not found", 404, n.getMessage(), path(uri), null));
+            case ValidationException v -> respond(
+                    Problem.of(v.code(), "Invalid request", 400, v.getMessage(), path(uri), v.field()));
+            case InvalidTransitionException t -> respond(
+                    Problem.of(t.code(), "Invalid transition", 409, t.getMessage(), path(uri), null));
+            case ConflictException c -> respond(Problem.of(c.code(), "Conflict", 409, c.getMessage(), path(uri), null));
+            case IdempotencyKeyReusedException k -> respond(Problem.of(k.code(), "Idempotency key reused", 422,
+                    k.getMessage(), path(uri), "Idempotency-Key"));
+        };
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        return respond(jsonProblem(e, path(uri)));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return respond(jsonProblem(json, path(uri)));
+        }
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+        String code = switch (status) {
+            case 400 -> "bad-request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> status >= 500 ? "internal-error" : "http-" + status;
+        };
+        String detail = switch (status) {
+            case 404 -> "No resource at " + path(uri);
+            case 405 -> "This method is not allowed on " + path(uri);
+            case 406 -> "This resource answers with application/json only";
+            case 415 -> "Send the request body as application/json";
+            default -> title;
+        };
+        if (status >= 500) {
+            LOG.error("request failed", e);
+        }
+        return respond(Problem.of(code, title, status, detail, path(uri), null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.error("unexpected failure", e);
+        return respond(Problem.of("internal-error", "Internal error", 500,
+                "The coordinator could not complete the request; it has been logged", path(uri), null));
+    }
+
+    static Problem jsonProblem(JsonProcessingException e, String instance) {
+        if (e instanceof JsonParseException || !(e instanceof JsonMappingException mapping)) {
+            return Problem.of("malformed-json", "Malformed JSON", 400,
+                    "The request body is not valid JSON" + location(e), instance, null);
+        }
+        String field = fieldPath(mapping);
+        if (e instanceof UnrecognizedPropertyException u) {
+            return Problem.of("validation", "Invalid request", 400, field + ": unknown field '" + u.getPropertyName()
+                    + "'", instance, field);
+        }
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            String expected = e instanceof MismatchedInputException m && m.getTargetType() != null
+                    ? describe(m.getTargetType())
+                    : "a different type";
+            return Problem.of("validation", "Invalid request", 400,
+                    (field.isEmpty() ? "body" : field) + ": must be " + expected, instance,
+                    field.isEmpty() ? null : field);
+        }
+        return Problem.of("validation", "Invalid request", 400, "The request body does not match the expected shape",
+                instance, field.isEmpty() ? null : field);
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "a JSON object";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a JSON array";
+        }
+        if (type == java.util.UUID.class) {
+            return "a UUID";
+        }
+        return "a value of another type";
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}

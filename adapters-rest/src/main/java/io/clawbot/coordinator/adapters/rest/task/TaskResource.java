@@ -1,0 +1,207 @@
+package io.clawbot.coordinator.adapters.rest.task;
+
+import io.clawbot.coordinator.adapters.rest.common.Created;
+import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
+import io.clawbot.coordinator.adapters.rest.common.Params;
+import io.clawbot.coordinator.adapters.rest.common.Problem;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.AssignTaskRequest;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.CancelTaskRequest;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.CompleteTaskRequest;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.CreateTaskRequest;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.FailTaskRequest;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.StartTaskRequest;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
+import io.clawbot.coordinator.application.task.SubmitTaskCommand;
+import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.task.TaskQueries;
+import io.clawbot.coordinator.application.task.TaskReport;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.task.Fence;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskQuery;
+import io.clawbot.coordinator.domain.task.TaskSpec;
+import io.clawbot.coordinator.domain.task.TaskStatus;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/tasks")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tasks", description = "Submit tasks and follow them to a terminal state")
+public class TaskResource {
+
+    private final TaskLifecycle lifecycle;
+    private final TaskQueries queries;
+    private final Fingerprint fingerprint;
+
+    public TaskResource(TaskLifecycle lifecycle, TaskQueries queries, Fingerprint fingerprint) {
+        this.lifecycle = lifecycle;
+        this.queries = queries;
+        this.fingerprint = fingerprint;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "createTask", summary = "Create a task; it is pending until a bot takes it")
+    @Parameter(name = Fingerprint.HEADER, in = ParameterIn.HEADER, description = "Makes the request safe to repeat: the same key and body return the original task")
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "200", description = "A repeat of an earlier request with the same Idempotency-Key: the original task", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a wrong type or an invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> create(CreateTaskRequest request, @HeaderParam(Fingerprint.HEADER) String idempotencyKey) {
+        if (request == null) {
+            throw new ValidationException("body", "a JSON object is required");
+        }
+        TaskSpec spec = TaskSpec.of(request.type(), request.priority(), request.payload(), request.timeoutSeconds());
+        return lifecycle.submit(new SubmitTaskCommand(spec, fingerprint.key(idempotencyKey, request)))
+                .map(created -> Created.response(created, TaskResponse::of, t -> "/api/v1/tasks/" + t.id()));
+    }
+
+    @GET
+    @Operation(operationId = "listTasks", summary = "List tasks, oldest first, filtered by status, bot, workflow or type")
+    @APIResponse(responseCode = "200", description = "A page of tasks")
+    @APIResponse(responseCode = "400", description = "Invalid filter or page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<List<TaskResponse>> list(@QueryParam("status") String status, @QueryParam("bot_id") String botId,
+            @QueryParam("workflow_id") String workflowId, @QueryParam("type") String type,
+            @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        UUID bot = Params.optionalUuid("bot_id", botId);
+        UUID workflow = Params.optionalUuid("workflow_id", workflowId);
+        TaskQuery query = new TaskQuery(Params.optionalEnum("status", status, TaskStatus.values(), TaskStatus::wire),
+                bot == null ? null : new BotId(bot), workflow == null ? null : new WorkflowId(workflow), type,
+                TaskQuery.Order.CREATED);
+        return queries.list(query, Params.page(limit, offset)).map(TaskResource::responses);
+    }
+
+    @GET
+    @Path("/pending")
+    @Operation(operationId = "listPendingTasks", summary = "List pending tasks in the order bots take them: highest priority, then oldest")
+    @APIResponse(responseCode = "200", description = "A page of pending tasks")
+    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<List<TaskResponse>> pending(@QueryParam("type") String type, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset) {
+        return queries.list(TaskQuery.pending(type), Params.page(limit, offset)).map(TaskResource::responses);
+    }
+
+    @GET
+    @Path("/{task_id}")
+    @Operation(operationId = "getTask", summary = "Get a task")
+    @APIResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TaskResponse> get(@PathParam("task_id") String taskId) {
+        return lifecycle.get(id(taskId)).map(TaskResponse::of);
+    }
+
+    @POST
+    @Path("/{task_id}/assign")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "assignTask", summary = "Assign a pending task to a bot with its capability, as a new attempt")
+    @APIResponse(responseCode = "200", description = "The assigned task", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task or bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task is not pending or the bot lacks the capability", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TaskResponse> assign(@PathParam("task_id") String taskId, AssignTaskRequest request) {
+        if (request == null || request.botId() == null) {
+            throw new ValidationException("bot_id", "is required");
+        }
+        return lifecycle.assign(id(taskId), new BotId(request.botId())).map(TaskResponse::of);
+    }
+
+    @POST
+    @Path("/{task_id}/start")
+    @Operation(operationId = "startTask", summary = "Report that the bot started an assigned task")
+    @APIResponse(responseCode = "200", description = "The running task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task is not assigned, or the attempt or bot is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TaskResponse> start(@PathParam("task_id") String taskId, StartTaskRequest request) {
+        Fence fence = request == null ? Fence.none() : fence(request.attempt(), request.botId());
+        return lifecycle.report(new TaskReport.Start(id(taskId), fence, null)).map(TaskResponse::of);
+    }
+
+    @POST
+    @Path("/{task_id}/complete")
+    @Operation(operationId = "completeTask", summary = "Report that a task finished with a result")
+    @APIResponse(responseCode = "200", description = "The completed task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task is not held by a bot, or the attempt or bot is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TaskResponse> complete(@PathParam("task_id") String taskId, CompleteTaskRequest request) {
+        CompleteTaskRequest body = request == null ? new CompleteTaskRequest(null, null, null) : request;
+        return lifecycle.report(new TaskReport.Complete(id(taskId), fence(body.attempt(), body.botId()), null,
+                body.result())).map(TaskResponse::of);
+    }
+
+    @POST
+    @Path("/{task_id}/fail")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "failTask", summary = "Report that a task failed")
+    @APIResponse(responseCode = "200", description = "The failed task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task is not held by a bot, or the attempt or bot is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TaskResponse> fail(@PathParam("task_id") String taskId, FailTaskRequest request) {
+        if (request == null) {
+            throw new ValidationException("error", "is required");
+        }
+        return lifecycle.report(new TaskReport.Fail(id(taskId), fence(request.attempt(), request.botId()), null,
+                request.error())).map(TaskResponse::of);
+    }
+
+    @POST
+    @Path("/{task_id}/cancel")
+    @Operation(operationId = "cancelTask", summary = "Cancel an open task; a workflow's later steps are cancelled with it")
+    @APIResponse(responseCode = "200", description = "The cancelled task (also when it already was)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task already finished", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TaskResponse> cancel(@PathParam("task_id") String taskId, CancelTaskRequest request) {
+        return lifecycle.cancel(id(taskId), request == null ? null : request.reason()).map(TaskResponse::of);
+    }
+
+    @DELETE
+    @Path("/{task_id}")
+    @Operation(operationId = "deleteTask", summary = "Delete a standalone task that no bot holds")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "A bot holds the task, or it belongs to a workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> delete(@PathParam("task_id") String taskId) {
+        return lifecycle.delete(id(taskId)).map(ignored -> Response.noContent().build());
+    }
+
+    private static TaskId id(String value) {
+        return new TaskId(Params.uuid("task_id", value));
+    }
+
+    private static Fence fence(Integer attempt, UUID botId) {
+        if (attempt != null && attempt < 1) {
+            throw new ValidationException("attempt", "must be 1 or more");
+        }
+        return new Fence(attempt, botId == null ? null : new BotId(botId));
+    }
+
+    private static List<TaskResponse> responses(List<io.clawbot.coordinator.domain.task.Task> tasks) {
+        return tasks.stream().map(TaskResponse::of).toList();
+    }
+}

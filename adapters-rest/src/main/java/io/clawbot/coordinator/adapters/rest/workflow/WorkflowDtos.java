@@ -1,0 +1,58 @@
+package io.clawbot.coordinator.adapters.rest.workflow;
+
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
+import io.clawbot.coordinator.application.workflow.WorkflowWithTasks;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.workflow.Workflow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The JSON shapes of the workflow API (seed 000's, snake_case). */
+public final class WorkflowDtos {
+
+    private WorkflowDtos() {
+    }
+
+    @Schema(name = "CreateWorkflowRequest")
+    public record CreateWorkflowRequest(
+            @Schema(required = true, example = "CI/CD Pipeline") String name,
+            String description,
+            @Schema(required = true, description = "One task per payload, run in order") List<Map<String, Object>> taskPayloads,
+            Map<String, Object> metadata,
+            @Schema(description = "Capability every step needs; absent lets any bot take them") String taskType,
+            @Schema(description = "Priority of every step, -1000 to 1000", defaultValue = "0") Integer priority,
+            @Schema(description = "Timeout of every step, 1-3600 seconds", defaultValue = "300") Integer timeoutSeconds,
+            @Schema(description = "Release the first step at once; false waits for POST .../start", defaultValue = "true") Boolean autoStart) {
+    }
+
+    @Schema(name = "Workflow")
+    public record WorkflowResponse(
+            UUID id,
+            String name,
+            String description,
+            @Schema(enumeration = { "pending", "in_progress", "completed", "failed", "cancelled" }) String status,
+            List<UUID> taskIds,
+            Map<String, Object> metadata,
+            Instant startedAt,
+            Instant createdAt,
+            Instant updatedAt) {
+
+        public static WorkflowResponse of(Workflow w) {
+            return new WorkflowResponse(w.id().value(), w.name(), w.description(), w.status().wire(),
+                    w.taskIds().stream().map(TaskId::value).toList(), w.metadata(), w.startedAt(), w.createdAt(),
+                    w.updatedAt());
+        }
+    }
+
+    @Schema(name = "WorkflowWithTasks")
+    public record WorkflowTasksResponse(WorkflowResponse workflow, List<TaskResponse> tasks) {
+
+        public static WorkflowTasksResponse of(WorkflowWithTasks w) {
+            return new WorkflowTasksResponse(WorkflowResponse.of(w.workflow()),
+                    w.tasks().stream().map(TaskResponse::of).toList());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.clawbot.coordinator.adapters.rest.ws;
+
+import io.clawbot.coordinator.adapters.rest.common.Params;
+import io.clawbot.coordinator.adapters.rest.common.Problem;
+import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.domain.bot.port.BotChannel;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The HTTP side of the bot channel: who is connected to this replica, and re-sending a task to its bot. */
+@Path("/api/v1/ws")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "WebSocket", description = "Bot connections of this replica")
+public class ConnectionResource {
+
+    @Schema(name = "Connection")
+    public record ConnectionResponse(UUID botId, Instant connectedAt) {
+    }
+
+    @Schema(name = "Broadcast")
+    public record BroadcastResponse(UUID taskId, UUID botId, int attempt, boolean sent) {
+    }
+
+    private final BotChannel channel;
+    private final TaskLifecycle tasks;
+
+    public ConnectionResource(BotChannel channel, TaskLifecycle tasks) {
+        this.channel = channel;
+        this.tasks = tasks;
+    }
+
+    @GET
+    @Path("/connections")
+    @Operation(operationId = "listConnections", summary = "List the bots connected to this replica over the WebSocket")
+    @APIResponse(responseCode = "200", description = "The live connections")
+    public List<ConnectionResponse> connections() {
+        return channel.connections().stream()
+                .map(c -> new ConnectionResponse(c.botId().value(), c.connectedAt()))
+                .toList();
+    }
+
+    @POST
+    @Path("/broadcast/task/{task_id}")
+    @Operation(operationId = "broadcastTask", summary = "Send an assigned task to its bot over the WebSocket again")
+    @APIResponse(responseCode = "200", description = "Sent", content = @Content(schema = @Schema(implementation = BroadcastResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task is not assigned, or its bot is not connected to this replica", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<BroadcastResponse> broadcast(@PathParam("task_id") String taskId) {
+        return tasks.broadcast(new TaskId(Params.uuid("task_id", taskId)))
+                .map(t -> new BroadcastResponse(t.id().value(), t.botId().value(), t.attempt(), true));
+    }
+}
