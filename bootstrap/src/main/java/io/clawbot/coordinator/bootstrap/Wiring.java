@@ -1,0 +1,57 @@
+package io.clawbot.coordinator.bootstrap;
+
+import io.clawbot.coordinator.application.bot.BotLifecycle;
+import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.task.TaskQueries;
+import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
+import io.clawbot.coordinator.bootstrap.config.BotsConfig;
+import io.clawbot.coordinator.domain.bot.port.BotChannel;
+import io.clawbot.coordinator.domain.bot.port.BotRegistry;
+import io.clawbot.coordinator.domain.common.port.IdSource;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.InstantSource;
+
+/** Makes the framework-free use cases into beans, handing each the adapters behind its ports. */
+public class Wiring {
+
+    @Produces
+    @Singleton
+    InstantSource clock() {
+        return InstantSource.system();
+    }
+
+    @Produces
+    @Singleton
+    IdSource ids(InstantSource clock) {
+        return new TimeOrderedIdSource(clock);
+    }
+
+    @Produces
+    @Singleton
+    BotLifecycle botLifecycle(BotRegistry bots, TaskStore tasks, IdSource ids, InstantSource clock,
+            BotsConfig config) {
+        return new BotLifecycle(bots, tasks, ids, clock, config.staleAfter());
+    }
+
+    @Produces
+    @Singleton
+    TaskLifecycle taskLifecycle(TaskStore tasks, BotRegistry bots, WorkflowStore workflows, BotChannel channel,
+            IdSource ids, InstantSource clock) {
+        return new TaskLifecycle(tasks, bots, workflows, channel, ids, clock);
+    }
+
+    @Produces
+    @Singleton
+    TaskQueries taskQueries(TaskStore tasks) {
+        return new TaskQueries(tasks);
+    }
+
+    @Produces
+    @Singleton
+    WorkflowLifecycle workflowLifecycle(WorkflowStore workflows, TaskStore tasks, IdSource ids, InstantSource clock) {
+        return new WorkflowLifecycle(workflows, tasks, ids, clock);
+    }
+}

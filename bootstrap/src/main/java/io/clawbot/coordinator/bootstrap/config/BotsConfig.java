@@ -1,0 +1,17 @@
+package io.clawbot.coordinator.bootstrap.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How the coordinator judges bots. */
+@ConfigMapping(prefix = "coordinator.bots")
+public interface BotsConfig {
+
+    /**
+     * How long after its last heartbeat a bot stops counting as available (ISO-8601 or {@code 90s} style).
+     * Three missed heartbeats at seed 000's 30-second interval.
+     */
+    @WithDefault("90s")
+    Duration staleAfter();
+}

@@ -1,0 +1,68 @@
+package io.clawbot.coordinator.bootstrap.health;
+
+import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.mutiny.Uni;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Seed 000's health endpoints. {@code /health} reports the same checks as the readiness probe
+ * ({@code /q/health/ready}): the database and Redis.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Health", description = "Service status")
+public class ServiceResource {
+
+    public record RootResponse(String service, String version, String status, String docs) {
+    }
+
+    public record HealthResponse(String status, String version, Map<String, String> checks) {
+    }
+
+    private final SmallRyeHealthReporter health;
+    private final String version;
+
+    public ServiceResource(SmallRyeHealthReporter health,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+        this.health = health;
+        this.version = version;
+    }
+
+    @GET
+    @Operation(operationId = "root", summary = "Service name, version and where the API docs are")
+    @APIResponse(responseCode = "200", description = "The service is running")
+    public RootResponse root() {
+        return new RootResponse("ClawBot Coordinator", version, "ok", "/q/swagger-ui");
+    }
+
+    @GET
+    @Path("/health")
+    @Operation(operationId = "health", summary = "Detailed health: the database and Redis checks")
+    @APIResponse(responseCode = "200", description = "Healthy")
+    @APIResponse(responseCode = "503", description = "A dependency is down")
+    public Uni<Response> health() {
+        return health.getReadinessAsync().map(report -> {
+            Map<String, String> checks = new LinkedHashMap<>();
+            JsonObject payload = report.getPayload();
+            for (JsonValue check : payload.getJsonArray("checks")) {
+                JsonObject c = check.asJsonObject();
+                checks.put(c.getString("name"), c.getString("status").toLowerCase(java.util.Locale.ROOT));
+            }
+            boolean up = !report.isDown();
+            return Response.status(up ? 200 : 503)
+                    .entity(new HealthResponse(up ? "healthy" : "unhealthy", version, checks)).build();
+        });
+    }
+}
