@@ -65,15 +65,9 @@ public final class TaskLifecycle {
                 .onItem().ifNull().failWith(() -> new NotFoundException("bot", botId))
                 .flatMap(bot -> {
                     Instant now = clock.instant();
-                    Transition<Task> transition = task.assign(bot, now);
-                    Task next = transition.orThrow();
-                    if (transition instanceof Transition.Unchanged<Task>) {
-                        return Uni.createFrom().item(next);
-                    }
-                    TaskChanges.Builder changes = TaskChanges.builder()
-                            .task(task, next, Actor.api(), "assigned to bot " + botId)
-                            .bot(bot, bot.tookTask(now));
-                    return tasks.apply(changes.build()).replaceWith(next);
+                    TaskChanges.Builder changes = TaskChanges.builder().bot(bot, bot.tookTask(now));
+                    return write(task, task.assign(bot, now), Actor.api(), "assigned to bot " + botId, now,
+                            changes);
                 })))
                 .call(assigned -> channel.pushAssignment(assigned));
     }
@@ -106,7 +100,7 @@ public final class TaskLifecycle {
                 case TaskReport.Complete c -> "completed";
                 case TaskReport.Fail f -> "failed: " + f.error();
             };
-            return write(task, transition, report.actor(), reason, now);
+            return write(task, transition, report.actor(), reason, now, TaskChanges.builder());
         }));
     }
 
@@ -115,7 +109,7 @@ public final class TaskLifecycle {
         String why = reason == null || reason.isBlank() ? "cancelled by request" : reason;
         return ConcurrentRetry.run(() -> get(taskId).flatMap(task -> {
             Instant now = clock.instant();
-            return write(task, task.cancel(why, now), Actor.api(), why, now);
+            return write(task, task.cancel(why, now), Actor.api(), why, now, TaskChanges.builder());
         }));
     }
 
@@ -132,12 +126,17 @@ public final class TaskLifecycle {
         });
     }
 
-    private Uni<Task> write(Task before, Transition<Task> transition, Actor actor, String reason, Instant now) {
+    /**
+     * Writes a task's transition with everything that follows from it: the bot's status and the workflow's
+     * advance. An unchanged (repeated) transition writes nothing.
+     */
+    private Uni<Task> write(Task before, Transition<Task> transition, Actor actor, String reason, Instant now,
+            TaskChanges.Builder changes) {
         Task after = transition.orThrow();
         if (transition instanceof Transition.Unchanged<Task>) {
             return Uni.createFrom().item(after);
         }
-        TaskChanges.Builder changes = TaskChanges.builder().task(before, after, actor, reason);
+        changes.task(before, after, actor, reason);
         return releaseBot(before, after, now, changes)
                 .flatMap(ignored -> advanceWorkflow(after, now, changes))
                 .flatMap(ignored -> tasks.apply(changes.build()))

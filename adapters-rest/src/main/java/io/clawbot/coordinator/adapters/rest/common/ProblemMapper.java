@@ -45,6 +45,12 @@ public class ProblemMapper {
         return respond(jsonProblem(e, path(uri)));
     }
 
+    /** Declared on its own so that it takes precedence over the JSON extension's built-in mapper. */
+    @ServerExceptionMapper
+    public Response mismatch(MismatchedInputException e, UriInfo uri) {
+        return respond(jsonProblem(e, path(uri)));
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         if (e.getCause() instanceof JsonProcessingException json) {

@@ -2,6 +2,7 @@ package io.clawbot.coordinator.adapters.rest.task;
 
 import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
+import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.AssignTaskRequest;
@@ -33,6 +34,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -42,6 +44,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -53,11 +56,14 @@ public class TaskResource {
     private final TaskLifecycle lifecycle;
     private final TaskQueries queries;
     private final Fingerprint fingerprint;
+    private final OptionalJsonBody optionalBody;
 
-    public TaskResource(TaskLifecycle lifecycle, TaskQueries queries, Fingerprint fingerprint) {
+    public TaskResource(TaskLifecycle lifecycle, TaskQueries queries, Fingerprint fingerprint,
+            OptionalJsonBody optionalBody) {
         this.lifecycle = lifecycle;
         this.queries = queries;
         this.fingerprint = fingerprint;
+        this.optionalBody = optionalBody;
     }
 
     @POST
@@ -131,27 +137,37 @@ public class TaskResource {
 
     @POST
     @Path("/{task_id}/start")
+    @Consumes(MediaType.WILDCARD)
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StartTaskRequest.class)))
     @Operation(operationId = "startTask", summary = "Report that the bot started an assigned task")
     @APIResponse(responseCode = "200", description = "The running task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The task is not assigned, or the attempt or bot is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<TaskResponse> start(@PathParam("task_id") String taskId, StartTaskRequest request) {
+    public Uni<TaskResponse> start(@PathParam("task_id") String taskId, String body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        StartTaskRequest request = optionalBody.read(body, contentType, StartTaskRequest.class);
         Fence fence = request == null ? Fence.none() : fence(request.attempt(), request.botId());
         return lifecycle.report(new TaskReport.Start(id(taskId), fence, null)).map(TaskResponse::of);
     }
 
     @POST
     @Path("/{task_id}/complete")
+    @Consumes(MediaType.WILDCARD)
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CompleteTaskRequest.class)))
     @Operation(operationId = "completeTask", summary = "Report that a task finished with a result")
     @APIResponse(responseCode = "200", description = "The completed task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The task is not held by a bot, or the attempt or bot is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<TaskResponse> complete(@PathParam("task_id") String taskId, CompleteTaskRequest request) {
-        CompleteTaskRequest body = request == null ? new CompleteTaskRequest(null, null, null) : request;
-        return lifecycle.report(new TaskReport.Complete(id(taskId), fence(body.attempt(), body.botId()), null,
-                body.result())).map(TaskResponse::of);
+    public Uni<TaskResponse> complete(@PathParam("task_id") String taskId, String body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        CompleteTaskRequest request = optionalBody.read(body, contentType, CompleteTaskRequest.class);
+        if (request == null) {
+            request = new CompleteTaskRequest(null, null, null);
+        }
+        return lifecycle.report(new TaskReport.Complete(id(taskId), fence(request.attempt(), request.botId()), null,
+                request.result())).map(TaskResponse::of);
     }
 
     @POST
@@ -172,11 +188,15 @@ public class TaskResource {
 
     @POST
     @Path("/{task_id}/cancel")
+    @Consumes(MediaType.WILDCARD)
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CancelTaskRequest.class)))
     @Operation(operationId = "cancelTask", summary = "Cancel an open task; a workflow's later steps are cancelled with it")
     @APIResponse(responseCode = "200", description = "The cancelled task (also when it already was)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The task already finished", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<TaskResponse> cancel(@PathParam("task_id") String taskId, CancelTaskRequest request) {
+    public Uni<TaskResponse> cancel(@PathParam("task_id") String taskId, String body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        CancelTaskRequest request = optionalBody.read(body, contentType, CancelTaskRequest.class);
         return lifecycle.cancel(id(taskId), request == null ? null : request.reason()).map(TaskResponse::of);
     }
 

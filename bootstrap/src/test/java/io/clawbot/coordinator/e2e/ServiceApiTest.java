@@ -1,0 +1,93 @@
+package io.clawbot.coordinator.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ServiceApiTest {
+
+    @Test
+    void the_root_and_health_endpoints_report_the_service_and_its_dependencies() {
+        given().when().get("/").then().statusCode(200)
+                .body("service", equalTo("ClawBot Coordinator")).body("status", equalTo("ok"));
+        given().when().get("/health").then().statusCode(200)
+                .body("status", equalTo("healthy"))
+                .body("checks.keySet()", hasItem(containsString("PostgreSQL")));
+    }
+
+    @Test
+    void liveness_and_readiness_probes_are_up_and_readiness_checks_the_database() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("PostgreSQL")));
+    }
+
+    @Test
+    void every_operation_in_the_openapi_document_has_an_id_a_summary_and_error_responses() {
+        JsonPath doc = given().queryParam("format", "json").when().get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath();
+        Map<String, Map<String, Map<String, Object>>> paths = doc.getMap("paths");
+        assertThat(paths).containsKeys("/api/v1/bots", "/api/v1/tasks/{task_id}/complete",
+                "/api/v1/workflows/{workflow_id}/tasks", "/api/v1/ws/connections", "/health");
+        int operations = 0;
+        for (var path : paths.entrySet()) {
+            for (var op : path.getValue().entrySet()) {
+                if (!java.util.Set.of("get", "post", "put", "delete", "patch").contains(op.getKey())) {
+                    continue;
+                }
+                operations++;
+                String where = op.getKey() + " " + path.getKey();
+                assertThat(op.getValue().get("operationId")).as(where + " operationId").isNotNull();
+                assertThat(op.getValue().get("summary")).as(where + " summary").isNotNull();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> responses = (Map<String, Object>) op.getValue().get("responses");
+                boolean hasError = responses.keySet().stream().anyMatch(code -> code.startsWith("4")
+                        || code.startsWith("5"));
+                if (!where.equals("get /") && !where.equals("get /api/v1/ws/connections")) {
+                    assertThat(hasError).as(where + " documents an error response").isTrue();
+                }
+            }
+        }
+        assertThat(operations).as("seed 000 HTTP operations").isEqualTo(28);
+    }
+
+    @Test
+    void swagger_ui_is_served() {
+        given().when().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+    }
+
+    @Test
+    void the_connections_list_shows_no_bot_while_none_is_connected() {
+        given().when().get("/api/v1/ws/connections").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void broadcasting_needs_an_assigned_task_whose_bot_is_connected_here() {
+        String type = Fixtures.unique("push");
+        String task = Fixtures.createTask(type, 0);
+        given().when().post("/api/v1/ws/broadcast/task/" + task)
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("urn:clawbot:problem:invalid-transition"));
+
+        Fixtures.assign(task, Fixtures.registerBot(Fixtures.unique("away"), type));
+        given().when().post("/api/v1/ws/broadcast/task/" + task)
+                .then().statusCode(409).body("type", equalTo("urn:clawbot:problem:bot-not-connected"));
+        given().when().post("/api/v1/ws/broadcast/task/" + UUID.randomUUID()).then().statusCode(404);
+        given().contentType(ContentType.JSON).when().post("/api/v1/ws/broadcast/task/zzz").then().statusCode(400);
+    }
+
+    @Test
+    void prometheus_metrics_are_exposed() {
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
+    }
+}
