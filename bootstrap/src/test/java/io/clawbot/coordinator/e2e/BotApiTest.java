@@ -96,6 +96,17 @@ class BotApiTest {
         given().queryParam("capability", capability).when().get("/api/v1/bots/available")
                 .then().statusCode(200).body("id", contains(id));
         given().when().post("/api/v1/bots/" + UUID.randomUUID() + "/heartbeat").then().statusCode(404);
+        given().queryParam("limit", 0).when().get("/api/v1/bots/available")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("limit"));
+    }
+
+    @Test
+    void an_offline_bot_that_still_holds_a_task_comes_back_busy() {
+        String type = Fixtures.unique("returning");
+        String id = Fixtures.registerBot(Fixtures.unique("returner"), type);
+        Fixtures.assign(Fixtures.createTask(type, 0), id);
+        given().when().post("/api/v1/bots/" + id + "/heartbeat").then().statusCode(200)
+                .body("status", equalTo("busy"));
     }
 
     @Test

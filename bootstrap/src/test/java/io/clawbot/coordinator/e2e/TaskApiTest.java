@@ -38,7 +38,7 @@ class TaskApiTest {
 
     @Test
     void a_timeout_outside_one_to_3600_seconds_is_rejected_naming_the_field() {
-        for (int timeout : new int[] { 0, 3601 }) {
+        for (int timeout : new int[]{ 0, 3601 }) {
             given().contentType(ContentType.JSON).body("{\"timeout_seconds\": " + timeout + "}")
                     .when().post("/api/v1/tasks")
                     .then().statusCode(400).body("field", equalTo("timeout_seconds"));
@@ -76,6 +76,8 @@ class TaskApiTest {
         given().queryParam("type", type).when().get("/api/v1/tasks/pending")
                 .then().statusCode(200).body("id", contains(high, low, lowLater))
                 .body("status", everyItem(equalTo("pending")));
+        given().queryParam("limit", "many").when().get("/api/v1/tasks/pending")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("limit"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.application.common.ConcurrentRetry;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotQuery;
+import io.clawbot.coordinator.domain.bot.BotStatus;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
@@ -12,6 +13,7 @@ import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 
@@ -49,9 +51,16 @@ public final class BotLifecycle {
         return bots.list(query, staleAfter, page);
     }
 
+    /** Records a heartbeat; an offline bot comes back online, or busy when it still holds tasks. */
     public Uni<Bot> heartbeat(BotId id) {
-        return ConcurrentRetry.run(() -> get(id)
-                .flatMap(bot -> bots.recordHeartbeat(bot.heartbeat(clock.instant()), bot.version())));
+        return ConcurrentRetry.run(() -> get(id).flatMap(bot -> {
+            Instant now = clock.instant();
+            Uni<Bot> next = bot.status() == BotStatus.OFFLINE
+                    ? tasks.countHeldBy(id)
+                            .map(held -> held > 0 ? bot.heartbeat(now).tookTask(now) : bot.heartbeat(now))
+                    : Uni.createFrom().item(bot.heartbeat(now));
+            return next.flatMap(beat -> bots.recordHeartbeat(beat, bot.version()));
+        }));
     }
 
     public Uni<Bot> markBusy(BotId id) {

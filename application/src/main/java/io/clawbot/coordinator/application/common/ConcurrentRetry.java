@@ -17,7 +17,7 @@ public final class ConcurrentRetry {
     }
 
     public static <T> Uni<T> run(Supplier<Uni<? extends T>> step) {
-        return Uni.createFrom().<T> deferred(step)
+        return Uni.createFrom().<T>deferred(step)
                 .onFailure(ConcurrentRetry::lostRace).retry().atMost(ATTEMPTS - 1);
     }
 

@@ -161,7 +161,8 @@ public final class TaskLifecycle {
         if (after.workflowId() == null) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.combine().all().unis(workflows.findById(after.workflowId()), tasks.findByWorkflow(after.workflowId()))
+        return Uni.combine().all()
+                .unis(workflows.findById(after.workflowId()), tasks.findByWorkflow(after.workflowId()))
                 .with((workflow, steps) -> {
                     if (workflow != null) {
                         SequentialPlan.advance(workflow, steps, after, now, changes);

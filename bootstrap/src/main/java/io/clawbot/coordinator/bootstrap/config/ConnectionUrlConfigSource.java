@@ -45,14 +45,16 @@ public class ConnectionUrlConfigSource implements ConfigSource {
         try {
             uri = URI.create(plain);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("DATABASE_URL is not a URL: expected postgresql://user:password@host:port/database");
+            throw new IllegalArgumentException(
+                    "DATABASE_URL is not a URL: expected postgresql://user:password@host:port/database");
         }
         String scheme = uri.getScheme();
         if (!"postgresql".equals(scheme) && !"postgres".equals(scheme)) {
             throw new IllegalArgumentException("DATABASE_URL must start with postgresql:// (got " + scheme + "://)");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("DATABASE_URL has no host: expected postgresql://user:password@host:port/database");
+            throw new IllegalArgumentException(
+                    "DATABASE_URL has no host: expected postgresql://user:password@host:port/database");
         }
         String hostPort = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();

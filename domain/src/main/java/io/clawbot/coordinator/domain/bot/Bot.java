@@ -65,7 +65,8 @@ public record Bot(
         return switch (status) {
             case BUSY -> Transition.unchanged(this);
             case ONLINE -> Transition.changed(withStatus(BotStatus.BUSY, now));
-            case OFFLINE -> Transition.rejected("Bot " + id + " is offline; it must send a heartbeat before it can be busy");
+            case OFFLINE ->
+                Transition.rejected("Bot " + id + " is offline; it must send a heartbeat before it can be busy");
         };
     }
 

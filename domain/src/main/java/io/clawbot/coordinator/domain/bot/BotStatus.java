@@ -2,9 +2,7 @@ package io.clawbot.coordinator.domain.bot;
 
 /** Where a bot stands: not reachable, ready for work, or working at capacity. */
 public enum BotStatus {
-    OFFLINE,
-    ONLINE,
-    BUSY;
+    OFFLINE, ONLINE, BUSY;
 
     /** The lower-case name used on the wire and in the database. */
     public String wire() {

@@ -144,7 +144,8 @@ public record Task(
             case WAITING -> Transition.changed(with(TaskStatus.PENDING, botId, attempt, now, assignedAt, startedAt,
                     completedAt, result, error));
             case PENDING -> Transition.unchanged(this);
-            default -> Transition.rejected("Task " + id + " is " + status.wire() + "; only a waiting task can be made ready");
+            default ->
+                Transition.rejected("Task " + id + " is " + status.wire() + "; only a waiting task can be made ready");
         };
     }
 

@@ -7,13 +7,7 @@ import java.util.Locale;
  * {@code pending} (claimable) when it may run.
  */
 public enum TaskStatus {
-    WAITING,
-    PENDING,
-    ASSIGNED,
-    IN_PROGRESS,
-    COMPLETED,
-    FAILED,
-    CANCELLED;
+    WAITING, PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED, CANCELLED;
 
     /** No transition leaves a terminal status. */
     public boolean isTerminal() {

@@ -46,10 +46,13 @@ public record Workflow(
         return startedAt != null;
     }
 
-    /** Not started -> started; starting again is rejected, since it would release no step. */
+    /** Not started -> started; starting again, or starting a finished workflow, is rejected. */
     public Transition<Workflow> start(Instant now) {
         if (isStarted()) {
             return Transition.rejected("Workflow " + id + " was already started at " + startedAt);
+        }
+        if (status.isTerminal()) {
+            return Transition.rejected("Workflow " + id + " is already " + status.wire() + "; it cannot be started");
         }
         return Transition.changed(new Workflow(id, name, description, status, metadata, taskIds, now, createdAt, now,
                 version));

@@ -6,11 +6,7 @@ import java.util.Locale;
 
 /** A workflow's status, always derived from its steps' statuses. */
 public enum WorkflowStatus {
-    PENDING,
-    IN_PROGRESS,
-    COMPLETED,
-    FAILED,
-    CANCELLED;
+    PENDING, IN_PROGRESS, COMPLETED, FAILED, CANCELLED;
 
     public boolean isTerminal() {
         return this == COMPLETED || this == FAILED || this == CANCELLED;

@@ -94,8 +94,8 @@ public class PgBotRegistry implements BotRegistry {
                     if (updated == 0) {
                         return Uni.createFrom().failure(ConflictException.concurrentModification("Bot " + bot.id()));
                     }
-                    return repository.findById(bot.id().value()).call(e -> Panache.getSession()
-                            .flatMap(s -> s.refresh(e)));
+                    // The session has not loaded the bot before the update, so this reads the updated row.
+                    return repository.findById(bot.id().value());
                 }))
                 .map(PgBotRegistry::toBot);
     }

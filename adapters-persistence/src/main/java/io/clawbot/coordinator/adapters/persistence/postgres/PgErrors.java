@@ -22,7 +22,8 @@ final class PgErrors {
             if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
                 return constraint.equals(pg.getConstraint());
             }
-            if (t instanceof ConstraintViolationException cv && cv.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE) {
+            if (t instanceof ConstraintViolationException cv
+                    && cv.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE) {
                 return constraint.equals(cv.getConstraintName()) || mentions(cv, constraint);
             }
             if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {

@@ -96,7 +96,8 @@ public class PgTaskStore implements TaskStore {
 
     @Override
     public Uni<Long> countHeldBy(BotId botId) {
-        return pool.preparedQuery("select count(*) from tasks where bot_id = $1 and status in ('assigned', 'in_progress')")
+        return pool
+                .preparedQuery("select count(*) from tasks where bot_id = $1 and status in ('assigned', 'in_progress')")
                 .execute(Tuple.of(botId.value()))
                 .map(rows -> rows.iterator().next().getLong(0));
     }

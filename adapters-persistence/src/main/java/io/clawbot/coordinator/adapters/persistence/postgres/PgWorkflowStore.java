@@ -54,7 +54,7 @@ public class PgWorkflowStore implements WorkflowStore {
                     steps.forEach(step -> taskRows.add(TaskRows.insertParams(step)));
                     return conn.preparedQuery("insert into workflows (id, name, description, status, metadata, "
                             + "started_at, created_at, updated_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                            .execute(Tuple.from(new Object[] { workflow.id().value(), workflow.name(),
+                            .execute(Tuple.from(new Object[]{ workflow.id().value(), workflow.name(),
                                     workflow.description(), workflow.status().wire(), Jsonb.of(workflow.metadata()),
                                     Sql.ts(workflow.startedAt()), Sql.ts(workflow.createdAt()),
                                     Sql.ts(workflow.updatedAt()), workflow.version() }))

@@ -31,7 +31,7 @@ final class TaskRows {
     }
 
     static Tuple insertParams(Task t) {
-        return Tuple.from(new Object[] { t.id().value(), t.type(), t.status().wire(), t.priority(),
+        return Tuple.from(new Object[]{ t.id().value(), t.type(), t.status().wire(), t.priority(),
                 Jsonb.of(t.payload()), Jsonb.of(t.result()), t.error(), t.timeoutSeconds(),
                 t.workflowId() == null ? null : t.workflowId().value(), t.workflowPosition(),
                 t.botId() == null ? null : t.botId().value(), t.attempt(), Sql.ts(t.createdAt()),
@@ -40,14 +40,14 @@ final class TaskRows {
     }
 
     static Tuple updateParams(Task t, long expectedVersion) {
-        return Tuple.from(new Object[] { t.id().value(), t.status().wire(),
+        return Tuple.from(new Object[]{ t.id().value(), t.status().wire(),
                 t.botId() == null ? null : t.botId().value(), t.attempt(), Jsonb.of(t.result()), t.error(),
                 Sql.ts(t.updatedAt()), Sql.ts(t.assignedAt()), Sql.ts(t.startedAt()), Sql.ts(t.completedAt()),
                 expectedVersion });
     }
 
     static Tuple eventParams(TaskTransitioned e) {
-        return Tuple.from(new Object[] { e.taskId().value(), e.from() == null ? null : e.from().wire(), e.to().wire(),
+        return Tuple.from(new Object[]{ e.taskId().value(), e.from() == null ? null : e.from().wire(), e.to().wire(),
                 e.attempt(), e.actor().value(), e.reason(), Sql.ts(e.occurredAt()) });
     }
 

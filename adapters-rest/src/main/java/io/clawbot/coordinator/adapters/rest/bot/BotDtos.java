@@ -20,16 +20,20 @@ public final class BotDtos {
             @Schema(description = "Free-form JSON object") Map<String, Object> metadata) {
     }
 
+    // The formatter mishandles records with annotated components.
+    // @formatter:off
     @Schema(name = "Bot")
     public record BotResponse(
             UUID id,
             String name,
             List<String> capabilities,
-            @Schema(enumeration = { "offline", "online", "busy" }) String status,
+            @Schema(enumeration = {
+                    "offline", "online", "busy" }) String status,
             Map<String, Object> metadata,
             Instant lastHeartbeatAt,
             Instant createdAt,
             Instant updatedAt) {
+        // @formatter:on
 
         public static BotResponse of(Bot bot) {
             return new BotResponse(bot.id().value(), bot.name(), bot.capabilities(), bot.status().wire(),

@@ -29,7 +29,8 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response domain(DomainException e, UriInfo uri) {
         return switch (e) {
-            case NotFoundException n -> respond(Problem.of(n.code(), "Not found", 404, n.getMessage(), path(uri), null));
+            case NotFoundException n ->
+                respond(Problem.of(n.code(), "Not found", 404, n.getMessage(), path(uri), null));
             case ValidationException v -> respond(
                     Problem.of(v.code(), "Invalid request", 400, v.getMessage(), path(uri), v.field()));
             case InvalidTransitionException t -> respond(
@@ -150,7 +151,8 @@ public class ProblemMapper {
     }
 
     private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
+        return e.getLocation() == null
+                ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 

@@ -48,11 +48,14 @@ public final class TaskDtos {
     public record CancelTaskRequest(@Schema(description = "Why; recorded in the task's history") String reason) {
     }
 
+    // The formatter mishandles records with annotated components.
+    // @formatter:off
     @Schema(name = "Task")
     public record TaskResponse(
             UUID id,
             String type,
-            @Schema(enumeration = { "waiting", "pending", "assigned", "in_progress", "completed", "failed",
+            @Schema(enumeration = {
+                    "waiting", "pending", "assigned", "in_progress", "completed", "failed",
                     "cancelled" }) String status,
             int priority,
             Map<String, Object> payload,
@@ -68,6 +71,7 @@ public final class TaskDtos {
             Instant assignedAt,
             Instant startedAt,
             Instant completedAt) {
+        // @formatter:on
 
         public static TaskResponse of(Task t) {
             return new TaskResponse(t.id().value(), t.type(), t.status().wire(), t.priority(), t.payload(), t.result(),

@@ -28,17 +28,21 @@ public final class WorkflowDtos {
             @Schema(description = "Release the first step at once; false waits for POST .../start", defaultValue = "true") Boolean autoStart) {
     }
 
+    // The formatter mishandles records with annotated components.
+    // @formatter:off
     @Schema(name = "Workflow")
     public record WorkflowResponse(
             UUID id,
             String name,
             String description,
-            @Schema(enumeration = { "pending", "in_progress", "completed", "failed", "cancelled" }) String status,
+            @Schema(enumeration = {
+                    "pending", "in_progress", "completed", "failed", "cancelled" }) String status,
             List<UUID> taskIds,
             Map<String, Object> metadata,
             Instant startedAt,
             Instant createdAt,
             Instant updatedAt) {
+        // @formatter:on
 
         public static WorkflowResponse of(Workflow w) {
             return new WorkflowResponse(w.id().value(), w.name(), w.description(), w.status().wire(),

@@ -1,0 +1,113 @@
+package io.clawbot.coordinator.application.fakes;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.BotQuery;
+import io.clawbot.coordinator.domain.bot.BotStatus;
+import io.clawbot.coordinator.domain.bot.port.BotRegistry;
+import io.clawbot.coordinator.domain.common.ConflictException;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Bots in memory with the port's contract: unique names, writes conditional on the version, and heartbeats
+ * stamped (and staleness judged) with the store's own clock.
+ */
+public final class FakeBotRegistry implements BotRegistry {
+
+    private final InMemoryDatabase db;
+
+    public FakeBotRegistry(InMemoryDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public Uni<Bot> register(Bot bot) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                if (db.bots.values().stream().anyMatch(b -> b.name().equals(bot.name()))) {
+                    throw new ConflictException("bot-name-taken",
+                            "A bot named '" + bot.name() + "' is already registered");
+                }
+                if (db.bots.containsKey(bot.id())) {
+                    throw new IllegalStateException("duplicate bot id " + bot.id());
+                }
+                db.bots.put(bot.id(), bot);
+                return bot;
+            }
+        });
+    }
+
+    @Override
+    public Uni<Bot> findById(BotId id) {
+        return Uni.createFrom().item(() -> db.bot(id));
+    }
+
+    @Override
+    public Uni<List<Bot>> list(BotQuery query, Duration staleAfter, PageRequest page) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Instant now = db.clock.instant();
+                return db.bots.values().stream()
+                        .filter(b -> query.capability() == null || b.capabilities().contains(query.capability()))
+                        .filter(b -> query.status() == null || b.status() == query.status())
+                        .filter(b -> !query.availableOnly() || (b.status() == BotStatus.ONLINE
+                                && b.lastHeartbeatAt() != null && b.lastHeartbeatAt().isAfter(now.minus(staleAfter))))
+                        .sorted(Comparator.comparing(Bot::createdAt).thenComparing(b -> b.id().value()))
+                        .skip(page.offset())
+                        .limit(page.limit())
+                        .toList();
+            }
+        });
+    }
+
+    @Override
+    public Uni<Bot> recordHeartbeat(Bot bot, long expectedVersion) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Bot stored = current(bot.id(), expectedVersion);
+                Instant now = db.clock.instant();
+                return save(new Bot(stored.id(), stored.name(), stored.capabilities(), bot.status(),
+                        stored.metadata(), now, stored.createdAt(), now, stored.version() + 1));
+            }
+        });
+    }
+
+    @Override
+    public Uni<Bot> updateStatus(Bot bot, long expectedVersion) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Bot stored = current(bot.id(), expectedVersion);
+                return save(new Bot(stored.id(), stored.name(), stored.capabilities(), bot.status(),
+                        stored.metadata(), stored.lastHeartbeatAt(), stored.createdAt(), db.clock.instant(),
+                        stored.version() + 1));
+            }
+        });
+    }
+
+    @Override
+    public Uni<Boolean> delete(BotId id) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                return db.bots.remove(id) != null;
+            }
+        });
+    }
+
+    private Bot current(BotId id, long expectedVersion) {
+        Bot stored = db.bots.get(id);
+        if (stored == null || stored.version() != expectedVersion) {
+            throw ConflictException.concurrentModification("Bot " + id);
+        }
+        return stored;
+    }
+
+    private Bot save(Bot bot) {
+        db.bots.put(bot.id(), bot);
+        return bot;
+    }
+}

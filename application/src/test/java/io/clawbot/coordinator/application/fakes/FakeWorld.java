@@ -1,0 +1,42 @@
+package io.clawbot.coordinator.application.fakes;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.BotStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The fakes of every port, wired to one in-memory database, one clock and one id source. */
+public final class FakeWorld {
+
+    public static final Instant START = Instant.parse("2025-03-01T12:00:00Z");
+    public static final Duration STALE_AFTER = Duration.ofSeconds(30);
+
+    public final MutableClock clock = new MutableClock(START);
+    public final SequentialIds ids = new SequentialIds();
+    public final InMemoryDatabase db = new InMemoryDatabase(clock);
+    public final FakeBotRegistry bots = new FakeBotRegistry(db);
+    public final FakeTaskStore tasks = new FakeTaskStore(db);
+    public final FakeWorkflowStore workflows = new FakeWorkflowStore(db);
+    public final FakeBotChannel channel = new FakeBotChannel();
+
+    /** A bot that sent its heartbeat just now, stored directly as a fixture. */
+    public Bot onlineBot(String name, String... capabilities) {
+        return insertBot(name, BotStatus.ONLINE, clock.instant(), capabilities);
+    }
+
+    /** A registered bot that never sent a heartbeat, stored directly as a fixture. */
+    public Bot offlineBot(String name, String... capabilities) {
+        return insertBot(name, BotStatus.OFFLINE, null, capabilities);
+    }
+
+    private Bot insertBot(String name, BotStatus status, Instant heartbeat, String... capabilities) {
+        Instant now = clock.instant();
+        Bot bot = new Bot(new BotId(ids.next()), name, List.of(capabilities), status, Map.of(), heartbeat, now, now,
+                0);
+        db.insertBot(bot);
+        return bot;
+    }
+}

@@ -1,0 +1,119 @@
+package io.clawbot.coordinator.application.fakes;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.common.IdempotencyKey;
+import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What one database would hold, shared by the fake stores the way the real ones share their tables: bots,
+ * tasks, workflows, task history and idempotency keys. Every access holds this object's lock, so each store
+ * call is one transaction.
+ */
+public final class InMemoryDatabase {
+
+    /** A claimed idempotency key: the request it was first used for and what that request created. */
+    record KeyClaim(String fingerprint, UUID resourceId) {
+    }
+
+    final Map<BotId, Bot> bots = new LinkedHashMap<>();
+    final Map<TaskId, Task> tasks = new LinkedHashMap<>();
+    final Map<WorkflowId, Workflow> workflows = new LinkedHashMap<>();
+    final List<TaskTransitioned> history = new ArrayList<>();
+    final Map<String, KeyClaim> idempotencyKeys = new LinkedHashMap<>();
+    final InstantSource clock;
+
+    public InMemoryDatabase(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** The stored task, or {@code null}. */
+    public synchronized Task task(TaskId id) {
+        return tasks.get(id);
+    }
+
+    /** The stored bot, or {@code null}. */
+    public synchronized Bot bot(BotId id) {
+        return bots.get(id);
+    }
+
+    /** The stored workflow, or {@code null}. */
+    public synchronized Workflow workflow(WorkflowId id) {
+        return workflows.get(id);
+    }
+
+    public synchronized int taskCount() {
+        return tasks.size();
+    }
+
+    /** The history of one task, oldest entry first. */
+    public synchronized List<TaskTransitioned> history(TaskId id) {
+        return history.stream().filter(e -> e.taskId().equals(id)).toList();
+    }
+
+    /** Every history entry of every task, in the order written. */
+    public synchronized List<TaskTransitioned> allHistory() {
+        return List.copyOf(history);
+    }
+
+    /** Puts a bot straight into the table, as a fixture, bypassing the ports. */
+    public synchronized void insertBot(Bot bot) {
+        bots.put(bot.id(), bot);
+    }
+
+    /** Puts a task straight into the table, as a fixture, bypassing the ports. */
+    public synchronized void insertTask(Task task) {
+        tasks.put(task.id(), task);
+    }
+
+    /**
+     * Claims {@code key} in {@code scope} for {@code resourceId}.
+     *
+     * @return {@code null} when the key is new, otherwise the resource first created for the same request
+     */
+    synchronized UUID claim(String scope, IdempotencyKey key, UUID resourceId) {
+        if (key == null) {
+            return null;
+        }
+        String slot = scope + "\u0000" + key.key();
+        KeyClaim existing = idempotencyKeys.get(slot);
+        if (existing == null) {
+            idempotencyKeys.put(slot, new KeyClaim(key.fingerprint(), resourceId));
+            return null;
+        }
+        if (!existing.fingerprint().equals(key.fingerprint())) {
+            throw new IdempotencyKeyReusedException(key.key());
+        }
+        return existing.resourceId();
+    }
+
+    /** Forgets the keys that point at a deleted resource. */
+    synchronized void forget(UUID resourceId) {
+        idempotencyKeys.values().removeIf(claim -> claim.resourceId().equals(resourceId));
+    }
+
+    synchronized List<Task> steps(WorkflowId workflowId) {
+        return tasks.values().stream()
+                .filter(t -> workflowId.equals(t.workflowId()))
+                .sorted(Comparator.comparing(Task::workflowPosition))
+                .toList();
+    }
+
+    static Task withVersion(Task t, long version) {
+        return new Task(t.id(), t.type(), t.status(), t.priority(), t.payload(), t.result(), t.error(),
+                t.timeoutSeconds(), t.workflowId(), t.workflowPosition(), t.botId(), t.attempt(), t.createdAt(),
+                t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), version);
+    }
+}

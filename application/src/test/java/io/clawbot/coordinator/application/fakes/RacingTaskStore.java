@@ -1,0 +1,98 @@
+package io.clawbot.coordinator.application.fakes;
+
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.common.ConflictException;
+import io.clawbot.coordinator.domain.common.Created;
+import io.clawbot.coordinator.domain.common.IdempotencyKey;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskChanges;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskQuery;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A {@link FakeTaskStore} that lets a test stage lost races: before an upcoming {@link #apply} it can run a
+ * competing writer (whose change then makes the step's versions stale for real), or simply refuse the write
+ * with a concurrent-modification conflict.
+ */
+public final class RacingTaskStore implements TaskStore {
+
+    private final FakeTaskStore delegate;
+    private final Deque<Runnable> beforeApply = new ArrayDeque<>();
+    private int applyCalls;
+
+    public RacingTaskStore(FakeTaskStore delegate) {
+        this.delegate = delegate;
+    }
+
+    /** The next apply is refused as if another request had written first; nothing is written. */
+    public RacingTaskStore failNextApply() {
+        beforeApply.add(() -> {
+            throw ConflictException.concurrentModification("Task");
+        });
+        return this;
+    }
+
+    /** Runs {@code competitor} just before the next apply, between the step's read and its write. */
+    public RacingTaskStore beforeNextApply(Runnable competitor) {
+        beforeApply.add(competitor);
+        return this;
+    }
+
+    /** Every call of apply, the refused ones included. */
+    public synchronized int applyCalls() {
+        return applyCalls;
+    }
+
+    @Override
+    public Uni<Void> apply(TaskChanges changes) {
+        return Uni.createFrom().deferred(() -> {
+            Runnable race;
+            synchronized (this) {
+                applyCalls++;
+                race = beforeApply.poll();
+            }
+            if (race != null) {
+                race.run();
+            }
+            return delegate.apply(changes);
+        });
+    }
+
+    @Override
+    public Uni<Created<Task>> create(Task task, TaskTransitioned creation, IdempotencyKey key) {
+        return delegate.create(task, creation, key);
+    }
+
+    @Override
+    public Uni<Task> findById(TaskId id) {
+        return delegate.findById(id);
+    }
+
+    @Override
+    public Uni<List<Task>> list(TaskQuery query, PageRequest page) {
+        return delegate.list(query, page);
+    }
+
+    @Override
+    public Uni<List<Task>> findByWorkflow(WorkflowId workflowId) {
+        return delegate.findByWorkflow(workflowId);
+    }
+
+    @Override
+    public Uni<Long> countHeldBy(BotId botId) {
+        return delegate.countHeldBy(botId);
+    }
+
+    @Override
+    public Uni<Boolean> delete(TaskId id, long expectedVersion) {
+        return delegate.delete(id, expectedVersion);
+    }
+}
