@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,7 +37,9 @@ class BotApiTest {
                 .body("status", equalTo("offline"))
                 .body("metadata.region", equalTo("us-west"))
                 .body("created_at", notNullValue())
-                .body("last_heartbeat_at", nullValue());
+                .body("last_heartbeat_at", nullValue())
+                .body("slots", equalTo(1))
+                .body("token", startsWith("cbt_"));
     }
 
     @Test
@@ -62,7 +65,8 @@ class BotApiTest {
     @Test
     void getting_a_bot_returns_it_and_an_unknown_id_is_404() {
         String id = Fixtures.registerBot(Fixtures.unique("getter"), "python");
-        given().when().get("/api/v1/bots/" + id).then().statusCode(200).body("id", equalTo(id));
+        given().when().get("/api/v1/bots/" + id).then().statusCode(200).body("id", equalTo(id))
+                .body("token", nullValue());
         given().when().get("/api/v1/bots/" + UUID.randomUUID())
                 .then().statusCode(404).contentType("application/problem+json")
                 .body("type", equalTo("urn:clawbot:problem:bot-not-found"));

@@ -23,6 +23,19 @@ final class Fixtures {
                 .then().statusCode(201).extract().path("id");
     }
 
+    /** A registered bot's id and token. */
+    record BotCredentials(String id, String token) {
+    }
+
+    static BotCredentials registerBotWithToken(String name, String... capabilities) {
+        String caps = String.join("\", \"", capabilities);
+        var response = given().contentType(ContentType.JSON)
+                .body("{\"name\": \"" + name + "\", \"capabilities\": [\"" + caps + "\"]}")
+                .when().post("/api/v1/bots")
+                .then().statusCode(201).extract();
+        return new BotCredentials(response.path("id"), response.path("token"));
+    }
+
     static void heartbeat(String botId) {
         given().when().post("/api/v1/bots/" + botId + "/heartbeat").then().statusCode(200);
     }

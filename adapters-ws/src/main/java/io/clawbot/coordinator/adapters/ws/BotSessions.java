@@ -1,54 +1,158 @@
 package io.clawbot.coordinator.adapters.ws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.bot.port.BotChannel;
 import io.clawbot.coordinator.domain.task.Task;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * The bot sessions live on this replica, and the {@link BotChannel} that pushes to them. A bot has at most one
- * session: a newer one replaces the older.
+ * session: a newer one replaces the older. Sends are asynchronous and bounded per session, so a slow or dead
+ * bot never blocks a sender or another bot.
  */
 @ApplicationScoped
 public class BotSessions implements BotChannel {
 
-    private record Session(WebSocketConnection connection, Instant connectedAt) {
+    private static final Logger LOG = Logger.getLogger(BotSessions.class);
+
+    /** Policy violation: the close code for abuse and for a bot that does not read its socket. */
+    static final int POLICY_VIOLATION = 1008;
+    static final int GOING_AWAY = 1001;
+
+    private static final class Session {
+        final WebSocketConnection connection;
+        final List<String> capabilities;
+        final Instant connectedAt;
+        final AtomicInteger pendingSends = new AtomicInteger();
+        volatile int slots;
+
+        Session(WebSocketConnection connection, Bot bot, Instant connectedAt) {
+            this.connection = connection;
+            this.capabilities = bot.capabilities();
+            this.slots = bot.slots();
+            this.connectedAt = connectedAt;
+        }
     }
 
     private final Map<BotId, Session> sessions = new ConcurrentHashMap<>();
+    private final ObjectMapper json;
+    private final ChannelConfig config;
+    private final ChannelTerms terms;
 
-    /** Records a bot's new session; returns the one it replaces, if any, so the caller can close it. */
-    public WebSocketConnection attach(BotId botId, WebSocketConnection connection, Instant now) {
-        Session previous = sessions.put(botId, new Session(connection, now));
-        return previous == null ? null : previous.connection();
+    public BotSessions(ObjectMapper json, ChannelConfig config, ChannelTerms terms) {
+        this.json = json;
+        this.config = config;
+        this.terms = terms;
     }
 
-    /** Forgets the session if it is still the bot's current one. */
-    public void detach(BotId botId, WebSocketConnection connection) {
-        sessions.computeIfPresent(botId, (id, s) -> s.connection() == connection ? null : s);
+    /** Makes {@code connection} the bot's session, closing one it replaces. */
+    void attach(Bot bot, WebSocketConnection connection) {
+        Session previous = sessions.put(bot.id(), new Session(connection, bot, Instant.now()));
+        if (previous != null && previous.connection != connection && previous.connection.isOpen()) {
+            previous.connection.close(new CloseReason(CloseReason.NORMAL.getCode(), "replaced by a newer connection"))
+                    .subscribe().with(ignored -> {
+                    }, failure -> LOG.debugf("closing a replaced session failed: %s", failure.getMessage()));
+        }
+    }
+
+    /** Forgets the session if it is still the bot's current one; returns whether it was. */
+    boolean detach(BotId botId, WebSocketConnection connection) {
+        boolean[] removed = { false };
+        sessions.computeIfPresent(botId, (id, s) -> {
+            if (s.connection == connection) {
+                removed[0] = true;
+                return null;
+            }
+            return s;
+        });
+        return removed[0];
+    }
+
+    void setSlots(BotId botId, int slots) {
+        Session session = sessions.get(botId);
+        if (session != null) {
+            session.slots = slots;
+        }
     }
 
     @Override
     public List<Connection> connections() {
-        return sessions.entrySet().stream()
-                .map(e -> new Connection(e.getKey(), e.getValue().connectedAt()))
-                .sorted(Comparator.comparing(Connection::connectedAt))
-                .toList();
+        List<Connection> out = new ArrayList<>(sessions.size());
+        sessions.forEach((id, s) -> out.add(new Connection(id, s.capabilities, s.slots, s.connectedAt)));
+        out.sort(Comparator.comparing(Connection::connectedAt));
+        return out;
     }
 
     @Override
     public Uni<Boolean> pushAssignment(Task task) {
-        Session session = task.botId() == null ? null : sessions.get(task.botId());
-        if (session == null || !session.connection().isOpen()) {
+        return send(task.botId(), BotMessages.taskAssigned(task, Instant.now().plus(terms.ackTimeout())));
+    }
+
+    @Override
+    public Uni<Boolean> pushCancel(Task task, String reason) {
+        return send(task.botId(), BotMessages.taskCancel(task, reason));
+    }
+
+    /** Closes every session with 1001 (going away): bots reconnect, possibly to another replica. */
+    Uni<Void> closeAll(String reason) {
+        List<Uni<Void>> closing = new ArrayList<>();
+        sessions.values().forEach(s -> closing.add(s.connection.close(new CloseReason(GOING_AWAY, reason))
+                .onFailure().recoverWithNull()));
+        return closing.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(closing).andFailFast().replaceWithVoid();
+    }
+
+    /** Sends a frame to a bot connected here; {@code false} when it is not (or no longer) connected. */
+    Uni<Boolean> send(BotId botId, BotMessages.Frame frame) {
+        Session session = botId == null ? null : sessions.get(botId);
+        if (session == null || !session.connection.isOpen()) {
             return Uni.createFrom().item(false);
         }
-        return session.connection().sendText(BotMessages.taskAssigned(task)).replaceWith(true);
+        return send(session.connection, session.pendingSends, frame);
+    }
+
+    /** Sends on a connection that may not be attached yet (the {@code connected} frame, answers, errors). */
+    Uni<Boolean> reply(WebSocketConnection connection, BotId botId, BotMessages.Frame frame) {
+        Session session = botId == null ? null : sessions.get(botId);
+        AtomicInteger pending = session != null && session.connection == connection
+                ? session.pendingSends
+                : new AtomicInteger();
+        return send(connection, pending, frame);
+    }
+
+    private Uni<Boolean> send(WebSocketConnection connection, AtomicInteger pending, BotMessages.Frame frame) {
+        if (pending.incrementAndGet() > config.maxPendingSends()) {
+            pending.decrementAndGet();
+            LOG.warnf("bot connection %s is not reading its socket; closing it", connection.id());
+            return connection.close(new CloseReason(POLICY_VIOLATION, "outbound buffer full")).onFailure()
+                    .recoverWithNull().replaceWith(false);
+        }
+        String text;
+        try {
+            text = json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            pending.decrementAndGet();
+            return Uni.createFrom().failure(e);
+        }
+        return connection.sendText(text)
+                .onTermination().invoke(pending::decrementAndGet)
+                .replaceWith(true)
+                .onFailure().recoverWithItem(false);
     }
 }

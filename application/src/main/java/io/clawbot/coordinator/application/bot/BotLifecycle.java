@@ -9,6 +9,7 @@ import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.smallrye.mutiny.Uni;
@@ -37,10 +38,55 @@ public final class BotLifecycle {
         this.staleAfter = staleAfter;
     }
 
-    public Uni<Bot> register(RegisterBotCommand command) {
+    /** Registers a bot and issues its first token. */
+    public Uni<RegisteredBot> register(RegisterBotCommand command) {
         Bot bot = Bot.register(new BotId(ids.next()), command.name(), command.capabilities(), command.metadata(),
                 clock.instant());
-        return bots.register(bot);
+        String token = BotTokens.newToken();
+        return bots.register(bot, BotTokens.hash(token)).map(stored -> new RegisteredBot(stored, token));
+    }
+
+    /** The bot this token belongs to, or {@code null} for an unknown or revoked token. */
+    public Uni<Bot> authenticate(String token) {
+        if (token == null || !token.startsWith(BotTokens.PREFIX) || token.length() > 200) {
+            return Uni.createFrom().nullItem();
+        }
+        return bots.findByTokenHash(BotTokens.hash(token));
+    }
+
+    /** Issues a new token; the previous one stops working at once. */
+    public Uni<String> rotateToken(BotId id) {
+        String token = BotTokens.newToken();
+        return bots.replaceTokenHash(id, BotTokens.hash(token)).flatMap(found -> found
+                ? Uni.createFrom().item(token)
+                : Uni.createFrom().failure(new NotFoundException("bot", id)));
+    }
+
+    /** Revokes the bot's token: it cannot connect until a new one is issued. */
+    public Uni<Void> revokeToken(BotId id) {
+        return bots.replaceTokenHash(id, null).flatMap(found -> found
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(new NotFoundException("bot", id)));
+    }
+
+    /** Sets how many tasks the bot runs at once; its status follows from what it holds. */
+    public Uni<Bot> setSlots(BotId id, int slots) {
+        if (slots < Bot.MIN_SLOTS || slots > Bot.MAX_SLOTS) {
+            return Uni.createFrom().failure(new ValidationException("slots",
+                    "must be between " + Bot.MIN_SLOTS + " and " + Bot.MAX_SLOTS));
+        }
+        return ConcurrentRetry.run(() -> get(id).flatMap(bot -> tasks.countHeldBy(id).flatMap(held -> {
+            Bot next = bot.withSlots(slots, held, clock.instant());
+            return next.equals(bot) ? Uni.createFrom().item(bot) : bots.updateStatus(next, bot.version());
+        })));
+    }
+
+    /** The bot's connection is gone: it is offline until it comes back. */
+    public Uni<Bot> disconnected(BotId id) {
+        return ConcurrentRetry.run(() -> get(id).flatMap(bot -> {
+            Bot next = bot.disconnected(clock.instant());
+            return next == bot ? Uni.createFrom().item(bot) : bots.updateStatus(next, bot.version());
+        }));
     }
 
     public Uni<Bot> get(BotId id) {
@@ -51,13 +97,12 @@ public final class BotLifecycle {
         return bots.list(query, staleAfter, page);
     }
 
-    /** Records a heartbeat; an offline bot comes back online, or busy when it still holds tasks. */
+    /** Records a heartbeat; an offline bot comes back online, or busy when its slots are still full. */
     public Uni<Bot> heartbeat(BotId id) {
         return ConcurrentRetry.run(() -> get(id).flatMap(bot -> {
             Instant now = clock.instant();
             Uni<Bot> next = bot.status() == BotStatus.OFFLINE
-                    ? tasks.countHeldBy(id)
-                            .map(held -> held > 0 ? bot.heartbeat(now).tookTask(now) : bot.heartbeat(now))
+                    ? tasks.countHeldBy(id).map(held -> bot.heartbeat(now).tookTask(held, now))
                     : Uni.createFrom().item(bot.heartbeat(now));
             return next.flatMap(beat -> bots.recordHeartbeat(beat, bot.version()));
         }));

@@ -15,13 +15,17 @@ import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskChanges;
 import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.task.port.WorkSignal;
 import io.clawbot.coordinator.domain.workflow.SequentialPlan;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every change of a task's state: submission, assignment, the reports of the bot working on it,
@@ -36,20 +40,27 @@ public final class TaskLifecycle {
     private final BotChannel channel;
     private final IdSource ids;
     private final InstantSource clock;
+    private final WorkSignal signal;
 
     public TaskLifecycle(TaskStore tasks, BotRegistry bots, WorkflowStore workflows, BotChannel channel, IdSource ids,
-            InstantSource clock) {
+            InstantSource clock, WorkSignal signal) {
         this.tasks = tasks;
         this.bots = bots;
         this.workflows = workflows;
         this.channel = channel;
         this.ids = ids;
         this.clock = clock;
+        this.signal = signal;
+    }
+
+    /** The answer to a report: the task as it is now, and whether the report was a repeat that changed nothing. */
+    public record Reported(Task task, boolean duplicate) {
     }
 
     public Uni<Created<Task>> submit(SubmitTaskCommand command) {
         Task task = Task.create(new TaskId(ids.next()), command.spec(), clock.instant());
-        return tasks.create(task, TaskTransitioned.created(task, Actor.api()), command.idempotencyKey());
+        return tasks.create(task, TaskTransitioned.created(task, Actor.api()), command.idempotencyKey())
+                .invoke(created -> signal.workMayBeAvailable());
     }
 
     public Uni<Task> get(TaskId id) {
@@ -65,10 +76,13 @@ public final class TaskLifecycle {
                 .onItem().ifNull().failWith(() -> new NotFoundException("bot", botId))
                 .flatMap(bot -> {
                     Instant now = clock.instant();
-                    TaskChanges.Builder changes = TaskChanges.builder().bot(bot, bot.tookTask(now));
-                    return write(task, task.assign(bot, now), Actor.api(), "assigned to bot " + botId, now,
-                            changes);
-                })))
+                    TaskChanges.Builder changes = TaskChanges.builder();
+                    return countHeld(botId).flatMap(held -> {
+                        changes.bot(bot, bot.tookTask(held + 1, now));
+                        return write(task, task.assign(bot, now), Actor.api(), "assigned to bot " + botId, now,
+                                changes);
+                    });
+                })).map(Reported::task))
                 .call(assigned -> channel.pushAssignment(assigned));
     }
 
@@ -88,6 +102,11 @@ public final class TaskLifecycle {
 
     /** Applies a bot's or operator's report; a stale one is rejected, a duplicate answers with the stored state. */
     public Uni<Task> report(TaskReport report) {
+        return reportOutcome(report).map(Reported::task);
+    }
+
+    /** Like {@link #report(TaskReport)}, and says whether the report was a repeat. */
+    public Uni<Reported> reportOutcome(TaskReport report) {
         return ConcurrentRetry.run(() -> get(report.taskId()).flatMap(task -> {
             Instant now = clock.instant();
             Transition<Task> transition = switch (report) {
@@ -104,13 +123,59 @@ public final class TaskLifecycle {
         }));
     }
 
-    /** Cancels an open task; its workflow's later steps are cancelled with it. */
+    /** Cancels an open task; its workflow's later steps are cancelled with it; a bot that held it is told. */
     public Uni<Task> cancel(TaskId taskId, String reason) {
         String why = reason == null || reason.isBlank() ? "cancelled by request" : reason;
         return ConcurrentRetry.run(() -> get(taskId).flatMap(task -> {
             Instant now = clock.instant();
-            return write(task, task.cancel(why, now), Actor.api(), why, now, TaskChanges.builder());
-        }));
+            return write(task, task.cancel(why, now), Actor.api(), why, now, TaskChanges.builder())
+                    .call(done -> !done.duplicate() && task.status().isHeldByBot()
+                            ? tellBot(task, why)
+                            : Uni.createFrom().item(false));
+        })).map(Reported::task);
+    }
+
+    /**
+     * Offers again the tasks whose bots let their leases lapse (no acceptance in time, or gone beyond the
+     * reconnect grace): each goes back to pending, once, whatever other replicas sweep at the same time; its
+     * bot, if connected here, is told to drop it.
+     *
+     * @return how many tasks were released
+     */
+    public Uni<Integer> releaseExpiredLeases(int limit) {
+        return tasks.expiredLeases(limit).flatMap(expired -> releaseAssignments(expired, null));
+    }
+
+    /**
+     * Returns these held tasks to pending, each once; their bots are told.
+     *
+     * @param reason why, for the history and the bots; {@code null} means their leases lapsed
+     * @return how many were released
+     */
+    public Uni<Integer> releaseAssignments(List<Task> held, String reason) {
+        if (held.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Uni<Boolean>> releases = new ArrayList<>(held.size());
+        for (Task task : held) {
+            releases.add(releaseLease(task, reason));
+        }
+        return Uni.join().all(releases).andCollectFailures()
+                .map(done -> (int) done.stream().filter(Boolean::booleanValue).count());
+    }
+
+    private Uni<Boolean> releaseLease(Task expired, String reason) {
+        Instant now = clock.instant();
+        String why = reason != null
+                ? reason
+                : expired.status() == TaskStatus.ASSIGNED
+                        ? "assignment released: not accepted by bot " + expired.botId()
+                        : "lease expired: bot " + expired.botId() + " went silent";
+        return write(expired, expired.releaseLease(now), Actor.system(), why, now, TaskChanges.builder())
+                .call(done -> tellBot(expired, why))
+                .replaceWith(true)
+                .onFailure(f -> f instanceof ConflictException c && c.isConcurrentModification())
+                .recoverWithItem(false);
     }
 
     /** Deletes a standalone task that no bot holds, with its history. */
@@ -130,17 +195,36 @@ public final class TaskLifecycle {
      * Writes a task's transition with everything that follows from it: the bot's status and the workflow's
      * advance. An unchanged (repeated) transition writes nothing.
      */
-    private Uni<Task> write(Task before, Transition<Task> transition, Actor actor, String reason, Instant now,
+    private Uni<Reported> write(Task before, Transition<Task> transition, Actor actor, String reason, Instant now,
             TaskChanges.Builder changes) {
         Task after = transition.orThrow();
         if (transition instanceof Transition.Unchanged<Task>) {
-            return Uni.createFrom().item(after);
+            return Uni.createFrom().item(new Reported(after, true));
         }
         changes.task(before, after, actor, reason);
+        boolean freesSlot = before.status().isHeldByBot() && !after.status().isHeldByBot();
         return releaseBot(before, after, now, changes)
                 .flatMap(ignored -> advanceWorkflow(after, now, changes))
-                .flatMap(ignored -> tasks.apply(changes.build()))
-                .replaceWith(after);
+                .flatMap(ignored -> {
+                    TaskChanges built = changes.build();
+                    boolean wakes = freesSlot
+                            || built.tasks().stream().anyMatch(v -> v.next().status() == TaskStatus.PENDING);
+                    return tasks.apply(built).invoke(written -> {
+                        if (wakes) {
+                            signal.workMayBeAvailable();
+                        }
+                    });
+                })
+                .replaceWith(new Reported(after, false));
+    }
+
+    /** Tells a bot to drop a task. The change is already durable: if the push fails, the bot learns it when its next report is refused. */
+    private Uni<Boolean> tellBot(Task held, String reason) {
+        return channel.pushCancel(held, reason).onFailure().recoverWithItem(false);
+    }
+
+    private Uni<Long> countHeld(BotId botId) {
+        return tasks.countHeldBy(botId);
     }
 
     /** A bot that finished its last held task is free again. */
@@ -150,8 +234,8 @@ public final class TaskLifecycle {
         }
         return Uni.combine().all().unis(bots.findById(before.botId()), tasks.countHeldBy(before.botId()))
                 .with((Bot bot, Long held) -> {
-                    if (bot != null && held <= 1) {
-                        changes.bot(bot, bot.releasedLastTask(now));
+                    if (bot != null) {
+                        changes.bot(bot, bot.releasedTask(held - 1, now));
                     }
                     return null;
                 });

@@ -12,6 +12,7 @@ import io.clawbot.coordinator.domain.task.TaskChanges;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.task.port.WorkSignal;
 import io.clawbot.coordinator.domain.workflow.SequentialPlan;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
@@ -30,12 +31,15 @@ public final class WorkflowLifecycle {
     private final TaskStore tasks;
     private final IdSource ids;
     private final InstantSource clock;
+    private final WorkSignal signal;
 
-    public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, IdSource ids, InstantSource clock) {
+    public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, IdSource ids, InstantSource clock,
+            WorkSignal signal) {
         this.workflows = workflows;
         this.tasks = tasks;
         this.ids = ids;
         this.clock = clock;
+        this.signal = signal;
     }
 
     /** Creates the workflow and all its steps at once; with auto-start the first step is pending at once. */
@@ -54,6 +58,7 @@ public final class WorkflowLifecycle {
                 steps.stream().map(Task::id).toList(), command.autoStart(), now);
         return workflows.create(workflow, steps, creations, command.idempotencyKey()).flatMap(created -> {
             if (!created.replayed()) {
+                signal.workMayBeAvailable();
                 return Uni.createFrom().item(Created.fresh(new WorkflowWithTasks(created.resource(), steps)));
             }
             return withTasks(created.resource()).map(Created::replay);
@@ -79,7 +84,7 @@ public final class WorkflowLifecycle {
             Workflow started = current.workflow().start(now).orThrow();
             TaskChanges.Builder changes = TaskChanges.builder();
             SequentialPlan.start(current.workflow(), started, current.tasks(), now, changes);
-            return tasks.apply(changes.build()).replaceWith(started);
+            return tasks.apply(changes.build()).replaceWith(started).invoke(signal::workMayBeAvailable);
         }));
     }
 

@@ -21,6 +21,7 @@ import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.task.Fence;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskSpec;
+import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,9 +39,13 @@ class BotLifecycleTest {
     private final BotLifecycle lifecycle = new BotLifecycle(world.bots, world.tasks, world.ids, world.clock,
             FakeWorld.STALE_AFTER);
     private final TaskLifecycle tasks = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-            world.ids, world.clock);
+            world.ids, world.clock, world.signal);
 
     private Bot register(String name, String... capabilities) {
+        return registerWithToken(name, capabilities).bot();
+    }
+
+    private RegisteredBot registerWithToken(String name, String... capabilities) {
         return lifecycle.register(new RegisterBotCommand(name, List.of(capabilities), Map.of())).await()
                 .indefinitely();
     }
@@ -61,7 +66,7 @@ class BotLifecycleTest {
         @Test
         void a_new_bot_is_stored_offline_with_its_capabilities() {
             Bot bot = lifecycle.register(new RegisterBotCommand("  r2d2 ", List.of("render", "encode", "render"),
-                    Map.of("zone", "eu"))).await().indefinitely();
+                    Map.of("zone", "eu"))).await().indefinitely().bot();
 
             assertThat(bot.id()).isEqualTo(new BotId(new UUID(0, 1)));
             assertThat(bot.name()).isEqualTo("r2d2");
@@ -111,6 +116,258 @@ class BotLifecycleTest {
             assertThatThrownBy(() -> lifecycle.get(new BotId(new UUID(9, 9))).await().indefinitely())
                     .isInstanceOfSatisfying(NotFoundException.class,
                             e -> assertThat(e.code()).isEqualTo("bot-not-found"));
+        }
+    }
+
+    @Nested
+    class Tokens {
+
+        private Bot authenticate(String token) {
+            return lifecycle.authenticate(token).await().indefinitely();
+        }
+
+        @Test
+        void a_registered_bot_gets_a_token_that_authenticates_it_and_only_its_hash_is_stored() {
+            RegisteredBot registered = registerWithToken("r2d2", "render");
+
+            assertThat(registered.token()).startsWith("cbt_").hasSize(47);
+            assertThat(registered.bot().slots()).isEqualTo(1);
+            assertThat(world.db.tokenHash(registered.bot().id())).isEqualTo(BotTokens.hash(registered.token()))
+                    .isNotEqualTo(registered.token()).hasSize(64);
+            assertThat(authenticate(registered.token())).isEqualTo(registered.bot());
+        }
+
+        @Test
+        void each_bot_gets_its_own_token() {
+            RegisteredBot first = registerWithToken("r2d2");
+            RegisteredBot second = registerWithToken("c3po");
+
+            assertThat(first.token()).isNotEqualTo(second.token());
+            assertThat(authenticate(first.token()).id()).isEqualTo(first.bot().id());
+            assertThat(authenticate(second.token()).id()).isEqualTo(second.bot().id());
+        }
+
+        @Test
+        void a_wrong_or_malformed_token_authenticates_no_one() {
+            RegisteredBot registered = registerWithToken("r2d2");
+            String token = registered.token();
+            String tampered = token.substring(0, token.length() - 1) + (token.endsWith("A") ? "B" : "A");
+
+            assertThat(authenticate(BotTokens.newToken())).isNull();
+            assertThat(authenticate(tampered)).isNull();
+            assertThat(authenticate(token.substring(BotTokens.PREFIX.length()))).isNull();
+            assertThat(authenticate(token + " ")).isNull();
+            assertThat(authenticate("")).isNull();
+            assertThat(authenticate(null)).isNull();
+        }
+
+        @Test
+        void a_token_without_the_prefix_or_longer_than_two_hundred_characters_is_not_looked_up() {
+            Bot bot = register("r2d2");
+            String unprefixed = "x".repeat(40);
+            String overlong = BotTokens.PREFIX + "y".repeat(197);
+            String longest = BotTokens.PREFIX + "y".repeat(196);
+
+            world.bots.replaceTokenHash(bot.id(), BotTokens.hash(unprefixed)).await().indefinitely();
+            assertThat(authenticate(unprefixed)).isNull();
+            world.bots.replaceTokenHash(bot.id(), BotTokens.hash(overlong)).await().indefinitely();
+            assertThat(authenticate(overlong)).isNull();
+            world.bots.replaceTokenHash(bot.id(), BotTokens.hash(longest)).await().indefinitely();
+            assertThat(authenticate(longest).id()).isEqualTo(bot.id());
+        }
+
+        @Test
+        void a_revoked_token_no_longer_authenticates() {
+            RegisteredBot registered = registerWithToken("r2d2");
+
+            lifecycle.revokeToken(registered.bot().id()).await().indefinitely();
+
+            assertThat(authenticate(registered.token())).isNull();
+            assertThat(world.db.tokenHash(registered.bot().id())).isNull();
+            assertThat(world.db.bot(registered.bot().id())).isEqualTo(registered.bot());
+        }
+
+        @Test
+        void a_rotated_token_replaces_the_old_one_at_once() {
+            RegisteredBot registered = registerWithToken("r2d2");
+
+            String rotated = lifecycle.rotateToken(registered.bot().id()).await().indefinitely();
+
+            assertThat(rotated).startsWith(BotTokens.PREFIX).isNotEqualTo(registered.token());
+            assertThat(authenticate(registered.token())).isNull();
+            assertThat(authenticate(rotated).id()).isEqualTo(registered.bot().id());
+        }
+
+        @Test
+        void a_revoked_bot_is_let_back_in_with_a_newly_issued_token() {
+            RegisteredBot registered = registerWithToken("r2d2");
+            lifecycle.revokeToken(registered.bot().id()).await().indefinitely();
+
+            String issued = lifecycle.rotateToken(registered.bot().id()).await().indefinitely();
+
+            assertThat(authenticate(issued).id()).isEqualTo(registered.bot().id());
+            assertThat(authenticate(registered.token())).isNull();
+        }
+
+        @Test
+        void a_deleted_bot_cannot_authenticate() {
+            RegisteredBot registered = registerWithToken("r2d2");
+
+            lifecycle.delete(registered.bot().id()).await().indefinitely();
+
+            assertThat(authenticate(registered.token())).isNull();
+        }
+
+        @Test
+        void rotating_or_revoking_the_token_of_an_unknown_bot_is_not_found() {
+            BotId unknown = new BotId(new UUID(9, 9));
+
+            assertThatThrownBy(() -> lifecycle.rotateToken(unknown).await().indefinitely())
+                    .isInstanceOfSatisfying(NotFoundException.class,
+                            e -> assertThat(e.code()).isEqualTo("bot-not-found"));
+            assertThatThrownBy(() -> lifecycle.revokeToken(unknown).await().indefinitely())
+                    .isInstanceOf(NotFoundException.class);
+        }
+
+        @Test
+        void tokens_are_hashed_with_sha_256() {
+            assertThat(BotTokens.hash("abc"))
+                    .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        }
+    }
+
+    @Nested
+    class Slots {
+
+        private Bot setSlots(Bot bot, int slots) {
+            return lifecycle.setSlots(bot.id(), slots).await().indefinitely();
+        }
+
+        @Test
+        void an_online_bot_gets_more_slots_and_stays_online() {
+            Bot bot = heartbeat(register("r2d2"));
+            Instant at = world.clock.advance(Duration.ofSeconds(2));
+
+            Bot resized = setSlots(bot, 4);
+
+            assertThat(resized.slots()).isEqualTo(4);
+            assertThat(resized.status()).isEqualTo(BotStatus.ONLINE);
+            assertThat(resized.updatedAt()).isEqualTo(at);
+            assertThat(resized.version()).isEqualTo(bot.version() + 1);
+            assertThat(world.db.bot(bot.id())).isEqualTo(resized);
+        }
+
+        @Test
+        void a_busy_bot_with_a_slot_freed_by_the_change_is_online_again() {
+            Bot bot = heartbeat(register("r2d2"));
+            heldTaskOf(bot);
+            assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.BUSY);
+
+            Bot resized = setSlots(bot, 2);
+
+            assertThat(resized.status()).isEqualTo(BotStatus.ONLINE);
+            assertThat(world.db.bot(bot.id()).slots()).isEqualTo(2);
+        }
+
+        @Test
+        void an_online_bot_whose_new_slots_are_all_taken_is_busy() {
+            Bot bot = heartbeat(register("r2d2"));
+            setSlots(bot, 3);
+            heldTaskOf(bot);
+            heldTaskOf(bot);
+            assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
+
+            Bot resized = setSlots(bot, 2);
+
+            assertThat(resized.status()).isEqualTo(BotStatus.BUSY);
+            assertThat(resized.slots()).isEqualTo(2);
+        }
+
+        @Test
+        void a_bot_with_more_slots_stays_online_until_they_are_all_taken_and_is_freed_by_one_ending() {
+            Bot bot = heartbeat(register("r2d2"));
+            setSlots(bot, 2);
+
+            Task first = heldTaskOf(bot);
+            assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
+            heldTaskOf(bot);
+            assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.BUSY);
+            tasks.report(new TaskReport.Complete(first.id(), new Fence(1, bot.id()), null, Map.of()))
+                    .await().indefinitely();
+            assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
+        }
+
+        @Test
+        void an_offline_bot_gets_its_slots_and_stays_offline() {
+            Bot bot = register("r2d2");
+
+            Bot resized = setSlots(bot, 8);
+
+            assertThat(resized.status()).isEqualTo(BotStatus.OFFLINE);
+            assertThat(resized.slots()).isEqualTo(8);
+            assertThat(world.db.bot(bot.id()).slots()).isEqualTo(8);
+        }
+
+        @Test
+        void an_offline_bot_that_comes_back_holding_fewer_tasks_than_its_slots_is_online() {
+            Bot bot = register("r2d2");
+            setSlots(bot, 2);
+            heldTaskOf(bot);
+
+            assertThat(heartbeat(bot).status()).isEqualTo(BotStatus.ONLINE);
+        }
+
+        @Test
+        void slots_out_of_range_are_refused_and_nothing_is_written() {
+            Bot bot = heartbeat(register("r2d2"));
+
+            for (int slots : new int[]{ 0, -3, 257 }) {
+                assertThatThrownBy(() -> setSlots(bot, slots))
+                        .isInstanceOfSatisfying(ValidationException.class,
+                                e -> assertThat(e.field()).isEqualTo("slots"));
+            }
+            assertThat(setSlots(bot, 256).slots()).isEqualTo(256);
+            assertThat(setSlots(bot, 1).slots()).isEqualTo(1);
+            assertThat(world.db.bot(bot.id()).version()).isEqualTo(bot.version() + 2);
+        }
+
+        @Test
+        void setting_the_slots_of_an_unknown_bot_is_not_found() {
+            assertThatThrownBy(() -> lifecycle.setSlots(new BotId(new UUID(9, 9)), 2).await().indefinitely())
+                    .isInstanceOf(NotFoundException.class);
+        }
+    }
+
+    @Nested
+    class Disconnected {
+
+        @Test
+        void a_connected_bot_goes_offline_and_keeps_its_tasks() {
+            Bot bot = heartbeat(register("r2d2"));
+            Task held = heldTaskOf(bot);
+
+            Bot gone = lifecycle.disconnected(bot.id()).await().indefinitely();
+
+            assertThat(gone.status()).isEqualTo(BotStatus.OFFLINE);
+            assertThat(world.db.bot(bot.id())).isEqualTo(gone);
+            assertThat(world.db.task(held.id()).status()).isEqualTo(TaskStatus.ASSIGNED);
+            assertThat(world.db.task(held.id()).botId()).isEqualTo(bot.id());
+        }
+
+        @Test
+        void an_offline_bot_is_not_written_again() {
+            Bot bot = register("r2d2");
+
+            Bot after = lifecycle.disconnected(bot.id()).await().indefinitely();
+
+            assertThat(after).isEqualTo(bot);
+            assertThat(world.db.bot(bot.id()).version()).isEqualTo(bot.version());
+        }
+
+        @Test
+        void an_unknown_bot_is_not_found() {
+            assertThatThrownBy(() -> lifecycle.disconnected(new BotId(new UUID(9, 9))).await().indefinitely())
+                    .isInstanceOf(NotFoundException.class);
         }
     }
 
@@ -353,8 +610,18 @@ class BotLifecycleTest {
         }
 
         @Override
-        public Uni<Bot> register(Bot bot) {
-            return delegate.register(bot);
+        public Uni<Bot> register(Bot bot, String tokenHash) {
+            return delegate.register(bot, tokenHash);
+        }
+
+        @Override
+        public Uni<Bot> findByTokenHash(String tokenHash) {
+            return delegate.findByTokenHash(tokenHash);
+        }
+
+        @Override
+        public Uni<Boolean> replaceTokenHash(BotId id, String tokenHash) {
+            return delegate.replaceTokenHash(id, tokenHash);
         }
 
         @Override

@@ -12,10 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * Bots in memory with the port's contract: unique names, writes conditional on the version, and heartbeats
- * stamped (and staleness judged) with the store's own clock.
+ * Bots in memory with the port's contract: unique names, at most one current token hash per bot (and per
+ * hash), writes conditional on the version, and heartbeats stamped (and staleness judged) with the store's
+ * own clock.
  */
 public final class FakeBotRegistry implements BotRegistry {
 
@@ -26,7 +29,8 @@ public final class FakeBotRegistry implements BotRegistry {
     }
 
     @Override
-    public Uni<Bot> register(Bot bot) {
+    public Uni<Bot> register(Bot bot, String tokenHash) {
+        Objects.requireNonNull(tokenHash, "tokenHash");
         return Uni.createFrom().item(() -> {
             synchronized (db) {
                 if (db.bots.values().stream().anyMatch(b -> b.name().equals(bot.name()))) {
@@ -36,10 +40,53 @@ public final class FakeBotRegistry implements BotRegistry {
                 if (db.bots.containsKey(bot.id())) {
                     throw new IllegalStateException("duplicate bot id " + bot.id());
                 }
+                checkUniqueHash(bot.id(), tokenHash);
                 db.bots.put(bot.id(), bot);
+                db.tokenHashes.put(bot.id(), tokenHash);
                 return bot;
             }
         });
+    }
+
+    @Override
+    public Uni<Bot> findByTokenHash(String tokenHash) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                return db.tokenHashes.entrySet().stream()
+                        .filter(e -> e.getValue().equals(tokenHash))
+                        .map(e -> db.bots.get(e.getKey()))
+                        .filter(Objects::nonNull)
+                        .findFirst()
+                        .orElse(null);
+            }
+        });
+    }
+
+    @Override
+    public Uni<Boolean> replaceTokenHash(BotId id, String tokenHash) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                if (!db.bots.containsKey(id)) {
+                    return false;
+                }
+                if (tokenHash == null) {
+                    db.tokenHashes.remove(id);
+                } else {
+                    checkUniqueHash(id, tokenHash);
+                    db.tokenHashes.put(id, tokenHash);
+                }
+                return true;
+            }
+        });
+    }
+
+    /** The unique index on {@code token_hash}: a collision would mean a broken random source. */
+    private void checkUniqueHash(BotId owner, String tokenHash) {
+        for (Map.Entry<BotId, String> e : db.tokenHashes.entrySet()) {
+            if (!e.getKey().equals(owner) && e.getValue().equals(tokenHash)) {
+                throw new IllegalStateException("duplicate token hash for bots " + owner + " and " + e.getKey());
+            }
+        }
     }
 
     @Override
@@ -72,7 +119,7 @@ public final class FakeBotRegistry implements BotRegistry {
                 Bot stored = current(bot.id(), expectedVersion);
                 Instant now = db.clock.instant();
                 return save(new Bot(stored.id(), stored.name(), stored.capabilities(), bot.status(),
-                        stored.metadata(), now, stored.createdAt(), now, stored.version() + 1));
+                        stored.metadata(), now, stored.createdAt(), now, stored.slots(), stored.version() + 1));
             }
         });
     }
@@ -84,7 +131,7 @@ public final class FakeBotRegistry implements BotRegistry {
                 Bot stored = current(bot.id(), expectedVersion);
                 return save(new Bot(stored.id(), stored.name(), stored.capabilities(), bot.status(),
                         stored.metadata(), stored.lastHeartbeatAt(), stored.createdAt(), db.clock.instant(),
-                        stored.version() + 1));
+                        bot.slots(), stored.version() + 1));
             }
         });
     }
@@ -93,6 +140,7 @@ public final class FakeBotRegistry implements BotRegistry {
     public Uni<Boolean> delete(BotId id) {
         return Uni.createFrom().item(() -> {
             synchronized (db) {
+                db.tokenHashes.remove(id);
                 return db.bots.remove(id) != null;
             }
         });

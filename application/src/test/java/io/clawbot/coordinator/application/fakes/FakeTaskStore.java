@@ -2,20 +2,27 @@ package io.clawbot.coordinator.application.fakes;
 
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.BotStatus;
+import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskChanges;
 import io.clawbot.coordinator.domain.task.TaskChanges.Versioned;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskQuery;
+import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,8 +31,10 @@ import java.util.UUID;
 import java.util.function.ToLongFunction;
 
 /**
- * Tasks in memory with the port's contract: idempotent creation, and lifecycle steps written all together or
- * not at all, each row conditional on the version it was read at and raised by one when written.
+ * Tasks in memory with the port's contract: idempotent creation, lifecycle steps written all together or not
+ * at all, each row conditional on the version it was read at and raised by one when written, claims, and
+ * leases. A lease is computed with the database's clock: a task gets the acknowledgement lease when it is
+ * assigned and the running lease when it starts, and loses its lease when no bot holds it any more.
  */
 public final class FakeTaskStore implements TaskStore {
 
@@ -33,13 +42,29 @@ public final class FakeTaskStore implements TaskStore {
 
     private static final Comparator<Task> BY_CREATION = Comparator.comparing(Task::createdAt)
             .thenComparing(t -> t.id().value());
+    private static final Comparator<Task> CLAIM_ORDER = Comparator.comparing(Task::priority).reversed()
+            .thenComparing(BY_CREATION);
 
     private final InMemoryDatabase db;
+    private final Duration ackTimeout;
+    private final Duration lease;
     private int applied;
     private int rejected;
+    private int claims;
 
-    public FakeTaskStore(InMemoryDatabase db) {
+    /**
+     * @param ackTimeout how long an assignment lasts unless accepted
+     * @param lease how long a running task lasts without progress or heartbeat
+     */
+    public FakeTaskStore(InMemoryDatabase db, Duration ackTimeout, Duration lease) {
         this.db = db;
+        this.ackTimeout = ackTimeout;
+        this.lease = lease;
+    }
+
+    /** With the acknowledgement and running leases of {@code terms}. */
+    public FakeTaskStore(InMemoryDatabase db, ChannelTerms terms) {
+        this(db, terms.ackTimeout(), terms.lease());
     }
 
     @Override
@@ -69,9 +94,7 @@ public final class FakeTaskStore implements TaskStore {
     public Uni<List<Task>> list(TaskQuery query, PageRequest page) {
         return Uni.createFrom().item(() -> {
             synchronized (db) {
-                Comparator<Task> order = query.order() == TaskQuery.Order.CLAIM
-                        ? Comparator.comparing(Task::priority).reversed().thenComparing(BY_CREATION)
-                        : BY_CREATION;
+                Comparator<Task> order = query.order() == TaskQuery.Order.CLAIM ? CLAIM_ORDER : BY_CREATION;
                 return db.tasks.values().stream()
                         .filter(t -> query.status() == null || t.status() == query.status())
                         .filter(t -> query.botId() == null || query.botId().equals(t.botId()))
@@ -110,13 +133,15 @@ public final class FakeTaskStore implements TaskStore {
                 }
                 checkVersions(changes);
                 for (Versioned<Task> v : changes.tasks()) {
+                    Task before = db.tasks.get(v.next().id());
                     db.tasks.put(v.next().id(), InMemoryDatabase.withVersion(v.next(), v.expectedVersion() + 1));
+                    followLease(before, v.next());
                 }
                 for (Versioned<Bot> v : changes.bots()) {
                     Bot stored = db.bots.get(v.next().id());
                     db.bots.put(stored.id(), new Bot(stored.id(), stored.name(), stored.capabilities(),
                             v.next().status(), stored.metadata(), stored.lastHeartbeatAt(), stored.createdAt(),
-                            v.next().updatedAt(), stored.version() + 1));
+                            v.next().updatedAt(), stored.slots(), stored.version() + 1));
                 }
                 for (Versioned<Workflow> v : changes.workflows()) {
                     Workflow stored = db.workflows.get(v.next().id());
@@ -129,6 +154,155 @@ public final class FakeTaskStore implements TaskStore {
                 return null;
             }
         });
+    }
+
+    /**
+     * A new assignment gets the acknowledgement lease, a start the running lease; a task no bot holds has no
+     * lease.
+     */
+    private void followLease(Task before, Task after) {
+        if (!after.status().isHeldByBot()) {
+            db.leaseExpiresAt.remove(after.id());
+        } else if (before.status() != after.status() || before.attempt() != after.attempt()) {
+            db.leaseExpiresAt.put(after.id(), db.clock.instant().plus(leaseFor(after)));
+        }
+    }
+
+    private Duration leaseFor(Task held) {
+        return held.status() == TaskStatus.ASSIGNED ? ackTimeout : lease;
+    }
+
+    @Override
+    public Uni<List<Task>> claim(BotId botId, List<String> capabilities, int slots) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                claims++;
+                long held = heldBy(botId).size();
+                long free = slots - held;
+                if (free <= 0) {
+                    return List.of();
+                }
+                Instant now = db.clock.instant();
+                List<Task> candidates = db.tasks.values().stream()
+                        .filter(t -> t.status() == TaskStatus.PENDING)
+                        .filter(t -> t.type() == null || capabilities.contains(t.type()))
+                        .sorted(CLAIM_ORDER)
+                        .limit(free)
+                        .toList();
+                List<Task> claimed = new ArrayList<>(candidates.size());
+                for (Task pending : candidates) {
+                    Task assigned = new Task(pending.id(), pending.type(), TaskStatus.ASSIGNED, pending.priority(),
+                            pending.payload(), pending.result(), pending.error(), pending.timeoutSeconds(),
+                            pending.workflowId(), pending.workflowPosition(), botId, pending.attempt() + 1,
+                            pending.createdAt(), now, now, null, null, pending.version() + 1);
+                    db.tasks.put(assigned.id(), assigned);
+                    db.history.add(TaskTransitioned.between(pending, assigned, Actor.system(),
+                            "dispatched to bot " + botId));
+                    db.leaseExpiresAt.put(assigned.id(), now.plus(ackTimeout));
+                    startWorkflow(assigned.workflowId(), now);
+                    claimed.add(assigned);
+                }
+                Bot bot = db.bots.get(botId);
+                if (!claimed.isEmpty() && bot != null && bot.status() == BotStatus.ONLINE
+                        && held + claimed.size() >= slots) {
+                    db.bots.put(botId, new Bot(bot.id(), bot.name(), bot.capabilities(), BotStatus.BUSY,
+                            bot.metadata(), bot.lastHeartbeatAt(), bot.createdAt(), now, bot.slots(),
+                            bot.version() + 1));
+                }
+                return List.copyOf(claimed);
+            }
+        });
+    }
+
+    /** A pending workflow is in progress once one of its steps is taken. */
+    private void startWorkflow(WorkflowId workflowId, Instant now) {
+        Workflow workflow = workflowId == null ? null : db.workflows.get(workflowId);
+        if (workflow != null && workflow.status() == WorkflowStatus.PENDING) {
+            Workflow next = workflow.withStatus(WorkflowStatus.IN_PROGRESS, now);
+            db.workflows.put(workflowId, new Workflow(next.id(), next.name(), next.description(), next.status(),
+                    next.metadata(), next.taskIds(), next.startedAt(), next.createdAt(), next.updatedAt(),
+                    next.version() + 1));
+        }
+    }
+
+    @Override
+    public Uni<Void> renewRunningLeases(BotId botId) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Instant until = db.clock.instant().plus(lease);
+                heldBy(botId).stream().filter(t -> t.status() == TaskStatus.IN_PROGRESS)
+                        .forEach(t -> db.leaseExpiresAt.put(t.id(), until));
+                return null;
+            }
+        });
+    }
+
+    @Override
+    public Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Task task = db.tasks.get(taskId);
+                if (task == null || task.status() != TaskStatus.IN_PROGRESS || task.attempt() != attempt
+                        || !botId.equals(task.botId())) {
+                    return false;
+                }
+                db.leaseExpiresAt.put(taskId, db.clock.instant().plus(lease));
+                return true;
+            }
+        });
+    }
+
+    @Override
+    public Uni<Void> shortenLeases(BotId botId, Duration grace) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Instant limit = db.clock.instant().plus(grace);
+                for (Task held : heldBy(botId)) {
+                    Instant current = db.leaseExpiresAt.get(held.id());
+                    if (current == null || current.isAfter(limit)) {
+                        db.leaseExpiresAt.put(held.id(), limit);
+                    }
+                }
+                return null;
+            }
+        });
+    }
+
+    @Override
+    public Uni<List<Task>> renewHeldLeases(BotId botId) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Instant now = db.clock.instant();
+                List<Task> held = heldBy(botId);
+                held.forEach(t -> db.leaseExpiresAt.put(t.id(), now.plus(leaseFor(t))));
+                return held;
+            }
+        });
+    }
+
+    @Override
+    public Uni<List<Task>> expiredLeases(int limit) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Instant now = db.clock.instant();
+                return db.tasks.values().stream()
+                        .filter(t -> t.status().isHeldByBot())
+                        .filter(t -> db.leaseExpiresAt.containsKey(t.id()))
+                        .filter(t -> db.leaseExpiresAt.get(t.id()).isBefore(now))
+                        .sorted(Comparator.comparing((Task t) -> db.leaseExpiresAt.get(t.id()))
+                                .thenComparing(t -> t.id().value()))
+                        .limit(limit)
+                        .toList();
+            }
+        });
+    }
+
+    /** The tasks a bot holds, oldest first; the caller holds the database's lock. */
+    private List<Task> heldBy(BotId botId) {
+        return db.tasks.values().stream()
+                .filter(t -> botId.equals(t.botId()) && t.status().isHeldByBot())
+                .sorted(BY_CREATION)
+                .toList();
     }
 
     /** Fails, writing nothing, unless every row is still at the version its new state was computed from. */
@@ -169,6 +343,7 @@ public final class FakeTaskStore implements TaskStore {
                     return false;
                 }
                 db.tasks.remove(id);
+                db.leaseExpiresAt.remove(id);
                 db.history.removeIf(e -> e.taskId().equals(id));
                 db.forget(id.value());
                 return true;
@@ -180,6 +355,13 @@ public final class FakeTaskStore implements TaskStore {
     public int appliedCount() {
         synchronized (db) {
             return applied;
+        }
+    }
+
+    /** How many claim statements ran, the ones that claimed nothing included. */
+    public int claimCount() {
+        synchronized (db) {
+            return claims;
         }
     }
 

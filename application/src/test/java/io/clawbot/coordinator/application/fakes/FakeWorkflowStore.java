@@ -88,6 +88,7 @@ public final class FakeWorkflowStore implements WorkflowStore {
                         .map(Task::id)
                         .collect(Collectors.toSet());
                 db.tasks.keySet().removeAll(steps);
+                db.leaseExpiresAt.keySet().removeAll(steps);
                 db.history.removeIf(e -> steps.contains(e.taskId()));
                 db.forget(id.value());
                 return true;

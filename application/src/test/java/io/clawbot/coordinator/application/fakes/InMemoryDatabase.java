@@ -9,6 +9,7 @@ import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +34,10 @@ public final class InMemoryDatabase {
     final Map<WorkflowId, Workflow> workflows = new LinkedHashMap<>();
     final List<TaskTransitioned> history = new ArrayList<>();
     final Map<String, KeyClaim> idempotencyKeys = new LinkedHashMap<>();
+    /** The {@code token_hash} column of the bots table: only bots with a current token have an entry. */
+    final Map<BotId, String> tokenHashes = new LinkedHashMap<>();
+    /** The {@code lease_expires_at} column of the tasks table: only held tasks have an entry. */
+    final Map<TaskId, Instant> leaseExpiresAt = new LinkedHashMap<>();
     final InstantSource clock;
 
     public InMemoryDatabase(InstantSource clock) {
@@ -47,6 +52,16 @@ public final class InMemoryDatabase {
     /** The stored bot, or {@code null}. */
     public synchronized Bot bot(BotId id) {
         return bots.get(id);
+    }
+
+    /** The hash of the bot's current token, or {@code null} when it has none (revoked or unknown bot). */
+    public synchronized String tokenHash(BotId id) {
+        return tokenHashes.get(id);
+    }
+
+    /** When the held task's lease lapses, or {@code null} when it has none. */
+    public synchronized Instant leaseExpiresAt(TaskId id) {
+        return leaseExpiresAt.get(id);
     }
 
     /** The stored workflow, or {@code null}. */
@@ -76,6 +91,11 @@ public final class InMemoryDatabase {
     /** Puts a task straight into the table, as a fixture, bypassing the ports. */
     public synchronized void insertTask(Task task) {
         tasks.put(task.id(), task);
+    }
+
+    /** Sets a task's lease straight in the table, as a fixture, bypassing the ports. */
+    public synchronized void setLease(TaskId id, Instant expiresAt) {
+        leaseExpiresAt.put(id, expiresAt);
     }
 
     /**

@@ -13,6 +13,7 @@ import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -89,6 +90,36 @@ public final class RacingTaskStore implements TaskStore {
     @Override
     public Uni<Long> countHeldBy(BotId botId) {
         return delegate.countHeldBy(botId);
+    }
+
+    @Override
+    public Uni<List<Task>> claim(BotId botId, List<String> capabilities, int slots) {
+        return delegate.claim(botId, capabilities, slots);
+    }
+
+    @Override
+    public Uni<Void> renewRunningLeases(BotId botId) {
+        return delegate.renewRunningLeases(botId);
+    }
+
+    @Override
+    public Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId) {
+        return delegate.renewLease(taskId, attempt, botId);
+    }
+
+    @Override
+    public Uni<Void> shortenLeases(BotId botId, Duration grace) {
+        return delegate.shortenLeases(botId, grace);
+    }
+
+    @Override
+    public Uni<List<Task>> renewHeldLeases(BotId botId) {
+        return delegate.renewHeldLeases(botId);
+    }
+
+    @Override
+    public Uni<List<Task>> expiredLeases(int limit) {
+        return delegate.expiredLeases(limit);
     }
 
     @Override

@@ -25,10 +25,10 @@ class TaskLifecycleRaceTest {
     private final FakeWorld world = new FakeWorld();
     private final RacingTaskStore racing = new RacingTaskStore(world.tasks);
     private final TaskLifecycle lifecycle = new TaskLifecycle(racing, world.bots, world.workflows, world.channel,
-            world.ids, world.clock);
+            world.ids, world.clock, world.signal);
     /** Another request handled beside the one under test, writing straight to the store. */
     private final TaskLifecycle competitor = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock);
+            world.channel, world.ids, world.clock, world.signal);
 
     private Bot bot;
     private Task assigned;

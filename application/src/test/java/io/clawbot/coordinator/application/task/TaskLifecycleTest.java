@@ -3,7 +3,9 @@ package io.clawbot.coordinator.application.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clawbot.coordinator.application.fakes.FakeBotChannel;
 import io.clawbot.coordinator.application.fakes.FakeWorld;
+import io.clawbot.coordinator.application.fakes.RacingTaskStore;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotStatus;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +34,7 @@ class TaskLifecycleTest {
 
     private final FakeWorld world = new FakeWorld();
     private final TaskLifecycle lifecycle = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock);
+            world.channel, world.ids, world.clock, world.signal);
 
     private Task submit(String type) {
         return lifecycle.submit(new SubmitTaskCommand(TaskSpec.of(type, null, Map.of("n", 1), null), null))
@@ -499,6 +502,298 @@ class TaskLifecycleTest {
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessageContaining("a finished task cannot be cancelled");
             assertThat(world.db.task(assigned.id()).status()).isEqualTo(TaskStatus.COMPLETED);
+        }
+    }
+
+    @Nested
+    class CancelHeldTask {
+
+        private final Bot bot = world.onlineBot("r1", "render");
+
+        @BeforeEach
+        void the_bot_is_connected_here() {
+            world.channel.connect(bot, world.clock.instant());
+        }
+
+        @Test
+        void cancelling_an_assigned_task_tells_its_bot_to_stop() {
+            Task assigned = assign(submit("render"), bot);
+
+            lifecycle.cancel(assigned.id(), "customer withdrew").await().indefinitely();
+
+            assertThat(world.channel.deliveredCancels()).singleElement().satisfies(c -> {
+                assertThat(c.reason()).isEqualTo("customer withdrew");
+                assertThat(c.task().id()).isEqualTo(assigned.id());
+                assertThat(c.task().botId()).isEqualTo(bot.id());
+                assertThat(c.task().attempt()).isEqualTo(1);
+                assertThat(c.task().status()).isEqualTo(TaskStatus.ASSIGNED);
+            });
+        }
+
+        @Test
+        void cancelling_a_running_task_tells_its_bot_with_the_default_reason() {
+            Task assigned = assign(submit("render"), bot);
+            report(start(assigned, fence(assigned)));
+
+            lifecycle.cancel(assigned.id(), null).await().indefinitely();
+
+            assertThat(world.channel.deliveredCancels()).singleElement().satisfies(c -> {
+                assertThat(c.reason()).isEqualTo("cancelled by request");
+                assertThat(c.task().status()).isEqualTo(TaskStatus.IN_PROGRESS);
+            });
+        }
+
+        @Test
+        void a_bot_is_told_once_however_often_the_task_is_cancelled() {
+            Task assigned = assign(submit("render"), bot);
+
+            lifecycle.cancel(assigned.id(), "first").await().indefinitely();
+            lifecycle.cancel(assigned.id(), "second").await().indefinitely();
+
+            assertThat(world.channel.cancels()).extracting(FakeBotChannel.Cancel::reason).containsExactly("first");
+        }
+
+        @Test
+        void no_bot_is_told_about_a_task_none_held() {
+            Task pending = submit("render");
+
+            lifecycle.cancel(pending.id(), null).await().indefinitely();
+
+            assertThat(world.channel.cancels()).isEmpty();
+        }
+
+        @Test
+        void a_cancel_for_a_bot_connected_elsewhere_is_still_offered_to_the_channel() {
+            world.channel.disconnect(bot.id());
+            Task assigned = assign(submit("render"), bot);
+
+            Task cancelled = lifecycle.cancel(assigned.id(), null).await().indefinitely();
+
+            assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);
+            assertThat(world.channel.cancels()).hasSize(1);
+            assertThat(world.channel.deliveredCancels()).isEmpty();
+        }
+    }
+
+    @Nested
+    class ExpiredLeases {
+
+        private final Bot bot = world.onlineBot("r1", "render");
+        private final Dispatcher dispatcher = new Dispatcher(world.tasks, world.channel);
+
+        @BeforeEach
+        void the_bot_is_connected_here() {
+            world.channel.connect(bot, world.clock.instant());
+        }
+
+        private Task claimed(String type) {
+            Task task = submit(type);
+            dispatcher.dispatch().await().indefinitely();
+            return world.db.task(task.id());
+        }
+
+        private int sweep() {
+            return lifecycle.releaseExpiredLeases(100).await().indefinitely();
+        }
+
+        @Test
+        void an_assignment_that_is_not_accepted_in_time_is_offered_again_once() {
+            Task assigned = claimed("render");
+            world.signal.reset();
+            world.clock.advance(FakeWorld.TERMS.ackTimeout());
+            assertThat(sweep()).isZero();
+            Instant at = world.clock.advance(Duration.ofMillis(1));
+
+            assertThat(sweep()).isEqualTo(1);
+
+            Task released = world.db.task(assigned.id());
+            assertThat(released.status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(released.botId()).isNull();
+            assertThat(released.attempt()).isEqualTo(1);
+            assertThat(released.assignedAt()).isNull();
+            assertThat(world.db.leaseExpiresAt(assigned.id())).isNull();
+            TaskTransitioned release = world.db.history(assigned.id()).getLast();
+            assertThat(release).isEqualTo(new TaskTransitioned(assigned.id(), TaskStatus.ASSIGNED,
+                    TaskStatus.PENDING, 1, Actor.system(), release.reason(), at));
+            assertThat(release.reason()).contains("not accepted");
+            assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
+            assertThat(world.channel.deliveredCancels()).singleElement().satisfies(c -> {
+                assertThat(c.task()).isEqualTo(assigned);
+                assertThat(c.reason()).isEqualTo(release.reason());
+            });
+            assertThat(world.signal.count()).isPositive();
+
+            world.clock.advance(Duration.ofMinutes(5));
+            assertThat(sweep()).isZero();
+            assertThat(world.db.history(assigned.id())).hasSize(3);
+            assertThat(world.channel.cancels()).hasSize(1);
+        }
+
+        @Test
+        void the_next_claim_is_a_new_attempt_and_reports_for_the_old_one_are_refused() {
+            Task first = claimed("render");
+            world.clock.advance(FakeWorld.TERMS.ackTimeout().plusSeconds(1));
+            sweep();
+
+            dispatcher.dispatch().await().indefinitely();
+
+            Task second = world.db.task(first.id());
+            assertThat(second.status()).isEqualTo(TaskStatus.ASSIGNED);
+            assertThat(second.botId()).isEqualTo(bot.id());
+            assertThat(second.attempt()).isEqualTo(2);
+            assertThat(world.channel.delivered()).extracting(Task::attempt).containsExactly(1, 2);
+            assertThatThrownBy(() -> report(start(second, new Fence(1, bot.id()))))
+                    .isInstanceOf(InvalidTransitionException.class)
+                    .hasMessage("Stale attempt 1 for task " + first.id() + "; the current attempt is 2");
+            assertThatThrownBy(() -> report(complete(second, new Fence(1, bot.id()), Map.of("late", true))))
+                    .isInstanceOf(InvalidTransitionException.class)
+                    .hasMessageStartingWith("Stale attempt 1");
+            assertThat(world.db.task(first.id())).isEqualTo(second);
+            assertThat(report(start(second, fence(second))).status()).isEqualTo(TaskStatus.IN_PROGRESS);
+        }
+
+        @Test
+        void a_report_for_the_released_attempt_before_the_task_is_claimed_again_is_refused() {
+            Task assigned = claimed("render");
+            world.clock.advance(FakeWorld.TERMS.ackTimeout().plusSeconds(1));
+            sweep();
+
+            assertThatThrownBy(() -> report(complete(assigned, fence(assigned), Map.of())))
+                    .isInstanceOf(InvalidTransitionException.class)
+                    .hasMessageContaining("is not assigned to bot " + bot.id());
+            assertThat(world.db.task(assigned.id()).status()).isEqualTo(TaskStatus.PENDING);
+        }
+
+        @Test
+        void a_running_task_whose_bot_went_silent_is_offered_again() {
+            Task assigned = claimed("render");
+            report(start(assigned, fence(assigned)));
+            world.clock.advance(FakeWorld.TERMS.ackTimeout().plusSeconds(1));
+            assertThat(sweep()).isZero();
+            world.clock.advance(FakeWorld.TERMS.lease());
+
+            assertThat(sweep()).isEqualTo(1);
+
+            assertThat(world.db.task(assigned.id()).status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(world.db.task(assigned.id()).startedAt()).isNull();
+            String why = world.db.history(assigned.id()).getLast().reason();
+            assertThat(why).contains(bot.id().toString()).contains("silent");
+            assertThat(world.db.history(assigned.id())).last().satisfies(e -> {
+                assertThat(e.from()).isEqualTo(TaskStatus.IN_PROGRESS);
+                assertThat(e.actor()).isEqualTo(Actor.system());
+            });
+            assertThat(world.channel.cancels()).extracting(FakeBotChannel.Cancel::reason).containsExactly(why);
+        }
+
+        @Test
+        void only_as_many_as_the_limit_are_released_per_sweep() {
+            Bot big = world.onlineBotWithSlots("r2", 5, "render");
+            world.channel.connect(big, world.clock.instant());
+            for (int i = 0; i < 3; i++) {
+                claimed("render");
+            }
+            world.clock.advance(Duration.ofMinutes(1));
+
+            assertThat(lifecycle.releaseExpiredLeases(2).await().indefinitely()).isEqualTo(2);
+            assertThat(lifecycle.releaseExpiredLeases(2).await().indefinitely()).isEqualTo(1);
+            assertThat(lifecycle.releaseExpiredLeases(2).await().indefinitely()).isZero();
+            assertThat(world.tasks.all()).extracting(Task::status).containsOnly(TaskStatus.PENDING);
+        }
+
+        @Test
+        void a_sweep_that_finds_nothing_does_not_signal() {
+            claimed("render");
+            world.signal.reset();
+
+            assertThat(sweep()).isZero();
+            assertThat(world.signal.count()).isZero();
+        }
+
+        @Test
+        void two_replicas_sweeping_at_once_release_a_task_only_once() {
+            Task assigned = claimed("render");
+            world.clock.advance(Duration.ofMinutes(1));
+            RacingTaskStore racing = new RacingTaskStore(world.tasks);
+            TaskLifecycle replica = new TaskLifecycle(racing, world.bots, world.workflows, world.channel, world.ids,
+                    world.clock, world.signal);
+            racing.beforeNextApply(() -> assertThat(sweep()).isEqualTo(1));
+
+            int released = replica.releaseExpiredLeases(10).await().indefinitely();
+
+            assertThat(released).isZero();
+            assertThat(world.db.task(assigned.id()).status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(world.db.history(assigned.id())).filteredOn(e -> e.to() == TaskStatus.PENDING)
+                    .hasSize(2);
+            assertThat(world.channel.cancels()).hasSize(1);
+        }
+    }
+
+    @Nested
+    class WorkSignals {
+
+        private final Bot bot = world.onlineBot("r1", "render");
+
+        @Test
+        void submitting_a_task_signals_work() {
+            submit("render");
+
+            assertThat(world.signal.count()).isEqualTo(1);
+        }
+
+        @Test
+        void taking_or_starting_work_does_not_signal() {
+            Task task = submit("render");
+            world.signal.reset();
+
+            Task assigned = assign(task, bot);
+            report(start(assigned, fence(assigned)));
+
+            assertThat(world.signal.count()).isZero();
+        }
+
+        @Test
+        void completing_a_held_task_signals_a_free_slot() {
+            Task assigned = assign(submit("render"), bot);
+            world.signal.reset();
+
+            report(complete(assigned, fence(assigned), Map.of()));
+
+            assertThat(world.signal.count()).isEqualTo(1);
+        }
+
+        @Test
+        void a_failure_or_a_cancel_of_a_held_task_signals_a_free_slot() {
+            Task failing = assign(submit("render"), bot);
+            Task cancelled = assign(submit("render"), bot);
+            world.signal.reset();
+
+            report(fail(failing, fence(failing), "boom"));
+            assertThat(world.signal.count()).isEqualTo(1);
+            lifecycle.cancel(cancelled.id(), null).await().indefinitely();
+            assertThat(world.signal.count()).isEqualTo(2);
+        }
+
+        @Test
+        void a_duplicate_report_or_a_refused_one_does_not_signal() {
+            Task assigned = assign(submit("render"), bot);
+            report(complete(assigned, fence(assigned), Map.of()));
+            world.signal.reset();
+
+            report(complete(assigned, fence(assigned), Map.of()));
+            assertThatThrownBy(() -> report(fail(assigned, fence(assigned), "late")))
+                    .isInstanceOf(InvalidTransitionException.class);
+
+            assertThat(world.signal.count()).isZero();
+        }
+
+        @Test
+        void cancelling_a_task_no_bot_holds_does_not_signal() {
+            Task pending = submit("render");
+            world.signal.reset();
+
+            lifecycle.cancel(pending.id(), null).await().indefinitely();
+
+            assertThat(world.signal.count()).isZero();
         }
     }
 

@@ -37,9 +37,9 @@ class WorkflowLifecycleTest {
 
     private final FakeWorld world = new FakeWorld();
     private final WorkflowLifecycle lifecycle = new WorkflowLifecycle(world.workflows, world.tasks, world.ids,
-            world.clock);
+            world.clock, world.signal);
     private final TaskLifecycle tasks = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-            world.ids, world.clock);
+            world.ids, world.clock, world.signal);
     private final Bot bot = world.onlineBot("r1", "render");
 
     private static CreateWorkflowCommand command(boolean autoStart, IdempotencyKey key, String... payloads) {
@@ -206,6 +206,46 @@ class WorkflowLifecycleTest {
             assertThatThrownBy(() -> lifecycle.start(id).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class);
             assertThat(world.tasks.appliedCount()).isZero();
+        }
+    }
+
+    @Nested
+    class Signals {
+
+        @Test
+        void creating_a_workflow_signals_work_but_replaying_it_does_not() {
+            IdempotencyKey key = new IdempotencyKey("wf-1", "sha256:a");
+
+            lifecycle.create(command(true, key, "a", "b")).await().indefinitely();
+            assertThat(world.signal.count()).isEqualTo(1);
+            lifecycle.create(command(true, key, "a", "b")).await().indefinitely();
+            assertThat(world.signal.count()).isEqualTo(1);
+        }
+
+        @Test
+        void starting_a_workflow_signals_work_and_a_refused_start_does_not() {
+            WorkflowId id = create(false, "a").workflow().id();
+            world.signal.reset();
+
+            lifecycle.start(id).await().indefinitely();
+            assertThat(world.signal.count()).isEqualTo(1);
+            assertThatThrownBy(() -> lifecycle.start(id).await().indefinitely())
+                    .isInstanceOf(InvalidTransitionException.class);
+            assertThat(world.signal.count()).isEqualTo(1);
+        }
+
+        @Test
+        void a_completed_step_signals_its_freed_slot_and_the_next_step() {
+            WorkflowWithTasks created = create(true, "a", "b");
+            Task assigned = tasks.assign(created.tasks().get(0).id(), bot.id()).await().indefinitely();
+            world.signal.reset();
+
+            tasks.report(new TaskReport.Complete(assigned.id(), new Fence(1, bot.id()), Actor.bot(bot.id()),
+                    Map.of())).await().indefinitely();
+
+            assertThat(world.signal.count()).isEqualTo(1);
+            assertThat(stepStatuses(created.workflow().id())).containsExactly(TaskStatus.COMPLETED,
+                    TaskStatus.PENDING);
         }
     }
 

@@ -2,6 +2,7 @@ package io.clawbot.coordinator.domain.bot;
 
 import io.clawbot.coordinator.domain.common.JsonObjects;
 import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.common.ValidationException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Objects;
  * last heartbeat is older than the staleness limit is not offered work even while its stored status says
  * online.
  *
+ * @param slots how many tasks the bot runs at once; it is busy while it holds that many
  * @param version optimistic-lock counter, raised by every write
  */
 public record Bot(
@@ -24,7 +26,11 @@ public record Bot(
         Instant lastHeartbeatAt,
         Instant createdAt,
         Instant updatedAt,
+        int slots,
         long version) {
+
+    public static final int MIN_SLOTS = 1;
+    public static final int MAX_SLOTS = 256;
 
     public Bot {
         Objects.requireNonNull(id, "id");
@@ -32,12 +38,15 @@ public record Bot(
         Objects.requireNonNull(status, "status");
         capabilities = List.copyOf(capabilities);
         metadata = JsonObjects.copyOf(metadata);
+        if (slots < MIN_SLOTS || slots > MAX_SLOTS) {
+            throw new ValidationException("slots", "must be between " + MIN_SLOTS + " and " + MAX_SLOTS);
+        }
     }
 
     /** A bot as registration creates it: offline until its first heartbeat. */
     public static Bot register(BotId id, String name, List<String> capabilities, Map<String, Object> metadata,
             Instant now) {
-        return new Bot(id, name, capabilities, BotStatus.OFFLINE, metadata, null, now, now, 0);
+        return new Bot(id, name, capabilities, BotStatus.OFFLINE, metadata, null, now, now, MIN_SLOTS, 0);
     }
 
     public boolean hasCapability(String capability) {
@@ -57,7 +66,7 @@ public record Bot(
     /** A heartbeat brings an offline bot online; a busy bot stays busy. */
     public Bot heartbeat(Instant now) {
         BotStatus next = status == BotStatus.OFFLINE ? BotStatus.ONLINE : status;
-        return new Bot(id, name, capabilities, next, metadata, now, createdAt, now, version);
+        return new Bot(id, name, capabilities, next, metadata, now, createdAt, now, slots, version);
     }
 
     /** Online -> busy; busy again is an idempotent repeat; an offline bot cannot be busy. */
@@ -80,17 +89,37 @@ public record Bot(
         };
     }
 
-    /** Taking a task makes an online bot busy; an offline or busy bot keeps its status. */
-    public Bot tookTask(Instant now) {
-        return status == BotStatus.ONLINE ? withStatus(BotStatus.BUSY, now) : this;
+    /**
+     * After taking a task: an online bot that now holds as many tasks as it has slots is busy; an offline or
+     * busy bot keeps its status.
+     */
+    public Bot tookTask(long heldAfter, Instant now) {
+        return status == BotStatus.ONLINE && heldAfter >= slots ? withStatus(BotStatus.BUSY, now) : this;
     }
 
-    /** Finishing its last open task frees a busy bot. */
-    public Bot releasedLastTask(Instant now) {
-        return status == BotStatus.BUSY ? withStatus(BotStatus.ONLINE, now) : this;
+    /** After a task ends: a busy bot with a free slot again is online. */
+    public Bot releasedTask(long heldAfter, Instant now) {
+        return status == BotStatus.BUSY && heldAfter < slots ? withStatus(BotStatus.ONLINE, now) : this;
+    }
+
+    /** The bot's new number of slots; its status follows from the tasks it holds. */
+    public Bot withSlots(int nextSlots, long held, Instant now) {
+        Bot resized = new Bot(id, name, capabilities, status, metadata, lastHeartbeatAt, createdAt, now, nextSlots,
+                version);
+        return status == BotStatus.OFFLINE
+                ? resized
+                : resized.withStatus(held >= nextSlots ? BotStatus.BUSY : BotStatus.ONLINE, now);
+    }
+
+    /** The connection is gone: the bot is offline until it comes back. */
+    public Bot disconnected(Instant now) {
+        return status == BotStatus.OFFLINE ? this : withStatus(BotStatus.OFFLINE, now);
     }
 
     private Bot withStatus(BotStatus next, Instant now) {
-        return new Bot(id, name, capabilities, next, metadata, lastHeartbeatAt, createdAt, now, version);
+        if (next == status) {
+            return this;
+        }
+        return new Bot(id, name, capabilities, next, metadata, lastHeartbeatAt, createdAt, now, slots, version);
     }
 }

@@ -138,6 +138,17 @@ public record Task(
         };
     }
 
+    /**
+     * Assigned or in progress -> pending again: the bot let its lease lapse (it did not accept in time, or went
+     * away and did not come back). The next assignment is a new attempt; reports for this one are stale.
+     */
+    public Transition<Task> releaseLease(Instant now) {
+        if (!status.isHeldByBot()) {
+            return Transition.rejected("Task " + id + " is " + status.wire() + "; only a held task has a lease");
+        }
+        return Transition.changed(with(TaskStatus.PENDING, null, attempt, now, null, null, null, result, error));
+    }
+
     /** Waiting -> pending: the workflow step's turn has come. */
     public Transition<Task> makeReady(Instant now) {
         return switch (status) {

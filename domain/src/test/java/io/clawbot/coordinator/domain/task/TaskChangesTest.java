@@ -45,7 +45,7 @@ class TaskChangesTest {
 
     @Test
     void a_changed_bot_is_written_against_its_read_version() {
-        Bot busy = bot.tookTask(T2);
+        Bot busy = bot.tookTask(1, T2);
 
         TaskChanges changes = TaskChanges.builder().bot(bot, busy).build();
 

@@ -457,6 +457,78 @@ class TaskTest {
     }
 
     @Nested
+    class ReleaseLease {
+
+        @ParameterizedTest
+        @EnumSource(value = TaskStatus.class, names = { "ASSIGNED", "IN_PROGRESS" })
+        void a_held_task_goes_back_to_pending_without_a_bot_and_keeps_its_attempt(TaskStatus status) {
+            Task held = Tasks.inState(status, renderer).attempt(3).version(6).build();
+
+            Task released = changed(held.releaseLease(T4));
+
+            assertThat(released.status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(released.botId()).isNull();
+            assertThat(released.assignedAt()).isNull();
+            assertThat(released.startedAt()).isNull();
+            assertThat(released.completedAt()).isNull();
+            assertThat(released.attempt()).isEqualTo(3);
+            assertThat(released.updatedAt()).isEqualTo(T4);
+            assertThat(released.createdAt()).isEqualTo(T0);
+            assertThat(released.version()).isEqualTo(6);
+            assertThat(released.payload()).isEqualTo(held.payload());
+            assertThat(released.result()).isNull();
+            assertThat(released.error()).isNull();
+            assertThat(held.status()).isEqualTo(status);
+            assertThat(held.botId()).isEqualTo(renderer.id());
+        }
+
+        @ParameterizedTest
+        @EnumSource(value = TaskStatus.class, names = { "WAITING", "PENDING", "COMPLETED", "FAILED", "CANCELLED" })
+        void only_a_held_task_has_a_lease_to_release(TaskStatus status) {
+            Task task = Tasks.inState(status, renderer).build();
+
+            assertThat(rejected(task.releaseLease(T4)))
+                    .isEqualTo("Task " + task.id() + " is " + status.wire() + "; only a held task has a lease");
+        }
+
+        @Test
+        void a_workflow_step_keeps_its_place_when_released() {
+            WorkflowId workflow = Ids.workflowId();
+            Task held = aTask().stepOf(workflow, 2).assignedTo(renderer, 1).build();
+
+            Task released = changed(held.releaseLease(T4));
+
+            assertThat(released.workflowId()).isEqualTo(workflow);
+            assertThat(released.workflowPosition()).isEqualTo(2);
+        }
+
+        @Test
+        void reports_for_the_released_attempt_are_refused() {
+            Task released = changed(aTask().inProgressOn(renderer, 1).build().releaseLease(T3));
+            Fence old = new Fence(1, renderer.id());
+
+            assertThat(rejected(released.start(old, T4))).contains("is not assigned to bot " + renderer.id());
+            assertThat(rejected(released.complete(old, Map.of(), T4)))
+                    .contains("is not assigned to bot " + renderer.id());
+            assertThat(rejected(released.fail(old, "late", T4))).contains("is not assigned to bot " + renderer.id());
+        }
+
+        @Test
+        void the_next_assignment_is_a_new_attempt_and_the_old_attempt_is_stale() {
+            Task released = changed(aTask().assignedTo(renderer, 1).build().releaseLease(T3));
+
+            Task reassigned = changed(released.assign(renderer, T4));
+
+            assertThat(reassigned.attempt()).isEqualTo(2);
+            assertThat(reassigned.assignedAt()).isEqualTo(T4);
+            assertThat(rejected(reassigned.start(new Fence(1, renderer.id()), T4)))
+                    .isEqualTo("Stale attempt 1 for task " + reassigned.id() + "; the current attempt is 2");
+            assertThat(changed(reassigned.start(new Fence(2, renderer.id()), T4)).status())
+                    .isEqualTo(TaskStatus.IN_PROGRESS);
+        }
+    }
+
+    @Nested
     class MakeReady {
 
         @Test

@@ -17,6 +17,7 @@ public final class Bots {
     private Instant lastHeartbeatAt;
     private Instant createdAt = Times.T0;
     private Instant updatedAt = Times.T0;
+    private int slots = 1;
     private long version;
 
     private Bots() {
@@ -61,8 +62,21 @@ public final class Bots {
         return this;
     }
 
+    /** In {@code value} status with a heartbeat at {@code at}. */
+    public Bots status(BotStatus value, Instant at) {
+        this.status = value;
+        this.lastHeartbeatAt = at;
+        return this;
+    }
+
     public Bots lastHeartbeatAt(Instant value) {
         this.lastHeartbeatAt = value;
+        return this;
+    }
+
+    /** How many tasks the bot runs at once; 1 unless set. */
+    public Bots slots(int value) {
+        this.slots = value;
         return this;
     }
 
@@ -73,6 +87,6 @@ public final class Bots {
 
     public Bot build() {
         return new Bot(id, name, capabilities, status, Map.of("zone", "test"), lastHeartbeatAt, createdAt, updatedAt,
-                version);
+                slots, version);
     }
 }

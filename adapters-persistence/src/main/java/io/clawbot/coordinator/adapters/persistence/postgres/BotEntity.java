@@ -46,5 +46,12 @@ public class BotEntity extends PanacheEntityBase {
     public OffsetDateTime updatedAt;
 
     @Column(nullable = false)
+    public int slots;
+
+    /** SHA-256 of the bot's current token; null when revoked. */
+    @Column(name = "token_hash")
+    public String tokenHash;
+
+    @Column(nullable = false)
     public long version;
 }

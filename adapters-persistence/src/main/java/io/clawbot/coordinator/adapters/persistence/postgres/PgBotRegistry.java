@@ -26,6 +26,8 @@ import java.util.List;
 public class PgBotRegistry implements BotRegistry {
 
     private static final String NAME_CONSTRAINT = "bots_name_key";
+    private static final String COLUMNS = "id, name, capabilities, status, metadata, last_heartbeat_at, created_at, "
+            + "updated_at, slots, version";
 
     private final BotEntityRepository repository;
     private final Pool pool;
@@ -36,12 +38,28 @@ public class PgBotRegistry implements BotRegistry {
     }
 
     @Override
-    public Uni<Bot> register(Bot bot) {
-        return Panache.withTransaction(() -> repository.persist(toEntity(bot)))
+    public Uni<Bot> register(Bot bot, String tokenHash) {
+        BotEntity entity = toEntity(bot);
+        entity.tokenHash = tokenHash;
+        return Panache.withTransaction(() -> repository.persist(entity))
                 .map(PgBotRegistry::toBot)
                 .onFailure(f -> PgErrors.isUniqueViolation(f, NAME_CONSTRAINT))
                 .transform(f -> new ConflictException("bot-name-taken",
                         "A bot named '" + bot.name() + "' is already registered"));
+    }
+
+    /** Through the PG client: it runs during the WebSocket upgrade, before any Hibernate session exists. */
+    @Override
+    public Uni<Bot> findByTokenHash(String tokenHash) {
+        return pool.preparedQuery("select " + COLUMNS + " from bots where token_hash = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(tokenHash))
+                .map(rows -> rows.size() == 0 ? null : toBot(rows.iterator().next()));
+    }
+
+    @Override
+    public Uni<Boolean> replaceTokenHash(BotId id, String tokenHash) {
+        return Panache.withTransaction(() -> repository.update("tokenHash = ?1, version = version + 1 where id = ?2",
+                tokenHash, id.value())).map(updated -> updated == 1);
     }
 
     @Override
@@ -58,8 +76,8 @@ public class PgBotRegistry implements BotRegistry {
             where.and("status = ?", BotStatus.ONLINE.wire())
                     .and("last_heartbeat_at > now() - make_interval(secs => ?)", (double) staleAfter.toMillis() / 1000);
         }
-        String sql = "select id, name, capabilities, status, metadata, last_heartbeat_at, created_at, updated_at, "
-                + "version from bots" + where.clause() + " order by created_at, id limit " + where.param(page.limit())
+        String sql = "select " + COLUMNS + " from bots" + where.clause() + " order by created_at, id limit "
+                + where.param(page.limit())
                 + " offset " + where.param(page.offset());
         return pool.preparedQuery(sql).execute(where.tuple()).map(rows -> {
             List<Bot> out = new ArrayList<>(rows.size());
@@ -72,13 +90,13 @@ public class PgBotRegistry implements BotRegistry {
     public Uni<Bot> recordHeartbeat(Bot bot, long expectedVersion) {
         return conditionalUpdate(bot, expectedVersion,
                 "update BotEntity set status = ?1, lastHeartbeatAt = current_timestamp, updatedAt = current_timestamp, "
-                        + "version = version + 1 where id = ?2 and version = ?3");
+                        + "slots = ?4, version = version + 1 where id = ?2 and version = ?3");
     }
 
     @Override
     public Uni<Bot> updateStatus(Bot bot, long expectedVersion) {
         return conditionalUpdate(bot, expectedVersion,
-                "update BotEntity set status = ?1, updatedAt = current_timestamp, version = version + 1 "
+                "update BotEntity set status = ?1, slots = ?4, updatedAt = current_timestamp, version = version + 1 "
                         + "where id = ?2 and version = ?3");
     }
 
@@ -89,7 +107,7 @@ public class PgBotRegistry implements BotRegistry {
 
     private Uni<Bot> conditionalUpdate(Bot bot, long expectedVersion, String hql) {
         return Panache.withTransaction(() -> repository.update(hql, bot.status().wire(), bot.id().value(),
-                expectedVersion)
+                expectedVersion, bot.slots())
                 .flatMap(updated -> {
                     if (updated == 0) {
                         return Uni.createFrom().failure(ConflictException.concurrentModification("Bot " + bot.id()));
@@ -110,6 +128,7 @@ public class PgBotRegistry implements BotRegistry {
         e.lastHeartbeatAt = Sql.ts(bot.lastHeartbeatAt());
         e.createdAt = Sql.ts(bot.createdAt());
         e.updatedAt = Sql.ts(bot.updatedAt());
+        e.slots = bot.slots();
         e.version = bot.version();
         return e;
     }
@@ -117,7 +136,7 @@ public class PgBotRegistry implements BotRegistry {
     private static Bot toBot(BotEntity e) {
         return new Bot(new BotId(e.id), e.name, Arrays.asList(e.capabilities), BotStatus.fromWire(e.status),
                 e.metadata, Sql.instant(e.lastHeartbeatAt), Sql.instant(e.createdAt), Sql.instant(e.updatedAt),
-                e.version);
+                e.slots, e.version);
     }
 
     private static Bot toBot(Row row) {
@@ -125,6 +144,6 @@ public class PgBotRegistry implements BotRegistry {
                 Arrays.asList(row.getArrayOfStrings("capabilities")), BotStatus.fromWire(row.getString("status")),
                 Jsonb.toMap(row.getValue("metadata")), Sql.instant(row.getOffsetDateTime("last_heartbeat_at")),
                 Sql.instant(row.getOffsetDateTime("created_at")), Sql.instant(row.getOffsetDateTime("updated_at")),
-                row.getLong("version"));
+                row.getInteger("slots"), row.getLong("version"));
     }
 }

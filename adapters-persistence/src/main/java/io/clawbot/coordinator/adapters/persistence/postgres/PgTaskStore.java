@@ -2,6 +2,7 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
@@ -23,6 +24,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -36,10 +38,37 @@ public class PgTaskStore implements TaskStore {
 
     static final String IDEMPOTENCY_SCOPE = "tasks";
 
-    private final Pool pool;
+    private static final String HELD = "status in ('assigned', 'in_progress')";
 
-    public PgTaskStore(Pool pool) {
+    /**
+     * One statement claims for one bot: its free slots are its slots minus what it holds; the picked rows are
+     * locked with SKIP LOCKED so concurrent claimers (other bots, other replicas) take other rows; the same
+     * statement writes the history, moves a pending workflow to in progress and makes a full bot busy.
+     */
+    private static final String CLAIM = "with held as (select count(*) as n from tasks where bot_id = $1 and " + HELD
+            + "), picked as (select id from tasks where status = 'pending' and (type is null or type = any($2::text[])) "
+            + "order by priority desc, created_at, id limit greatest(0, $3 - (select n from held)) "
+            + "for update skip locked), "
+            + "claimed as (update tasks t set status = 'assigned', bot_id = $1, attempt = t.attempt + 1, "
+            + "assigned_at = now(), started_at = null, updated_at = now(), version = t.version + 1, "
+            + "lease_expires_at = now() + make_interval(secs => $4::float8) from picked where t.id = picked.id "
+            + "returning t.*), "
+            + "history as (insert into task_events (task_id, from_status, to_status, attempt, actor, reason, "
+            + "occurred_at) select id, 'pending', 'assigned', attempt, 'system', 'dispatched to bot ' || $1::text, "
+            + "now() from claimed), "
+            + "flows as (update workflows w set status = 'in_progress', updated_at = now(), version = w.version + 1 "
+            + "where w.status = 'pending' and w.id in (select workflow_id from claimed where workflow_id is not null)), "
+            + "full_bot as (update bots b set status = 'busy', updated_at = now(), version = b.version + 1 "
+            + "where b.id = $1 and b.status = 'online' and "
+            + "(select n from held) + (select count(*) from claimed) >= b.slots) "
+            + "select " + TaskRows.COLUMNS + " from claimed order by priority desc, created_at, id";
+
+    private final Pool pool;
+    private final ChannelTerms terms;
+
+    public PgTaskStore(Pool pool, ChannelTerms terms) {
         this.pool = pool;
+        this.terms = terms;
     }
 
     @Override
@@ -108,11 +137,58 @@ public class PgTaskStore implements TaskStore {
             return Uni.createFrom().voidItem();
         }
         return pool.withTransaction(conn -> casBatch(conn, TaskRows.UPDATE, changes.tasks(),
-                t -> TaskRows.updateParams(t.next(), t.expectedVersion()), "Task")
+                t -> TaskRows.updateParams(t.next(), t.expectedVersion(), terms), "Task")
                 .flatMap(ignored -> casBatch(conn, BOT_STATUS_UPDATE, changes.bots(), PgTaskStore::botParams, "Bot"))
                 .flatMap(ignored -> casBatch(conn, WORKFLOW_UPDATE, changes.workflows(), PgTaskStore::workflowParams,
                         "Workflow"))
                 .flatMap(ignored -> insertEvents(conn, changes.events())));
+    }
+
+    @Override
+    public Uni<List<Task>> claim(BotId botId, List<String> capabilities, int slots) {
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(botId.value(), capabilities.toArray(String[]::new), slots,
+                        TaskRows.seconds(terms.ackTimeout())))
+                .map(PgTaskStore::toTasks);
+    }
+
+    @Override
+    public Uni<Void> renewRunningLeases(BotId botId) {
+        return pool.preparedQuery("update tasks set lease_expires_at = now() + make_interval(secs => $2::float8) "
+                + "where bot_id = $1 and status = 'in_progress'")
+                .execute(Tuple.of(botId.value(), TaskRows.seconds(terms.lease()))).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId) {
+        return pool.preparedQuery("update tasks set lease_expires_at = now() + make_interval(secs => $4::float8) "
+                + "where id = $1 and attempt = $2 and bot_id = $3 and status = 'in_progress'")
+                .execute(Tuple.of(taskId.value(), attempt, botId.value(), TaskRows.seconds(terms.lease())))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    @Override
+    public Uni<Void> shortenLeases(BotId botId, Duration grace) {
+        return pool.preparedQuery("update tasks set lease_expires_at = least(lease_expires_at, now() + "
+                + "make_interval(secs => $2::float8)) where bot_id = $1 and " + HELD)
+                .execute(Tuple.of(botId.value(), TaskRows.seconds(grace))).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<List<Task>> renewHeldLeases(BotId botId) {
+        return pool.preparedQuery("update tasks set lease_expires_at = now() + make_interval(secs => ("
+                + "case status when 'assigned' then $2::float8 else $3::float8 end)) where bot_id = $1 and " + HELD
+                + " returning " + TaskRows.COLUMNS)
+                .execute(Tuple.of(botId.value(), TaskRows.seconds(terms.ackTimeout()),
+                        TaskRows.seconds(terms.lease())))
+                .map(PgTaskStore::toTasks);
+    }
+
+    @Override
+    public Uni<List<Task>> expiredLeases(int limit) {
+        return pool.preparedQuery("select " + TaskRows.COLUMNS + " from tasks where " + HELD
+                + " and lease_expires_at < now() order by lease_expires_at limit $1")
+                .execute(Tuple.of(limit)).map(PgTaskStore::toTasks);
     }
 
     @Override

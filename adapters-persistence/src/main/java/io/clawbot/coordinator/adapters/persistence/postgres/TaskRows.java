@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskStatus;
@@ -19,9 +20,15 @@ final class TaskRows {
     static final String INSERT = "insert into tasks (" + COLUMNS + ") values "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
-    /** A compare-and-set on the version the new state was computed from. */
+    /**
+     * A compare-and-set on the version the new state was computed from. The lease follows the new status, by the
+     * database clock: the acknowledgement lease ($12 seconds) for an assignment, the running lease ($13) for a
+     * start, none otherwise.
+     */
     static final String UPDATE = "update tasks set status = $2, bot_id = $3, attempt = $4, result = $5, error = $6, "
-            + "updated_at = $7, assigned_at = $8, started_at = $9, completed_at = $10, version = version + 1 "
+            + "updated_at = $7, assigned_at = $8, started_at = $9, completed_at = $10, version = version + 1, "
+            + "lease_expires_at = case $2 when 'assigned' then now() + make_interval(secs => $12::float8) "
+            + "when 'in_progress' then now() + make_interval(secs => $13::float8) else null end "
             + "where id = $1 and version = $11";
 
     static final String INSERT_EVENT = "insert into task_events "
@@ -39,11 +46,15 @@ final class TaskRows {
                 t.version() });
     }
 
-    static Tuple updateParams(Task t, long expectedVersion) {
+    static Tuple updateParams(Task t, long expectedVersion, ChannelTerms terms) {
         return Tuple.from(new Object[]{ t.id().value(), t.status().wire(),
                 t.botId() == null ? null : t.botId().value(), t.attempt(), Jsonb.of(t.result()), t.error(),
                 Sql.ts(t.updatedAt()), Sql.ts(t.assignedAt()), Sql.ts(t.startedAt()), Sql.ts(t.completedAt()),
-                expectedVersion });
+                expectedVersion, seconds(terms.ackTimeout()), seconds(terms.lease()) });
+    }
+
+    static double seconds(java.time.Duration d) {
+        return d.toMillis() / 1000.0;
     }
 
     static Tuple eventParams(TaskTransitioned e) {

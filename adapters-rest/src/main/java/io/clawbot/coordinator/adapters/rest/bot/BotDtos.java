@@ -20,6 +20,29 @@ public final class BotDtos {
             @Schema(description = "Free-form JSON object") Map<String, Object> metadata) {
     }
 
+    @Schema(name = "RegisteredBot", description = "A newly registered bot with its token, shown this once")
+    public record RegisteredBotResponse(
+            UUID id,
+            String name,
+            List<String> capabilities,
+            String status,
+            Map<String, Object> metadata,
+            int slots,
+            Instant lastHeartbeatAt,
+            Instant createdAt,
+            Instant updatedAt,
+            @Schema(description = "Authenticates the bot on the WebSocket; store it, it is not shown again") String token) {
+
+        public static RegisteredBotResponse of(Bot bot, String token) {
+            return new RegisteredBotResponse(bot.id().value(), bot.name(), bot.capabilities(), bot.status().wire(),
+                    bot.metadata(), bot.slots(), bot.lastHeartbeatAt(), bot.createdAt(), bot.updatedAt(), token);
+        }
+    }
+
+    @Schema(name = "BotToken")
+    public record TokenResponse(UUID botId, String token) {
+    }
+
     // The formatter mishandles records with annotated components.
     // @formatter:off
     @Schema(name = "Bot")
@@ -30,6 +53,7 @@ public final class BotDtos {
             @Schema(enumeration = {
                     "offline", "online", "busy" }) String status,
             Map<String, Object> metadata,
+            int slots,
             Instant lastHeartbeatAt,
             Instant createdAt,
             Instant updatedAt) {
@@ -37,7 +61,7 @@ public final class BotDtos {
 
         public static BotResponse of(Bot bot) {
             return new BotResponse(bot.id().value(), bot.name(), bot.capabilities(), bot.status().wire(),
-                    bot.metadata(), bot.lastHeartbeatAt(), bot.createdAt(), bot.updatedAt());
+                    bot.metadata(), bot.slots(), bot.lastHeartbeatAt(), bot.createdAt(), bot.updatedAt());
         }
     }
 }

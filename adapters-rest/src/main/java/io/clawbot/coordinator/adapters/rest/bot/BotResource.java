@@ -2,6 +2,8 @@ package io.clawbot.coordinator.adapters.rest.bot;
 
 import io.clawbot.coordinator.adapters.rest.bot.BotDtos.BotResponse;
 import io.clawbot.coordinator.adapters.rest.bot.BotDtos.RegisterBotRequest;
+import io.clawbot.coordinator.adapters.rest.bot.BotDtos.RegisteredBotResponse;
+import io.clawbot.coordinator.adapters.rest.bot.BotDtos.TokenResponse;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.application.bot.BotLifecycle;
@@ -43,7 +45,7 @@ public class BotResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "registerBot", summary = "Register a new bot")
-    @APIResponse(responseCode = "201", description = "Registered", content = @Content(schema = @Schema(implementation = BotResponse.class)))
+    @APIResponse(responseCode = "201", description = "Registered; the response carries the bot's token, shown this once", content = @Content(schema = @Schema(implementation = RegisteredBotResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid or malformed body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> register(RegisterBotRequest request) {
@@ -51,8 +53,8 @@ public class BotResource {
             throw new ValidationException("body", "a JSON object is required");
         }
         return bots.register(new RegisterBotCommand(request.name(), request.capabilities(), request.metadata()))
-                .map(bot -> Response.created(URI.create("/api/v1/bots/" + bot.id())).entity(BotResponse.of(bot))
-                        .build());
+                .map(registered -> Response.created(URI.create("/api/v1/bots/" + registered.bot().id()))
+                        .entity(RegisteredBotResponse.of(registered.bot(), registered.token())).build());
     }
 
     @GET
@@ -115,6 +117,25 @@ public class BotResource {
     @APIResponse(responseCode = "409", description = "The bot is offline", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<BotResponse> markAvailable(@PathParam("bot_id") String botId) {
         return bots.markAvailable(id(botId)).map(BotResponse::of);
+    }
+
+    @POST
+    @Path("/{bot_id}/token")
+    @Operation(operationId = "rotateBotToken", summary = "Issue a new token for a bot; the previous one stops working at once")
+    @APIResponse(responseCode = "200", description = "The new token, shown this once", content = @Content(schema = @Schema(implementation = TokenResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TokenResponse> rotateToken(@PathParam("bot_id") String botId) {
+        BotId id = id(botId);
+        return bots.rotateToken(id).map(token -> new TokenResponse(id.value(), token));
+    }
+
+    @DELETE
+    @Path("/{bot_id}/token")
+    @Operation(operationId = "revokeBotToken", summary = "Revoke a bot's token: it cannot connect until a new one is issued")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", description = "No such bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> revokeToken(@PathParam("bot_id") String botId) {
+        return bots.revokeToken(id(botId)).map(ignored -> Response.noContent().build());
     }
 
     @DELETE

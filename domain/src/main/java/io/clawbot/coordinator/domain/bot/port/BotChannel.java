@@ -6,11 +6,15 @@ import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.List;
 
-/** Pushes messages to bots connected to this replica. */
+/** Pushes messages to the bots connected to this replica. */
 public interface BotChannel {
 
-    /** A live bot session on this replica. */
-    record Connection(BotId botId, Instant connectedAt) {
+    /** A live bot session on this replica, with what the bot can take. */
+    record Connection(BotId botId, List<String> capabilities, int slots, Instant connectedAt) {
+
+        public Connection {
+            capabilities = List.copyOf(capabilities);
+        }
     }
 
     /** The bots connected to this replica now. */
@@ -19,8 +23,15 @@ public interface BotChannel {
     /**
      * Sends the task to its assigned bot if that bot is connected here.
      *
-     * @return {@code true} when the message was handed to the bot's socket, {@code false} when it is not
+     * @return {@code true} when the message was handed to the bot's socket, {@code false} when the bot is not
      *         connected to this replica
      */
     Uni<Boolean> pushAssignment(Task task);
+
+    /**
+     * Tells the bot that held {@code task} (as it was before it ended or was taken back) to stop working on it.
+     *
+     * @return as for {@link #pushAssignment(Task)}
+     */
+    Uni<Boolean> pushCancel(Task task, String reason);
 }

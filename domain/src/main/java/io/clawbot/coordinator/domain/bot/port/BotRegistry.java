@@ -12,11 +12,21 @@ import java.util.List;
 public interface BotRegistry {
 
     /**
-     * Stores a newly registered bot.
+     * Stores a newly registered bot with the hash of its token.
      *
      * @return the stored bot; fails with a {@code ConflictException} when the name is taken
      */
-    Uni<Bot> register(Bot bot);
+    Uni<Bot> register(Bot bot, String tokenHash);
+
+    /** The bot whose current token has this hash, or {@code null}. */
+    Uni<Bot> findByTokenHash(String tokenHash);
+
+    /**
+     * Replaces the bot's token hash; {@code null} revokes it.
+     *
+     * @return {@code false} when there is no such bot
+     */
+    Uni<Boolean> replaceTokenHash(BotId id, String tokenHash);
 
     /** The bot, or {@code null} when none has this id. */
     Uni<Bot> findById(BotId id);
@@ -35,7 +45,7 @@ public interface BotRegistry {
     Uni<Bot> recordHeartbeat(Bot bot, long expectedVersion);
 
     /**
-     * Writes a status change.
+     * Writes a status or slots change.
      *
      * @return the stored bot; fails with a {@code ConflictException} when {@code expectedVersion} is stale
      */

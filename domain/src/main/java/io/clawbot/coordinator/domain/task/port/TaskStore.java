@@ -42,6 +42,41 @@ public interface TaskStore {
      */
     Uni<Void> apply(TaskChanges changes);
 
+    /**
+     * Claims pending tasks for one bot in one statement: up to its free slots ({@code slots} minus the tasks
+     * it holds), of a type among {@code capabilities} or untyped, highest priority first then oldest, skipping
+     * rows other claimers have locked. Each claimed task is assigned to the bot as a new attempt with an
+     * acknowledgement lease, its history entry is written, a pending workflow becomes in progress and the bot
+     * becomes busy when its slots are full.
+     *
+     * @return the claimed tasks, in claim order
+     */
+    Uni<List<Task>> claim(BotId botId, List<String> capabilities, int slots);
+
+    /** Renews the leases of the tasks a bot is running, from now (a heartbeat). */
+    Uni<Void> renewRunningLeases(BotId botId);
+
+    /**
+     * Renews the lease of one running task if the bot still holds it at this attempt (progress).
+     *
+     * @return whether it did
+     */
+    Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId);
+
+    /** Shortens the leases of everything a bot holds to at most {@code grace} from now (it disconnected). */
+    Uni<Void> shortenLeases(BotId botId, java.time.Duration grace);
+
+    /**
+     * Gives a bot that came back its tasks' leases again: the acknowledgement lease for assigned ones, the
+     * running lease for running ones.
+     *
+     * @return the tasks the bot holds
+     */
+    Uni<List<Task>> renewHeldLeases(BotId botId);
+
+    /** Up to {@code limit} held tasks whose lease has expired by the store's clock, earliest first. */
+    Uni<List<Task>> expiredLeases(int limit);
+
     /** Deletes the task and its history if it is still at {@code expectedVersion}. */
     Uni<Boolean> delete(TaskId id, long expectedVersion);
 }

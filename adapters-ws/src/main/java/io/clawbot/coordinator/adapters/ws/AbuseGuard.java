@@ -1,0 +1,48 @@
+package io.clawbot.coordinator.adapters.ws;
+
+/**
+ * Per-connection limits on what a bot sends: a token bucket for the frame rate, and a count of recent errors.
+ * One instance per connection; inbound frames of a connection are handled one at a time, so it needs no locks.
+ */
+final class AbuseGuard {
+
+    private final double ratePerNano;
+    private final double burst;
+    private final int maxErrors;
+    private final long windowNanos;
+
+    private double tokens;
+    private long lastRefill;
+    private int errors;
+    private long windowStart;
+
+    AbuseGuard(ChannelConfig config, long now) {
+        this.ratePerNano = config.framesPerSecond() / 1e9;
+        this.burst = config.frameBurst();
+        this.maxErrors = config.maxErrors();
+        this.windowNanos = config.abuseWindowSeconds() * 1_000_000_000L;
+        this.tokens = burst;
+        this.lastRefill = now;
+        this.windowStart = now;
+    }
+
+    /** Takes one frame from the budget; {@code false} when the bot is over its rate. */
+    boolean admit(long now) {
+        tokens = Math.min(burst, tokens + (now - lastRefill) * ratePerNano);
+        lastRefill = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
+    }
+
+    /** Counts an error answered to the bot; {@code true} when it has now crossed the line (close with 1008). */
+    boolean erred(long now) {
+        if (now - windowStart > windowNanos) {
+            windowStart = now;
+            errors = 0;
+        }
+        return ++errors > maxErrors;
+    }
+}

@@ -1,0 +1,198 @@
+package io.clawbot.coordinator.adapters.ws;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clawbot.coordinator.application.bot.BotConnections;
+import io.clawbot.coordinator.application.task.TaskLifecycle.Reported;
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.common.DomainException;
+import io.clawbot.coordinator.domain.common.InvalidTransitionException;
+import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The bot control channel (docs/bot-protocol.md). It holds no rules: it checks frames, calls the
+ * {@link BotConnections} use cases and answers. Nothing a bot sends can fail the replica or another session:
+ * every problem becomes an {@code error} frame, and sustained abuse closes this socket with 1008.
+ */
+@WebSocket(path = "/api/v1/ws/control")
+public class BotControlSocket {
+
+    private static final Logger LOG = Logger.getLogger(BotControlSocket.class);
+    private static final UserData.TypedKey<AbuseGuard> GUARD = new UserData.TypedKey<>("clawbot.guard");
+    private static final int MAX_ERROR_LENGTH = 10_000;
+
+    private final BotConnections connections;
+    private final BotSessions sessions;
+    private final ObjectMapper json;
+    private final ChannelConfig config;
+
+    public BotControlSocket(BotConnections connections, BotSessions sessions, ObjectMapper json,
+            ChannelConfig config) {
+        this.connections = connections;
+        this.sessions = sessions;
+        this.json = json;
+        this.config = config;
+    }
+
+    @OnOpen
+    public Uni<Void> onOpen(WebSocketConnection connection) {
+        Bot authenticated = connection.userData().get(BotUpgradeCheck.BOT);
+        connection.userData().put(GUARD, new AbuseGuard(config, System.nanoTime()));
+        // Order matters: "connected" is the first frame; the session is attached (and so visible to dispatch)
+        // only after it; assignments the bot had not accepted are sent again before new work is signalled.
+        return connections.connected(authenticated.id())
+                .call(now -> sessions.reply(connection, now.bot().id(),
+                        BotMessages.connected(now.bot(), connections.terms())))
+                .invoke(now -> sessions.attach(now.bot(), connection))
+                .call(now -> resend(now.unaccepted()))
+                .invoke(connections::ready)
+                .replaceWithVoid()
+                .onFailure().call(failure -> {
+                    LOG.errorf(failure, "bot %s could not be brought online", authenticated.id());
+                    return connection.close(new CloseReason(1011, "coordinator error")).onFailure().recoverWithNull();
+                })
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> resend(List<Task> unaccepted) {
+        if (unaccepted.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(unaccepted.stream().map(sessions::pushAssignment).toList()).andFailFast()
+                .replaceWithVoid();
+    }
+
+    @OnTextMessage
+    public Uni<Void> onText(WebSocketConnection connection, String text) {
+        BotId botId = connection.userData().get(BotUpgradeCheck.BOT).id();
+        AbuseGuard guard = connection.userData().get(GUARD);
+        long now = System.nanoTime();
+        if (!guard.admit(now)) {
+            return error(connection, botId, guard, "rate_limited", "too many frames; slow down", null);
+        }
+        if (text.length() > config.maxFrameBytes()
+                || text.getBytes(StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
+            return error(connection, botId, guard, "frame_too_large",
+                    "frames are limited to " + config.maxFrameBytes() + " bytes", null);
+        }
+        InboundFrame frame;
+        try {
+            frame = InboundFrame.parse(json, text);
+        } catch (InboundFrame.Rejected r) {
+            return error(connection, botId, guard, r.code, r.getMessage(), r.taskId);
+        }
+        Uni<BotMessages.Frame> answer;
+        try {
+            answer = handle(botId, frame);
+        } catch (InboundFrame.Rejected r) {
+            return error(connection, botId, guard, r.code, r.getMessage(), r.taskId);
+        }
+        return answer
+                .flatMap(reply -> sessions.reply(connection, botId, reply).replaceWithVoid())
+                .onFailure(DomainException.class).recoverWithUni(failure -> error(connection, botId, guard,
+                        code((DomainException) failure), failure.getMessage(), frame.taskIdOrNull()))
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.errorf(failure, "handling a %s frame from bot %s failed", frame.type, botId);
+                    return error(connection, botId, guard, "internal_error",
+                            "the coordinator could not handle this frame; it has been logged", frame.taskIdOrNull());
+                });
+    }
+
+    private Uni<BotMessages.Frame> handle(BotId botId, InboundFrame frame) throws InboundFrame.Rejected {
+        return switch (frame.type) {
+            case "heartbeat" -> connections.heartbeat(botId).map(bot -> BotMessages.heartbeatAck(Instant.now()));
+            case "slots" -> {
+                int slots = frame.requiredInt("slots", Bot.MIN_SLOTS, Bot.MAX_SLOTS);
+                yield connections.setSlots(botId, slots).invoke(bot -> sessions.setSlots(botId, bot.slots()))
+                        .map(bot -> BotMessages.slotsAck(bot.slots()));
+            }
+            case "task_accepted" -> {
+                TaskId task = new TaskId(frame.taskId());
+                int attempt = frame.requiredInt("attempt", 1, Integer.MAX_VALUE);
+                yield connections.accepted(botId, task, attempt).map(BotControlSocket::ack);
+            }
+            case "task_progress" -> {
+                TaskId task = new TaskId(frame.taskId());
+                int attempt = frame.requiredInt("attempt", 1, Integer.MAX_VALUE);
+                frame.optionalObject(json, "progress");
+                yield connections.progress(botId, task, attempt).map(t -> BotMessages.taskAck(t, false));
+            }
+            case "task_complete" -> {
+                TaskId task = new TaskId(frame.taskId());
+                Integer attempt = frame.optionalInt("attempt", 1, Integer.MAX_VALUE);
+                boolean success = frame.requiredBoolean("success");
+                if (success) {
+                    Map<String, Object> result = frame.optionalObject(json, "result");
+                    yield connections.completed(botId, task, attempt, result).map(BotControlSocket::ack);
+                }
+                String error = frame.optionalText("error", MAX_ERROR_LENGTH);
+                yield connections.failed(botId, task, attempt,
+                        error == null || error.isBlank() ? "the bot reported a failure without a message" : error)
+                        .map(BotControlSocket::ack);
+            }
+            default -> throw new InboundFrame.Rejected("unknown_type", "unknown frame type '" + frame.type
+                    + "'; see docs/bot-protocol.md", frame.taskIdOrNull());
+        };
+    }
+
+    @OnClose
+    public Uni<Void> onClose(WebSocketConnection connection) {
+        Bot bot = connection.userData().get(BotUpgradeCheck.BOT);
+        if (bot == null || !sessions.detach(bot.id(), connection)) {
+            return Uni.createFrom().voidItem();
+        }
+        return connections.disconnected(bot.id()).onFailure().invoke(failure -> LOG.warnf(failure,
+                "recording that bot %s disconnected failed; its leases still run out", bot.id()))
+                .onFailure().recoverWithNull();
+    }
+
+    @OnError
+    public Uni<Void> onError(WebSocketConnection connection, Throwable failure) {
+        LOG.debugf("bot connection %s: %s", connection.id(), failure.getMessage());
+        return Uni.createFrom().voidItem();
+    }
+
+    private static BotMessages.Frame ack(Reported reported) {
+        return BotMessages.taskAck(reported.task(), reported.duplicate());
+    }
+
+    private Uni<Void> error(WebSocketConnection connection, BotId botId, AbuseGuard guard, String code,
+            String message, String taskId) {
+        Uni<Void> sent = sessions.reply(connection, botId, BotMessages.error(code, message, taskId)).replaceWithVoid();
+        if (guard.erred(System.nanoTime())) {
+            LOG.warnf("closing the connection of bot %s: too many invalid frames", botId);
+            return sent.call(() -> connection.close(new CloseReason(BotSessions.POLICY_VIOLATION,
+                    "too many invalid frames")).onFailure().recoverWithNull());
+        }
+        return sent;
+    }
+
+    /** The protocol's error code for a rejected report (docs/bot-protocol.md). */
+    static String code(DomainException failure) {
+        return switch (failure) {
+            case NotFoundException n -> "task_not_found";
+            case ValidationException v -> "invalid_payload";
+            case InvalidTransitionException t when t.getMessage().startsWith("Stale attempt") -> "stale_attempt";
+            case InvalidTransitionException t when t.getMessage().contains("is not assigned to bot") ->
+                "not_assigned";
+            default -> "invalid_transition";
+        };
+    }
+}

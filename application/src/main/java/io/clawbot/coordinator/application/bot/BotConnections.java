@@ -1,0 +1,124 @@
+package io.clawbot.coordinator.application.bot;
+
+import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.task.TaskLifecycle.Reported;
+import io.clawbot.coordinator.application.task.TaskReport;
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.bot.ChannelTerms;
+import io.clawbot.coordinator.domain.common.InvalidTransitionException;
+import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.Fence;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskQuery;
+import io.clawbot.coordinator.domain.task.TaskStatus;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.task.port.WorkSignal;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a connected bot does over its socket: coming and going, heartbeats, its slots, and its reports about
+ * the tasks it holds. Every report is fenced by the bot's id and the attempt it names.
+ */
+public final class BotConnections {
+
+    private final BotLifecycle bots;
+    private final TaskLifecycle taskLifecycle;
+    private final TaskStore tasks;
+    private final WorkSignal signal;
+    private final ChannelTerms terms;
+
+    public BotConnections(BotLifecycle bots, TaskLifecycle taskLifecycle, TaskStore tasks, WorkSignal signal,
+            ChannelTerms terms) {
+        this.bots = bots;
+        this.taskLifecycle = taskLifecycle;
+        this.tasks = tasks;
+        this.signal = signal;
+        this.terms = terms;
+    }
+
+    public ChannelTerms terms() {
+        return terms;
+    }
+
+    /** A connected bot and the assignments it had not accepted yet, to be sent to it again. */
+    public record Connected(Bot bot, List<Task> unaccepted) {
+    }
+
+    /**
+     * A bot connected: it is online (or busy) and the leases of what it holds are renewed. The caller sends
+     * the unaccepted assignments again once the session is ready, then calls {@link #ready()}.
+     */
+    public Uni<Connected> connected(BotId botId) {
+        return bots.heartbeat(botId).flatMap(bot -> tasks.renewHeldLeases(botId).map(held -> new Connected(bot,
+                held.stream().filter(t -> t.status() == TaskStatus.ASSIGNED).toList())));
+    }
+
+    /** A session is ready to take work. */
+    public void ready() {
+        signal.workMayBeAvailable();
+    }
+
+    /** A bot's connection closed: it is offline and keeps its tasks only for the reconnect grace. */
+    public Uni<Void> disconnected(BotId botId) {
+        return tasks.shortenLeases(botId, terms.reconnectGrace())
+                .call(() -> bots.disconnected(botId).onFailure(NotFoundException.class).recoverWithNull())
+                .replaceWithVoid();
+    }
+
+    /** A heartbeat on the socket: the bot stays online and its running tasks' leases are renewed. */
+    public Uni<Bot> heartbeat(BotId botId) {
+        return bots.heartbeat(botId).call(() -> tasks.renewRunningLeases(botId));
+    }
+
+    public Uni<Bot> setSlots(BotId botId, int slots) {
+        return bots.setSlots(botId, slots).invoke(bot -> signal.workMayBeAvailable());
+    }
+
+    public Uni<Reported> accepted(BotId botId, TaskId taskId, int attempt) {
+        return taskLifecycle.reportOutcome(new TaskReport.Start(taskId, new Fence(attempt, botId), Actor.bot(botId)));
+    }
+
+    /** Progress renews the task's lease; the task must be running on this bot at this attempt. */
+    public Uni<Task> progress(BotId botId, TaskId taskId, int attempt) {
+        return tasks.renewLease(taskId, attempt, botId).flatMap(renewed -> renewed
+                ? taskLifecycle.get(taskId)
+                : taskLifecycle.get(taskId).flatMap(task -> Uni.createFrom().failure(new InvalidTransitionException(
+                        explain(task, botId, attempt)))));
+    }
+
+    private static String explain(Task task, BotId botId, int attempt) {
+        if (!botId.equals(task.botId())) {
+            return "Task " + task.id() + " is not assigned to bot " + botId;
+        }
+        if (task.attempt() != attempt) {
+            return "Stale attempt " + attempt + " for task " + task.id() + "; the current attempt is "
+                    + task.attempt();
+        }
+        return "Task " + task.id() + " is " + task.status().wire() + "; only a running task reports progress";
+    }
+
+    /** Returns to pending the assignments a bot has not accepted yet (this replica is going away). */
+    public Uni<Integer> releaseUnaccepted(BotId botId) {
+        return tasks.list(new TaskQuery(TaskStatus.ASSIGNED, botId, null, null, TaskQuery.Order.CREATED),
+                PageRequest.first(PageRequest.MAX_LIMIT)).flatMap(
+                        held -> taskLifecycle.releaseAssignments(held,
+                                "assignment released: the coordinator replica holding bot " + botId
+                                        + "'s connection stopped"));
+    }
+
+    public Uni<Reported> completed(BotId botId, TaskId taskId, Integer attempt, Map<String, Object> result) {
+        return taskLifecycle.reportOutcome(
+                new TaskReport.Complete(taskId, new Fence(attempt, botId), Actor.bot(botId), result));
+    }
+
+    public Uni<Reported> failed(BotId botId, TaskId taskId, Integer attempt, String error) {
+        return taskLifecycle.reportOutcome(
+                new TaskReport.Fail(taskId, new Fence(attempt, botId), Actor.bot(botId), error));
+    }
+}

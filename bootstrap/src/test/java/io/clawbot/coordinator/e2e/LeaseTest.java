@@ -1,0 +1,81 @@
+package io.clawbot.coordinator.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Leases in real time with second-long terms ({@link ShortLeases}). */
+@QuarkusTest
+@TestProfile(ShortLeases.class)
+class LeaseTest {
+
+    @Test
+    void an_assignment_not_accepted_in_time_is_taken_back_and_dispatched_again_as_a_new_attempt() {
+        String type = Fixtures.unique("ack");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("dozy"), type);
+        try (TestBot bot = TestBot.connect(creds.token())) {
+            String task = Fixtures.createTask(type, 0);
+            assertThat(bot.next("task_assigned").payload()).containsEntry("attempt", 1);
+
+            assertThat(bot.next("task_cancel").payload()).containsEntry("task_id", task).containsEntry("attempt", 1);
+            Map<String, Object> again = bot.next("task_assigned").payload();
+            assertThat(again).containsEntry("task_id", task).containsEntry("attempt", 2);
+
+            bot.send("task_complete", Map.of("task_id", task, "attempt", 1, "success", true));
+            assertThat(bot.next("error").payload()).containsEntry("code", "stale_attempt");
+            bot.send("task_accepted", Map.of("task_id", task, "attempt", 2));
+            bot.next("task_ack");
+            bot.send("task_complete", Map.of("task_id", task, "attempt", 2, "success", true));
+            assertThat(bot.next("task_ack").payload()).containsEntry("status", "completed");
+        }
+    }
+
+    @Test
+    void a_bot_that_reconnects_within_the_grace_period_keeps_its_task() throws Exception {
+        String type = Fixtures.unique("blip");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("flaky-link"), type);
+        String task;
+        try (TestBot bot = TestBot.connect(creds.token())) {
+            task = Fixtures.createTask(type, 0);
+            bot.next("task_assigned");
+            bot.send("task_accepted", Map.of("task_id", task, "attempt", 1));
+            bot.next("task_ack");
+            bot.cut();
+        }
+        Thread.sleep(1000);
+        try (TestBot back = TestBot.connect(creds.token())) {
+            Thread.sleep(2500); // past the old grace deadline; the reconnect renewed the lease
+            given().when().get("/api/v1/tasks/" + task).then().body("status", equalTo("in_progress"))
+                    .body("attempt", equalTo(1)).body("bot_id", equalTo(creds.id()));
+            back.send("task_complete", Map.of("task_id", task, "attempt", 1, "success", true));
+            assertThat(back.next("task_ack").payload()).containsEntry("status", "completed");
+        }
+    }
+
+    @Test
+    void a_bot_gone_beyond_the_grace_period_loses_its_task_to_another_bot() throws Exception {
+        String type = Fixtures.unique("gone");
+        var first = Fixtures.registerBotWithToken(Fixtures.unique("vanishing"), type);
+        String task;
+        try (TestBot bot = TestBot.connect(first.token())) {
+            task = Fixtures.createTask(type, 0);
+            bot.next("task_assigned");
+            bot.send("task_accepted", Map.of("task_id", task, "attempt", 1));
+            bot.next("task_ack");
+            bot.cut();
+        }
+        var second = Fixtures.registerBotWithToken(Fixtures.unique("successor"), type);
+        try (TestBot successor = TestBot.connect(second.token())) {
+            Map<String, Object> assigned = successor.next("task_assigned").payload();
+            assertThat(assigned).containsEntry("task_id", task).containsEntry("attempt", 2);
+            assertThat(Database.rows("select reason from task_events where task_id = '" + task
+                    + "' and to_status = 'pending' and from_status = 'in_progress'").getFirst().getFirst())
+                    .asString().contains("went silent");
+        }
+    }
+}
