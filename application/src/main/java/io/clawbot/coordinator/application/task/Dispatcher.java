@@ -24,18 +24,28 @@ public final class Dispatcher {
         this.channel = channel;
     }
 
-    /** One round over every local bot. @return how many tasks were assigned */
+    /**
+     * One round over the local bots that have a free slot (one grouped count first, so that a round under load
+     * claims only for the bots that can take work). @return how many tasks were assigned
+     */
     public Uni<Integer> dispatch() {
         List<Connection> bots = channel.connections();
         if (bots.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<Uni<Integer>> claims = new ArrayList<>(bots.size());
-        for (Connection bot : bots) {
-            claims.add(dispatchTo(bot));
-        }
-        return Uni.join().all(claims).andCollectFailures()
-                .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+        return tasks.countHeldBy(bots.stream().map(Connection::botId).toList()).flatMap(held -> {
+            List<Uni<Integer>> claims = new ArrayList<>(bots.size());
+            for (Connection bot : bots) {
+                if (held.getOrDefault(bot.botId(), 0L) < bot.slots()) {
+                    claims.add(dispatchTo(bot));
+                }
+            }
+            if (claims.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            return Uni.join().all(claims).andCollectFailures()
+                    .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+        });
     }
 
     private Uni<Integer> dispatchTo(Connection bot) {

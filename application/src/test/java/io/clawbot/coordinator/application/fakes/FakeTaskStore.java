@@ -125,6 +125,19 @@ public final class FakeTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<java.util.Map<BotId, Long>> countHeldBy(List<BotId> botIds) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                java.util.Map<BotId, Long> held = new java.util.HashMap<>();
+                db.tasks.values().stream()
+                        .filter(t -> t.botId() != null && botIds.contains(t.botId()) && t.status().isHeldByBot())
+                        .forEach(t -> held.merge(t.botId(), 1L, Long::sum));
+                return held;
+            }
+        });
+    }
+
+    @Override
     public Uni<Void> apply(TaskChanges changes) {
         return Uni.createFrom().item(() -> {
             synchronized (db) {

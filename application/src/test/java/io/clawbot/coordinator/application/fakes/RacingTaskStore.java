@@ -93,6 +93,11 @@ public final class RacingTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<java.util.Map<BotId, Long>> countHeldBy(List<BotId> botIds) {
+        return delegate.countHeldBy(botIds);
+    }
+
+    @Override
     public Uni<List<Task>> claim(BotId botId, List<String> capabilities, int slots) {
         return delegate.claim(botId, capabilities, slots);
     }

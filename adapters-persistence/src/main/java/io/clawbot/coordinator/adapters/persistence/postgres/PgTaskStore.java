@@ -26,6 +26,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.List;
 import java.util.function.Function;
 
@@ -129,6 +132,19 @@ public class PgTaskStore implements TaskStore {
                 .preparedQuery("select count(*) from tasks where bot_id = $1 and status in ('assigned', 'in_progress')")
                 .execute(Tuple.of(botId.value()))
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    @Override
+    public Uni<Map<BotId, Long>> countHeldBy(List<BotId> botIds) {
+        UUID[] ids = botIds.stream().map(BotId::value).toArray(UUID[]::new);
+        return pool.preparedQuery("select bot_id, count(*) from tasks where bot_id = any($1::uuid[]) and " + HELD
+                + " group by bot_id")
+                .execute(Tuple.of(ids))
+                .map(rows -> {
+                    Map<BotId, Long> held = new HashMap<>();
+                    rows.forEach(row -> held.put(new BotId(row.getUUID(0)), row.getLong(1)));
+                    return held;
+                });
     }
 
     @Override

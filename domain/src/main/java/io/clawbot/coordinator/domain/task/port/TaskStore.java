@@ -35,6 +35,9 @@ public interface TaskStore {
     /** How many tasks a bot holds (assigned or in progress). */
     Uni<Long> countHeldBy(BotId botId);
 
+    /** How many tasks each of these bots holds, in one query; bots holding nothing are absent. */
+    Uni<java.util.Map<BotId, Long>> countHeldBy(List<BotId> botIds);
+
     /**
      * Writes one lifecycle step in a single transaction. Each write is conditional on its expected version;
      * if any is stale nothing is written and the result fails with

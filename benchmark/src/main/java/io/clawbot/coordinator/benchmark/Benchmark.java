@@ -1,0 +1,227 @@
+package io.clawbot.coordinator.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clawbot.coordinator.botclient.BotClient;
+import io.clawbot.coordinator.botclient.BotListener;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Measures a running coordinator: registers N bots, connects them over real WebSockets with the worker SDK,
+ * submits M tasks over HTTP and waits until the coordinator has acknowledged every completion. Prints
+ * throughput (task lifecycles per second), dispatch latency (task committed, i.e. its 201 received, to the bot
+ * receiving {@code task_assigned}) and, given the database URL, database commits per task; writes the same as
+ * a JSON report. Bounded in count and time; it only talks to the coordinator and database it is given.
+ *
+ * <p>Options (all {@code --name value}): {@code url} (http://localhost:8080), {@code bots} (10), {@code slots}
+ * (4), {@code tasks} (10000), {@code concurrency} of submissions (64), {@code db}
+ * (jdbc:postgresql://127.0.0.1:15432/clawbot, user postgres; {@code none} to skip), {@code report}
+ * (target/benchmark-report.json), {@code timeout-seconds} (300).
+ */
+public final class Benchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = options(args);
+        String base = opts.getOrDefault("url", "http://localhost:8080");
+        int bots = Integer.parseInt(opts.getOrDefault("bots", "10"));
+        int slots = Integer.parseInt(opts.getOrDefault("slots", "4"));
+        int tasks = Integer.parseInt(opts.getOrDefault("tasks", "10000"));
+        int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "64"));
+        String db = opts.getOrDefault("db", "jdbc:postgresql://127.0.0.1:15432/clawbot");
+        Path report = Path.of(opts.getOrDefault("report", "target/benchmark-report.json"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("timeout-seconds", "300")));
+
+        String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI ws = URI.create(base.replaceFirst("^http", "ws") + "/api/v1/ws/control");
+
+        Map<String, Long> committedAt = new ConcurrentHashMap<>(tasks * 2);
+        Map<String, Long> receivedAt = new ConcurrentHashMap<>(tasks * 2);
+        CountDownLatch completed = new CountDownLatch(tasks);
+        AtomicInteger errors = new AtomicInteger();
+        List<BotClient> fleet = new ArrayList<>();
+
+        System.out.printf("ClawBot benchmark %s: %d bots x %d slots, %d tasks, against %s%n", run, bots, slots,
+                tasks, base);
+        for (int b = 0; b < bots; b++) {
+            JsonNode bot = post(http, base + "/api/v1/bots",
+                    "{\"name\": \"" + run + "-" + b + "\", \"capabilities\": [\"" + run + "\"]}");
+            BotClient client = BotClient.builder().uri(ws).token(bot.get("token").asText()).slots(slots)
+                    .handler(task -> Map.of())
+                    .listener(new BotListener() {
+                        @Override
+                        public void onFrame(String type, Map<String, Object> payload) {
+                            if (type.equals("task_assigned")) {
+                                receivedAt.putIfAbsent((String) payload.get("task_id"), System.nanoTime());
+                            } else if (type.equals("task_ack") && "completed".equals(payload.get("status"))
+                                    && Boolean.FALSE.equals(payload.get("duplicate"))) {
+                                completed.countDown();
+                            }
+                        }
+
+                        @Override
+                        public void onServerError(String code, String message, String taskId) {
+                            errors.incrementAndGet();
+                        }
+                    })
+                    .build();
+            client.start().get(10, TimeUnit.SECONDS);
+            fleet.add(client);
+        }
+
+        long commitsBefore = commits(db);
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        Semaphore inFlight = new Semaphore(concurrency);
+        String body = "{\"type\": \"" + run + "\", \"payload\": {\"n\": 1}}";
+        for (int i = 0; i < tasks; i++) {
+            inFlight.acquire();
+            http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/tasks"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, failure) -> {
+                        long now = System.nanoTime();
+                        inFlight.release();
+                        if (failure != null || response.statusCode() != 201) {
+                            errors.incrementAndGet();
+                            return;
+                        }
+                        try {
+                            committedAt.put(JSON.readTree(response.body()).get("id").asText(), now);
+                        } catch (IOException e) {
+                            errors.incrementAndGet();
+                        }
+                    });
+        }
+        long submitted = System.nanoTime();
+        boolean finished = completed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        long end = System.nanoTime();
+        long commitsAfter = commits(db);
+        fleet.forEach(BotClient::close);
+
+        long[] latencies = committedAt.entrySet().stream()
+                .filter(e -> receivedAt.containsKey(e.getKey()))
+                .mapToLong(e -> Math.max(0, receivedAt.get(e.getKey()) - e.getValue()))
+                .sorted().toArray();
+        int done = tasks - (int) completed.getCount();
+        double seconds = (end - start) / 1e9;
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("run", run);
+        result.put("started_at", startedAt.toString());
+        result.put("machine", machine());
+        result.put("bots", bots);
+        result.put("slots_per_bot", slots);
+        result.put("tasks", tasks);
+        result.put("completed", done);
+        result.put("finished", finished);
+        result.put("errors", errors.get());
+        result.put("seconds", round(seconds));
+        result.put("submit_seconds", round((submitted - start) / 1e9));
+        result.put("throughput_tasks_per_second", round(done / seconds));
+        result.put("dispatch_latency_ms_p50", millis(percentile(latencies, 0.50)));
+        result.put("dispatch_latency_ms_p99", millis(percentile(latencies, 0.99)));
+        result.put("dispatch_latency_ms_max", millis(latencies.length == 0 ? 0 : latencies[latencies.length - 1]));
+        result.put("database_commits_per_task",
+                commitsBefore < 0 || commitsAfter < 0 ? null : round((double) (commitsAfter - commitsBefore) / tasks));
+
+        result.forEach((k, v) -> System.out.printf("  %-30s %s%n", k, v));
+        Files.createDirectories(report.toAbsolutePath().getParent());
+        Files.writeString(report, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        System.out.println("report written to " + report.toAbsolutePath());
+        System.exit(finished && errors.get() == 0 ? 0 : 1);
+    }
+
+    private static JsonNode post(HttpClient http, String url, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Committed transactions of the coordinator's database so far; -1 when not measured. */
+    private static long commits(String url) {
+        if (url == null || url.equals("none")) {
+            return -1;
+        }
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                ResultSet rs = c.createStatement().executeQuery(
+                        "select xact_commit from pg_stat_database where datname = current_database()")) {
+            rs.next();
+            long value = rs.getLong(1);
+            // The statistics collector lags a little; give it time so the count includes the run's commits.
+            Thread.sleep(1000);
+            try (ResultSet again = c.createStatement().executeQuery("select pg_stat_clear_snapshot(), "
+                    + "(select xact_commit from pg_stat_database where datname = current_database())")) {
+                again.next();
+                return Math.max(value, again.getLong(2));
+            }
+        } catch (SQLException | InterruptedException e) {
+            System.out.println("  (commits per task not measured: " + e.getMessage() + ")");
+            return -1;
+        }
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static double millis(long nanos) {
+        return round(nanos / 1e6);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
+            }
+            out.put(args[i].substring(2), args[i + 1]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Benchmarks a running coordinator (start it first with scripts/run.sh): simulated bots over real WebSockets,
+# task submissions over HTTP. Prints throughput, dispatch latency and database commits per task, and writes
+# target/benchmark-report.json. Options: --url --bots --slots --tasks --concurrency --db --report
+# --timeout-seconds (see benchmark/src/main/java/io/clawbot/coordinator/benchmark/Benchmark.java).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/java-home.sh
+jar=benchmark/target/benchmark-0.1.0-SNAPSHOT.jar
+if [ "${1:-}" = "--rebuild" ] || [ ! -f "$jar" ]; then
+    [ "${1:-}" = "--rebuild" ] && shift
+    ./mvnw -B -q install -DskipTests -pl benchmark -am
+fi
+exec java -cp "$jar:benchmark/target/lib/*" io.clawbot.coordinator.benchmark.Benchmark "$@"
