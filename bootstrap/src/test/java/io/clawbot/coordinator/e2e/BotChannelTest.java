@@ -87,6 +87,29 @@ class BotChannelTest {
     }
 
     @Test
+    void seed_000s_bot_example_works_with_only_the_token_added() {
+        String type = Fixtures.unique("seed");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("seed-bot"), type);
+        // Seed 000's bot: ws://.../api/v1/ws/control?bot_id=..., reads payload.task_id and payload.task_payload,
+        // answers task_complete with task_id, success and result only (no task_accepted, no attempt).
+        try (TestBot bot = TestBot.open(TestBot.uri("bot_id=" + creds.id() + "&token=" + creds.token()), null)) {
+            bot.next("connected");
+            String task = given().contentType(ContentType.JSON)
+                    .body("{\"type\": \"" + type + "\", \"payload\": {\"action\": \"build\"}}")
+                    .when().post("/api/v1/tasks").then().statusCode(201).extract().path("id");
+            Map<String, Object> data = bot.next("task_assigned").payload();
+            String taskId = (String) data.get("task_id");
+            assertThat(data.get("task_payload")).isEqualTo(Map.of("action", "build"));
+
+            bot.send("task_complete", Map.of("task_id", taskId, "success", true, "result", Map.of("output",
+                    "success")));
+            assertThat(bot.next("task_ack").payload()).containsEntry("status", "completed");
+            given().when().get("/api/v1/tasks/" + task).then().body("status", equalTo("completed"))
+                    .body("result.output", equalTo("success"));
+        }
+    }
+
+    @Test
     void a_stale_attempt_is_rejected_and_a_duplicate_completion_is_acknowledged_as_such() {
         String type = Fixtures.unique("fence");
         var creds = Fixtures.registerBotWithToken(Fixtures.unique("fencer"), type);

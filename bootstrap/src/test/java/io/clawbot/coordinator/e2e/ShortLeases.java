@@ -12,7 +12,7 @@ public class ShortLeases implements QuarkusTestProfile {
                 "coordinator.dispatch.ack-timeout", "1s",
                 "coordinator.dispatch.lease", "3s",
                 "coordinator.dispatch.reconnect-grace", "2s",
-                "coordinator.dispatch.sweep-interval", "200ms",
-                "coordinator.dispatch.tick-interval", "500ms");
+                "coordinator.dispatch.sweep-interval", "1s",
+                "coordinator.dispatch.tick-interval", "1s");
     }
 }
