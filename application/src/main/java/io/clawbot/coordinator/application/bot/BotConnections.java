@@ -16,6 +16,7 @@ import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskQuery;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.task.port.TaskStore.HeldReport;
 import io.clawbot.coordinator.domain.task.port.WorkSignal;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
@@ -81,7 +82,11 @@ public final class BotConnections {
     }
 
     public Uni<Reported> accepted(BotId botId, TaskId taskId, int attempt) {
-        return taskLifecycle.reportOutcome(new TaskReport.Start(taskId, new Fence(attempt, botId), Actor.bot(botId)));
+        return tasks.reportHeld(taskId, botId, attempt, HeldReport.START, null, null)
+                .flatMap(written -> written != null
+                        ? Uni.createFrom().item(new Reported(written, false))
+                        : taskLifecycle.reportOutcome(
+                                new TaskReport.Start(taskId, new Fence(attempt, botId), Actor.bot(botId))));
     }
 
     /** Progress renews the task's lease; the task must be running on this bot at this attempt. */
@@ -112,13 +117,28 @@ public final class BotConnections {
                                         + "'s connection stopped"));
     }
 
+    /**
+     * A completion: in one statement when the bot holds the task (the hot path), else the full way, which
+     * also explains a stale or repeated report and advances a workflow.
+     */
     public Uni<Reported> completed(BotId botId, TaskId taskId, Integer attempt, Map<String, Object> result) {
-        return taskLifecycle.reportOutcome(
-                new TaskReport.Complete(taskId, new Fence(attempt, botId), Actor.bot(botId), result));
+        TaskReport.Complete report = new TaskReport.Complete(taskId, new Fence(attempt, botId), Actor.bot(botId),
+                result);
+        return tasks.reportHeld(taskId, botId, attempt, HeldReport.COMPLETE, report.result(), null)
+                .flatMap(written -> finished(written, report));
     }
 
     public Uni<Reported> failed(BotId botId, TaskId taskId, Integer attempt, String error) {
-        return taskLifecycle.reportOutcome(
-                new TaskReport.Fail(taskId, new Fence(attempt, botId), Actor.bot(botId), error));
+        TaskReport.Fail report = new TaskReport.Fail(taskId, new Fence(attempt, botId), Actor.bot(botId), error);
+        return tasks.reportHeld(taskId, botId, attempt, HeldReport.FAIL, null, report.error())
+                .flatMap(written -> finished(written, report));
+    }
+
+    private Uni<Reported> finished(Task written, TaskReport report) {
+        if (written == null) {
+            return taskLifecycle.reportOutcome(report);
+        }
+        signal.workMayBeAvailable();
+        return Uni.createFrom().item(new Reported(written, false));
     }
 }

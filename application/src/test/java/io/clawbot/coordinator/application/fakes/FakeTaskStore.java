@@ -238,6 +238,57 @@ public final class FakeTaskStore implements TaskStore {
         }
     }
 
+    /**
+     * The same contract as the one-statement SQL: the report takes effect only when the bot holds the task at the
+     * attempt in an allowed status (and, unless it is a start, the task is in no workflow); then the task, its
+     * history entry and the freed slot are written together.
+     */
+    @Override
+    public Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
+            Map<String, Object> result, String error) {
+        return Uni.createFrom().deferred(() -> {
+            Task task;
+            Bot bot;
+            long held;
+            Instant now;
+            synchronized (db) {
+                task = db.tasks.get(taskId);
+                bot = db.bots.get(botId);
+                held = db.tasks.values().stream().filter(t -> botId.equals(t.botId()) && t.status().isHeldByBot())
+                        .count();
+                now = db.clock.instant();
+            }
+            if (task == null || !botId.equals(task.botId()) || (attempt != null && attempt != task.attempt())
+                    || (report != HeldReport.START && task.workflowId() != null)) {
+                return Uni.createFrom().nullItem();
+            }
+            io.clawbot.coordinator.domain.task.Fence fence = new io.clawbot.coordinator.domain.task.Fence(attempt,
+                    botId);
+            io.clawbot.coordinator.domain.common.Transition<Task> transition = switch (report) {
+                case START -> task.start(fence, now);
+                case COMPLETE -> task.complete(fence, result, now);
+                case FAIL -> task.fail(fence, error, now);
+            };
+            if (!(transition instanceof io.clawbot.coordinator.domain.common.Transition.Changed<Task> changed)) {
+                return Uni.createFrom().nullItem();
+            }
+            String reason = switch (report) {
+                case START -> "started";
+                case COMPLETE -> "completed";
+                case FAIL -> "failed: " + error;
+            };
+            TaskChanges.Builder changes = TaskChanges.builder().task(task, changed.next(), Actor.bot(botId), reason);
+            if (report != HeldReport.START && bot != null) {
+                changes.bot(bot, bot.releasedTask(held - 1, now));
+            }
+            return apply(changes.build()).map(ignored -> {
+                synchronized (db) {
+                    return db.tasks.get(taskId);
+                }
+            });
+        });
+    }
+
     @Override
     public Uni<Void> renewRunningLeases(BotId botId) {
         return Uni.createFrom().item(() -> {

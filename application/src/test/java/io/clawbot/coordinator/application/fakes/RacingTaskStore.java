@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link FakeTaskStore} that lets a test stage lost races: before an upcoming {@link #apply} it can run a
@@ -100,6 +101,12 @@ public final class RacingTaskStore implements TaskStore {
     @Override
     public Uni<List<Task>> claim(BotId botId, List<String> capabilities, int slots) {
         return delegate.claim(botId, capabilities, slots);
+    }
+
+    @Override
+    public Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
+            Map<String, Object> result, String error) {
+        return delegate.reportHeld(taskId, botId, attempt, report, result, error);
     }
 
     @Override

@@ -56,6 +56,28 @@ public interface TaskStore {
      */
     Uni<List<Task>> claim(BotId botId, List<String> capabilities, int slots);
 
+    /** What a bot reports about a task it holds, for {@link #reportHeld}. */
+    enum HeldReport {
+        /** Assigned -> in progress, with the running lease. */
+        START,
+        /** Assigned or in progress -> completed, with a result. */
+        COMPLETE,
+        /** Assigned or in progress -> failed, with an error. */
+        FAIL
+    }
+
+    /**
+     * The hot path of a bot's report, in one statement: when the bot holds the task at this attempt (any when
+     * {@code attempt} is null) in a status the report may leave, the task moves on, its history entry is written
+     * and, when the task ends, the bot's slot is freed. A task in a workflow is left to the full path unless the
+     * report is a start (its workflow has no step to advance then).
+     *
+     * @return the task as written, or {@code null} when the report did not match; the caller then decides it
+     *         the full way, which also explains a stale or repeated report
+     */
+    Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
+            java.util.Map<String, Object> result, String error);
+
     /** Renews the leases of the tasks a bot is running, from now (a heartbeat). */
     Uni<Void> renewRunningLeases(BotId botId);
 
