@@ -215,6 +215,41 @@ class BotConnectionsTest {
     }
 
     @Nested
+    class HotPath {
+
+        @Test
+        void completing_a_held_task_writes_it_once_and_frees_the_full_bots_slot() {
+            connect();
+            Task first = running();
+            assigned();
+            assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.BUSY);
+            int signals = world.signal.count();
+
+            Reported done = completed(first.id(), first.attempt(), Map.of("ok", true));
+
+            assertThat(done.duplicate()).isFalse();
+            assertThat(done.task().status()).isEqualTo(TaskStatus.COMPLETED);
+            assertThat(world.db.task(first.id()).result()).containsEntry("ok", true);
+            assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
+            assertThat(world.signal.count()).as("the freed slot is signalled").isGreaterThan(signals);
+        }
+
+        @Test
+        void a_report_the_statement_does_not_match_is_decided_the_full_way() {
+            connect();
+            Task task = running();
+            completed(task.id(), task.attempt(), Map.of("v", 1));
+
+            Reported again = completed(task.id(), task.attempt(), Map.of("v", 2));
+
+            assertThat(again.duplicate()).isTrue();
+            assertThat(world.db.task(task.id()).result()).containsEntry("v", 1);
+            assertThatThrownBy(() -> completed(task.id(), task.attempt() + 1, Map.of()))
+                    .isInstanceOf(InvalidTransitionException.class).hasMessageContaining("Stale attempt");
+        }
+    }
+
+    @Nested
     class ReleaseUnaccepted {
 
         @Test

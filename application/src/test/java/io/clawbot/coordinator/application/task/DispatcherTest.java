@@ -58,6 +58,44 @@ class DispatcherTest {
     }
 
     @Test
+    void a_quiet_round_stops_claiming_once_a_short_claim_shows_nothing_is_left_for_the_others() {
+        for (int i = 0; i < 5; i++) {
+            connected("render-" + i, 2, "render");
+        }
+        submit("render", 0);
+
+        assertThat(dispatch()).isEqualTo(1);
+        assertThat(world.tasks.claimCount()).as("one claim took the task and came back short").isEqualTo(1);
+
+        assertThat(dispatch()).isZero();
+        assertThat(world.tasks.claimCount()).as("an empty round costs one claim").isEqualTo(2);
+    }
+
+    @Test
+    void a_bot_with_other_capabilities_is_still_served_after_a_short_claim() {
+        Bot renderer = connected("renderer", 1, "render");
+        Bot encoder = connected("encoder", 1, "encode");
+        submit("encode", 0);
+
+        assertThat(dispatch()).isEqualTo(1);
+        assertThat(heldBy(encoder)).hasSize(1);
+        assertThat(heldBy(renderer)).isEmpty();
+    }
+
+    @Test
+    void successive_rounds_start_from_different_bots() {
+        Bot first = connected("first", 1, "render");
+        Bot second = connected("second", 1, "render");
+        submit("render", 0);
+        dispatch();
+        submit("render", 0);
+        dispatch();
+
+        assertThat(heldBy(first)).hasSize(1);
+        assertThat(heldBy(second)).hasSize(1);
+    }
+
+    @Test
     void without_connected_bots_nothing_is_claimed() {
         world.onlineBot("not-here", "render");
         submit("render", 0);
