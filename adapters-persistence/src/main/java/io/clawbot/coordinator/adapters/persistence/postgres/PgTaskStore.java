@@ -66,34 +66,14 @@ public class PgTaskStore implements TaskStore {
             + "(select n from held) + (select count(*) from claimed) >= b.slots) "
             + "select " + TaskRows.COLUMNS + " from claimed order by priority desc, created_at, id";
 
-    /**
-     * A bot's report in one statement: lock the row only if the bot holds it at the attempt in an allowed status,
-     * move it on, write the history, and free the bot's slot when the task ended.
-     */
-    private static final String REPORT_HELD = "with cur as (select id, status from tasks where id = $1 and bot_id = $2 "
-            + "and ($3::int is null or attempt = $3::int) and status = any($4::text[]) "
-            + "and ($5::boolean or workflow_id is null) for update), "
-            + "done as (update tasks t set status = $6::text, "
-            + "result = case when $6::text = 'completed' then $7::jsonb else t.result end, "
-            + "error = case when $6::text = 'failed' then $8::text else t.error end, "
-            + "started_at = coalesce(t.started_at, now()), "
-            + "completed_at = case when $6::text in ('completed', 'failed') then now() else t.completed_at end, "
-            + "lease_expires_at = case when $6::text = 'in_progress' then now() + make_interval(secs => $9::float8) "
-            + "else null end, updated_at = now(), version = t.version + 1 from cur where t.id = cur.id "
-            + "returning t.*, cur.status as from_status), "
-            + "history as (insert into task_events (task_id, from_status, to_status, attempt, actor, reason, "
-            + "occurred_at) select id, from_status, status, attempt, 'bot:' || $2::text, $10::text, now() from done), "
-            + "freed as (update bots b set status = 'online', updated_at = now(), version = b.version + 1 "
-            + "where b.id = $2 and b.status = 'busy' and $6::text <> 'in_progress' and exists (select 1 from done) "
-            + "and (select count(*) from tasks h where h.bot_id = $2 and h." + HELD + ") - 1 < b.slots) "
-            + "select " + TaskRows.COLUMNS + " from done";
-
     private final Pool pool;
     private final ChannelTerms terms;
+    private final HeldReportBatcher reports;
 
     public PgTaskStore(Pool pool, ChannelTerms terms) {
         this.pool = pool;
         this.terms = terms;
+        this.reports = new HeldReportBatcher(pool, () -> TaskRows.seconds(terms.lease()));
     }
 
     @Override
@@ -190,27 +170,11 @@ public class PgTaskStore implements TaskStore {
                 .map(PgTaskStore::toTasks);
     }
 
+    /** Batched with the reports that arrive while the previous batch is written (see {@link HeldReportBatcher}). */
     @Override
     public Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
             Map<String, Object> result, String error) {
-        String[] from = report == HeldReport.START
-                ? new String[]{ "assigned" }
-                : new String[]{ "assigned", "in_progress" };
-        String to = switch (report) {
-            case START -> "in_progress";
-            case COMPLETE -> "completed";
-            case FAIL -> "failed";
-        };
-        String reason = switch (report) {
-            case START -> "started";
-            case COMPLETE -> "completed";
-            case FAIL -> "failed: " + error;
-        };
-        return pool.preparedQuery(REPORT_HELD)
-                .execute(Tuple.from(new Object[]{ taskId.value(), botId.value(), attempt, from,
-                        report == HeldReport.START, to, report == HeldReport.COMPLETE ? Jsonb.of(result) : null,
-                        error, TaskRows.seconds(terms.lease()), reason }))
-                .map(rows -> rows.size() == 0 ? null : TaskRows.toTask(rows.iterator().next()));
+        return reports.report(taskId, botId, attempt, report, result, error);
     }
 
     @Override

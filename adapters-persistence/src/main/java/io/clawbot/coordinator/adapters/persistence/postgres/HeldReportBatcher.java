@@ -1,0 +1,162 @@
+package io.clawbot.coordinator.adapters.persistence.postgres;
+
+import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.port.TaskStore.HeldReport;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Writes bots' reports about the tasks they hold in batches: while one batch is in the database, the reports that
+ * arrive queue up and go together in the next statement. Nothing waits on a timer, so a lone report is written
+ * at once; under load one statement (and one commit) carries many reports. Each report gets exactly the answer
+ * the one-report statement would give: the task as written, or {@code null} when it did not match.
+ */
+final class HeldReportBatcher {
+
+    /** The most reports in one statement. */
+    static final int MAX_BATCH = 500;
+
+    /**
+     * Every input row that matches (the bot holds the task at the attempt, in a status the report may leave) is
+     * locked, moved on and given a history entry; bots whose last slot-filling task ended are freed. A task
+     * reported twice in one batch is written once; the other report then matches nothing.
+     */
+    private static final String BATCH = "with input as (select * from unnest($1::uuid[], $2::uuid[], $3::int[], "
+            + "$4::text[], $5::text[], $6::text[], $7::text[]) "
+            + "as i(task_id, bot_id, attempt, to_status, result, error, reason)), "
+            + "locked as (select t.id, t.status, t.bot_id, t.attempt, t.workflow_id from tasks t "
+            + "where t.id in (select task_id from input) order by t.id for update), "
+            + "cur as (select distinct on (l.id) l.id, l.status as from_status, i.to_status, i.result, i.error, "
+            + "i.reason, i.bot_id from locked l join input i on l.id = i.task_id where l.bot_id = i.bot_id "
+            + "and (i.attempt is null or l.attempt = i.attempt) and ((i.to_status = 'in_progress' and "
+            + "l.status = 'assigned') or (i.to_status in ('completed', 'failed') and l.workflow_id is null and "
+            + "l.status in ('assigned', 'in_progress'))) order by l.id), "
+            + "done as (update tasks t set status = cur.to_status, "
+            + "result = case when cur.to_status = 'completed' then cur.result::jsonb else t.result end, "
+            + "error = case when cur.to_status = 'failed' then cur.error else t.error end, "
+            + "started_at = coalesce(t.started_at, now()), "
+            + "completed_at = case when cur.to_status in ('completed', 'failed') then now() else t.completed_at end, "
+            + "lease_expires_at = case when cur.to_status = 'in_progress' then now() + make_interval(secs => $8::float8) "
+            + "else null end, updated_at = now(), version = t.version + 1 from cur where t.id = cur.id "
+            + "returning t.*, cur.from_status, cur.reason), "
+            + "history as (insert into task_events (task_id, from_status, to_status, attempt, actor, reason, "
+            + "occurred_at) select id, from_status, status, attempt, 'bot:' || bot_id::text, reason, now() from done), "
+            + "ended as (select bot_id, count(*) as n from done where status <> 'in_progress' group by bot_id), "
+            + "freed as (update bots b set status = 'online', updated_at = now(), version = b.version + 1 "
+            + "from ended where b.id = ended.bot_id and b.status = 'busy' and (select count(*) from tasks h "
+            + "where h.bot_id = b.id and h.status in ('assigned', 'in_progress')) - ended.n < b.slots) "
+            + "select " + TaskRows.COLUMNS + " from done";
+
+    private record Pending(TaskId taskId, BotId botId, Integer attempt, String toStatus, String result,
+            String error, String reason, UniEmitter<? super Task> answer) {
+    }
+
+    private final Pool pool;
+    private final DoubleSupplier leaseSeconds;
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    HeldReportBatcher(Pool pool, DoubleSupplier leaseSeconds) {
+        this.pool = pool;
+        this.leaseSeconds = leaseSeconds;
+    }
+
+    Uni<Task> report(TaskId taskId, BotId botId, Integer attempt, HeldReport report, Map<String, Object> result,
+            String error) {
+        String to = switch (report) {
+            case START -> "in_progress";
+            case COMPLETE -> "completed";
+            case FAIL -> "failed";
+        };
+        String reason = switch (report) {
+            case START -> "started";
+            case COMPLETE -> "completed";
+            case FAIL -> "failed: " + error;
+        };
+        String json = report == HeldReport.COMPLETE
+                ? new JsonObject(result == null ? Map.of() : result).encode()
+                : null;
+        return Uni.createFrom().emitter(answer -> {
+            queue.add(new Pending(taskId, botId, attempt, to, json, report == HeldReport.FAIL ? error : null, reason,
+                    answer));
+            drain();
+        });
+    }
+
+    /** Starts a write unless one is running; the running one picks up what queued meanwhile. */
+    private void drain() {
+        while (!queue.isEmpty() && writing.compareAndSet(false, true)) {
+            List<Pending> batch = new ArrayList<>();
+            Pending next;
+            while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
+                writing.set(false);
+                continue;
+            }
+            write(batch).subscribe().with(rows -> finish(batch, rows, null), failure -> finish(batch, null, failure));
+            return;
+        }
+    }
+
+    private void finish(List<Pending> batch, List<Task> written, Throwable failure) {
+        writing.set(false);
+        if (failure != null) {
+            batch.forEach(p -> p.answer().fail(failure));
+        } else {
+            Map<TaskId, Task> byId = new HashMap<>();
+            written.forEach(t -> byId.put(t.id(), t));
+            for (Pending p : batch) {
+                // A task reported twice in the batch was written once: the first report gets it, the rest null.
+                p.answer().complete(byId.remove(p.taskId()));
+            }
+        }
+        drain();
+    }
+
+    private Uni<List<Task>> write(List<Pending> batch) {
+        int n = batch.size();
+        UUID[] tasks = new UUID[n];
+        UUID[] bots = new UUID[n];
+        Integer[] attempts = new Integer[n];
+        String[] to = new String[n];
+        String[] results = new String[n];
+        String[] errors = new String[n];
+        String[] reasons = new String[n];
+        for (int i = 0; i < n; i++) {
+            Pending p = batch.get(i);
+            tasks[i] = p.taskId().value();
+            bots[i] = p.botId().value();
+            attempts[i] = p.attempt();
+            to[i] = p.toStatus();
+            results[i] = p.result();
+            errors[i] = p.error();
+            reasons[i] = p.reason();
+        }
+        return pool.preparedQuery(BATCH)
+                .execute(Tuple.from(new Object[]{ tasks, bots, attempts, to, results, errors, reasons,
+                        leaseSeconds.getAsDouble() }))
+                .map(rows -> {
+                    List<Task> out = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        out.add(TaskRows.toTask(row));
+                    }
+                    return out;
+                });
+    }
+}
