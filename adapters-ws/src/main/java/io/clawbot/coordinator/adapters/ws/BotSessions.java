@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -50,6 +51,8 @@ public class BotSessions implements BotChannel {
     }
 
     private final Map<BotId, Session> sessions = new ConcurrentHashMap<>();
+    /** Connections being closed for not reading: no more work goes to them; their close event detaches them. */
+    private final Set<WebSocketConnection> evicted = ConcurrentHashMap.newKeySet();
     private final ObjectMapper json;
     private final ChannelConfig config;
     private final ChannelTerms terms;
@@ -72,6 +75,7 @@ public class BotSessions implements BotChannel {
 
     /** Forgets the session if it is still the bot's current one; returns whether it was. */
     boolean detach(BotId botId, WebSocketConnection connection) {
+        evicted.remove(connection);
         boolean[] removed = { false };
         sessions.computeIfPresent(botId, (id, s) -> {
             if (s.connection == connection) {
@@ -93,7 +97,11 @@ public class BotSessions implements BotChannel {
     @Override
     public List<Connection> connections() {
         List<Connection> out = new ArrayList<>(sessions.size());
-        sessions.forEach((id, s) -> out.add(new Connection(id, s.capabilities, s.slots, s.connectedAt)));
+        sessions.forEach((id, s) -> {
+            if (!evicted.contains(s.connection)) {
+                out.add(new Connection(id, s.capabilities, s.slots, s.connectedAt));
+            }
+        });
         out.sort(Comparator.comparing(Connection::connectedAt));
         return out;
     }
@@ -121,7 +129,7 @@ public class BotSessions implements BotChannel {
     /** Sends a frame to a bot connected here; {@code false} when it is not (or no longer) connected. */
     Uni<Boolean> send(BotId botId, BotMessages.Frame frame) {
         Session session = botId == null ? null : sessions.get(botId);
-        if (session == null || !session.connection.isOpen()) {
+        if (session == null || !session.connection.isOpen() || evicted.contains(session.connection)) {
             return Uni.createFrom().item(false);
         }
         return send(session.connection, session.pendingSends, frame);
@@ -139,9 +147,13 @@ public class BotSessions implements BotChannel {
     private Uni<Boolean> send(WebSocketConnection connection, AtomicInteger pending, BotMessages.Frame frame) {
         if (pending.incrementAndGet() > config.maxPendingSends()) {
             pending.decrementAndGet();
-            LOG.warnf("bot connection %s is not reading its socket; closing it", connection.id());
-            return connection.close(new CloseReason(POLICY_VIOLATION, "outbound buffer full")).onFailure()
-                    .recoverWithNull().replaceWith(false);
+            if (evicted.add(connection)) {
+                LOG.warnf("bot connection %s is not reading its socket; closing it", connection.id());
+                connection.close(new CloseReason(POLICY_VIOLATION, "outbound buffer full")).subscribe().with(
+                        closed -> {
+                        }, failure -> LOG.debugf("closing %s failed: %s", connection.id(), failure.getMessage()));
+            }
+            return Uni.createFrom().item(false);
         }
         String text;
         try {
@@ -150,9 +162,12 @@ public class BotSessions implements BotChannel {
             pending.decrementAndGet();
             return Uni.createFrom().failure(e);
         }
-        return connection.sendText(text)
-                .onTermination().invoke(pending::decrementAndGet)
-                .replaceWith(true)
-                .onFailure().recoverWithItem(false);
+        // Hand the frame to the socket and return: waiting for the write would let a bot that stops reading stall
+        // whoever sends to it (a dispatch round, an HTTP request). The pending count is the bound instead.
+        connection.sendText(text).subscribe().with(written -> pending.decrementAndGet(), failure -> {
+            pending.decrementAndGet();
+            LOG.debugf("a frame to bot connection %s was not written: %s", connection.id(), failure.getMessage());
+        });
+        return Uni.createFrom().item(true);
     }
 }
