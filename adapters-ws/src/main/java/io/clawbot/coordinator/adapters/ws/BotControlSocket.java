@@ -87,8 +87,7 @@ public class BotControlSocket {
         if (!guard.admit(now)) {
             return error(connection, botId, guard, "rate_limited", "too many frames; slow down", null);
         }
-        if (text.length() > config.maxFrameBytes()
-                || text.getBytes(StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
+        if (tooLarge(text)) {
             return error(connection, botId, guard, "frame_too_large",
                     "frames are limited to " + config.maxFrameBytes() + " bytes", null);
         }
@@ -131,7 +130,7 @@ public class BotControlSocket {
             case "task_progress" -> {
                 TaskId task = new TaskId(frame.taskId());
                 int attempt = frame.requiredInt("attempt", 1, Integer.MAX_VALUE);
-                frame.optionalObject(json, "progress");
+                frame.requireObjectIfPresent("progress");
                 yield connections.progress(botId, task, attempt).map(t -> BotMessages.taskAck(t, false));
             }
             case "task_complete" -> {
@@ -150,6 +149,15 @@ public class BotControlSocket {
             default -> throw new InboundFrame.Rejected("unknown_type", "unknown frame type '" + frame.type
                     + "'; see docs/bot-protocol.md", frame.taskIdOrNull());
         };
+    }
+
+    /** A UTF-8 character takes 1 to 3 bytes per Java char: only a frame near the limit needs counting. */
+    private boolean tooLarge(String text) {
+        int limit = config.maxFrameBytes();
+        if (text.length() > limit) {
+            return true;
+        }
+        return (long) text.length() * 3 > limit && text.getBytes(StandardCharsets.UTF_8).length > limit;
     }
 
     @OnClose

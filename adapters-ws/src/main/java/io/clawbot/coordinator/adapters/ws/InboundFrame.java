@@ -106,16 +106,19 @@ final class InboundFrame {
         return node.asText();
     }
 
+    /** Checks that {@code field}, when present, is a JSON object, without converting it. */
+    void requireObjectIfPresent(String field) throws Rejected {
+        JsonNode node = payload.get(field);
+        if (node != null && !node.isNull() && !node.isObject()) {
+            throw invalid(field + " must be a JSON object");
+        }
+    }
+
     @SuppressWarnings("unchecked")
     Map<String, Object> optionalObject(ObjectMapper json, String field) throws Rejected {
         JsonNode node = payload.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw invalid(field + " must be a JSON object");
-        }
-        return json.convertValue(node, Map.class);
+        requireObjectIfPresent(field);
+        return node == null || node.isNull() ? null : json.convertValue(node, Map.class);
     }
 
     private Rejected invalid(String message) {

@@ -77,7 +77,7 @@ public final class TaskLifecycle {
                 .flatMap(bot -> {
                     Instant now = clock.instant();
                     TaskChanges.Builder changes = TaskChanges.builder();
-                    return countHeld(botId).flatMap(held -> {
+                    return tasks.countHeldBy(botId).flatMap(held -> {
                         changes.bot(bot, bot.tookTask(held + 1, now));
                         return write(task, task.assign(bot, now), Actor.api(), "assigned to bot " + botId, now,
                                 changes);
@@ -221,10 +221,6 @@ public final class TaskLifecycle {
     /** Tells a bot to drop a task. The change is already durable: if the push fails, the bot learns it when its next report is refused. */
     private Uni<Boolean> tellBot(Task held, String reason) {
         return channel.pushCancel(held, reason).onFailure().recoverWithItem(false);
-    }
-
-    private Uni<Long> countHeld(BotId botId) {
-        return tasks.countHeldBy(botId);
     }
 
     /** A bot that finished its last held task is free again. */
