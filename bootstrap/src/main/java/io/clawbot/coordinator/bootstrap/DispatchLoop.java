@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.bootstrap;
 
+import io.clawbot.coordinator.application.bot.BotLifecycle;
 import io.clawbot.coordinator.application.task.Dispatcher;
 import io.clawbot.coordinator.application.task.TaskLifecycle;
 import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
@@ -13,8 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * Turns "work may be available" signals into dispatch rounds. Signals that arrive while a round runs are
  * coalesced into one more round, so a burst of submissions costs a few rounds, not one each. A periodic tick
- * dispatches anyway (a lost signal only delays work by one tick), and a periodic sweep returns tasks whose
- * leases lapsed.
+ * dispatches anyway (a lost signal only delays work by one tick; a retry's backoff or a delayed task becomes due
+ * without a signal, so it waits up to one tick), and a periodic sweep ends lapsed leases and passed deadlines.
  */
 @ApplicationScoped
 public class DispatchLoop implements WorkSignal {
@@ -26,12 +27,14 @@ public class DispatchLoop implements WorkSignal {
 
     private final Dispatcher dispatcher;
     private final TaskLifecycle tasks;
+    private final BotLifecycle bots;
     private final DispatchConfig config;
     private final AtomicInteger state = new AtomicInteger(IDLE);
 
-    public DispatchLoop(Dispatcher dispatcher, TaskLifecycle tasks, DispatchConfig config) {
+    public DispatchLoop(Dispatcher dispatcher, TaskLifecycle tasks, BotLifecycle bots, DispatchConfig config) {
         this.dispatcher = dispatcher;
         this.tasks = tasks;
+        this.bots = bots;
         this.config = config;
     }
 
@@ -61,16 +64,28 @@ public class DispatchLoop implements WorkSignal {
         workMayBeAvailable();
     }
 
+    /**
+     * The background half of reliability, run by every replica at once: bots gone stale go offline (their leases
+     * lapse), lapsed leases end their attempts, and tasks past their execution or schedule-to-start deadline
+     * time out. Each task is handled once across replicas by conditional writes.
+     */
     @Scheduled(every = "${coordinator.dispatch.sweep-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return tasks.releaseExpiredLeases(config.sweepBatch())
-                .invoke(released -> {
-                    if (released > 0) {
-                        LOG.infof("returned %d task(s) with lapsed leases to pending", released);
-                    }
-                })
-                .onFailure().invoke(failure -> LOG.warn("lease sweep failed; the next sweep retries", failure))
-                .onFailure().recoverWithNull()
+        return step("stale-bot", bots.markStaleOffline(), "marked %d stale bot(s) offline")
+                .call(() -> step("lease", tasks.releaseExpiredLeases(config.sweepBatch()),
+                        "ended %d attempt(s) whose leases lapsed"))
+                .call(() -> step("deadline", tasks.expireDeadlines(config.sweepBatch()),
+                        "timed out %d task attempt(s) past their deadline"))
                 .replaceWithVoid();
+    }
+
+    private static Uni<Integer> step(String name, Uni<Integer> work, String done) {
+        return work.invoke(count -> {
+            if (count > 0) {
+                LOG.infof(done, count);
+            }
+        })
+                .onFailure().invoke(failure -> LOG.warnf(failure, "%s sweep failed; the next sweep retries", name))
+                .onFailure().recoverWithItem(0);
     }
 }

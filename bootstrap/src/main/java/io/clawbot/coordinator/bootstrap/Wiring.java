@@ -3,7 +3,11 @@ package io.clawbot.coordinator.bootstrap;
 import io.clawbot.coordinator.application.bot.BotConnections;
 import io.clawbot.coordinator.application.bot.BotLifecycle;
 import io.clawbot.coordinator.application.task.Dispatcher;
+import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseClock;
+import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.bootstrap.config.RetryConfig;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.application.task.TaskQueries;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
 import io.clawbot.coordinator.bootstrap.config.BotsConfig;
@@ -18,14 +22,37 @@ import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Makes the framework-free use cases into beans, handing each the adapters behind its ports. */
 public class Wiring {
 
+    /** The service's clock: the database's time, read locally; {@link ClockSync} keeps it measured. */
     @Produces
     @Singleton
-    InstantSource clock() {
-        return InstantSource.system();
+    DatabaseClock clock() {
+        return new DatabaseClock(InstantSource.system());
+    }
+
+    /** The retry policy of new tasks before the client's choices; an invalid configuration stops the start. */
+    @Produces
+    @Singleton
+    RetryDefaults retryDefaults(RetryConfig config) {
+        RetryPolicy global = new RetryPolicy(config.maxAttempts(), config.backoff(), config.backoffMultiplier(),
+                config.maxBackoff(), config.jitter(), Set.copyOf(config.nonRetryableErrors().orElse(List.of())));
+        Map<String, RetryPolicy.Overrides> byType = new HashMap<>();
+        config.types().forEach((type, t) -> byType.put(type, new RetryPolicy.Overrides(
+                t.maxAttempts().isPresent() ? t.maxAttempts().getAsInt() : null,
+                t.backoff().map(d -> d.toNanos() / 1e9).orElse(null),
+                t.backoffMultiplier().isPresent() ? t.backoffMultiplier().getAsDouble() : null,
+                t.maxBackoff().map(d -> d.toNanos() / 1e9).orElse(null),
+                t.jitter().isPresent() ? t.jitter().getAsDouble() : null,
+                t.nonRetryableErrors().orElse(null))));
+        return new RetryDefaults(global, byType);
     }
 
     @Produces
@@ -51,8 +78,9 @@ public class Wiring {
     @Produces
     @Singleton
     TaskLifecycle taskLifecycle(TaskStore tasks, BotRegistry bots, WorkflowStore workflows, BotChannel channel,
-            IdSource ids, InstantSource clock, WorkSignal signal) {
-        return new TaskLifecycle(tasks, bots, workflows, channel, ids, clock, signal);
+            IdSource ids, InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
+        return new TaskLifecycle(tasks, bots, workflows, channel, ids, clock, signal, retryDefaults,
+                () -> ThreadLocalRandom.current().nextDouble());
     }
 
     @Produces
@@ -77,7 +105,7 @@ public class Wiring {
     @Produces
     @Singleton
     WorkflowLifecycle workflowLifecycle(WorkflowStore workflows, TaskStore tasks, IdSource ids, InstantSource clock,
-            WorkSignal signal) {
-        return new WorkflowLifecycle(workflows, tasks, ids, clock, signal);
+            WorkSignal signal, RetryDefaults retryDefaults) {
+        return new WorkflowLifecycle(workflows, tasks, ids, clock, signal, retryDefaults);
     }
 }

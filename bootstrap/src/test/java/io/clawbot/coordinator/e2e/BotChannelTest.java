@@ -122,13 +122,14 @@ class BotChannelTest {
             given().when().get("/api/v1/tasks/" + task).then().body("status", equalTo("assigned"));
 
             bot.send("task_complete", Map.of("task_id", task, "attempt", 1, "success", false, "error", "boom"));
-            assertThat(bot.next("task_ack").payload()).containsEntry("status", "failed")
+            // The built-in policy retries: the failure ends attempt 1 and the task waits for its backoff.
+            assertThat(bot.next("task_ack").payload()).containsEntry("status", "pending")
                     .containsEntry("duplicate", false);
             bot.send("task_complete", Map.of("task_id", task, "attempt", 1, "success", false, "error", "boom"));
-            assertThat(bot.next("task_ack").payload()).containsEntry("status", "failed")
+            assertThat(bot.next("task_ack").payload()).containsEntry("status", "pending")
                     .containsEntry("duplicate", true);
             assertThat(Database.count("select count(*) from task_events where task_id = '" + task
-                    + "' and to_status = 'failed'")).isEqualTo(1);
+                    + "' and cause = 'retry_scheduled'")).isEqualTo(1);
         }
     }
 

@@ -58,7 +58,8 @@ class ServiceApiTest {
                 }
             }
         }
-        assertThat(operations).as("seed 000 HTTP operations and the two token operations").isEqualTo(30);
+        assertThat(operations).as("seed 000 HTTP operations, the two token operations, and dead letters, redrive and "
+                + "task history").isEqualTo(33);
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -161,17 +162,20 @@ class TaskApiTest {
     }
 
     @Test
-    void a_failure_records_the_error_and_needs_an_error_text() {
+    void a_failure_on_the_last_attempt_records_the_error_and_needs_an_error_text() {
         String type = Fixtures.unique("flaky");
         String bot = Fixtures.registerBot(Fixtures.unique("flaker"), type);
-        String task = Fixtures.createTask(type, 0);
+        String task = given().contentType(ContentType.JSON)
+                .body(Map.of("type", type, "retry", Map.of("max_attempts", 1)))
+                .when().post("/api/v1/tasks").then().statusCode(201).extract().path("id");
         Fixtures.assign(task, bot);
         given().contentType(ContentType.JSON).body("{\"attempt\": 1}")
                 .when().post("/api/v1/tasks/" + task + "/fail")
                 .then().statusCode(400).body("field", equalTo("error"));
         given().contentType(ContentType.JSON).body("{\"attempt\": 1, \"error\": \"disk full\"}")
                 .when().post("/api/v1/tasks/" + task + "/fail")
-                .then().statusCode(200).body("status", equalTo("failed")).body("error", equalTo("disk full"));
+                .then().statusCode(200).body("status", equalTo("failed")).body("error", equalTo("disk full"))
+                .body("attempts_made", equalTo(1)).body("retry.max_attempts", equalTo(1));
         given().contentType(ContentType.JSON).body("{\"error\": \"disk full\"}")
                 .when().post("/api/v1/tasks/" + UUID.randomUUID() + "/fail")
                 .then().statusCode(404);

@@ -37,6 +37,7 @@ public class BotControlSocket {
     private static final Logger LOG = Logger.getLogger(BotControlSocket.class);
     private static final UserData.TypedKey<AbuseGuard> GUARD = new UserData.TypedKey<>("clawbot.guard");
     private static final int MAX_ERROR_LENGTH = 10_000;
+    private static final int MAX_ERROR_CODE_LENGTH = 100;
 
     private final BotConnections connections;
     private final BotSessions sessions;
@@ -142,9 +143,10 @@ public class BotControlSocket {
                     yield connections.completed(botId, task, attempt, result).map(BotControlSocket::ack);
                 }
                 String error = frame.optionalText("error", MAX_ERROR_LENGTH);
+                String errorCode = frame.optionalText("error_code", MAX_ERROR_CODE_LENGTH);
                 yield connections.failed(botId, task, attempt,
-                        error == null || error.isBlank() ? "the bot reported a failure without a message" : error)
-                        .map(BotControlSocket::ack);
+                        error == null || error.isBlank() ? "the bot reported a failure without a message" : error,
+                        errorCode).map(BotControlSocket::ack);
             }
             default -> throw new InboundFrame.Rejected("unknown_type", "unknown frame type '" + frame.type
                     + "'; see docs/bot-protocol.md", frame.taskIdOrNull());

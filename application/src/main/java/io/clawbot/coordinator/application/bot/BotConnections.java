@@ -82,7 +82,7 @@ public final class BotConnections {
     }
 
     public Uni<Reported> accepted(BotId botId, TaskId taskId, int attempt) {
-        return tasks.reportHeld(taskId, botId, attempt, HeldReport.START, null, null)
+        return tasks.reportHeld(taskId, botId, attempt, HeldReport.START, null, null, null)
                 .flatMap(written -> written != null
                         ? Uni.createFrom().item(new Reported(written, false))
                         : taskLifecycle.reportOutcome(
@@ -124,13 +124,14 @@ public final class BotConnections {
     public Uni<Reported> completed(BotId botId, TaskId taskId, Integer attempt, Map<String, Object> result) {
         TaskReport.Complete report = new TaskReport.Complete(taskId, new Fence(attempt, botId), Actor.bot(botId),
                 result);
-        return tasks.reportHeld(taskId, botId, attempt, HeldReport.COMPLETE, report.result(), null)
+        return tasks.reportHeld(taskId, botId, attempt, HeldReport.COMPLETE, report.result(), null, null)
                 .flatMap(written -> finished(written, report));
     }
 
-    public Uni<Reported> failed(BotId botId, TaskId taskId, Integer attempt, String error) {
-        TaskReport.Fail report = new TaskReport.Fail(taskId, new Fence(attempt, botId), Actor.bot(botId), error);
-        return tasks.reportHeld(taskId, botId, attempt, HeldReport.FAIL, null, report.error())
+    public Uni<Reported> failed(BotId botId, TaskId taskId, Integer attempt, String error, String errorCode) {
+        TaskReport.Fail report = new TaskReport.Fail(taskId, new Fence(attempt, botId), Actor.bot(botId), error,
+                errorCode);
+        return tasks.reportHeld(taskId, botId, attempt, HeldReport.FAIL, null, report.error(), report.errorCode())
                 .flatMap(written -> finished(written, report));
     }
 

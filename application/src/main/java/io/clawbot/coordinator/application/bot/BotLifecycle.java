@@ -97,6 +97,23 @@ public final class BotLifecycle {
         return bots.list(query, staleAfter, page);
     }
 
+    /**
+     * Marks offline the bots whose last heartbeat is older than the staleness limit. Their tasks' leases lapse at
+     * once, so the lease sweep ends those attempts by each task's retry policy.
+     *
+     * @return how many bots went offline
+     */
+    public Uni<Integer> markStaleOffline() {
+        return bots.markStale(staleAfter).flatMap(stale -> {
+            if (stale.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            List<Uni<Void>> lapses = new java.util.ArrayList<>(stale.size());
+            stale.forEach(id -> lapses.add(tasks.shortenLeases(id, Duration.ZERO)));
+            return Uni.join().all(lapses).andCollectFailures().replaceWith(stale.size());
+        });
+    }
+
     /** Records a heartbeat; an offline bot comes back online, or busy when its slots are still full. */
     public Uni<Bot> heartbeat(BotId id) {
         return ConcurrentRetry.run(() -> get(id).flatMap(bot -> {

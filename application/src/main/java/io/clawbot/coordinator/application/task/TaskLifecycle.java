@@ -15,6 +15,7 @@ import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskChanges;
 import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
@@ -22,10 +23,13 @@ import io.clawbot.coordinator.domain.task.port.WorkSignal;
 import io.clawbot.coordinator.domain.workflow.SequentialPlan;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
 
 /**
  * Every change of a task's state: submission, assignment, the reports of the bot working on it,
@@ -41,9 +45,15 @@ public final class TaskLifecycle {
     private final IdSource ids;
     private final InstantSource clock;
     private final WorkSignal signal;
+    private final RetryDefaults retryDefaults;
+    private final DoubleSupplier random;
 
+    /**
+     * @param retryDefaults the retry policy of new tasks before the client's choices
+     * @param random numbers in [0, 1) for the jitter of retry backoffs
+     */
     public TaskLifecycle(TaskStore tasks, BotRegistry bots, WorkflowStore workflows, BotChannel channel, IdSource ids,
-            InstantSource clock, WorkSignal signal) {
+            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, DoubleSupplier random) {
         this.tasks = tasks;
         this.bots = bots;
         this.workflows = workflows;
@@ -51,6 +61,8 @@ public final class TaskLifecycle {
         this.ids = ids;
         this.clock = clock;
         this.signal = signal;
+        this.retryDefaults = retryDefaults;
+        this.random = random;
     }
 
     /** The answer to a report: the task as it is now, and whether the report was a repeat that changed nothing. */
@@ -58,7 +70,9 @@ public final class TaskLifecycle {
     }
 
     public Uni<Created<Task>> submit(SubmitTaskCommand command) {
-        Task task = Task.create(new TaskId(ids.next()), command.spec(), clock.instant());
+        TaskSpec spec = command.spec();
+        Task task = Task.create(new TaskId(ids.next()), spec, retryDefaults.resolve(spec.type(), spec.retry()),
+                clock.instant());
         return tasks.create(task, TaskTransitioned.created(task, Actor.api()), command.idempotencyKey())
                 .invoke(created -> signal.workMayBeAvailable());
     }
@@ -112,12 +126,12 @@ public final class TaskLifecycle {
             Transition<Task> transition = switch (report) {
                 case TaskReport.Start s -> task.start(s.fence(), now);
                 case TaskReport.Complete c -> task.complete(c.fence(), c.result(), now);
-                case TaskReport.Fail f -> task.fail(f.fence(), f.error(), now);
+                case TaskReport.Fail f -> task.fail(f.fence(), f.error(), f.errorCode(), now, random.getAsDouble());
             };
             String reason = switch (report) {
                 case TaskReport.Start s -> "started";
                 case TaskReport.Complete c -> "completed";
-                case TaskReport.Fail f -> "failed: " + f.error();
+                case TaskReport.Fail f -> "failed: " + f.error() + retryNote(transition);
             };
             return write(task, transition, report.actor(), reason, now, TaskChanges.builder());
         }));
@@ -136,9 +150,9 @@ public final class TaskLifecycle {
     }
 
     /**
-     * Offers again the tasks whose bots let their leases lapse (no acceptance in time, or gone beyond the
-     * reconnect grace): each goes back to pending, once, whatever other replicas sweep at the same time; its
-     * bot, if connected here, is told to drop it.
+     * Ends the attempts whose bots let their leases lapse (no acceptance in time, or gone beyond the reconnect
+     * grace): each goes back to pending or times out, by its retry policy, once, whatever other replicas sweep at
+     * the same time; its bot, if connected here, is told to drop it.
      *
      * @return how many tasks were released
      */
@@ -147,7 +161,9 @@ public final class TaskLifecycle {
     }
 
     /**
-     * Returns these held tasks to pending, each once; their bots are told.
+     * Ends the attempts of these held tasks, each once; their bots are told. With a reason the coordinator takes
+     * them back for its own sake and they go back to pending without spending an attempt; without one their
+     * leases lapsed and the retry policy decides between another attempt and timing out.
      *
      * @param reason why, for the history and the bots; {@code null} means their leases lapsed
      * @return how many were released
@@ -166,16 +182,87 @@ public final class TaskLifecycle {
 
     private Uni<Boolean> releaseLease(Task expired, String reason) {
         Instant now = clock.instant();
-        String why = reason != null
-                ? reason
-                : expired.status() == TaskStatus.ASSIGNED
-                        ? "assignment released: not accepted by bot " + expired.botId()
-                        : "lease expired: bot " + expired.botId() + " went silent";
-        return write(expired, expired.releaseLease(now), Actor.system(), why, now, TaskChanges.builder())
+        Transition<Task> transition = reason != null ? expired.handBack(now) : expired.releaseLease(now);
+        if (!(transition instanceof Transition.Changed<Task> changed)) {
+            return Uni.createFrom().item(false);
+        }
+        String why = reason != null ? reason : changed.next().error() + retryNote(transition);
+        return write(expired, transition, Actor.system(), why, now, TaskChanges.builder())
                 .call(done -> tellBot(expired, why))
                 .replaceWith(true)
                 .onFailure(f -> f instanceof ConflictException c && c.isConcurrentModification())
                 .recoverWithItem(false);
+    }
+
+    /**
+     * Ends the tasks whose deadlines passed: running ones past their execution timeout (retried or timed out by
+     * their policy; the bot is told to stop) and pending ones past their schedule-to-start limit (timed out).
+     * Each is handled once, whatever other replicas sweep at the same time.
+     *
+     * @return how many were handled
+     */
+    public Uni<Integer> expireDeadlines(int limit) {
+        return tasks.expiredDeadlines(limit).flatMap(expired -> {
+            if (expired.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            List<Uni<Boolean>> timeouts = new ArrayList<>(expired.size());
+            for (Task task : expired) {
+                timeouts.add(expireDeadline(task));
+            }
+            return Uni.join().all(timeouts).andCollectFailures()
+                    .map(done -> (int) done.stream().filter(Boolean::booleanValue).count());
+        });
+    }
+
+    private Uni<Boolean> expireDeadline(Task task) {
+        Instant now = clock.instant();
+        Transition<Task> transition = task.status() == TaskStatus.IN_PROGRESS
+                ? task.timeOut(now, random.getAsDouble())
+                : task.expireStartWindow(now);
+        if (!(transition instanceof Transition.Changed<Task> changed)) {
+            // Not yet past the deadline by this replica's reading of the clock: the next sweep looks again.
+            return Uni.createFrom().item(false);
+        }
+        String why = changed.next().error() + retryNote(transition);
+        return write(task, transition, Actor.system(), why, now, TaskChanges.builder())
+                .call(done -> task.status().isHeldByBot() ? tellBot(task, why) : Uni.createFrom().item(false))
+                .replaceWith(true)
+                .onFailure(f -> f instanceof ConflictException c && c.isConcurrentModification())
+                .recoverWithItem(false);
+    }
+
+    /** Puts a failed or timed-out task (from the dead-letter list) back in the queue with a fresh set of attempts. */
+    public Uni<Task> redrive(TaskId taskId) {
+        return ConcurrentRetry.run(() -> get(taskId).flatMap(task -> {
+            Instant now = clock.instant();
+            return write(task, task.redrive(now), Actor.api(), "redriven from the dead-letter list", now,
+                    TaskChanges.builder());
+        })).map(Reported::task);
+    }
+
+    /** What follows an ended attempt, for the history: the retry and when, or that no attempt is left. */
+    private static String retryNote(Transition<Task> transition) {
+        if (!(transition instanceof Transition.Changed<Task> changed)) {
+            return "";
+        }
+        Task next = changed.next();
+        if (next.status() == TaskStatus.PENDING) {
+            String when = next.runAt() == null
+                    ? "at once"
+                    : "in " + String.format(Locale.ROOT, "%.1f",
+                            Duration.between(next.updatedAt(), next.runAt()).toMillis() / 1000.0) + " s";
+            return "; retry as attempt " + (next.attemptsMade() + 1) + " of " + next.retry().maxAttempts() + " "
+                    + when;
+        }
+        if (next.isDeadLetter()) {
+            return next.retry().allowsRetry(next.attemptsMade(), next.errorCode())
+                    ? ""
+                    : next.attemptsMade() >= next.retry().maxAttempts()
+                            ? "; no attempts left (" + next.retry().maxAttempts() + " made)"
+                            : "; error code " + next.errorCode() + " is not retried";
+        }
+        return "";
     }
 
     /** Deletes a standalone task that no bot holds, with its history. */

@@ -1,13 +1,16 @@
 package io.clawbot.coordinator.application.task;
 
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.TaskQuery;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 
-/** Listing tasks. */
+/** Listing tasks and reading their history. */
 public final class TaskQueries {
 
     private final TaskStore tasks;
@@ -18,5 +21,12 @@ public final class TaskQueries {
 
     public Uni<List<Task>> list(TaskQuery query, PageRequest page) {
         return tasks.list(query, page);
+    }
+
+    /** A task's history, oldest first; fails with a {@code NotFoundException} when there is no such task. */
+    public Uni<List<TaskTransitioned>> history(TaskId id) {
+        return tasks.history(id).flatMap(events -> events.isEmpty()
+                ? Uni.createFrom().failure(new NotFoundException("task", id))
+                : Uni.createFrom().item(events));
     }
 }

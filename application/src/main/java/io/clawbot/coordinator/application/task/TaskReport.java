@@ -39,12 +39,24 @@ public sealed interface TaskReport {
         }
     }
 
-    record Fail(TaskId taskId, Fence fence, Actor actor, String error) implements TaskReport {
+    /**
+     * A failed attempt.
+     *
+     * @param errorCode optional short code that the task's retry policy may name as not worth retrying
+     */
+    record Fail(TaskId taskId, Fence fence, Actor actor, String error, String errorCode) implements TaskReport {
         public Fail {
             Objects.requireNonNull(taskId, "taskId");
             fence = fence == null ? Fence.none() : fence;
             actor = actor == null ? Actor.api() : actor;
             error = Names.required("error", error, MAX_ERROR_LENGTH);
+            if (errorCode != null) {
+                Names.token("error_code", errorCode);
+            }
+        }
+
+        public Fail(TaskId taskId, Fence fence, Actor actor, String error) {
+            this(taskId, fence, actor, error, null);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.JsonObjects;
 import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,17 @@ public record CreateWorkflowCommand(
         }
         steps = List.copyOf(steps);
         metadata = JsonObjects.copyOf(metadata);
+    }
+
+    /** This command with the same retry choices on every step; {@code null} keeps the defaults. */
+    public CreateWorkflowCommand withRetry(RetryPolicy.Overrides retry) {
+        if (retry == null) {
+            return this;
+        }
+        List<TaskSpec> retried = steps.stream()
+                .map(s -> s.withTiming(retry, s.scheduleToStartSeconds(), s.runAt(), s.delay()))
+                .toList();
+        return new CreateWorkflowCommand(name, description, retried, metadata, autoStart, idempotencyKey);
     }
 
     /** Seed 000's form: the same type, priority and timeout for every payload. */

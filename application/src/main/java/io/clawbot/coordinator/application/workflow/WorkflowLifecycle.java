@@ -7,7 +7,9 @@ import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskChanges;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
@@ -32,9 +34,11 @@ public final class WorkflowLifecycle {
     private final IdSource ids;
     private final InstantSource clock;
     private final WorkSignal signal;
+    private final RetryDefaults retryDefaults;
 
     public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, IdSource ids, InstantSource clock,
-            WorkSignal signal) {
+            WorkSignal signal, RetryDefaults retryDefaults) {
+        this.retryDefaults = retryDefaults;
         this.workflows = workflows;
         this.tasks = tasks;
         this.ids = ids;
@@ -49,8 +53,9 @@ public final class WorkflowLifecycle {
         List<Task> steps = new ArrayList<>(command.steps().size());
         List<TaskTransitioned> creations = new ArrayList<>(command.steps().size());
         for (int i = 0; i < command.steps().size(); i++) {
-            Task step = Task.createStep(new TaskId(ids.next()), command.steps().get(i), workflowId, i,
-                    command.autoStart() && i == 0, now);
+            TaskSpec spec = command.steps().get(i);
+            Task step = Task.createStep(new TaskId(ids.next()), spec, retryDefaults.resolve(spec.type(), spec.retry()),
+                    workflowId, i, command.autoStart() && i == 0, now);
             steps.add(step);
             creations.add(TaskTransitioned.created(step, Actor.api()));
         }

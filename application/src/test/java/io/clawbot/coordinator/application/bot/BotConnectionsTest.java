@@ -34,7 +34,7 @@ class BotConnectionsTest {
     private final BotLifecycle bots = new BotLifecycle(world.bots, world.tasks, world.ids, world.clock,
             FakeWorld.STALE_AFTER);
     private final TaskLifecycle tasks = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-            world.ids, world.clock, world.signal);
+            world.ids, world.clock, world.signal, world.retries, world.random);
     private final BotConnections connections = new BotConnections(bots, tasks, world.tasks, world.signal,
             FakeWorld.TERMS);
     private final Dispatcher dispatcher = new Dispatcher(world.tasks, world.channel);
@@ -441,16 +441,18 @@ class BotConnectionsTest {
         }
 
         @Test
-        void failing_stores_the_error_and_a_repeat_is_a_duplicate() {
+        void failing_with_retries_left_schedules_a_retry_and_a_repeat_is_a_duplicate() {
             Task task = running();
 
-            Reported failed = connections.failed(bot.id(), task.id(), task.attempt(), "out of memory")
+            Reported failed = connections.failed(bot.id(), task.id(), task.attempt(), "out of memory", null)
                     .await().indefinitely();
-            Reported again = connections.failed(bot.id(), task.id(), task.attempt(), "disk full")
+            Reported again = connections.failed(bot.id(), task.id(), task.attempt(), "disk full", null)
                     .await().indefinitely();
 
             assertThat(failed.duplicate()).isFalse();
-            assertThat(failed.task().status()).isEqualTo(TaskStatus.FAILED);
+            assertThat(failed.task().status()).isEqualTo(TaskStatus.PENDING);
+            // The built-in policy's first backoff is 1 s, less the 20 % jitter at the world's draw of 0.5.
+            assertThat(failed.task().runAt()).isEqualTo(world.clock.instant().plusMillis(900));
             assertThat(again.duplicate()).isTrue();
             assertThat(again.task().error()).isEqualTo("out of memory");
         }

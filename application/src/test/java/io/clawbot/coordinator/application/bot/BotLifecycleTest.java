@@ -39,7 +39,7 @@ class BotLifecycleTest {
     private final BotLifecycle lifecycle = new BotLifecycle(world.bots, world.tasks, world.ids, world.clock,
             FakeWorld.STALE_AFTER);
     private final TaskLifecycle tasks = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-            world.ids, world.clock, world.signal);
+            world.ids, world.clock, world.signal, world.retries, world.random);
 
     private Bot register(String name, String... capabilities) {
         return registerWithToken(name, capabilities).bot();
@@ -642,6 +642,11 @@ class BotLifecycleTest {
         @Override
         public Uni<Boolean> delete(BotId id) {
             return delegate.delete(id);
+        }
+
+        @Override
+        public Uni<List<BotId>> markStale(Duration staleAfter) {
+            return delegate.markStale(staleAfter);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -132,6 +133,25 @@ public final class FakeBotRegistry implements BotRegistry {
                 return save(new Bot(stored.id(), stored.name(), stored.capabilities(), bot.status(),
                         stored.metadata(), stored.lastHeartbeatAt(), stored.createdAt(), db.clock.instant(),
                         bot.slots(), stored.version() + 1));
+            }
+        });
+    }
+
+    @Override
+    public Uni<List<BotId>> markStale(Duration staleAfter) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Instant now = db.clock.instant();
+                List<BotId> marked = new ArrayList<>();
+                for (Bot b : List.copyOf(db.bots.values())) {
+                    if (b.status() != BotStatus.OFFLINE && b.lastHeartbeatAt() != null
+                            && b.lastHeartbeatAt().isBefore(now.minus(staleAfter))) {
+                        save(new Bot(b.id(), b.name(), b.capabilities(), BotStatus.OFFLINE, b.metadata(),
+                                b.lastHeartbeatAt(), b.createdAt(), now, b.slots(), b.version() + 1));
+                        marked.add(b.id());
+                    }
+                }
+                return marked;
             }
         });
     }

@@ -94,9 +94,17 @@ public final class FakeTaskStore implements TaskStore {
     public Uni<List<Task>> list(TaskQuery query, PageRequest page) {
         return Uni.createFrom().item(() -> {
             synchronized (db) {
-                Comparator<Task> order = query.order() == TaskQuery.Order.CLAIM ? CLAIM_ORDER : BY_CREATION;
+                boolean deadLetters = query.order() == TaskQuery.Order.DEAD_LETTERS;
+                Comparator<Task> order = switch (query.order()) {
+                    case CLAIM -> CLAIM_ORDER;
+                    case DEAD_LETTERS -> Comparator.comparing(Task::completedAt).reversed()
+                            .thenComparing(t -> t.id().value(), Comparator.reverseOrder());
+                    case CREATED -> BY_CREATION;
+                };
                 return db.tasks.values().stream()
-                        .filter(t -> query.status() == null || t.status() == query.status())
+                        .filter(t -> deadLetters
+                                ? t.isDeadLetter()
+                                : query.status() == null || t.status() == query.status())
                         .filter(t -> query.botId() == null || query.botId().equals(t.botId()))
                         .filter(t -> query.workflowId() == null || query.workflowId().equals(t.workflowId()))
                         .filter(t -> query.type() == null || query.type().equals(t.type()))
@@ -198,6 +206,7 @@ public final class FakeTaskStore implements TaskStore {
                 Instant now = db.clock.instant();
                 List<Task> candidates = db.tasks.values().stream()
                         .filter(t -> t.status() == TaskStatus.PENDING)
+                        .filter(t -> t.runAt() == null || !t.runAt().isAfter(now))
                         .filter(t -> t.type() == null || capabilities.contains(t.type()))
                         .sorted(CLAIM_ORDER)
                         .limit(free)
@@ -205,9 +214,11 @@ public final class FakeTaskStore implements TaskStore {
                 List<Task> claimed = new ArrayList<>(candidates.size());
                 for (Task pending : candidates) {
                     Task assigned = new Task(pending.id(), pending.type(), TaskStatus.ASSIGNED, pending.priority(),
-                            pending.payload(), pending.result(), pending.error(), pending.timeoutSeconds(),
-                            pending.workflowId(), pending.workflowPosition(), botId, pending.attempt() + 1,
-                            pending.createdAt(), now, now, null, null, pending.version() + 1);
+                            pending.payload(), pending.result(), pending.error(), pending.errorCode(),
+                            pending.timeoutSeconds(), pending.workflowId(), pending.workflowPosition(), botId,
+                            pending.attempt() + 1, pending.createdAt(), now, now, null, null, pending.version() + 1,
+                            pending.retry(), pending.scheduleToStartSeconds(), pending.runAt(), null,
+                            now.plus(ackTimeout), pending.attemptsBefore());
                     db.tasks.put(assigned.id(), assigned);
                     db.history.add(TaskTransitioned.between(pending, assigned, Actor.system(),
                             "dispatched to bot " + botId));
@@ -245,7 +256,7 @@ public final class FakeTaskStore implements TaskStore {
      */
     @Override
     public Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
-            Map<String, Object> result, String error) {
+            Map<String, Object> result, String error, String errorCode) {
         return Uni.createFrom().deferred(() -> {
             Task task;
             Bot bot;
@@ -259,7 +270,8 @@ public final class FakeTaskStore implements TaskStore {
                 now = db.clock.instant();
             }
             if (task == null || !botId.equals(task.botId()) || (attempt != null && attempt != task.attempt())
-                    || (report != HeldReport.START && task.workflowId() != null)) {
+                    || (report != HeldReport.START && task.workflowId() != null)
+                    || (report == HeldReport.FAIL && task.attemptsMade() < task.retry().maxAttempts())) {
                 return Uni.createFrom().nullItem();
             }
             io.clawbot.coordinator.domain.task.Fence fence = new io.clawbot.coordinator.domain.task.Fence(attempt,
@@ -267,7 +279,7 @@ public final class FakeTaskStore implements TaskStore {
             io.clawbot.coordinator.domain.common.Transition<Task> transition = switch (report) {
                 case START -> task.start(fence, now);
                 case COMPLETE -> task.complete(fence, result, now);
-                case FAIL -> task.fail(fence, error, now);
+                case FAIL -> task.fail(fence, error, errorCode, now, 0);
             };
             if (!(transition instanceof io.clawbot.coordinator.domain.common.Transition.Changed<Task> changed)) {
                 return Uni.createFrom().nullItem();
@@ -355,6 +367,26 @@ public final class FakeTaskStore implements TaskStore {
                         .filter(t -> db.leaseExpiresAt.get(t.id()).isBefore(now))
                         .sorted(Comparator.comparing((Task t) -> db.leaseExpiresAt.get(t.id()))
                                 .thenComparing(t -> t.id().value()))
+                        .limit(limit)
+                        .toList();
+            }
+        });
+    }
+
+    @Override
+    public Uni<List<TaskTransitioned>> history(TaskId id) {
+        return Uni.createFrom().item(() -> db.history(id));
+    }
+
+    @Override
+    public Uni<List<Task>> expiredDeadlines(int limit) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Instant now = db.clock.instant();
+                return db.tasks.values().stream()
+                        .filter(t -> t.status() == TaskStatus.PENDING || t.status() == TaskStatus.IN_PROGRESS)
+                        .filter(t -> t.deadlineAt() != null && t.deadlineAt().isBefore(now))
+                        .sorted(Comparator.comparing(Task::deadlineAt).thenComparing(t -> t.id().value()))
                         .limit(limit)
                         .toList();
             }

@@ -192,7 +192,8 @@ class FakeTaskStoreTest {
             assertThat(claimed.assignedAt()).isEqualTo(at);
             assertThat(claimed.version()).isEqualTo(1);
             assertThat(world.db.history(task.id())).last().isEqualTo(new TaskTransitioned(task.id(),
-                    TaskStatus.PENDING, TaskStatus.ASSIGNED, 1, Actor.system(), "dispatched to bot " + bot.id(), at));
+                    TaskStatus.PENDING, TaskStatus.ASSIGNED, 1, Actor.system(), "dispatched to bot " + bot.id(), at,
+                    "assigned"));
             assertThat(world.db.leaseExpiresAt(task.id())).isEqualTo(at.plus(FakeWorld.TERMS.ackTimeout()));
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
         }

@@ -1,5 +1,8 @@
 package io.clawbot.coordinator.application.fakes;
 
+import io.clawbot.coordinator.application.task.RetryDefaults;
+import java.util.function.DoubleSupplier;
+
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotStatus;
@@ -26,6 +29,10 @@ public final class FakeWorld {
     public final FakeWorkflowStore workflows = new FakeWorkflowStore(db);
     public final FakeBotChannel channel = new FakeBotChannel();
     public final CountingWorkSignal signal = new CountingWorkSignal();
+    /** The built-in retry policy: three attempts, backoffs from 1 s. */
+    public final RetryDefaults retries = RetryDefaults.builtIn();
+    /** The jitter draw: always the middle, so backoffs are predictable. */
+    public final DoubleSupplier random = () -> 0.5;
 
     /** A bot that sent its heartbeat just now, stored directly as a fixture. */
     public Bot onlineBot(String name, String... capabilities) {

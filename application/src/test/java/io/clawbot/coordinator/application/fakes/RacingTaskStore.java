@@ -105,8 +105,8 @@ public final class RacingTaskStore implements TaskStore {
 
     @Override
     public Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
-            Map<String, Object> result, String error) {
-        return delegate.reportHeld(taskId, botId, attempt, report, result, error);
+            Map<String, Object> result, String error, String errorCode) {
+        return delegate.reportHeld(taskId, botId, attempt, report, result, error, errorCode);
     }
 
     @Override
@@ -137,5 +137,15 @@ public final class RacingTaskStore implements TaskStore {
     @Override
     public Uni<Boolean> delete(TaskId id, long expectedVersion) {
         return delegate.delete(id, expectedVersion);
+    }
+
+    @Override
+    public Uni<List<io.clawbot.coordinator.domain.task.TaskTransitioned>> history(TaskId id) {
+        return delegate.history(id);
+    }
+
+    @Override
+    public Uni<List<Task>> expiredDeadlines(int limit) {
+        return delegate.expiredDeadlines(limit);
     }
 }

@@ -32,7 +32,7 @@ class DispatcherTest {
 
     private final FakeWorld world = new FakeWorld();
     private final TaskLifecycle lifecycle = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock, world.signal);
+            world.channel, world.ids, world.clock, world.signal, world.retries, world.random);
     private final Dispatcher dispatcher = new Dispatcher(world.tasks, world.channel);
 
     private Task submit(String type, int priority) {

@@ -25,10 +25,10 @@ class TaskLifecycleRaceTest {
     private final FakeWorld world = new FakeWorld();
     private final RacingTaskStore racing = new RacingTaskStore(world.tasks);
     private final TaskLifecycle lifecycle = new TaskLifecycle(racing, world.bots, world.workflows, world.channel,
-            world.ids, world.clock, world.signal);
+            world.ids, world.clock, world.signal, world.retries, world.random);
     /** Another request handled beside the one under test, writing straight to the store. */
     private final TaskLifecycle competitor = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock, world.signal);
+            world.channel, world.ids, world.clock, world.signal, world.retries, world.random);
 
     private Bot bot;
     private Task assigned;

@@ -19,6 +19,7 @@ import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Fence;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
@@ -34,7 +35,14 @@ class TaskLifecycleTest {
 
     private final FakeWorld world = new FakeWorld();
     private final TaskLifecycle lifecycle = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock, world.signal);
+            world.channel, world.ids, world.clock, world.signal, world.retries, world.random);
+
+    /** A task with one attempt in all: a failure ends it. */
+    private Task submitOnce(String type) {
+        TaskSpec spec = TaskSpec.of(type, null, Map.of("n", 1), null)
+                .withTiming(new RetryPolicy.Overrides(1, null, null, null, null, null), null, null, null);
+        return lifecycle.submit(new SubmitTaskCommand(spec, null)).await().indefinitely().resource();
+    }
 
     private Task submit(String type) {
         return lifecycle.submit(new SubmitTaskCommand(TaskSpec.of(type, null, Map.of("n", 1), null), null))
@@ -85,7 +93,7 @@ class TaskLifecycleTest {
             assertThat(task.priority()).isEqualTo(5);
             assertThat(task.createdAt()).isEqualTo(FakeWorld.START);
             assertThat(world.db.history(task.id())).containsExactly(new TaskTransitioned(task.id(), null,
-                    TaskStatus.PENDING, 0, Actor.api(), "created", FakeWorld.START));
+                    TaskStatus.PENDING, 0, Actor.api(), "created", FakeWorld.START, "created"));
         }
 
         @Test
@@ -378,8 +386,8 @@ class TaskLifecycleTest {
         }
 
         @Test
-        void a_failure_stores_the_error_and_frees_the_bot() {
-            Task assigned = assign(submit("render"), bot);
+        void a_failure_on_the_last_attempt_stores_the_error_and_frees_the_bot() {
+            Task assigned = assign(submitOnce("render"), bot);
 
             Task failed = report(fail(assigned, fence(assigned), "out of memory"));
 
@@ -387,7 +395,8 @@ class TaskLifecycleTest {
             assertThat(world.db.task(assigned.id()).error()).isEqualTo("out of memory");
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
             assertThat(world.db.history(assigned.id())).last()
-                    .satisfies(e -> assertThat(e.reason()).isEqualTo("failed: out of memory"));
+                    .satisfies(
+                            e -> assertThat(e.reason()).isEqualTo("failed: out of memory; no attempts left (1 made)"));
         }
 
         @Test
@@ -614,8 +623,9 @@ class TaskLifecycleTest {
             assertThat(world.db.leaseExpiresAt(assigned.id())).isNull();
             TaskTransitioned release = world.db.history(assigned.id()).getLast();
             assertThat(release).isEqualTo(new TaskTransitioned(assigned.id(), TaskStatus.ASSIGNED,
-                    TaskStatus.PENDING, 1, Actor.system(), release.reason(), at));
-            assertThat(release.reason()).contains("not accepted");
+                    TaskStatus.PENDING, 1, Actor.system(), release.reason(), at, "ack_timeout"));
+            assertThat(release.reason()).contains("did not accept attempt 1 in time")
+                    .endsWith("retry as attempt 2 of 3 at once");
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
             assertThat(world.channel.deliveredCancels()).singleElement().satisfies(c -> {
                 assertThat(c.task()).isEqualTo(assigned);
@@ -715,7 +725,7 @@ class TaskLifecycleTest {
             world.clock.advance(Duration.ofMinutes(1));
             RacingTaskStore racing = new RacingTaskStore(world.tasks);
             TaskLifecycle replica = new TaskLifecycle(racing, world.bots, world.workflows, world.channel, world.ids,
-                    world.clock, world.signal);
+                    world.clock, world.signal, world.retries, world.random);
             racing.beforeNextApply(() -> assertThat(sweep()).isEqualTo(1));
 
             int released = replica.releaseExpiredLeases(10).await().indefinitely();

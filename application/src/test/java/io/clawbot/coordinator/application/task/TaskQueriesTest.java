@@ -17,7 +17,7 @@ class TaskQueriesTest {
 
     private final FakeWorld world = new FakeWorld();
     private final TaskLifecycle lifecycle = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock, world.signal);
+            world.channel, world.ids, world.clock, world.signal, world.retries, world.random);
     private final TaskQueries queries = new TaskQueries(world.tasks);
 
     private Task submit(String type, int priority) {

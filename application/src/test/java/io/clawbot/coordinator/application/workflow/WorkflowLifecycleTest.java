@@ -17,6 +17,8 @@ import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Fence;
+import io.clawbot.coordinator.application.task.RetryDefaults;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskStatus;
@@ -36,10 +38,14 @@ import org.junit.jupiter.api.Test;
 class WorkflowLifecycleTest {
 
     private final FakeWorld world = new FakeWorld();
+    /** Steps get one attempt, so a failure fails the step; retries have their own tests. */
+    private static final RetryDefaults NO_RETRY = new RetryDefaults(
+            RetryPolicy.DEFAULT.with(new RetryPolicy.Overrides(1, null, null, null, null, null)), Map.of());
+
     private final WorkflowLifecycle lifecycle = new WorkflowLifecycle(world.workflows, world.tasks, world.ids,
-            world.clock, world.signal);
+            world.clock, world.signal, NO_RETRY);
     private final TaskLifecycle tasks = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-            world.ids, world.clock, world.signal);
+            world.ids, world.clock, world.signal, NO_RETRY, world.random);
     private final Bot bot = world.onlineBot("r1", "render");
 
     private static CreateWorkflowCommand command(boolean autoStart, IdempotencyKey key, String... payloads) {

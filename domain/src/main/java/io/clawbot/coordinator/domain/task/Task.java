@@ -5,6 +5,7 @@ import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.common.JsonObjects;
 import io.clawbot.coordinator.domain.common.Transition;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -13,15 +14,30 @@ import java.util.Objects;
  * A unit of work and its lifecycle:
  *
  * <pre>
- * waiting -> pending -> assigned -> in_progress -> completed | failed
+ * waiting -> pending -> assigned -> in_progress -> completed
+ *               ^          |             |
+ *               +----------+-------------+  an attempt that fails, times out or loses its lease, while the
+ *                                           retry policy allows another (after a backoff when it failed)
+ *            assigned | in_progress -> failed | timed_out   when it does not: the dead-letter states
+ *            failed | timed_out -> pending                  a redrive, with a fresh set of attempts
+ *            pending -> timed_out                           nobody started it within its schedule-to-start limit
  *            (any open status) -> cancelled
  * </pre>
  *
  * Every assignment raises {@link #attempt()}; reports about the task carry a {@link Fence} and a stale one
- * changes nothing. Each method returns the next state as a value; none mutates.
+ * changes nothing. Each method returns the next state as a value; none mutates. Instants come from the caller's
+ * clock, which the service keeps on the database's time.
  *
+ * @param errorCode a short code for the last error: a bot's own, or one of the timeout codes of {@link Timeout}
  * @param workflowPosition zero-based place in its workflow, {@code null} for a standalone task
  * @param version optimistic-lock counter, raised by every write
+ * @param retry the resolved retry policy
+ * @param scheduleToStartSeconds how long it may wait for a bot each time it becomes ready; {@code null}: no limit
+ * @param runAt not dispatched before this instant; {@code null}: at once
+ * @param deadlineAt while pending, when its schedule-to-start limit runs out; while running, when its execution
+ *        timeout does; otherwise {@code null}
+ * @param leaseExpiresAt while a bot holds it, when the bot's lease lapses (kept by the store, read only)
+ * @param attemptsBefore attempts made before its last redrive, which do not count against {@code retry}
  */
 public record Task(
         TaskId id,
@@ -31,6 +47,7 @@ public record Task(
         Map<String, Object> payload,
         Map<String, Object> result,
         String error,
+        String errorCode,
         int timeoutSeconds,
         WorkflowId workflowId,
         Integer workflowPosition,
@@ -41,27 +58,94 @@ public record Task(
         Instant assignedAt,
         Instant startedAt,
         Instant completedAt,
-        long version) {
+        long version,
+        RetryPolicy retry,
+        Integer scheduleToStartSeconds,
+        Instant runAt,
+        Instant deadlineAt,
+        Instant leaseExpiresAt,
+        int attemptsBefore) {
+
+    /** The error codes of the ways an attempt can run out of time. */
+    public enum Timeout {
+        /** The bot did not accept the assignment within the acknowledgement timeout. */
+        ACK("ack_timeout"),
+        /** The bot holding it went silent and its lease lapsed. */
+        LEASE("lease_expired"),
+        /** It ran longer than its {@code timeout_seconds}. */
+        EXECUTION("execution_timeout"),
+        /** No bot started it within its schedule-to-start limit. */
+        SCHEDULE_TO_START("schedule_to_start_timeout");
+
+        private final String code;
+
+        Timeout(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
 
     public Task {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");
         payload = JsonObjects.copyOf(payload);
         result = JsonObjects.copyOfNullable(result);
+        retry = retry == null ? RetryPolicy.DEFAULT : retry;
     }
 
-    /** A new standalone task, ready to be claimed. */
+    /** A new standalone task: pending, claimable from its {@code runAt}. */
+    public static Task create(TaskId id, TaskSpec spec, RetryPolicy retry, Instant now) {
+        return fresh(id, spec, retry, null, null, TaskStatus.PENDING, now);
+    }
+
+    /** A new standalone task under the built-in default retry policy. */
     public static Task create(TaskId id, TaskSpec spec, Instant now) {
-        return new Task(id, spec.type(), TaskStatus.PENDING, spec.priority(), spec.payload(), null, null,
-                spec.timeoutSeconds(), null, null, null, 0, now, now, null, null, null, 0);
+        return create(id, spec, RetryPolicy.DEFAULT.with(spec.retry()), now);
+    }
+
+    /** A new workflow step under the built-in default retry policy. */
+    public static Task createStep(TaskId id, TaskSpec spec, WorkflowId workflowId, int position, boolean ready,
+            Instant now) {
+        return createStep(id, spec, RetryPolicy.DEFAULT.with(spec.retry()), workflowId, position, ready, now);
     }
 
     /** A new workflow step; {@code ready} makes it pending at once, otherwise it waits for its turn. */
-    public static Task createStep(TaskId id, TaskSpec spec, WorkflowId workflowId, int position, boolean ready,
-            Instant now) {
-        return new Task(id, spec.type(), ready ? TaskStatus.PENDING : TaskStatus.WAITING, spec.priority(),
-                spec.payload(), null, null, spec.timeoutSeconds(), workflowId, position, null, 0, now, now, null, null,
-                null, 0);
+    public static Task createStep(TaskId id, TaskSpec spec, RetryPolicy retry, WorkflowId workflowId, int position,
+            boolean ready, Instant now) {
+        return fresh(id, spec, retry, workflowId, position, ready ? TaskStatus.PENDING : TaskStatus.WAITING, now);
+    }
+
+    private static Task fresh(TaskId id, TaskSpec spec, RetryPolicy retry, WorkflowId workflowId, Integer position,
+            TaskStatus status, Instant now) {
+        Instant runAt = spec.runAt() != null ? spec.runAt() : spec.delay() != null ? now.plus(spec.delay()) : null;
+        Instant deadline = status == TaskStatus.PENDING
+                ? readyDeadline(spec.scheduleToStartSeconds(), runAt, now)
+                : null;
+        return new Task(id, spec.type(), status, spec.priority(), spec.payload(), null, null, null,
+                spec.timeoutSeconds(), workflowId, position, null, 0, now, now, null, null, null, 0, retry,
+                spec.scheduleToStartSeconds(), runAt, deadline, null, 0);
+    }
+
+    /** The schedule-to-start deadline of a task that becomes ready now and may run from {@code runAt}. */
+    private static Instant readyDeadline(Integer scheduleToStartSeconds, Instant runAt, Instant now) {
+        if (scheduleToStartSeconds == null) {
+            return null;
+        }
+        Instant from = runAt != null && runAt.isAfter(now) ? runAt : now;
+        return from.plusSeconds(scheduleToStartSeconds);
+    }
+
+    /** Attempts made since the task was created or last redriven, the current one included. */
+    public int attemptsMade() {
+        return attempt - attemptsBefore;
+    }
+
+    /** Whether it ended in a dead-letter state: failed or timed out, with no retry left. */
+    public boolean isDeadLetter() {
+        return status == TaskStatus.FAILED || status == TaskStatus.TIMED_OUT;
     }
 
     /** Pending -> assigned to {@code bot}, as a new attempt. Assigning again to the same bot is a repeat. */
@@ -75,19 +159,29 @@ public record Task(
         if (!bot.hasCapability(type)) {
             return Transition.rejected("Bot " + bot.id() + " lacks capability '" + type + "' required by task " + id);
         }
-        return Transition.changed(with(TaskStatus.ASSIGNED, bot.id(), attempt + 1, now, now, null, null, result,
-                error));
+        Next next = next(TaskStatus.ASSIGNED, now);
+        next.botId = bot.id();
+        next.attempt = attempt + 1;
+        next.assignedAt = now;
+        next.startedAt = null;
+        next.completedAt = null;
+        next.deadlineAt = null;
+        return Transition.changed(next.build());
     }
 
-    /** Assigned -> in progress. A repeat for the same attempt is idempotent. */
+    /** Assigned -> in progress; its execution timeout starts counting. A repeat for the same attempt is idempotent. */
     public Transition<Task> start(Fence fence, Instant now) {
         String mismatch = fenceMismatch(fence);
         if (mismatch != null) {
             return Transition.rejected(mismatch);
         }
         return switch (status) {
-            case ASSIGNED -> Transition.changed(with(TaskStatus.IN_PROGRESS, botId, attempt, now, assignedAt, now,
-                    null, result, error));
+            case ASSIGNED -> {
+                Next next = next(TaskStatus.IN_PROGRESS, now);
+                next.startedAt = now;
+                next.deadlineAt = now.plusSeconds(timeoutSeconds);
+                yield Transition.changed(next.build());
+            }
             case IN_PROGRESS -> Transition.unchanged(this);
             default -> Transition.rejected(
                     "Task " + id + " is " + status.wire() + "; only an assigned task can be started");
@@ -104,56 +198,156 @@ public record Task(
             return Transition.rejected(mismatch);
         }
         return switch (status) {
-            case ASSIGNED, IN_PROGRESS -> Transition.changed(with(TaskStatus.COMPLETED, botId, attempt, now,
-                    assignedAt, startedAt == null ? now : startedAt, now, JsonObjects.copyOf(result), null));
+            case ASSIGNED, IN_PROGRESS -> {
+                Next next = ended(TaskStatus.COMPLETED, now);
+                next.result = JsonObjects.copyOf(result);
+                next.error = null;
+                next.errorCode = null;
+                yield Transition.changed(next.build());
+            }
             case COMPLETED -> Transition.unchanged(this);
             default -> Transition.rejected(
                     "Task " + id + " is " + status.wire() + "; only an assigned or running task can be completed");
         };
     }
 
-    /** Assigned or in progress -> failed with {@code error}. A repeat for the same attempt is idempotent. */
+    /** {@link #fail(Fence, String, String, Instant, double)} without an error code. */
     public Transition<Task> fail(Fence fence, String error, Instant now) {
+        return fail(fence, error, null, now, 0);
+    }
+
+    /**
+     * The bot's attempt failed with {@code error}. While the retry policy allows another attempt and the error
+     * code is retryable, the task goes back to pending and may run again after the policy's backoff; otherwise
+     * assigned or in progress -> failed. A repeat for the same attempt is idempotent.
+     *
+     * @param random a number in [0, 1) that picks the backoff's jitter
+     */
+    public Transition<Task> fail(Fence fence, String error, String errorCode, Instant now, double random) {
+        if (isRetryAfterFailureOf(fence)) {
+            return Transition.unchanged(this);
+        }
         String mismatch = fenceMismatch(fence);
         if (mismatch != null) {
             return Transition.rejected(mismatch);
         }
         return switch (status) {
-            case ASSIGNED, IN_PROGRESS -> Transition.changed(with(TaskStatus.FAILED, botId, attempt, now, assignedAt,
-                    startedAt == null ? now : startedAt, now, result, error));
+            case ASSIGNED, IN_PROGRESS -> Transition.changed(endAttempt(TaskStatus.FAILED, error, errorCode, true, now,
+                    random));
             case FAILED -> Transition.unchanged(this);
             default -> Transition.rejected(
                     "Task " + id + " is " + status.wire() + "; only an assigned or running task can fail");
         };
     }
 
+    /**
+     * In progress past its execution deadline -> retried or timed out, by the retry policy, as for a failure.
+     * The error says by how much the limit was exceeded.
+     */
+    public Transition<Task> timeOut(Instant now, double random) {
+        if (status != TaskStatus.IN_PROGRESS || deadlineAt == null || now.isBefore(deadlineAt)) {
+            return Transition.rejected("Task " + id + " is " + status.wire() + " and not past an execution deadline");
+        }
+        String error = Timeout.EXECUTION.code() + ": attempt " + attempt + " ran longer than its timeout of "
+                + timeoutSeconds + " s (exceeded by " + seconds(Duration.between(deadlineAt, now)) + " s)";
+        return Transition.changed(endAttempt(TaskStatus.TIMED_OUT, error, Timeout.EXECUTION.code(), true, now,
+                random));
+    }
+
+    /**
+     * Pending past its schedule-to-start deadline -> timed out. No retry follows: another attempt would only
+     * wait again for a bot that is not there.
+     */
+    public Transition<Task> expireStartWindow(Instant now) {
+        if (status != TaskStatus.PENDING || deadlineAt == null || now.isBefore(deadlineAt)) {
+            return Transition
+                    .rejected("Task " + id + " is " + status.wire() + " and not past a schedule-to-start deadline");
+        }
+        Next next = ended(TaskStatus.TIMED_OUT, now);
+        next.startedAt = null;
+        next.error = Timeout.SCHEDULE_TO_START.code() + ": no bot started it within its schedule-to-start limit of "
+                + scheduleToStartSeconds + " s (exceeded by " + seconds(Duration.between(deadlineAt, now)) + " s)";
+        next.errorCode = Timeout.SCHEDULE_TO_START.code();
+        return Transition.changed(next.build());
+    }
+
     /** Any open status -> cancelled; cancelling again is idempotent; a finished task cannot be cancelled. */
     public Transition<Task> cancel(String reason, Instant now) {
         return switch (status) {
-            case WAITING, PENDING, ASSIGNED, IN_PROGRESS -> Transition.changed(with(TaskStatus.CANCELLED, botId,
-                    attempt, now, assignedAt, startedAt, now, result, reason));
+            case WAITING, PENDING, ASSIGNED, IN_PROGRESS -> {
+                Next next = next(TaskStatus.CANCELLED, now);
+                next.completedAt = now;
+                next.error = reason;
+                next.errorCode = null;
+                next.deadlineAt = null;
+                yield Transition.changed(next.build());
+            }
             case CANCELLED -> Transition.unchanged(this);
-            case COMPLETED, FAILED -> Transition.rejected(
+            case COMPLETED, FAILED, TIMED_OUT -> Transition.rejected(
                     "Task " + id + " is already " + status.wire() + "; a finished task cannot be cancelled");
         };
     }
 
     /**
-     * Assigned or in progress -> pending again: the bot let its lease lapse (it did not accept in time, or went
-     * away and did not come back). The next assignment is a new attempt; reports for this one are stale.
+     * Assigned or in progress, and the bot let its lease lapse (it did not accept in time, or went away and did
+     * not come back): the attempt is over. The task is offered again at once while the retry policy allows
+     * another attempt, otherwise it times out. Reports for this attempt are stale from now on.
      */
     public Transition<Task> releaseLease(Instant now) {
         if (!status.isHeldByBot()) {
             return Transition.rejected("Task " + id + " is " + status.wire() + "; only a held task has a lease");
         }
-        return Transition.changed(with(TaskStatus.PENDING, null, attempt, now, null, null, null, result, error));
+        Timeout which = status == TaskStatus.ASSIGNED ? Timeout.ACK : Timeout.LEASE;
+        String over = leaseExpiresAt == null || now.isBefore(leaseExpiresAt)
+                ? ""
+                : " (lapsed " + seconds(Duration.between(leaseExpiresAt, now)) + " s ago)";
+        String error = which == Timeout.ACK
+                ? which.code() + ": bot " + botId + " did not accept attempt " + attempt + " in time" + over
+                : which.code() + ": bot " + botId + " went silent during attempt " + attempt + over;
+        return Transition.changed(endAttempt(TaskStatus.TIMED_OUT, error, which.code(), false, now, 0));
+    }
+
+    /**
+     * Assigned or in progress -> pending, without spending an attempt of the retry budget: the coordinator takes
+     * the task back for its own reasons (a replica shutting down before the bot accepted), not the task's.
+     */
+    public Transition<Task> handBack(Instant now) {
+        if (!status.isHeldByBot()) {
+            return Transition.rejected("Task " + id + " is " + status.wire() + "; only a held task can be handed back");
+        }
+        Next next = pendingAgain(now, null);
+        next.attemptsBefore = attemptsBefore + 1;
+        next.error = null;
+        next.errorCode = null;
+        return Transition.changed(next.build());
+    }
+
+    /**
+     * Failed or timed out -> pending with a fresh set of attempts (a redrive from the dead-letter list). Attempt
+     * numbers keep rising, so reports about the old attempts stay stale.
+     */
+    public Transition<Task> redrive(Instant now) {
+        if (!isDeadLetter()) {
+            return Transition.rejected("Task " + id + " is " + status.wire()
+                    + "; only a failed or timed-out task can be redriven");
+        }
+        if (workflowId != null) {
+            return Transition.rejected("Task " + id + " belongs to workflow " + workflowId
+                    + "; a workflow step cannot be redriven on its own");
+        }
+        Next next = pendingAgain(now, null);
+        next.attemptsBefore = attempt;
+        return Transition.changed(next.build());
     }
 
     /** Waiting -> pending: the workflow step's turn has come. */
     public Transition<Task> makeReady(Instant now) {
         return switch (status) {
-            case WAITING -> Transition.changed(with(TaskStatus.PENDING, botId, attempt, now, assignedAt, startedAt,
-                    completedAt, result, error));
+            case WAITING -> {
+                Next next = next(TaskStatus.PENDING, now);
+                next.deadlineAt = readyDeadline(scheduleToStartSeconds, runAt, now);
+                yield Transition.changed(next.build());
+            }
             case PENDING -> Transition.unchanged(this);
             default ->
                 Transition.rejected("Task " + id + " is " + status.wire() + "; only a waiting task can be made ready");
@@ -175,14 +369,118 @@ public record Task(
         return null;
     }
 
+    /**
+     * Whether a failure report for the fenced attempt repeats the failure that ended that attempt: the task waits
+     * for its retry and nobody has taken it since.
+     */
+    private boolean isRetryAfterFailureOf(Fence fence) {
+        return status == TaskStatus.PENDING && attempt > attemptsBefore && fence != null && fence.attempt() != null
+                && fence.attempt() == attempt && error != null && !isTimeoutCode(errorCode);
+    }
+
+    private static boolean isTimeoutCode(String code) {
+        for (Timeout t : Timeout.values()) {
+            if (t.code().equals(code)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private String fenceMismatch(Fence fence) {
         return fence == null ? null : fence.mismatch(this);
     }
 
-    private Task with(TaskStatus nextStatus, BotId nextBot, int nextAttempt, Instant now, Instant nextAssignedAt,
-            Instant nextStartedAt, Instant nextCompletedAt, Map<String, Object> nextResult, String nextError) {
-        return new Task(id, type, nextStatus, priority, payload, nextResult, nextError, timeoutSeconds, workflowId,
-                workflowPosition, nextBot, nextAttempt, createdAt, now, nextAssignedAt, nextStartedAt, nextCompletedAt,
-                version);
+    /**
+     * The end of the current attempt with an error: back to pending while the policy allows (after a backoff when
+     * {@code backoff}), otherwise {@code terminal}.
+     */
+    private Task endAttempt(TaskStatus terminal, String error, String errorCode, boolean backoff, Instant now,
+            double random) {
+        if (retry.allowsRetry(attemptsMade(), errorCode)) {
+            Instant runAfter = backoff ? now.plus(retry.backoff(attemptsMade(), random)) : null;
+            Next next = pendingAgain(now, runAfter);
+            next.error = error;
+            next.errorCode = errorCode;
+            return next.build();
+        }
+        Next next = ended(terminal, now);
+        next.error = error;
+        next.errorCode = errorCode;
+        return next.build();
+    }
+
+    private Next pendingAgain(Instant now, Instant runAfter) {
+        Next next = next(TaskStatus.PENDING, now);
+        next.botId = null;
+        next.assignedAt = null;
+        next.startedAt = null;
+        next.completedAt = null;
+        next.result = null;
+        next.runAt = runAfter;
+        next.deadlineAt = readyDeadline(scheduleToStartSeconds, runAfter, now);
+        return next;
+    }
+
+    private Next ended(TaskStatus terminal, Instant now) {
+        Next next = next(terminal, now);
+        next.startedAt = startedAt == null ? now : startedAt;
+        next.completedAt = now;
+        next.deadlineAt = null;
+        return next;
+    }
+
+    private Next next(TaskStatus nextStatus, Instant now) {
+        Next next = new Next(this);
+        next.status = nextStatus;
+        next.updatedAt = now;
+        return next;
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+    }
+
+    /** A mutable copy for building the next state; never leaves this class. */
+    private static final class Next {
+        private final Task from;
+        private TaskStatus status;
+        private Map<String, Object> result;
+        private String error;
+        private String errorCode;
+        private BotId botId;
+        private int attempt;
+        private Instant updatedAt;
+        private Instant assignedAt;
+        private Instant startedAt;
+        private Instant completedAt;
+        private Instant runAt;
+        private Instant deadlineAt;
+        private int attemptsBefore;
+
+        Next(Task from) {
+            this.from = from;
+            this.status = from.status;
+            this.result = from.result;
+            this.error = from.error;
+            this.errorCode = from.errorCode;
+            this.botId = from.botId;
+            this.attempt = from.attempt;
+            this.updatedAt = from.updatedAt;
+            this.assignedAt = from.assignedAt;
+            this.startedAt = from.startedAt;
+            this.completedAt = from.completedAt;
+            this.runAt = from.runAt;
+            this.deadlineAt = from.deadlineAt;
+            this.attemptsBefore = from.attemptsBefore;
+        }
+
+        Task build() {
+            return new Task(from.id, from.type, status, from.priority, from.payload, result, error, errorCode,
+                    from.timeoutSeconds, from.workflowId, from.workflowPosition, botId, attempt, from.createdAt,
+                    updatedAt, assignedAt, startedAt, completedAt, from.version, from.retry,
+                    from.scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? from.leaseExpiresAt : null,
+                    attemptsBefore);
+        }
     }
 }

@@ -15,11 +15,18 @@ public record TaskQuery(TaskStatus status, BotId botId, WorkflowId workflowId, S
         /** Oldest first. */
         CREATED,
         /** Highest priority first, oldest first within a priority. */
-        CLAIM
+        CLAIM,
+        /** Failed and timed-out tasks (the status filter is ignored), most recently ended first. */
+        DEAD_LETTERS
     }
 
     public TaskQuery {
         order = order == null ? Order.CREATED : order;
+    }
+
+    /** The dead-letter list: tasks that failed or timed out with no retry left, optionally of one type. */
+    public static TaskQuery deadLetters(String type) {
+        return new TaskQuery(null, null, null, type, Order.DEAD_LETTERS);
     }
 
     public static TaskQuery pending(String type) {

@@ -7,11 +7,11 @@ import java.util.Locale;
  * {@code pending} (claimable) when it may run.
  */
 public enum TaskStatus {
-    WAITING, PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED, CANCELLED;
+    WAITING, PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED, TIMED_OUT, CANCELLED;
 
     /** No transition leaves a terminal status. */
     public boolean isTerminal() {
-        return this == COMPLETED || this == FAILED || this == CANCELLED;
+        return this == COMPLETED || this == FAILED || this == TIMED_OUT || this == CANCELLED;
     }
 
     /** Held by a bot: assigned to it or running on it. */

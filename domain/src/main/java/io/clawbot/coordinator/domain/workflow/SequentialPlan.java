@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The rules of a sequential workflow: steps run in order; when one completes the next becomes pending; when
- * one fails or is cancelled the steps after it are cancelled; the workflow's status follows its steps.
+ * one fails, times out or is cancelled the steps after it are cancelled; the workflow's status follows its steps.
  */
 public final class SequentialPlan {
 
@@ -41,7 +41,8 @@ public final class SequentialPlan {
                     current.set(position + 1, c.next());
                 }
             }
-        } else if (changed.status() == TaskStatus.FAILED || changed.status() == TaskStatus.CANCELLED) {
+        } else if (changed.status() == TaskStatus.FAILED || changed.status() == TaskStatus.TIMED_OUT
+                || changed.status() == TaskStatus.CANCELLED) {
             String reason = "step " + position + " " + changed.status().wire();
             for (int i = position + 1; i < current.size(); i++) {
                 Task later = current.get(i);

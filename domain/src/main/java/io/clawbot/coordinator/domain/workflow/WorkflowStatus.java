@@ -13,11 +13,11 @@ public enum WorkflowStatus {
     }
 
     /**
-     * The derivation rule: a failed step fails the workflow; otherwise a cancelled step cancels it; all steps
+     * The derivation rule: a failed or timed-out step fails the workflow; otherwise a cancelled step cancels it; all steps
      * completed completes it; any step taken by a bot (or finished) means in progress; else pending.
      */
     public static WorkflowStatus derive(Collection<TaskStatus> steps) {
-        if (steps.contains(TaskStatus.FAILED)) {
+        if (steps.contains(TaskStatus.FAILED) || steps.contains(TaskStatus.TIMED_OUT)) {
             return FAILED;
         }
         if (steps.contains(TaskStatus.CANCELLED)) {

@@ -28,7 +28,7 @@ class TaskChangesTest {
 
         assertThat(changes.tasks()).containsExactly(new TaskChanges.Versioned<>(after, 7));
         assertThat(changes.events()).containsExactly(new TaskTransitioned(before.id(), TaskStatus.PENDING,
-                TaskStatus.ASSIGNED, 1, Actor.api(), "assigned", T1));
+                TaskStatus.ASSIGNED, 1, Actor.api(), "assigned", T1, "assigned"));
         assertThat(changes.isEmpty()).isFalse();
     }
 

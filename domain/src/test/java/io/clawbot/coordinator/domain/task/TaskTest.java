@@ -76,8 +76,8 @@ class TaskTest {
         void the_payload_is_copied_so_later_changes_to_the_source_do_not_leak_in() {
             Map<String, Object> source = new HashMap<>(Map.of("k", "v"));
             Task task = aTask().build();
-            Task copy = new Task(task.id(), task.type(), task.status(), 0, source, null, null, 300, null, null, null,
-                    0, T0, T0, null, null, null, 0);
+            Task copy = new Task(task.id(), task.type(), task.status(), 0, source, null, null, null, 300, null, null,
+                    null, 0, T0, T0, null, null, null, 0, null, null, null, null, null, 0);
 
             source.put("k", "changed");
 
@@ -462,7 +462,7 @@ class TaskTest {
         @ParameterizedTest
         @EnumSource(value = TaskStatus.class, names = { "ASSIGNED", "IN_PROGRESS" })
         void a_held_task_goes_back_to_pending_without_a_bot_and_keeps_its_attempt(TaskStatus status) {
-            Task held = Tasks.inState(status, renderer).attempt(3).version(6).build();
+            Task held = Tasks.inState(status, renderer).attempt(3).maxAttempts(5).version(6).build();
 
             Task released = changed(held.releaseLease(T4));
 
@@ -477,13 +477,15 @@ class TaskTest {
             assertThat(released.version()).isEqualTo(6);
             assertThat(released.payload()).isEqualTo(held.payload());
             assertThat(released.result()).isNull();
-            assertThat(released.error()).isNull();
+            assertThat(released.errorCode()).isEqualTo(status == TaskStatus.ASSIGNED ? "ack_timeout" : "lease_expired");
+            assertThat(released.runAt()).as("no backoff after a lost lease").isNull();
             assertThat(held.status()).isEqualTo(status);
             assertThat(held.botId()).isEqualTo(renderer.id());
         }
 
         @ParameterizedTest
-        @EnumSource(value = TaskStatus.class, names = { "WAITING", "PENDING", "COMPLETED", "FAILED", "CANCELLED" })
+        @EnumSource(value = TaskStatus.class, names = { "WAITING", "PENDING", "COMPLETED", "FAILED", "TIMED_OUT",
+                "CANCELLED" })
         void only_a_held_task_has_a_lease_to_release(TaskStatus status) {
             Task task = Tasks.inState(status, renderer).build();
 
@@ -494,7 +496,7 @@ class TaskTest {
         @Test
         void a_workflow_step_keeps_its_place_when_released() {
             WorkflowId workflow = Ids.workflowId();
-            Task held = aTask().stepOf(workflow, 2).assignedTo(renderer, 1).build();
+            Task held = aTask().stepOf(workflow, 2).assignedTo(renderer, 1).maxAttempts(2).build();
 
             Task released = changed(held.releaseLease(T4));
 
@@ -504,7 +506,7 @@ class TaskTest {
 
         @Test
         void reports_for_the_released_attempt_are_refused() {
-            Task released = changed(aTask().inProgressOn(renderer, 1).build().releaseLease(T3));
+            Task released = changed(aTask().inProgressOn(renderer, 1).maxAttempts(2).build().releaseLease(T3));
             Fence old = new Fence(1, renderer.id());
 
             assertThat(rejected(released.start(old, T4))).contains("is not assigned to bot " + renderer.id());
@@ -515,7 +517,7 @@ class TaskTest {
 
         @Test
         void the_next_assignment_is_a_new_attempt_and_the_old_attempt_is_stale() {
-            Task released = changed(aTask().assignedTo(renderer, 1).build().releaseLease(T3));
+            Task released = changed(aTask().assignedTo(renderer, 1).maxAttempts(2).build().releaseLease(T3));
 
             Task reassigned = changed(released.assign(renderer, T4));
 

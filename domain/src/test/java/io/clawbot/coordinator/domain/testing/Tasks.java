@@ -2,6 +2,7 @@ package io.clawbot.coordinator.domain.testing;
 
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskStatus;
@@ -16,6 +17,10 @@ import java.util.Map;
 public final class Tasks {
 
     public static final String TYPE = "render";
+
+    /** The fixture's default policy: one attempt, so a failure ends the task. */
+    public static final RetryPolicy NO_RETRY = RetryPolicy.DEFAULT.with(
+            new RetryPolicy.Overrides(1, null, null, null, null, null));
 
     private TaskId id = Ids.taskId();
     private String type = TYPE;
@@ -34,6 +39,12 @@ public final class Tasks {
     private Instant startedAt;
     private Instant completedAt;
     private long version;
+    private RetryPolicy retry = NO_RETRY;
+    private Integer scheduleToStartSeconds;
+    private Instant runAt;
+    private Instant deadlineAt;
+    private Instant leaseExpiresAt;
+    private String errorCode;
 
     private Tasks() {
     }
@@ -56,6 +67,7 @@ public final class Tasks {
             case IN_PROGRESS -> tasks.inProgressOn(bot, 1);
             case COMPLETED -> tasks.completedOn(bot, 1, Map.of("frames", 24));
             case FAILED -> tasks.failedOn(bot, 1, "out of memory");
+            case TIMED_OUT -> tasks.failedOn(bot, 1, "execution_timeout: too slow").status(TaskStatus.TIMED_OUT);
             case CANCELLED -> tasks.cancelled("no longer needed");
         };
     }
@@ -93,6 +105,36 @@ public final class Tasks {
         return this;
     }
 
+    public Tasks retry(RetryPolicy value) {
+        this.retry = value;
+        return this;
+    }
+
+    /** Retried under the default policy with these many attempts in all. */
+    public Tasks maxAttempts(int value) {
+        return retry(RetryPolicy.DEFAULT.with(new RetryPolicy.Overrides(value, null, null, null, null, null)));
+    }
+
+    public Tasks scheduleToStart(Integer seconds) {
+        this.scheduleToStartSeconds = seconds;
+        return this;
+    }
+
+    public Tasks runAt(Instant value) {
+        this.runAt = value;
+        return this;
+    }
+
+    public Tasks deadlineAt(Instant value) {
+        this.deadlineAt = value;
+        return this;
+    }
+
+    public Tasks leaseExpiresAt(Instant value) {
+        this.leaseExpiresAt = value;
+        return this;
+    }
+
     public Tasks version(long value) {
         this.version = value;
         return this;
@@ -119,6 +161,7 @@ public final class Tasks {
         this.status = TaskStatus.IN_PROGRESS;
         this.startedAt = Times.T2;
         this.updatedAt = Times.T2;
+        this.deadlineAt = Times.T2.plusSeconds(300);
         return this;
     }
 
@@ -126,6 +169,7 @@ public final class Tasks {
     public Tasks completedOn(Bot bot, int number, Map<String, Object> value) {
         inProgressOn(bot, number);
         this.status = TaskStatus.COMPLETED;
+        this.deadlineAt = null;
         this.result = value;
         this.completedAt = Times.T3;
         this.updatedAt = Times.T3;
@@ -136,6 +180,7 @@ public final class Tasks {
     public Tasks failedOn(Bot bot, int number, String message) {
         inProgressOn(bot, number);
         this.status = TaskStatus.FAILED;
+        this.deadlineAt = null;
         this.error = message;
         this.completedAt = Times.T3;
         this.updatedAt = Times.T3;
@@ -145,6 +190,7 @@ public final class Tasks {
     /** Cancelled while pending, at {@link Times#T3}. */
     public Tasks cancelled(String reason) {
         this.status = TaskStatus.CANCELLED;
+        this.deadlineAt = null;
         this.error = reason;
         this.completedAt = Times.T3;
         this.updatedAt = Times.T3;
@@ -159,7 +205,8 @@ public final class Tasks {
     }
 
     public Task build() {
-        return new Task(id, type, status, priority, payload, result, error, 300, workflowId, workflowPosition, botId,
-                attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version);
+        return new Task(id, type, status, priority, payload, result, error, errorCode, 300, workflowId,
+                workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
+                retry, scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? leaseExpiresAt : null, 0);
     }
 }

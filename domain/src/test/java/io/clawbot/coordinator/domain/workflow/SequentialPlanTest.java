@@ -69,7 +69,7 @@ class SequentialPlanTest {
             assertThat(next.next().updatedAt()).isEqualTo(T3);
             assertThat(next.expectedVersion()).isEqualTo(2);
             assertThat(built.events()).containsExactly(new TaskTransitioned(steps.get(1).id(), TaskStatus.WAITING,
-                    TaskStatus.PENDING, 0, Actor.system(), "previous step completed", T3));
+                    TaskStatus.PENDING, 0, Actor.system(), "previous step completed", T3, "ready"));
             assertThat(built.workflows()).isEmpty();
         }
 

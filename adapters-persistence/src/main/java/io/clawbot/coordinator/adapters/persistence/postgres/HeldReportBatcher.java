@@ -36,25 +36,32 @@ final class HeldReportBatcher {
      * reported twice in one batch is written once; the other report then matches nothing.
      */
     private static final String BATCH = "with input as (select * from unnest($1::uuid[], $2::uuid[], $3::int[], "
-            + "$4::text[], $5::text[], $6::text[], $7::text[]) "
-            + "as i(task_id, bot_id, attempt, to_status, result, error, reason)), "
-            + "locked as (select t.id, t.status, t.bot_id, t.attempt, t.workflow_id from tasks t "
+            + "$4::text[], $5::text[], $6::text[], $7::text[], $9::text[]) "
+            + "as i(task_id, bot_id, attempt, to_status, result, error, reason, error_code)), "
+            + "locked as (select t.id, t.status, t.bot_id, t.attempt, t.workflow_id, t.attempts_before, "
+            + "t.retry_policy from tasks t "
             + "where t.id in (select task_id from input) order by t.id for update), "
             + "cur as (select distinct on (l.id) l.id, l.status as from_status, i.to_status, i.result, i.error, "
-            + "i.reason, i.bot_id from locked l join input i on l.id = i.task_id where l.bot_id = i.bot_id "
-            + "and (i.attempt is null or l.attempt = i.attempt) and ((i.to_status = 'in_progress' and "
-            + "l.status = 'assigned') or (i.to_status in ('completed', 'failed') and l.workflow_id is null and "
-            + "l.status in ('assigned', 'in_progress'))) order by l.id), "
+            + "i.reason, i.bot_id, i.error_code from locked l join input i on l.id = i.task_id where "
+            + "l.bot_id = i.bot_id and (i.attempt is null or l.attempt = i.attempt) and ((i.to_status = 'in_progress' "
+            + "and l.status = 'assigned') or (i.to_status in ('completed', 'failed') and l.workflow_id is null and "
+            + "l.status in ('assigned', 'in_progress') and (i.to_status = 'completed' or l.attempt - "
+            + "l.attempts_before >= (l.retry_policy ->> 'max_attempts')::int))) order by l.id), "
             + "done as (update tasks t set status = cur.to_status, "
             + "result = case when cur.to_status = 'completed' then cur.result::jsonb else t.result end, "
-            + "error = case when cur.to_status = 'failed' then cur.error else t.error end, "
+            + "error = case when cur.to_status = 'failed' then cur.error when cur.to_status = 'completed' then null "
+            + "else t.error end, error_code = case when cur.to_status = 'failed' then cur.error_code "
+            + "when cur.to_status = 'completed' then null else t.error_code end, "
+            + "deadline_at = case when cur.to_status = 'in_progress' then now() + make_interval(secs => "
+            + "t.timeout_seconds::float8) else null end, "
             + "started_at = coalesce(t.started_at, now()), "
             + "completed_at = case when cur.to_status in ('completed', 'failed') then now() else t.completed_at end, "
             + "lease_expires_at = case when cur.to_status = 'in_progress' then now() + make_interval(secs => $8::float8) "
             + "else null end, updated_at = now(), version = t.version + 1 from cur where t.id = cur.id "
             + "returning t.*, cur.from_status, cur.reason), "
             + "history as (insert into task_events (task_id, from_status, to_status, attempt, actor, reason, "
-            + "occurred_at) select id, from_status, status, attempt, 'bot:' || bot_id::text, reason, now() from done), "
+            + "occurred_at, cause) select id, from_status, status, attempt, 'bot:' || bot_id::text, reason, now(), "
+            + "case status when 'in_progress' then 'started' else status end from done), "
             + "ended as (select bot_id, count(*) as n from done where status <> 'in_progress' group by bot_id), "
             + "freed as (update bots b set status = 'online', updated_at = now(), version = b.version + 1 "
             + "from ended where b.id = ended.bot_id and b.status = 'busy' and (select count(*) from tasks h "
@@ -62,7 +69,7 @@ final class HeldReportBatcher {
             + "select " + TaskRows.COLUMNS + " from done";
 
     private record Pending(TaskId taskId, BotId botId, Integer attempt, String toStatus, String result,
-            String error, String reason, UniEmitter<? super Task> answer) {
+            String error, String errorCode, String reason, UniEmitter<? super Task> answer) {
     }
 
     private final Pool pool;
@@ -76,7 +83,7 @@ final class HeldReportBatcher {
     }
 
     Uni<Task> report(TaskId taskId, BotId botId, Integer attempt, HeldReport report, Map<String, Object> result,
-            String error) {
+            String error, String errorCode) {
         String to = switch (report) {
             case START -> "in_progress";
             case COMPLETE -> "completed";
@@ -91,8 +98,9 @@ final class HeldReportBatcher {
                 ? new JsonObject(result == null ? Map.of() : result).encode()
                 : null;
         return Uni.createFrom().emitter(answer -> {
-            queue.add(new Pending(taskId, botId, attempt, to, json, report == HeldReport.FAIL ? error : null, reason,
-                    answer));
+            boolean fail = report == HeldReport.FAIL;
+            queue.add(new Pending(taskId, botId, attempt, to, json, fail ? error : null, fail ? errorCode : null,
+                    reason, answer));
             drain();
         });
     }
@@ -138,6 +146,7 @@ final class HeldReportBatcher {
         String[] results = new String[n];
         String[] errors = new String[n];
         String[] reasons = new String[n];
+        String[] codes = new String[n];
         for (int i = 0; i < n; i++) {
             Pending p = batch.get(i);
             tasks[i] = p.taskId().value();
@@ -147,10 +156,11 @@ final class HeldReportBatcher {
             results[i] = p.result();
             errors[i] = p.error();
             reasons[i] = p.reason();
+            codes[i] = p.errorCode();
         }
         return pool.preparedQuery(BATCH)
                 .execute(Tuple.from(new Object[]{ tasks, bots, attempts, to, results, errors, reasons,
-                        leaseSeconds.getAsDouble() }))
+                        leaseSeconds.getAsDouble(), codes }))
                 .map(rows -> {
                     List<Task> out = new ArrayList<>(rows.size());
                     for (Row row : rows) {

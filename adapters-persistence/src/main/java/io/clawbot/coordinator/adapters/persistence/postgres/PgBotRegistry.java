@@ -11,6 +11,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,9 +63,14 @@ public class PgBotRegistry implements BotRegistry {
                 tokenHash, id.value())).map(updated -> updated == 1);
     }
 
+    /**
+     * Plain SQL rather than a Panache session: lifecycle steps read bots concurrently (a sweep ending many
+     * attempts at once), and concurrent operations must not share one reactive session.
+     */
     @Override
     public Uni<Bot> findById(BotId id) {
-        return Panache.withSession(() -> repository.findById(id.value())).map(e -> e == null ? null : toBot(e));
+        return pool.preparedQuery("select " + COLUMNS + " from bots where id = $1").execute(Tuple.of(id.value()))
+                .map(rows -> rows.size() == 0 ? null : toBot(rows.iterator().next()));
     }
 
     @Override
@@ -98,6 +104,19 @@ public class PgBotRegistry implements BotRegistry {
         return conditionalUpdate(bot, expectedVersion,
                 "update BotEntity set status = ?1, slots = ?4, updatedAt = current_timestamp, version = version + 1 "
                         + "where id = ?2 and version = ?3");
+    }
+
+    @Override
+    public Uni<List<BotId>> markStale(Duration staleAfter) {
+        return pool.preparedQuery("update bots set status = 'offline', updated_at = now(), version = version + 1 "
+                + "where status in ('online', 'busy') and last_heartbeat_at < now() - make_interval(secs => $1::float8) "
+                + "returning id")
+                .execute(Tuple.of(staleAfter.toMillis() / 1000.0))
+                .map(rows -> {
+                    List<BotId> out = new ArrayList<>(rows.size());
+                    rows.forEach(row -> out.add(new BotId(row.getUUID(0))));
+                    return out;
+                });
     }
 
     @Override

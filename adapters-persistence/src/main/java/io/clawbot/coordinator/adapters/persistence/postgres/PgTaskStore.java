@@ -50,15 +50,16 @@ public class PgTaskStore implements TaskStore {
      */
     private static final String CLAIM = "with held as (select count(*) as n from tasks where bot_id = $1 and " + HELD
             + "), picked as (select id from tasks where status = 'pending' and (type is null or type = any($2::text[])) "
+            + "and (run_at is null or run_at <= now()) "
             + "order by priority desc, created_at, id limit greatest(0, $3 - (select n from held)) "
             + "for update skip locked), "
             + "claimed as (update tasks t set status = 'assigned', bot_id = $1, attempt = t.attempt + 1, "
-            + "assigned_at = now(), started_at = null, updated_at = now(), version = t.version + 1, "
+            + "assigned_at = now(), started_at = null, updated_at = now(), version = t.version + 1, deadline_at = null, "
             + "lease_expires_at = now() + make_interval(secs => $4::float8) from picked where t.id = picked.id "
             + "returning t.*), "
             + "history as (insert into task_events (task_id, from_status, to_status, attempt, actor, reason, "
-            + "occurred_at) select id, 'pending', 'assigned', attempt, 'system', 'dispatched to bot ' || $1::text, "
-            + "now() from claimed), "
+            + "occurred_at, cause) select id, 'pending', 'assigned', attempt, 'system', 'dispatched to bot ' || "
+            + "$1::text, now(), 'assigned' from claimed), "
             + "flows as (update workflows w set status = 'in_progress', updated_at = now(), version = w.version + 1 "
             + "where w.status = 'pending' and w.id in (select workflow_id from claimed where workflow_id is not null)), "
             + "full_bot as (update bots b set status = 'busy', updated_at = now(), version = b.version + 1 "
@@ -102,15 +103,34 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<List<TaskTransitioned>> history(TaskId id) {
+        return pool.preparedQuery("select task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause "
+                + "from task_events where task_id = $1 order by id")
+                .execute(Tuple.of(id.value()))
+                .map(rows -> {
+                    List<TaskTransitioned> out = new ArrayList<>(rows.size());
+                    rows.forEach(row -> out.add(TaskRows.toEvent(row)));
+                    return out;
+                });
+    }
+
+    @Override
     public Uni<List<Task>> list(TaskQuery query, PageRequest page) {
         Sql.Where where = new Sql.Where()
-                .and("status = ?", query.status() == null ? null : query.status().wire())
+                .and("status = ?", query.status() == null || query.order() == TaskQuery.Order.DEAD_LETTERS
+                        ? null
+                        : query.status().wire())
                 .and("bot_id = ?", query.botId() == null ? null : query.botId().value())
                 .and("workflow_id = ?", query.workflowId() == null ? null : query.workflowId().value())
                 .and("type = ?", query.type());
-        String order = query.order() == TaskQuery.Order.CLAIM
-                ? " order by priority desc, created_at, id"
-                : " order by created_at, id";
+        if (query.order() == TaskQuery.Order.DEAD_LETTERS) {
+            where.andIf(true, "status in ('failed', 'timed_out')");
+        }
+        String order = switch (query.order()) {
+            case CLAIM -> " order by priority desc, created_at, id";
+            case DEAD_LETTERS -> " order by completed_at desc, id desc";
+            case CREATED -> " order by created_at, id";
+        };
         String sql = "select " + TaskRows.COLUMNS + " from tasks" + where.clause() + order
                 + " limit " + where.param(page.limit()) + " offset " + where.param(page.offset());
         return pool.preparedQuery(sql).execute(where.tuple()).map(PgTaskStore::toTasks);
@@ -173,8 +193,8 @@ public class PgTaskStore implements TaskStore {
     /** Batched with the reports that arrive while the previous batch is written (see {@link HeldReportBatcher}). */
     @Override
     public Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
-            Map<String, Object> result, String error) {
-        return reports.report(taskId, botId, attempt, report, result, error);
+            Map<String, Object> result, String error, String errorCode) {
+        return reports.report(taskId, botId, attempt, report, result, error, errorCode);
     }
 
     @Override
@@ -213,6 +233,13 @@ public class PgTaskStore implements TaskStore {
     public Uni<List<Task>> expiredLeases(int limit) {
         return pool.preparedQuery("select " + TaskRows.COLUMNS + " from tasks where " + HELD
                 + " and lease_expires_at < now() order by lease_expires_at limit $1")
+                .execute(Tuple.of(limit)).map(PgTaskStore::toTasks);
+    }
+
+    @Override
+    public Uni<List<Task>> expiredDeadlines(int limit) {
+        return pool.preparedQuery("select " + TaskRows.COLUMNS + " from tasks where deadline_at < now() and status "
+                + "in ('pending', 'in_progress') order by deadline_at limit $1")
                 .execute(Tuple.of(limit)).map(PgTaskStore::toTasks);
     }
 

@@ -2,6 +2,8 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskStatus;
@@ -9,30 +11,43 @@ import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The tasks and task_events tables: column lists, statements and row mapping. */
 final class TaskRows {
 
-    static final String COLUMNS = "id, type, status, priority, payload, result, error, timeout_seconds, workflow_id, "
-            + "workflow_position, bot_id, attempt, created_at, updated_at, assigned_at, started_at, completed_at, version";
+    private static final String WRITTEN = "id, type, status, priority, payload, result, error, timeout_seconds, "
+            + "workflow_id, workflow_position, bot_id, attempt, created_at, updated_at, assigned_at, started_at, "
+            + "completed_at, version, error_code, retry_policy, attempts_before, schedule_to_start_seconds, run_at, "
+            + "deadline_at";
 
-    static final String INSERT = "insert into tasks (" + COLUMNS + ") values "
-            + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+    static final String COLUMNS = WRITTEN + ", lease_expires_at";
+
+    static final String INSERT = "insert into tasks (" + WRITTEN + ") values "
+            + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
+            + "$23, $24)";
 
     /**
-     * A compare-and-set on the version the new state was computed from. The lease follows the new status, by the
-     * database clock: the acknowledgement lease ($12 seconds) for an assignment, the running lease ($13) for a
+     * A compare-and-set on the version the new state was computed from. Deadlines and the retry's run-at come
+     * from the domain, computed with the service's clock, which follows the database's. The lease follows the new
+     * status, by the database clock: the acknowledgement lease ($12 seconds) for an assignment, the running lease ($13) for a
      * start, none otherwise.
      */
     static final String UPDATE = "update tasks set status = $2, bot_id = $3, attempt = $4, result = $5, error = $6, "
             + "updated_at = $7, assigned_at = $8, started_at = $9, completed_at = $10, version = version + 1, "
+            + "error_code = $14, run_at = $15, deadline_at = $16, attempts_before = $17, "
             + "lease_expires_at = case $2 when 'assigned' then now() + make_interval(secs => $12::float8) "
             + "when 'in_progress' then now() + make_interval(secs => $13::float8) else null end "
             + "where id = $1 and version = $11";
 
     static final String INSERT_EVENT = "insert into task_events "
-            + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at) values ($1, $2, $3, $4, $5, $6, $7)";
+            + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
+            + "values ($1, $2, $3, $4, $5, $6, $7, $8)";
 
     private TaskRows() {
     }
@@ -43,14 +58,16 @@ final class TaskRows {
                 t.workflowId() == null ? null : t.workflowId().value(), t.workflowPosition(),
                 t.botId() == null ? null : t.botId().value(), t.attempt(), Sql.ts(t.createdAt()),
                 Sql.ts(t.updatedAt()), Sql.ts(t.assignedAt()), Sql.ts(t.startedAt()), Sql.ts(t.completedAt()),
-                t.version() });
+                t.version(), t.errorCode(), Jsonb.of(retryJson(t.retry())), t.attemptsBefore(),
+                t.scheduleToStartSeconds(), Sql.ts(t.runAt()), Sql.ts(t.deadlineAt()) });
     }
 
     static Tuple updateParams(Task t, long expectedVersion, ChannelTerms terms) {
         return Tuple.from(new Object[]{ t.id().value(), t.status().wire(),
                 t.botId() == null ? null : t.botId().value(), t.attempt(), Jsonb.of(t.result()), t.error(),
                 Sql.ts(t.updatedAt()), Sql.ts(t.assignedAt()), Sql.ts(t.startedAt()), Sql.ts(t.completedAt()),
-                expectedVersion, seconds(terms.ackTimeout()), seconds(terms.lease()) });
+                expectedVersion, seconds(terms.ackTimeout()), seconds(terms.lease()), t.errorCode(), Sql.ts(t.runAt()),
+                Sql.ts(t.deadlineAt()), t.attemptsBefore() });
     }
 
     static double seconds(java.time.Duration d) {
@@ -59,7 +76,15 @@ final class TaskRows {
 
     static Tuple eventParams(TaskTransitioned e) {
         return Tuple.from(new Object[]{ e.taskId().value(), e.from() == null ? null : e.from().wire(), e.to().wire(),
-                e.attempt(), e.actor().value(), e.reason(), Sql.ts(e.occurredAt()) });
+                e.attempt(), e.actor().value(), e.reason(), Sql.ts(e.occurredAt()), e.cause() });
+    }
+
+    static TaskTransitioned toEvent(Row row) {
+        String from = row.getString("from_status");
+        return new TaskTransitioned(new TaskId(row.getUUID("task_id")), from == null ? null : TaskStatus.fromWire(from),
+                TaskStatus.fromWire(row.getString("to_status")), row.getInteger("attempt"),
+                new Actor(row.getString("actor")), row.getString("reason"),
+                Sql.instant(row.getOffsetDateTime("occurred_at")), row.getString("cause"));
     }
 
     static Task toTask(Row row) {
@@ -73,6 +98,7 @@ final class TaskRows {
                 Jsonb.toMap(row.getValue("payload")),
                 Jsonb.toMap(row.getValue("result")),
                 row.getString("error"),
+                row.getString("error_code"),
                 row.getInteger("timeout_seconds"),
                 workflowId == null ? null : new WorkflowId(workflowId),
                 row.getInteger("workflow_position"),
@@ -83,6 +109,37 @@ final class TaskRows {
                 Sql.instant(row.getOffsetDateTime("assigned_at")),
                 Sql.instant(row.getOffsetDateTime("started_at")),
                 Sql.instant(row.getOffsetDateTime("completed_at")),
-                row.getLong("version"));
+                row.getLong("version"),
+                retryPolicy(Jsonb.toMap(row.getValue("retry_policy"))),
+                row.getInteger("schedule_to_start_seconds"),
+                Sql.instant(row.getOffsetDateTime("run_at")),
+                Sql.instant(row.getOffsetDateTime("deadline_at")),
+                Sql.instant(row.getOffsetDateTime("lease_expires_at")),
+                row.getInteger("attempts_before"));
+    }
+
+    /** The stored form of a retry policy; the same field names as the API's. */
+    static Map<String, Object> retryJson(RetryPolicy p) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("max_attempts", p.maxAttempts());
+        json.put("backoff_seconds", p.initialBackoff().toNanos() / 1e9);
+        json.put("backoff_multiplier", p.multiplier());
+        json.put("max_backoff_seconds", p.maxBackoff().toNanos() / 1e9);
+        json.put("jitter", p.jitter());
+        json.put("non_retryable_errors", p.nonRetryableErrors().stream().sorted().toList());
+        return json;
+    }
+
+    @SuppressWarnings("unchecked")
+    static RetryPolicy retryPolicy(Map<String, Object> json) {
+        if (json == null) {
+            return null;
+        }
+        return new RetryPolicy(((Number) json.get("max_attempts")).intValue(),
+                Duration.ofNanos((long) (((Number) json.get("backoff_seconds")).doubleValue() * 1e9)),
+                ((Number) json.get("backoff_multiplier")).doubleValue(),
+                Duration.ofNanos((long) (((Number) json.get("max_backoff_seconds")).doubleValue() * 1e9)),
+                ((Number) json.get("jitter")).doubleValue(),
+                new HashSet<>((List<String>) json.getOrDefault("non_retryable_errors", List.of())));
     }
 }

@@ -1,7 +1,14 @@
 package io.clawbot.coordinator.adapters.rest.task;
 
+import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskSpec;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -17,7 +24,54 @@ public final class TaskDtos {
             @Schema(description = "Capability a bot needs to take the task; absent lets any bot take it", example = "build") String type,
             @Schema(description = "Higher runs first, -1000 to 1000", defaultValue = "0") Integer priority,
             @Schema(description = "What the bot should do: any JSON object") Map<String, Object> payload,
-            @Schema(description = "How long a bot may work on it, 1-3600 seconds", defaultValue = "300") Integer timeoutSeconds) {
+            @Schema(description = "How long a bot may work on it, from its acceptance, 1-3600 seconds", defaultValue = "300") Integer timeoutSeconds,
+            @Schema(description = "Retry choices; fields left out come from the defaults for the task's type") RetryRequest retry,
+            @Schema(description = "How long the task may wait for a bot each time it becomes ready before it times out, 1-604800 seconds; absent: no limit") Integer scheduleToStartSeconds,
+            @Schema(description = "Not dispatched before this instant (ISO-8601 with an offset); not with delay_seconds") OffsetDateTime runAt,
+            @Schema(description = "Not dispatched before this many seconds after creation, 0-604800; not with run_at") Double delaySeconds) {
+
+        /** The spec the request asks for. */
+        public TaskSpec spec() {
+            TaskSpec base = TaskSpec.of(type, priority, payload, timeoutSeconds);
+            if (delaySeconds != null && !(delaySeconds >= 0 && delaySeconds <= TaskSpec.MAX_WAIT_SECONDS)) {
+                throw new ValidationException("delay_seconds", "must be between 0 and " + TaskSpec.MAX_WAIT_SECONDS);
+            }
+            return base.withTiming(retry == null ? null : retry.overrides(), scheduleToStartSeconds,
+                    runAt == null ? null : runAt.toInstant(),
+                    delaySeconds == null ? null : Duration.ofMillis(Math.round(delaySeconds * 1000)));
+        }
+    }
+
+    @Schema(name = "RetryPolicyRequest", description = "Retry choices; each field is optional")
+    public record RetryRequest(
+            @Schema(description = "Attempts in all, including the first, 1-100; 1 never retries") Integer maxAttempts,
+            @Schema(description = "Wait before the first retry, in seconds") Double backoffSeconds,
+            @Schema(description = "Each further wait is the previous one times this, 1-10") Double backoffMultiplier,
+            @Schema(description = "The longest wait, in seconds") Double maxBackoffSeconds,
+            @Schema(description = "Share of each wait drawn at random, 0-1") Double jitter,
+            @Schema(description = "Error codes that end the task at once") List<String> nonRetryableErrors) {
+
+        public RetryPolicy.Overrides overrides() {
+            if (nonRetryableErrors != null) {
+                for (int i = 0; i < nonRetryableErrors.size(); i++) {
+                    if (nonRetryableErrors.get(i) == null) {
+                        throw new ValidationException("retry.non_retryable_errors[" + i + "]", "must be a string");
+                    }
+                }
+            }
+            return new RetryPolicy.Overrides(maxAttempts, backoffSeconds, backoffMultiplier, maxBackoffSeconds, jitter,
+                    nonRetryableErrors);
+        }
+    }
+
+    @Schema(name = "RetryPolicy")
+    public record RetryResponse(int maxAttempts, double backoffSeconds, double backoffMultiplier,
+            double maxBackoffSeconds, double jitter, List<String> nonRetryableErrors) {
+
+        static RetryResponse of(RetryPolicy p) {
+            return new RetryResponse(p.maxAttempts(), p.initialBackoff().toNanos() / 1e9, p.multiplier(),
+                    p.maxBackoff().toNanos() / 1e9, p.jitter(), p.nonRetryableErrors().stream().sorted().toList());
+        }
     }
 
     @Schema(name = "AssignTaskRequest")
@@ -40,6 +94,7 @@ public final class TaskDtos {
     @Schema(name = "FailTaskRequest")
     public record FailTaskRequest(
             @Schema(required = true, description = "What went wrong") String error,
+            @Schema(description = "A short code for the error, which the task's retry policy may name as not worth retrying", example = "invalid_input") String errorCode,
             @Schema(description = "The attempt this report is about; a stale one is rejected") Integer attempt,
             @Schema(description = "The bot sending the report") UUID botId) {
     }
@@ -56,11 +111,12 @@ public final class TaskDtos {
             String type,
             @Schema(enumeration = {
                     "waiting", "pending", "assigned", "in_progress", "completed", "failed",
-                    "cancelled" }) String status,
+                    "timed_out", "cancelled" }) String status,
             int priority,
             Map<String, Object> payload,
             Map<String, Object> result,
             String error,
+            @Schema(description = "Short code of the last error: the bot's own, or ack_timeout, lease_expired, execution_timeout, schedule_to_start_timeout") String errorCode,
             int timeoutSeconds,
             UUID workflowId,
             Integer workflowPosition,
@@ -70,14 +126,37 @@ public final class TaskDtos {
             Instant updatedAt,
             Instant assignedAt,
             Instant startedAt,
-            Instant completedAt) {
+            Instant completedAt,
+            RetryResponse retry,
+            @Schema(description = "Attempts made since creation or the last redrive") int attemptsMade,
+            Integer scheduleToStartSeconds,
+            @Schema(description = "Not dispatched before this instant") Instant runAt,
+            @Schema(description = "Pending: when its schedule-to-start limit runs out; running: when its execution timeout does") Instant deadlineAt) {
         // @formatter:on
 
         public static TaskResponse of(Task t) {
             return new TaskResponse(t.id().value(), t.type(), t.status().wire(), t.priority(), t.payload(), t.result(),
-                    t.error(), t.timeoutSeconds(), t.workflowId() == null ? null : t.workflowId().value(),
+                    t.error(), t.errorCode(), t.timeoutSeconds(),
+                    t.workflowId() == null ? null : t.workflowId().value(),
                     t.workflowPosition(), t.botId() == null ? null : t.botId().value(), t.attempt(), t.createdAt(),
-                    t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt());
+                    t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), RetryResponse.of(t.retry()),
+                    t.attemptsMade(), t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt());
+        }
+    }
+
+    @Schema(name = "TaskEvent", description = "One entry of a task's history")
+    public record TaskEventResponse(
+            @Schema(description = "Absent for the creation") String fromStatus,
+            String toStatus,
+            int attempt,
+            @Schema(description = "api, system or bot:<id>") String actor,
+            @Schema(description = "Short stable code: created, assigned, started, completed, failed, retry_scheduled, ack_timeout, lease_expired, execution_timeout, schedule_to_start_timeout, redriven, handed_back, ready, cancelled") String cause,
+            String reason,
+            Instant occurredAt) {
+
+        public static TaskEventResponse of(TaskTransitioned e) {
+            return new TaskEventResponse(e.from() == null ? null : e.from().wire(), e.to().wire(), e.attempt(),
+                    e.actor().value(), e.cause(), e.reason(), e.occurredAt());
         }
     }
 }

@@ -11,6 +11,7 @@ import io.clawbot.coordinator.adapters.rest.task.TaskDtos.CompleteTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.CreateTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.FailTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.StartTaskRequest;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskEventResponse;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
 import io.clawbot.coordinator.application.task.SubmitTaskCommand;
 import io.clawbot.coordinator.application.task.TaskLifecycle;
@@ -80,7 +81,7 @@ public class TaskResource {
         if (request == null) {
             throw new ValidationException("body", "a JSON object is required");
         }
-        TaskSpec spec = TaskSpec.of(request.type(), request.priority(), request.payload(), request.timeoutSeconds());
+        TaskSpec spec = request.spec();
         return lifecycle.submit(new SubmitTaskCommand(spec, fingerprint.key(idempotencyKey, request)))
                 .map(created -> Created.response(created, TaskResponse::of, t -> "/api/v1/tasks/" + t.id()));
     }
@@ -108,6 +109,37 @@ public class TaskResource {
     public Uni<List<TaskResponse>> pending(@QueryParam("type") String type, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
         return queries.list(TaskQuery.pending(type), Params.page(limit, offset)).map(TaskResource::responses);
+    }
+
+    @GET
+    @Path("/dead-letters")
+    @Operation(operationId = "listDeadLetters", summary = "List the dead-letter tasks: failed or timed out with no retry left, most recently ended first")
+    @APIResponse(responseCode = "200", description = "A page of failed and timed-out tasks")
+    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<List<TaskResponse>> deadLetters(@QueryParam("type") String type, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset) {
+        return queries.list(TaskQuery.deadLetters(type), Params.page(limit, offset)).map(TaskResource::responses);
+    }
+
+    @POST
+    @Path("/{task_id}/redrive")
+    @Operation(operationId = "redriveTask", summary = "Put a failed or timed-out task back in the queue with a fresh set of attempts")
+    @APIResponse(responseCode = "200", description = "The task, pending again", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task is not failed or timed out, or is a workflow step", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TaskResponse> redrive(@PathParam("task_id") String taskId) {
+        return lifecycle.redrive(id(taskId)).map(TaskResponse::of);
+    }
+
+    @GET
+    @Path("/{task_id}/events")
+    @Operation(operationId = "getTaskEvents", summary = "Get a task's history: every transition, oldest first, with who caused it and why")
+    @APIResponse(responseCode = "200", description = "The task's history")
+    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<List<TaskEventResponse>> events(@PathParam("task_id") String taskId) {
+        return queries.history(id(taskId)).map(events -> events.stream().map(TaskEventResponse::of).toList());
     }
 
     @GET
@@ -183,7 +215,7 @@ public class TaskResource {
             throw new ValidationException("error", "is required");
         }
         return lifecycle.report(new TaskReport.Fail(id(taskId), fence(request.attempt(), request.botId()), null,
-                request.error())).map(TaskResponse::of);
+                request.error(), request.errorCode())).map(TaskResponse::of);
     }
 
     @POST

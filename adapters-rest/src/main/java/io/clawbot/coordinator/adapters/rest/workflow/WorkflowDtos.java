@@ -1,5 +1,7 @@
 package io.clawbot.coordinator.adapters.rest.workflow;
 
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos;
+
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
 import io.clawbot.coordinator.application.workflow.WorkflowWithTasks;
 import io.clawbot.coordinator.domain.task.TaskId;
@@ -25,7 +27,8 @@ public final class WorkflowDtos {
             @Schema(description = "Capability every step needs; absent lets any bot take them") String taskType,
             @Schema(description = "Priority of every step, -1000 to 1000", defaultValue = "0") Integer priority,
             @Schema(description = "Timeout of every step, 1-3600 seconds", defaultValue = "300") Integer timeoutSeconds,
-            @Schema(description = "Release the first step at once; false waits for POST .../start", defaultValue = "true") Boolean autoStart) {
+            @Schema(description = "Release the first step at once; false waits for POST .../start", defaultValue = "true") Boolean autoStart,
+            @Schema(description = "Retry choices of every step; fields left out come from the defaults for the task type") TaskDtos.RetryRequest retry) {
     }
 
     // The formatter mishandles records with annotated components.

@@ -63,7 +63,8 @@ public class WorkflowResource {
         }
         CreateWorkflowCommand command = CreateWorkflowCommand.of(request.name(), request.description(),
                 request.taskType(), request.priority(), request.timeoutSeconds(), request.taskPayloads(),
-                request.metadata(), request.autoStart(), fingerprint.key(idempotencyKey, request));
+                request.metadata(), request.autoStart(), fingerprint.key(idempotencyKey, request))
+                .withRetry(request.retry() == null ? null : request.retry().overrides());
         return workflows.create(command).map(created -> Created.response(created,
                 w -> WorkflowResponse.of(w.workflow()), w -> "/api/v1/workflows/" + w.workflow().id()));
     }

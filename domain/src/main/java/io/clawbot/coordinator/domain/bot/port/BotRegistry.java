@@ -51,6 +51,14 @@ public interface BotRegistry {
      */
     Uni<Bot> updateStatus(Bot bot, long expectedVersion);
 
+    /**
+     * Marks offline, in one statement, the online or busy bots whose last heartbeat is older than
+     * {@code staleAfter} by the store's clock. Bots that never sent a heartbeat are left as they are.
+     *
+     * @return the bots it marked
+     */
+    Uni<List<BotId>> markStale(Duration staleAfter);
+
     /** Removes the bot; {@code false} when there was none. */
     Uni<Boolean> delete(BotId id);
 }

@@ -26,6 +26,9 @@ public interface TaskStore {
     /** The task, or {@code null} when none has this id. */
     Uni<Task> findById(TaskId id);
 
+    /** A task's history, oldest first; empty when there is no such task (every task has its creation entry). */
+    Uni<List<TaskTransitioned>> history(TaskId id);
+
     /** Tasks matching the query, in the query's order. */
     Uni<List<Task>> list(TaskQuery query, PageRequest page);
 
@@ -70,13 +73,14 @@ public interface TaskStore {
      * The hot path of a bot's report, in one statement: when the bot holds the task at this attempt (any when
      * {@code attempt} is null) in a status the report may leave, the task moves on, its history entry is written
      * and, when the task ends, the bot's slot is freed. A task in a workflow is left to the full path unless the
-     * report is a start (its workflow has no step to advance then).
+     * report is a start (its workflow has no step to advance then), and a failure is left to it unless the
+     * task's retry policy allows no further attempt (the full path decides the retry).
      *
      * @return the task as written, or {@code null} when the report did not match; the caller then decides it
      *         the full way, which also explains a stale or repeated report
      */
     Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
-            java.util.Map<String, Object> result, String error);
+            java.util.Map<String, Object> result, String error, String errorCode);
 
     /** Renews the leases of the tasks a bot is running, from now (a heartbeat). */
     Uni<Void> renewRunningLeases(BotId botId);
@@ -101,6 +105,12 @@ public interface TaskStore {
 
     /** Up to {@code limit} held tasks whose lease has expired by the store's clock, earliest first. */
     Uni<List<Task>> expiredLeases(int limit);
+
+    /**
+     * Up to {@code limit} tasks past their deadline by the store's clock, earliest first: pending ones past their
+     * schedule-to-start limit and running ones past their execution timeout.
+     */
+    Uni<List<Task>> expiredDeadlines(int limit);
 
     /** Deletes the task and its history if it is still at {@code expectedVersion}. */
     Uni<Boolean> delete(TaskId id, long expectedVersion);
