@@ -587,11 +587,13 @@ public final class BotClient implements AutoCloseable {
         long startedAt = System.nanoTime();
         Map<String, Object> result = null;
         String error = null;
+        String errorCode = null;
         try {
             result = handler.handle(task);
         } catch (Throwable e) {
             // Anything the handler throws, Errors included, fails the task rather than leaving it to its lease.
             error = describe(e);
+            errorCode = e instanceof TaskFailure failure ? failure.code() : null;
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -603,6 +605,9 @@ public final class BotClient implements AutoCloseable {
             payload.put("result", result == null ? Map.of() : result);
         } else {
             payload.put("error", error);
+            if (errorCode != null) {
+                payload.put("error_code", errorCode);
+            }
         }
         Outbound report;
         try {

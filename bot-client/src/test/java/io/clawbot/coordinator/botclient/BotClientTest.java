@@ -111,6 +111,21 @@ class BotClientTest {
     }
 
     @Test
+    void a_task_failure_carries_its_error_code() throws Exception {
+        BotClient client = client(1, task -> {
+            throw new TaskFailure("invalid_input", "no scene in the payload");
+        });
+        client.start();
+        FakeCoordinator.Session session = coordinator.nextConnected(1);
+
+        session.send("task_assigned", assignment("t-3", 2, Map.of()));
+
+        Frames.Frame complete = session.await("task_complete", WAIT);
+        assertThat(complete.payload()).isEqualTo(Map.of("task_id", "t-3", "attempt", 2, "success", false, "error",
+                "no scene in the payload", "error_code", "invalid_input"));
+    }
+
+    @Test
     void runs_at_most_slots_tasks_at_once() throws Exception {
         AtomicInteger now = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
