@@ -44,3 +44,6 @@ update task_events set cause = case
     when to_status = 'pending' then 'lease_expired'
     else to_status end;
 alter table task_events alter column cause set not null;
+
+-- Idempotency keys are kept for a retention period (coordinator.idempotency.retention); this finds the old ones.
+create index idempotency_keys_created_idx on idempotency_keys (created_at);

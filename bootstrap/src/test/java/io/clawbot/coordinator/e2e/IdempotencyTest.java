@@ -4,12 +4,40 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.clawbot.coordinator.adapters.persistence.postgres.IdempotencyKeyRetention;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class IdempotencyTest {
+
+    @Inject
+    IdempotencyKeyRetention retention;
+
+    @Test
+    void keys_older_than_the_retention_are_forgotten_and_a_repeat_then_creates_anew() {
+        String oldKey = "old-" + java.util.UUID.randomUUID();
+        String newKey = "new-" + java.util.UUID.randomUUID();
+        String body = "{\"type\": \"" + Fixtures.unique("kept") + "\"}";
+        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", oldKey).body(body)
+                .when().post("/api/v1/tasks").then().statusCode(201).extract().path("id");
+        given().contentType(ContentType.JSON).header("Idempotency-Key", newKey).body(body)
+                .when().post("/api/v1/tasks").then().statusCode(201);
+        Database.execute("update idempotency_keys set created_at = now() - interval '25 hours' where key = '"
+                + oldKey + "'");
+
+        assertThat(retention.forgetOlderThan(Duration.ofHours(24)).await().atMost(Duration.ofSeconds(10)))
+                .isGreaterThanOrEqualTo(1);
+
+        assertThat(Database.count("select count(*) from idempotency_keys where key = '" + oldKey + "'")).isZero();
+        assertThat(Database.count("select count(*) from idempotency_keys where key = '" + newKey + "'")).isOne();
+        String second = given().contentType(ContentType.JSON).header("Idempotency-Key", oldKey).body(body)
+                .when().post("/api/v1/tasks").then().statusCode(201).extract().path("id");
+        assertThat(second).isNotEqualTo(first);
+    }
 
     @Test
     void repeating_a_task_creation_with_the_same_key_and_body_returns_the_original() {
