@@ -58,8 +58,8 @@ class ServiceApiTest {
                 }
             }
         }
-        assertThat(operations).as("seed 000 HTTP operations, the two token operations, and dead letters, redrive and "
-                + "task history").isEqualTo(33);
+        assertThat(operations).as("seed 000 HTTP operations, the two token operations, dead letters, redrive, "
+                + "task history and the nine schedule operations").isEqualTo(42);
     }
 
     @Test

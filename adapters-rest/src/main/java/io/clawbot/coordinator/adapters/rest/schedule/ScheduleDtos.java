@@ -1,0 +1,78 @@
+package io.clawbot.coordinator.adapters.rest.schedule;
+
+import io.clawbot.coordinator.application.schedule.FireTimes;
+import io.clawbot.coordinator.domain.schedule.Schedule;
+import io.clawbot.coordinator.domain.schedule.ScheduleSpec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The JSON shapes of the schedule API (snake_case). */
+public final class ScheduleDtos {
+
+    private ScheduleDtos() {
+    }
+
+    // The formatter mishandles records with annotated components.
+    // @formatter:off
+    @Schema(name = "ScheduleRequest", description = "A schedule's whole definition, to create it or to replace it")
+    public record ScheduleRequest(
+            @Schema(required = true, description = "Unique, 1-200 characters", example = "nightly-build") String name,
+            @Schema(description = "Free text, up to 2000 characters") String description,
+            @Schema(required = true, description = "Standard 5-field cron expression: minute hour day-of-month month day-of-week", example = "0 9 * * 1-5") String cron,
+            @Schema(description = "IANA time zone the expression is read in", defaultValue = "UTC", example = "Europe/Berlin") String timeZone,
+            @Schema(description = "What each occurrence makes", enumeration = { "task", "workflow" }, defaultValue = "task") String target,
+            @Schema(required = true, description = "The JSON body of POST /api/v1/tasks (target task) or POST /api/v1/workflows (target workflow)") Map<String, Object> template,
+            @Schema(description = "Whether it fires; a disabled schedule keeps its definition", defaultValue = "true") Boolean enabled,
+            @Schema(description = "After an outage longer than the misfire threshold: skip the missed occurrences, or fire once for them", enumeration = { "skip", "fire_once" }, defaultValue = "skip") String misfirePolicy) {
+        // @formatter:on
+
+        public ScheduleSpec spec() {
+            return ScheduleSpec.of(name, description, cron, timeZone, target, template, enabled, misfirePolicy);
+        }
+    }
+
+    // @formatter:off
+    @Schema(name = "SchedulePreviewRequest")
+    public record PreviewRequest(
+            @Schema(required = true, example = "0 9 * * 1-5") String cron,
+            @Schema(defaultValue = "UTC", example = "Europe/Berlin") String timeZone,
+            @Schema(description = "How many fire times, 1-100", defaultValue = "5") Integer count) {
+        // @formatter:on
+    }
+
+    // @formatter:off
+    @Schema(name = "Schedule")
+    public record ScheduleResponse(
+            UUID id,
+            String name,
+            String description,
+            String cron,
+            String timeZone,
+            @Schema(enumeration = { "skip", "fire_once" }) String misfirePolicy,
+            @Schema(enumeration = { "task", "workflow" }) String target,
+            Map<String, Object> template,
+            boolean enabled,
+            @Schema(description = "The occurrence it waits for; null while disabled") Instant nextFireAt,
+            @Schema(description = "When it last created a task or workflow") Instant lastFiredAt,
+            Instant createdAt,
+            Instant updatedAt) {
+        // @formatter:on
+
+        public static ScheduleResponse of(Schedule s) {
+            return new ScheduleResponse(s.id().value(), s.name(), s.description(), s.cron(), s.timeZone(),
+                    s.misfirePolicy().wire(), s.target().wire(), s.template(), s.enabled(), s.nextFireAt(),
+                    s.lastFiredAt(), s.createdAt(), s.updatedAt());
+        }
+    }
+
+    @Schema(name = "ScheduleFireTimes")
+    public record FireTimesResponse(String cron, String timeZone, List<Instant> nextFireTimes) {
+
+        public static FireTimesResponse of(FireTimes times) {
+            return new FireTimesResponse(times.cron(), times.timeZone(), times.times());
+        }
+    }
+}

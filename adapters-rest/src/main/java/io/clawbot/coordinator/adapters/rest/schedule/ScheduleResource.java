@@ -1,0 +1,150 @@
+package io.clawbot.coordinator.adapters.rest.schedule;
+
+import io.clawbot.coordinator.adapters.rest.common.Params;
+import io.clawbot.coordinator.adapters.rest.common.Problem;
+import io.clawbot.coordinator.adapters.rest.schedule.ScheduleDtos.FireTimesResponse;
+import io.clawbot.coordinator.adapters.rest.schedule.ScheduleDtos.PreviewRequest;
+import io.clawbot.coordinator.adapters.rest.schedule.ScheduleDtos.ScheduleRequest;
+import io.clawbot.coordinator.adapters.rest.schedule.ScheduleDtos.ScheduleResponse;
+import io.clawbot.coordinator.application.schedule.ScheduleLifecycle;
+import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.schedule.ScheduleId;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/schedules")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Schedules", description = "Cron schedules that create a task or start a workflow from a template")
+public class ScheduleResource {
+
+    private final ScheduleLifecycle schedules;
+
+    public ScheduleResource(ScheduleLifecycle schedules) {
+        this.schedules = schedules;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "createSchedule", summary = "Create a schedule; enabled, it waits for the first occurrence after now")
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a bad cron expression, time zone or template, or another invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> create(ScheduleRequest request) {
+        return schedules.create(body(request).spec())
+                .map(s -> Response.created(URI.create("/api/v1/schedules/" + s.id()))
+                        .entity(ScheduleResponse.of(s)).build());
+    }
+
+    @GET
+    @Operation(operationId = "listSchedules", summary = "List schedules, oldest first")
+    @APIResponse(responseCode = "200", description = "A page of schedules")
+    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<List<ScheduleResponse>> list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        return schedules.list(Params.page(limit, offset))
+                .map(list -> list.stream().map(ScheduleResponse::of).toList());
+    }
+
+    @POST
+    @Path("/preview")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "previewSchedule", summary = "The next fire times of a cron expression in a time zone, without saving anything")
+    @APIResponse(responseCode = "200", description = "The next fire times, earliest first", content = @Content(schema = @Schema(implementation = FireTimesResponse.class)))
+    @APIResponse(responseCode = "400", description = "A bad cron expression, time zone or count", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<FireTimesResponse> preview(PreviewRequest request) {
+        PreviewRequest body = body(request);
+        return Uni.createFrom().item(
+                () -> FireTimesResponse.of(schedules.preview(body.cron(), body.timeZone(), body.count())));
+    }
+
+    @GET
+    @Path("/{schedule_id}")
+    @Operation(operationId = "getSchedule", summary = "Get a schedule")
+    @APIResponse(responseCode = "200", description = "The schedule", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<ScheduleResponse> get(@PathParam("schedule_id") String scheduleId) {
+        return schedules.get(id(scheduleId)).map(ScheduleResponse::of);
+    }
+
+    @PUT
+    @Path("/{schedule_id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "replaceSchedule", summary = "Replace a schedule's definition; its next fire time is recomputed from now when the expression, time zone or enablement changes")
+    @APIResponse(responseCode = "200", description = "The schedule as replaced", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a bad cron expression, time zone or template, or another invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<ScheduleResponse> replace(@PathParam("schedule_id") String scheduleId, ScheduleRequest request) {
+        ScheduleId id = id(scheduleId);
+        return schedules.replace(id, body(request).spec()).map(ScheduleResponse::of);
+    }
+
+    @DELETE
+    @Path("/{schedule_id}")
+    @Operation(operationId = "deleteSchedule", summary = "Delete a schedule; what it already created stays")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> delete(@PathParam("schedule_id") String scheduleId) {
+        return schedules.delete(id(scheduleId)).map(ignored -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("/{schedule_id}/enable")
+    @Operation(operationId = "enableSchedule", summary = "Enable a schedule: it fires from the first occurrence after now, without catching up")
+    @APIResponse(responseCode = "200", description = "The enabled schedule (also when it already was)", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<ScheduleResponse> enable(@PathParam("schedule_id") String scheduleId) {
+        return schedules.enable(id(scheduleId)).map(ScheduleResponse::of);
+    }
+
+    @POST
+    @Path("/{schedule_id}/disable")
+    @Operation(operationId = "disableSchedule", summary = "Disable a schedule: it keeps its definition and fires no more")
+    @APIResponse(responseCode = "200", description = "The disabled schedule (also when it already was)", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<ScheduleResponse> disable(@PathParam("schedule_id") String scheduleId) {
+        return schedules.disable(id(scheduleId)).map(ScheduleResponse::of);
+    }
+
+    @GET
+    @Path("/{schedule_id}/next-fire-times")
+    @Operation(operationId = "getScheduleFireTimes", summary = "The next fire times of a schedule's expression after now, enabled or not")
+    @APIResponse(responseCode = "200", description = "The next fire times, earliest first", content = @Content(schema = @Schema(implementation = FireTimesResponse.class)))
+    @APIResponse(responseCode = "400", description = "The count is not 1-100", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<FireTimesResponse> nextFireTimes(@PathParam("schedule_id") String scheduleId,
+            @QueryParam("count") String count) {
+        ScheduleId id = id(scheduleId);
+        return schedules.upcoming(id, Params.optionalInt("count", count)).map(FireTimesResponse::of);
+    }
+
+    private static ScheduleId id(String value) {
+        return new ScheduleId(Params.uuid("schedule_id", value));
+    }
+
+    private static <T> T body(T request) {
+        if (request == null) {
+            throw new ValidationException("body", "a JSON object is required");
+        }
+        return request;
+    }
+}

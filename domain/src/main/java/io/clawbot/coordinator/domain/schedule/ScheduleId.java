@@ -1,0 +1,17 @@
+package io.clawbot.coordinator.domain.schedule;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** Identity of a schedule. */
+public record ScheduleId(UUID value) {
+
+    public ScheduleId {
+        Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}
