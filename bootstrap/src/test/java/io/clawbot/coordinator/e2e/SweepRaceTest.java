@@ -19,9 +19,6 @@ import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -30,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,12 +66,7 @@ class SweepRaceTest {
 
     @BeforeEach
     void secondInstance() {
-        var config = ConfigProvider.getConfig();
-        PgConnectOptions connect = PgConnectOptions.fromUri(
-                config.getValue("quarkus.datasource.reactive.url", String.class));
-        config.getOptionalValue("quarkus.datasource.username", String.class).ifPresent(connect::setUser);
-        config.getOptionalValue("quarkus.datasource.password", String.class).ifPresent(connect::setPassword);
-        secondPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(connect).using(vertx).build();
+        secondPool = SecondPool.open(vertx);
         replicaB = new TaskLifecycle(new PgTaskStore(io.vertx.mutiny.sqlclient.Pool.newInstance(secondPool), terms),
                 bots, workflows, channel, ids, clock, signal, retryDefaults, Math::random);
     }
