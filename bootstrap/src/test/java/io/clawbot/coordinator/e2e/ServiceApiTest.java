@@ -59,7 +59,8 @@ class ServiceApiTest {
             }
         }
         assertThat(operations).as("seed 000 HTTP operations, the two token operations, dead letters, redrive, "
-                + "task history and the nine schedule operations").isEqualTo(42);
+                + "task history, the nine schedule operations, workflows from YAML and workflow cancel")
+                .isEqualTo(44);
     }
 
     @Test

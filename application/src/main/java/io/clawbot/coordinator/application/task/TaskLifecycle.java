@@ -20,7 +20,9 @@ import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.task.port.WorkSignal;
-import io.clawbot.coordinator.domain.workflow.SequentialPlan;
+import io.clawbot.coordinator.domain.workflow.DagPlan;
+import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -265,6 +267,65 @@ public final class TaskLifecycle {
         return "";
     }
 
+    /**
+     * Cancels a workflow: every open step is cancelled in one write with the workflow, and the bots holding
+     * steps are told. Cancelling a finished workflow is rejected; cancelling it again is a repeat.
+     */
+    public Uni<Workflow> cancelWorkflow(WorkflowId workflowId, String reason) {
+        String why = reason == null || reason.isBlank() ? "workflow cancelled by request" : reason;
+        return ConcurrentRetry.run(() -> workflows.findById(workflowId)
+                .onItem().ifNull().failWith(() -> new NotFoundException("workflow", workflowId))
+                .flatMap(workflow -> tasks.findByWorkflow(workflowId).flatMap(steps -> {
+                    if (workflow.status() == io.clawbot.coordinator.domain.workflow.WorkflowStatus.CANCELLED) {
+                        return Uni.createFrom().item(workflow);
+                    }
+                    if (workflow.status().isTerminal()) {
+                        return Uni.createFrom().failure(new InvalidTransitionException("Workflow " + workflowId
+                                + " is already " + workflow.status().wire() + "; it cannot be cancelled"));
+                    }
+                    Instant now = clock.instant();
+                    TaskChanges.Builder changes = TaskChanges.builder();
+                    List<Task> held = DagPlan.cancel(workflow, steps, why, now, changes);
+                    return freeBots(held, now, changes).flatMap(ignored -> {
+                        TaskChanges built = changes.build();
+                        Workflow cancelled = built.workflows().getFirst().next();
+                        return tasks.apply(built).invoke(signal::workMayBeAvailable).replaceWith(cancelled)
+                                .call(() -> tellBots(held, why));
+                    });
+                })));
+    }
+
+    /** The bots that held some of {@code held} are free of them: their status follows. */
+    private Uni<Void> freeBots(List<Task> held, Instant now, TaskChanges.Builder changes) {
+        java.util.Map<BotId, Long> freed = new java.util.LinkedHashMap<>();
+        held.stream().filter(t -> t.botId() != null).forEach(t -> freed.merge(t.botId(), 1L, Long::sum));
+        if (freed.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<BotId> ids = List.copyOf(freed.keySet());
+        return tasks.countHeldBy(ids).flatMap(counts -> {
+            List<Uni<Bot>> reads = new ArrayList<>(ids.size());
+            ids.forEach(id -> reads.add(bots.findById(id)));
+            return Uni.join().all(reads).andFailFast().invoke(found -> {
+                for (Bot bot : found) {
+                    if (bot != null) {
+                        long left = counts.getOrDefault(bot.id(), 0L) - freed.get(bot.id());
+                        changes.bot(bot, bot.releasedTask(Math.max(0, left), now));
+                    }
+                }
+            }).replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> tellBots(List<Task> held, String reason) {
+        if (held.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Boolean>> pushes = new ArrayList<>(held.size());
+        held.forEach(task -> pushes.add(tellBot(task, reason)));
+        return Uni.join().all(pushes).andCollectFailures().replaceWithVoid();
+    }
+
     /** Deletes a standalone task that no bot holds, with its history. */
     public Uni<Void> delete(TaskId taskId) {
         return get(taskId).flatMap(task -> {
@@ -332,7 +393,7 @@ public final class TaskLifecycle {
                 .unis(workflows.findById(after.workflowId()), tasks.findByWorkflow(after.workflowId()))
                 .with((workflow, steps) -> {
                     if (workflow != null) {
-                        SequentialPlan.advance(workflow, steps, after, now, changes);
+                        DagPlan.advance(workflow, steps, after, now, changes);
                     }
                     return null;
                 });

@@ -2,63 +2,60 @@ package io.clawbot.coordinator.application.workflow;
 
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.JsonObjects;
-import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
+import io.clawbot.coordinator.domain.workflow.StepDefinition;
+import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Creates a sequential workflow: one task per payload, run in order.
+ * Creates a workflow: a run of a definition with its input.
  *
- * @param taskType capability every step needs; {@code null} lets any bot take them
- * @param autoStart release the first step at once (the default); otherwise it waits for an explicit start
+ * @param input what the steps' params may refer to as {@code ${input.…}}
+ * @param autoStart release the first steps at once (the default); otherwise they wait for an explicit start
  * @param idempotencyKey optional; makes the creation safe to repeat
  */
 public record CreateWorkflowCommand(
-        String name,
-        String description,
-        List<TaskSpec> steps,
+        WorkflowDefinition definition,
+        Map<String, Object> input,
         Map<String, Object> metadata,
         boolean autoStart,
         IdempotencyKey idempotencyKey) {
 
-    public static final int MAX_NAME_LENGTH = 200;
-    public static final int MAX_DESCRIPTION_LENGTH = 2000;
-    public static final int MAX_STEPS = 1000;
+    public static final int MAX_NAME_LENGTH = WorkflowDefinition.MAX_NAME_LENGTH;
+    public static final int MAX_DESCRIPTION_LENGTH = WorkflowDefinition.MAX_DESCRIPTION_LENGTH;
+    public static final int MAX_STEPS = WorkflowDefinition.MAX_STEPS;
 
     public CreateWorkflowCommand {
-        name = Names.required("name", name, MAX_NAME_LENGTH);
-        description = Names.optional("description", description, MAX_DESCRIPTION_LENGTH);
-        if (steps == null || steps.isEmpty()) {
-            throw new ValidationException("task_payloads", "must hold at least one task payload");
-        }
-        if (steps.size() > MAX_STEPS) {
-            throw new ValidationException("task_payloads", "must hold at most " + MAX_STEPS + " task payloads");
-        }
-        steps = List.copyOf(steps);
+        Objects.requireNonNull(definition, "definition");
+        input = JsonObjects.copyOf(input);
         metadata = JsonObjects.copyOf(metadata);
     }
 
-    /** This command with the same retry choices on every step; {@code null} keeps the defaults. */
-    public CreateWorkflowCommand withRetry(RetryPolicy.Overrides retry) {
-        if (retry == null) {
-            return this;
-        }
-        List<TaskSpec> retried = steps.stream()
-                .map(s -> s.withTiming(retry, s.scheduleToStartSeconds(), s.runAt(), s.delay()))
-                .toList();
-        return new CreateWorkflowCommand(name, description, retried, metadata, autoStart, idempotencyKey);
+    public String name() {
+        return definition.name();
     }
 
-    /** Seed 000's form: the same type, priority and timeout for every payload. */
+    public String description() {
+        return definition.description();
+    }
+
+    /** Seed 000's form: one step per payload, run in order, with the same type, priority and timeout. */
     public static CreateWorkflowCommand of(String name, String description, String taskType, Integer priority,
             Integer timeoutSeconds, List<Map<String, Object>> taskPayloads, Map<String, Object> metadata,
             Boolean autoStart, IdempotencyKey key) {
         if (taskPayloads == null) {
             throw new ValidationException("task_payloads", "is required");
+        }
+        if (taskPayloads.isEmpty()) {
+            throw new ValidationException("task_payloads", "must hold at least one task payload");
+        }
+        if (taskPayloads.size() > MAX_STEPS) {
+            throw new ValidationException("task_payloads", "must hold at most " + MAX_STEPS + " task payloads");
         }
         List<TaskSpec> specs = new ArrayList<>(taskPayloads.size());
         for (int i = 0; i < taskPayloads.size(); i++) {
@@ -67,6 +64,20 @@ public record CreateWorkflowCommand(
             }
             specs.add(TaskSpec.of(taskType, priority, taskPayloads.get(i), timeoutSeconds));
         }
-        return new CreateWorkflowCommand(name, description, specs, metadata, autoStart == null || autoStart, key);
+        return new CreateWorkflowCommand(WorkflowDefinition.linear(name, description, specs), Map.of(), metadata,
+                autoStart == null || autoStart, key);
+    }
+
+    /** This command with the same retry choices on every step; {@code null} keeps the defaults. */
+    public CreateWorkflowCommand withRetry(RetryPolicy.Overrides retry) {
+        if (retry == null) {
+            return this;
+        }
+        List<StepDefinition> steps = definition.steps().stream()
+                .map(s -> new StepDefinition(s.id(), s.type(), s.params(), s.dependsOn(), s.onSuccess(),
+                        s.onFailure(), s.alwaysRun(), s.priority(), s.timeoutSeconds(), retry))
+                .toList();
+        return new CreateWorkflowCommand(new WorkflowDefinition(definition.name(), definition.description(), steps),
+                input, metadata, autoStart, idempotencyKey);
     }
 }

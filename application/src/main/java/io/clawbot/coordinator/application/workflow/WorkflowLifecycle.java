@@ -15,7 +15,8 @@ import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.task.port.WorkSignal;
-import io.clawbot.coordinator.domain.workflow.SequentialPlan;
+import io.clawbot.coordinator.domain.workflow.DagPlan;
+import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
@@ -26,7 +27,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Creating, starting, reading and deleting sequential workflows. */
+/** Creating, starting, reading and deleting workflows (runs of a definition). */
 public final class WorkflowLifecycle {
 
     private final WorkflowStore workflows;
@@ -46,20 +47,24 @@ public final class WorkflowLifecycle {
         this.signal = signal;
     }
 
-    /** Creates the workflow and all its steps at once; with auto-start the first step is pending at once. */
+    /**
+     * Creates the workflow and all its steps at once; with auto-start its first steps are pending at once, their
+     * params resolved from the input.
+     */
     public Uni<Created<WorkflowWithTasks>> create(CreateWorkflowCommand command) {
         Instant now = clock.instant();
         WorkflowId workflowId = new WorkflowId(ids.next());
-        List<Task> steps = new ArrayList<>(command.steps().size());
-        List<TaskTransitioned> creations = new ArrayList<>(command.steps().size());
-        for (int i = 0; i < command.steps().size(); i++) {
-            TaskSpec spec = command.steps().get(i);
-            Task step = Task.createStep(new TaskId(ids.next()), spec, retryDefaults.resolve(spec.type(), spec.retry()),
-                    workflowId, i, command.autoStart() && i == 0, now);
-            steps.add(step);
-            creations.add(TaskTransitioned.created(step, Actor.api()));
+        WorkflowDefinition definition = command.definition();
+        List<Task> waiting = new ArrayList<>(definition.steps().size());
+        for (int i = 0; i < definition.steps().size(); i++) {
+            TaskSpec spec = definition.steps().get(i).spec();
+            waiting.add(Task.createStep(new TaskId(ids.next()), spec, retryDefaults.resolve(spec.type(),
+                    spec.retry()), workflowId, i, false, now));
         }
-        Workflow workflow = Workflow.create(workflowId, command.name(), command.description(), command.metadata(),
+        List<Task> steps = DagPlan.initial(definition, command.input(), waiting, command.autoStart(), now);
+        List<TaskTransitioned> creations = new ArrayList<>(steps.size());
+        steps.forEach(step -> creations.add(TaskTransitioned.created(step, Actor.api())));
+        Workflow workflow = Workflow.create(workflowId, definition, command.input(), command.metadata(),
                 steps.stream().map(Task::id).toList(), command.autoStart(), now);
         return workflows.create(workflow, steps, creations, command.idempotencyKey()).flatMap(created -> {
             if (!created.replayed()) {
@@ -82,14 +87,16 @@ public final class WorkflowLifecycle {
         return workflows.list(query, page);
     }
 
-    /** Releases the first step of a workflow created without auto-start. */
+    /** Releases the first steps of a workflow created without auto-start. */
     public Uni<Workflow> start(WorkflowId id) {
         return ConcurrentRetry.run(() -> getWithTasks(id).flatMap(current -> {
             Instant now = clock.instant();
             Workflow started = current.workflow().start(now).orThrow();
             TaskChanges.Builder changes = TaskChanges.builder();
-            SequentialPlan.start(current.workflow(), started, current.tasks(), now, changes);
-            return tasks.apply(changes.build()).replaceWith(started).invoke(signal::workMayBeAvailable);
+            DagPlan.start(current.workflow(), started, current.tasks(), now, changes);
+            TaskChanges built = changes.build();
+            Workflow written = built.workflows().isEmpty() ? started : built.workflows().getFirst().next();
+            return tasks.apply(built).replaceWith(written).invoke(signal::workMayBeAvailable);
         }));
     }
 

@@ -168,7 +168,8 @@ public final class FakeTaskStore implements TaskStore {
                     Workflow stored = db.workflows.get(v.next().id());
                     db.workflows.put(stored.id(), new Workflow(stored.id(), stored.name(), stored.description(),
                             v.next().status(), stored.metadata(), stored.taskIds(), v.next().startedAt(),
-                            stored.createdAt(), v.next().updatedAt(), stored.version() + 1));
+                            stored.createdAt(), v.next().updatedAt(), stored.version() + 1, stored.definition(),
+                            stored.input()));
                 }
                 db.history.addAll(changes.events());
                 applied++;
@@ -245,7 +246,7 @@ public final class FakeTaskStore implements TaskStore {
             Workflow next = workflow.withStatus(WorkflowStatus.IN_PROGRESS, now);
             db.workflows.put(workflowId, new Workflow(next.id(), next.name(), next.description(), next.status(),
                     next.metadata(), next.taskIds(), next.startedAt(), next.createdAt(), next.updatedAt(),
-                    next.version() + 1));
+                    next.version() + 1, next.definition(), next.input()));
         }
     }
 

@@ -222,7 +222,10 @@ class FakeTaskStoreTest {
             WorkflowId workflowId = new WorkflowId(world.ids.next());
             Task step = Task.createStep(new TaskId(world.ids.next()), TaskSpec.of("render", null, null, null),
                     workflowId, 0, true, world.clock.instant());
-            Workflow workflow = Workflow.create(workflowId, "wf", null, Map.of(), List.of(step.id()), true,
+            Workflow workflow = Workflow.create(workflowId,
+                    io.clawbot.coordinator.domain.workflow.WorkflowDefinition.linear("wf", null,
+                            List.of(TaskSpec.of("render", null, null, null))),
+                    Map.of(), Map.of(), List.of(step.id()), true,
                     world.clock.instant());
             world.workflows.create(workflow, List.of(step), List.of(TaskTransitioned.created(step, Actor.api())),
                     null).await().indefinitely();

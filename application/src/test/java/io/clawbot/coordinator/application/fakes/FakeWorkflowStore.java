@@ -104,6 +104,6 @@ public final class FakeWorkflowStore implements WorkflowStore {
         }
         List<TaskId> taskIds = db.steps(id).stream().map(Task::id).toList();
         return new Workflow(w.id(), w.name(), w.description(), w.status(), w.metadata(), taskIds, w.startedAt(),
-                w.createdAt(), w.updatedAt(), w.version());
+                w.createdAt(), w.updatedAt(), w.version(), w.definition(), w.input());
     }
 }

@@ -51,7 +51,7 @@ class ScheduleTemplatesTest {
         assertInvalid("template.retry.non_retryable_errors[0]", () -> ScheduleTemplates.task(Map.of("retry",
                 Map.of("non_retryable_errors", List.of(7))), null));
         assertThat(ScheduleTemplates.workflow(Map.of("name", "n", "task_payloads", List.of(Map.of()), "retry",
-                Map.of("max_attempts", 1)), null).steps().getFirst().retry().maxAttempts()).isEqualTo(1);
+                Map.of("max_attempts", 1)), null).definition().steps().getFirst().retry().maxAttempts()).isEqualTo(1);
     }
 
     @Test
@@ -91,8 +91,9 @@ class ScheduleTemplatesTest {
                 false), null);
 
         assertThat(command.name()).isEqualTo("nightly");
-        assertThat(command.steps()).containsExactly(TaskSpec.of("render", 2, Map.of("step", 1), 90),
-                TaskSpec.of("render", 2, Map.of("step", 2), 90));
+        assertThat(command.definition().steps()).extracting(s -> s.spec())
+                .containsExactly(TaskSpec.of("render", 2, Map.of("step", 1), 90),
+                        TaskSpec.of("render", 2, Map.of("step", 2), 90));
         assertThat(command.metadata()).containsEntry("team", "video");
         assertThat(command.autoStart()).isFalse();
     }

@@ -269,7 +269,7 @@ class WorkflowLifecycleTest {
             assertThat(stored(id).status()).isEqualTo(WorkflowStatus.IN_PROGRESS);
             assertThat(world.db.history(created.tasks().get(1).id())).last().satisfies(e -> {
                 assertThat(e.to()).isEqualTo(TaskStatus.PENDING);
-                assertThat(e.reason()).isEqualTo("previous step completed");
+                assertThat(e.reason()).isEqualTo("dependencies completed: step-1");
                 assertThat(e.actor()).isEqualTo(Actor.system());
             });
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
@@ -304,7 +304,7 @@ class WorkflowLifecycleTest {
         }
 
         @Test
-        void a_failed_step_cancels_the_later_steps_and_fails_the_workflow() {
+        void a_failed_step_skips_the_later_steps_and_fails_the_workflow() {
             WorkflowWithTasks created = create(true, "a", "b", "c");
             WorkflowId id = created.workflow().id();
             runToCompletion(created.tasks().get(0).id());
@@ -314,22 +314,24 @@ class WorkflowLifecycleTest {
             tasks.report(new TaskReport.Fail(second, new Fence(assigned.attempt(), bot.id()), Actor.bot(bot.id()),
                     "corrupt input")).await().indefinitely();
 
-            assertThat(stepStatuses(id)).containsExactly(TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.CANCELLED);
+            assertThat(stepStatuses(id)).containsExactly(TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.SKIPPED);
             assertThat(stored(id).status()).isEqualTo(WorkflowStatus.FAILED);
-            assertThat(world.db.task(created.tasks().get(2).id()).error()).isEqualTo("step 1 failed");
+            assertThat(world.db.task(created.tasks().get(2).id()).error())
+                    .isEqualTo("skipped: depends on 'step-2', which ended failed");
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
         }
 
         @Test
-        void cancelling_a_step_cancels_the_later_steps_and_the_workflow() {
+        void cancelling_a_step_skips_the_later_steps_and_cancels_the_workflow() {
             WorkflowWithTasks created = create(true, "a", "b", "c");
             WorkflowId id = created.workflow().id();
 
             tasks.cancel(created.tasks().get(0).id(), "not needed").await().indefinitely();
 
-            assertThat(stepStatuses(id)).containsOnly(TaskStatus.CANCELLED);
+            assertThat(stepStatuses(id)).containsExactly(TaskStatus.CANCELLED, TaskStatus.SKIPPED, TaskStatus.SKIPPED);
             assertThat(stored(id).status()).isEqualTo(WorkflowStatus.CANCELLED);
-            assertThat(world.db.task(created.tasks().get(1).id()).error()).isEqualTo("step 0 cancelled");
+            assertThat(world.db.task(created.tasks().get(1).id()).error())
+                    .isEqualTo("skipped: depends on 'step-1', which ended cancelled");
         }
 
         @Test

@@ -283,7 +283,7 @@ public record Task(
                 yield Transition.changed(next.build());
             }
             case CANCELLED -> Transition.unchanged(this);
-            case COMPLETED, FAILED, TIMED_OUT -> Transition.rejected(
+            case COMPLETED, FAILED, TIMED_OUT, SKIPPED -> Transition.rejected(
                     "Task " + id + " is already " + status.wire() + "; a finished task cannot be cancelled");
         };
     }
@@ -342,15 +342,36 @@ public record Task(
 
     /** Waiting -> pending: the workflow step's turn has come. */
     public Transition<Task> makeReady(Instant now) {
+        return makeReady(now, payload);
+    }
+
+    /** Waiting -> pending with {@code resolvedPayload}: the workflow step's params with their references filled in. */
+    public Transition<Task> makeReady(Instant now, Map<String, Object> resolvedPayload) {
         return switch (status) {
             case WAITING -> {
                 Next next = next(TaskStatus.PENDING, now);
+                next.payload = JsonObjects.copyOf(resolvedPayload);
                 next.deadlineAt = readyDeadline(scheduleToStartSeconds, runAt, now);
                 yield Transition.changed(next.build());
             }
             case PENDING -> Transition.unchanged(this);
             default ->
                 Transition.rejected("Task " + id + " is " + status.wire() + "; only a waiting task can be made ready");
+        };
+    }
+
+    /** Waiting -> skipped: its workflow will not reach it. Skipping again is idempotent. */
+    public Transition<Task> skip(String reason, Instant now) {
+        return switch (status) {
+            case WAITING -> {
+                Next next = next(TaskStatus.SKIPPED, now);
+                next.completedAt = now;
+                next.error = reason;
+                yield Transition.changed(next.build());
+            }
+            case SKIPPED -> Transition.unchanged(this);
+            default ->
+                Transition.rejected("Task " + id + " is " + status.wire() + "; only a waiting step can be skipped");
         };
     }
 
@@ -445,6 +466,7 @@ public record Task(
     private static final class Next {
         private final Task from;
         private TaskStatus status;
+        private Map<String, Object> payload;
         private Map<String, Object> result;
         private String error;
         private String errorCode;
@@ -461,6 +483,7 @@ public record Task(
         Next(Task from) {
             this.from = from;
             this.status = from.status;
+            this.payload = from.payload;
             this.result = from.result;
             this.error = from.error;
             this.errorCode = from.errorCode;
@@ -476,7 +499,7 @@ public record Task(
         }
 
         Task build() {
-            return new Task(from.id, from.type, status, from.priority, from.payload, result, error, errorCode,
+            return new Task(from.id, from.type, status, from.priority, payload, result, error, errorCode,
                     from.timeoutSeconds, from.workflowId, from.workflowPosition, botId, attempt, from.createdAt,
                     updatedAt, assignedAt, startedAt, completedAt, from.version, from.retry,
                     from.scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? from.leaseExpiresAt : null,

@@ -3,15 +3,15 @@ package io.clawbot.coordinator.domain.task;
 import java.util.Locale;
 
 /**
- * The lifecycle of a task. {@code waiting} is a workflow step whose predecessor has not finished; it becomes
- * {@code pending} (claimable) when it may run.
+ * The lifecycle of a task. {@code waiting} is a workflow step whose turn has not come; it becomes
+ * {@code pending} (claimable) when it may run, or {@code skipped} when its workflow will not reach it.
  */
 public enum TaskStatus {
-    WAITING, PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED, TIMED_OUT, CANCELLED;
+    WAITING, PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED, TIMED_OUT, CANCELLED, SKIPPED;
 
     /** No transition leaves a terminal status. */
     public boolean isTerminal() {
-        return this == COMPLETED || this == FAILED || this == TIMED_OUT || this == CANCELLED;
+        return this == COMPLETED || this == FAILED || this == TIMED_OUT || this == CANCELLED || this == SKIPPED;
     }
 
     /** Held by a bot: assigned to it or running on it. */

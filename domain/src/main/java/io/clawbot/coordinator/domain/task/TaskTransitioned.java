@@ -54,6 +54,7 @@ public record TaskTransitioned(
             case COMPLETED -> "completed";
             case FAILED -> "failed";
             case CANCELLED -> "cancelled";
+            case SKIPPED -> "skipped";
             case TIMED_OUT -> after.errorCode() == null ? "timed_out" : after.errorCode();
             case WAITING -> "waiting";
             case PENDING -> {

@@ -9,10 +9,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An ordered list of steps (tasks) run one after another. Its status is derived from the steps and stored
- * with every step change so that it can be listed and filtered.
+ * A run of a {@link WorkflowDefinition}: one task per step. Its status is derived from the steps
+ * ({@link DagPlan}) and stored with every step change so that it can be listed and filtered.
  *
- * @param taskIds the steps in order
+ * @param taskIds the steps in the definition's order
+ * @param definition the graph it runs; {@code null} for a workflow stored before definitions existed (its steps
+ *        then run in order)
+ * @param input the data its steps' params may refer to ({@code ${input.x}})
  * @param startedAt when its first step was released; {@code null} while it has not been started
  * @param version optimistic-lock counter, raised by every write
  */
@@ -26,7 +29,9 @@ public record Workflow(
         Instant startedAt,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version,
+        WorkflowDefinition definition,
+        Map<String, Object> input) {
 
     public Workflow {
         Objects.requireNonNull(id, "id");
@@ -34,12 +39,13 @@ public record Workflow(
         Objects.requireNonNull(status, "status");
         metadata = JsonObjects.copyOf(metadata);
         taskIds = List.copyOf(taskIds);
+        input = JsonObjects.copyOf(input);
     }
 
-    public static Workflow create(WorkflowId id, String name, String description, Map<String, Object> metadata,
-            List<TaskId> taskIds, boolean started, Instant now) {
-        return new Workflow(id, name, description, WorkflowStatus.PENDING, metadata, taskIds, started ? now : null,
-                now, now, 0);
+    public static Workflow create(WorkflowId id, WorkflowDefinition definition, Map<String, Object> input,
+            Map<String, Object> metadata, List<TaskId> taskIds, boolean started, Instant now) {
+        return new Workflow(id, definition.name(), definition.description(), WorkflowStatus.PENDING, metadata, taskIds,
+                started ? now : null, now, now, 0, definition, input);
     }
 
     public boolean isStarted() {
@@ -55,7 +61,7 @@ public record Workflow(
             return Transition.rejected("Workflow " + id + " is already " + status.wire() + "; it cannot be started");
         }
         return Transition.changed(new Workflow(id, name, description, status, metadata, taskIds, now, createdAt, now,
-                version));
+                version, definition, input));
     }
 
     /** The same workflow with {@code next} status; unchanged when the status is the same. */
@@ -63,6 +69,7 @@ public record Workflow(
         if (next == status) {
             return this;
         }
-        return new Workflow(id, name, description, next, metadata, taskIds, startedAt, createdAt, now, version);
+        return new Workflow(id, name, description, next, metadata, taskIds, startedAt, createdAt, now, version,
+                definition, input);
     }
 }

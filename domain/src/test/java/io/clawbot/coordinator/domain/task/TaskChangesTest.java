@@ -1,5 +1,7 @@
 package io.clawbot.coordinator.domain.task;
 
+import io.clawbot.coordinator.domain.testing.Definitions;
+
 import static io.clawbot.coordinator.domain.testing.Tasks.aTask;
 import static io.clawbot.coordinator.domain.testing.Times.T0;
 import static io.clawbot.coordinator.domain.testing.Times.T1;
@@ -34,7 +36,11 @@ class TaskChangesTest {
 
     @Test
     void a_bot_or_workflow_that_did_not_change_is_not_written() {
-        Workflow workflow = Workflow.create(Ids.workflowId(), "wf", null, Map.of(), List.of(), true, T0);
+        Workflow workflow = Workflow.create(Ids.workflowId(),
+                io.clawbot.coordinator.domain.workflow.WorkflowDefinition.linear("wf", null,
+                        java.util.List
+                                .of(new io.clawbot.coordinator.domain.task.TaskSpec(null, 0, java.util.Map.of(), 60))),
+                java.util.Map.of(), Map.of(), List.of(), true, T0);
 
         TaskChanges changes = TaskChanges.builder().bot(bot, bot).workflow(workflow, workflow).build();
 

@@ -10,10 +10,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TaskStatusTest {
 
     @Test
-    void completed_failed_timed_out_and_cancelled_are_the_terminal_statuses() {
+    void completed_failed_timed_out_cancelled_and_skipped_are_the_terminal_statuses() {
         assertThat(TaskStatus.values()).filteredOn(TaskStatus::isTerminal)
                 .containsExactlyInAnyOrder(TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.TIMED_OUT,
-                        TaskStatus.CANCELLED);
+                        TaskStatus.CANCELLED, TaskStatus.SKIPPED);
     }
 
     @Test

@@ -69,6 +69,7 @@ public final class Tasks {
             case FAILED -> tasks.failedOn(bot, 1, "out of memory");
             case TIMED_OUT -> tasks.failedOn(bot, 1, "execution_timeout: too slow").status(TaskStatus.TIMED_OUT);
             case CANCELLED -> tasks.cancelled("no longer needed");
+            case SKIPPED -> tasks.cancelled("not reached").status(TaskStatus.SKIPPED);
         };
     }
 

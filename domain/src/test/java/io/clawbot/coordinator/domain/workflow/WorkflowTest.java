@@ -1,5 +1,7 @@
 package io.clawbot.coordinator.domain.workflow;
 
+import io.clawbot.coordinator.domain.testing.Definitions;
+
 import static io.clawbot.coordinator.domain.testing.Times.T0;
 import static io.clawbot.coordinator.domain.testing.Times.T1;
 import static io.clawbot.coordinator.domain.testing.Times.T2;
@@ -19,7 +21,8 @@ class WorkflowTest {
 
     @Test
     void a_workflow_created_with_auto_start_is_started_at_creation() {
-        Workflow workflow = Workflow.create(Ids.workflowId(), "nightly", "desc", Map.of("team", "a"), steps, true, T0);
+        Workflow workflow = Workflow.create(Ids.workflowId(),
+                Definitions.oneStep("nightly", "desc"), Map.of(), Map.of("team", "a"), steps, true, T0);
 
         assertThat(workflow.isStarted()).isTrue();
         assertThat(workflow.startedAt()).isEqualTo(T0);
@@ -30,7 +33,8 @@ class WorkflowTest {
 
     @Test
     void a_workflow_created_without_auto_start_is_not_started() {
-        Workflow workflow = Workflow.create(Ids.workflowId(), "nightly", null, null, steps, false, T0);
+        Workflow workflow = Workflow.create(Ids.workflowId(),
+                Definitions.oneStep("nightly", null), Map.of(), null, steps, false, T0);
 
         assertThat(workflow.isStarted()).isFalse();
         assertThat(workflow.startedAt()).isNull();
@@ -39,7 +43,8 @@ class WorkflowTest {
 
     @Test
     void starting_a_workflow_records_when() {
-        Workflow workflow = Workflow.create(Ids.workflowId(), "nightly", null, null, steps, false, T0);
+        Workflow workflow = Workflow.create(Ids.workflowId(),
+                Definitions.oneStep("nightly", null), Map.of(), null, steps, false, T0);
 
         Workflow started = changed(workflow.start(T1));
 
@@ -53,7 +58,8 @@ class WorkflowTest {
 
     @Test
     void a_second_start_is_rejected() {
-        Workflow workflow = Workflow.create(Ids.workflowId(), "nightly", null, null, steps, false, T0);
+        Workflow workflow = Workflow.create(Ids.workflowId(),
+                Definitions.oneStep("nightly", null), Map.of(), null, steps, false, T0);
         Workflow started = changed(workflow.start(T1));
 
         assertThat(rejected(started.start(T2)))
@@ -62,7 +68,9 @@ class WorkflowTest {
 
     @Test
     void a_workflow_that_ended_before_it_was_started_cannot_be_started() {
-        Workflow workflow = Workflow.create(Ids.workflowId(), "nightly", null, null, steps, false, T0)
+        Workflow workflow = Workflow
+                .create(Ids.workflowId(),
+                        Definitions.oneStep("nightly", null), Map.of(), null, steps, false, T0)
                 .withStatus(WorkflowStatus.CANCELLED, T1);
 
         assertThat(rejected(workflow.start(T2))).contains("is already cancelled");
@@ -70,21 +78,24 @@ class WorkflowTest {
 
     @Test
     void an_auto_started_workflow_cannot_be_started_again() {
-        Workflow workflow = Workflow.create(Ids.workflowId(), "nightly", null, null, steps, true, T0);
+        Workflow workflow = Workflow.create(Ids.workflowId(),
+                Definitions.oneStep("nightly", null), Map.of(), null, steps, true, T0);
 
         assertThat(rejected(workflow.start(T1))).contains("was already started");
     }
 
     @Test
     void the_same_status_leaves_the_workflow_as_it_is() {
-        Workflow workflow = Workflow.create(Ids.workflowId(), "nightly", null, null, steps, true, T0);
+        Workflow workflow = Workflow.create(Ids.workflowId(),
+                Definitions.oneStep("nightly", null), Map.of(), null, steps, true, T0);
 
         assertThat(workflow.withStatus(WorkflowStatus.PENDING, T1)).isSameAs(workflow);
     }
 
     @Test
     void a_new_status_is_stamped_with_the_time() {
-        Workflow workflow = Workflow.create(Ids.workflowId(), "nightly", null, null, steps, true, T0);
+        Workflow workflow = Workflow.create(Ids.workflowId(),
+                Definitions.oneStep("nightly", null), Map.of(), null, steps, true, T0);
 
         Workflow running = workflow.withStatus(WorkflowStatus.IN_PROGRESS, T2);
 

@@ -7,6 +7,7 @@ import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
 import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
@@ -20,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -32,7 +34,7 @@ public class PgWorkflowStore implements WorkflowStore {
     static final String IDEMPOTENCY_SCOPE = "workflows";
 
     private static final String SELECT = "select w.id, w.name, w.description, w.status, w.metadata, w.started_at, "
-            + "w.created_at, w.updated_at, w.version, "
+            + "w.created_at, w.updated_at, w.version, w.definition, w.input, "
             + "array(select t.id from tasks t where t.workflow_id = w.id order by t.workflow_position) as task_ids "
             + "from workflows w";
 
@@ -53,11 +55,14 @@ public class PgWorkflowStore implements WorkflowStore {
                     List<Tuple> taskRows = new ArrayList<>(steps.size());
                     steps.forEach(step -> taskRows.add(TaskRows.insertParams(step)));
                     return conn.preparedQuery("insert into workflows (id, name, description, status, metadata, "
-                            + "started_at, created_at, updated_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                            + "started_at, created_at, updated_at, version, definition, input) "
+                            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
                             .execute(Tuple.from(new Object[]{ workflow.id().value(), workflow.name(),
                                     workflow.description(), workflow.status().wire(), Jsonb.of(workflow.metadata()),
                                     Sql.ts(workflow.startedAt()), Sql.ts(workflow.createdAt()),
-                                    Sql.ts(workflow.updatedAt()), workflow.version() }))
+                                    Sql.ts(workflow.updatedAt()), workflow.version(),
+                                    workflow.definition() == null ? null : Jsonb.of(workflow.definition().toDocument()),
+                                    Jsonb.of(workflow.input()) }))
                             .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT).executeBatch(taskRows))
                             .flatMap(ignored -> PgTaskStore.insertEvents(conn, creations))
                             .replaceWith(Created.fresh(workflow));
@@ -107,6 +112,13 @@ public class PgWorkflowStore implements WorkflowStore {
                 Sql.instant(row.getOffsetDateTime("started_at")),
                 Sql.instant(row.getOffsetDateTime("created_at")),
                 Sql.instant(row.getOffsetDateTime("updated_at")),
-                row.getLong("version"));
+                row.getLong("version"),
+                definition(Jsonb.toMap(row.getValue("definition"))),
+                Jsonb.toMap(row.getValue("input")));
+    }
+
+    /** A stored definition was valid when stored; it is read back through the same parser. */
+    private static WorkflowDefinition definition(Map<String, Object> document) {
+        return document == null ? null : WorkflowDefinition.parse(document);
     }
 }

@@ -40,7 +40,7 @@ final class TaskRows {
      */
     static final String UPDATE = "update tasks set status = $2, bot_id = $3, attempt = $4, result = $5, error = $6, "
             + "updated_at = $7, assigned_at = $8, started_at = $9, completed_at = $10, version = version + 1, "
-            + "error_code = $14, run_at = $15, deadline_at = $16, attempts_before = $17, "
+            + "error_code = $14, run_at = $15, deadline_at = $16, attempts_before = $17, payload = $18, "
             + "lease_expires_at = case $2 when 'assigned' then now() + make_interval(secs => $12::float8) "
             + "when 'in_progress' then now() + make_interval(secs => $13::float8) else null end "
             + "where id = $1 and version = $11";
@@ -67,7 +67,7 @@ final class TaskRows {
                 t.botId() == null ? null : t.botId().value(), t.attempt(), Jsonb.of(t.result()), t.error(),
                 Sql.ts(t.updatedAt()), Sql.ts(t.assignedAt()), Sql.ts(t.startedAt()), Sql.ts(t.completedAt()),
                 expectedVersion, seconds(terms.ackTimeout()), seconds(terms.lease()), t.errorCode(), Sql.ts(t.runAt()),
-                Sql.ts(t.deadlineAt()), t.attemptsBefore() });
+                Sql.ts(t.deadlineAt()), t.attemptsBefore(), Jsonb.of(t.payload()) });
     }
 
     static double seconds(java.time.Duration d) {

@@ -53,4 +53,16 @@ public final class Params {
             throw new ValidationException(name, "must be an integer");
         }
     }
+
+    /** {@code true} or {@code false}; {@code fallback} when absent. */
+    public static boolean optionalBoolean(String name, String value, boolean fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        return switch (value.strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ValidationException(name, "must be true or false");
+        };
+    }
 }

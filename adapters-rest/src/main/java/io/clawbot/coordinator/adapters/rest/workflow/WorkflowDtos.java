@@ -5,6 +5,7 @@ import io.clawbot.coordinator.adapters.rest.task.TaskDtos;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
 import io.clawbot.coordinator.application.workflow.WorkflowWithTasks;
 import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.workflow.DagPlan;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +29,14 @@ public final class WorkflowDtos {
             @Schema(description = "Priority of every step, -1000 to 1000", defaultValue = "0") Integer priority,
             @Schema(description = "Timeout of every step, 1-3600 seconds", defaultValue = "300") Integer timeoutSeconds,
             @Schema(description = "Release the first step at once; false waits for POST .../start", defaultValue = "true") Boolean autoStart,
-            @Schema(description = "Retry choices of every step; fields left out come from the defaults for the task type") TaskDtos.RetryRequest retry) {
+            @Schema(description = "Retry choices of every step; fields left out come from the defaults for the task type") TaskDtos.RetryRequest retry,
+            @Schema(description = "A workflow graph instead of task_payloads: {name, steps: [{id, type, params, depends_on, on_success, on_failure, always_run, priority, timeout_seconds, retry}]}; seed 001's {workflow: {name, jobs}} form is read too") Map<String, Object> definition,
+            @Schema(description = "What the steps' params may refer to as ${input.…}") Map<String, Object> input) {
+    }
+
+    @Schema(name = "CancelWorkflowRequest")
+    public record CancelWorkflowRequest(
+            @Schema(description = "Why; recorded in every cancelled step's history") String reason) {
     }
 
     // The formatter mishandles records with annotated components.
@@ -55,11 +63,16 @@ public final class WorkflowDtos {
     }
 
     @Schema(name = "WorkflowWithTasks")
-    public record WorkflowTasksResponse(WorkflowResponse workflow, List<TaskResponse> tasks) {
+    public record WorkflowTasksResponse(
+            WorkflowResponse workflow,
+            @Schema(description = "The steps' tasks in the definition's order") List<TaskResponse> tasks,
+            @Schema(description = "The graph the workflow runs (its steps in the same order as tasks)") Map<String, Object> definition,
+            @Schema(description = "The workflow's input") Map<String, Object> input) {
 
         public static WorkflowTasksResponse of(WorkflowWithTasks w) {
             return new WorkflowTasksResponse(WorkflowResponse.of(w.workflow()),
-                    w.tasks().stream().map(TaskResponse::of).toList());
+                    w.tasks().stream().map(TaskResponse::of).toList(),
+                    DagPlan.definition(w.workflow(), w.tasks()).toDocument(), w.workflow().input());
         }
     }
 }

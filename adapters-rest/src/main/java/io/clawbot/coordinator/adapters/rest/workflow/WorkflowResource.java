@@ -4,12 +4,18 @@ import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
+import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
+import io.clawbot.coordinator.adapters.rest.common.YamlDocuments;
+import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDtos.CancelWorkflowRequest;
 import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDtos.CreateWorkflowRequest;
 import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDtos.WorkflowResponse;
 import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDtos.WorkflowTasksResponse;
+import io.clawbot.coordinator.application.task.TaskLifecycle;
 import io.clawbot.coordinator.application.workflow.CreateWorkflowCommand;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
+import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
 import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
@@ -23,14 +29,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -40,16 +50,21 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class WorkflowResource {
 
     private final WorkflowLifecycle workflows;
+    private final TaskLifecycle tasks;
     private final Fingerprint fingerprint;
+    private final OptionalJsonBody optionalBody;
 
-    public WorkflowResource(WorkflowLifecycle workflows, Fingerprint fingerprint) {
+    public WorkflowResource(WorkflowLifecycle workflows, TaskLifecycle tasks, Fingerprint fingerprint,
+            OptionalJsonBody optionalBody) {
         this.workflows = workflows;
+        this.tasks = tasks;
         this.fingerprint = fingerprint;
+        this.optionalBody = optionalBody;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "createWorkflow", summary = "Create a workflow with one task per payload")
+    @Operation(operationId = "createWorkflow", summary = "Create a workflow: a graph (definition, input) or one task per payload run in order (task_payloads)")
     @Parameter(name = Fingerprint.HEADER, in = ParameterIn.HEADER, description = "Makes the request safe to repeat: the same key and body return the original workflow")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
     @APIResponse(responseCode = "200", description = "A repeat of an earlier request with the same Idempotency-Key: the original workflow", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
@@ -61,12 +76,76 @@ public class WorkflowResource {
         if (request == null) {
             throw new ValidationException("body", "a JSON object is required");
         }
-        CreateWorkflowCommand command = CreateWorkflowCommand.of(request.name(), request.description(),
-                request.taskType(), request.priority(), request.timeoutSeconds(), request.taskPayloads(),
-                request.metadata(), request.autoStart(), fingerprint.key(idempotencyKey, request))
-                .withRetry(request.retry() == null ? null : request.retry().overrides());
+        IdempotencyKey key = fingerprint.key(idempotencyKey, request);
+        CreateWorkflowCommand command = request.definition() == null
+                ? CreateWorkflowCommand.of(request.name(), request.description(), request.taskType(),
+                        request.priority(), request.timeoutSeconds(), request.taskPayloads(), request.metadata(),
+                        request.autoStart(), key)
+                : fromDefinition(request, key);
+        command = command.withRetry(request.retry() == null ? null : request.retry().overrides());
         return workflows.create(command).map(created -> Created.response(created,
                 w -> WorkflowResponse.of(w.workflow()), w -> "/api/v1/workflows/" + w.workflow().id()));
+    }
+
+    /** A graph given in JSON: the seed 000 fields that describe steps do not apply. */
+    private static CreateWorkflowCommand fromDefinition(CreateWorkflowRequest request, IdempotencyKey key) {
+        for (var field : new Object[][]{ { "name", request.name() }, { "description", request.description() },
+                { "task_payloads", request.taskPayloads() }, { "task_type", request.taskType() },
+                { "priority", request.priority() }, { "timeout_seconds", request.timeoutSeconds() } }) {
+            if (field[1] != null) {
+                throw new ValidationException((String) field[0], "does not go with definition; set it in the "
+                        + "definition's steps");
+            }
+        }
+        WorkflowDefinition definition;
+        try {
+            definition = WorkflowDefinition.parse(request.definition());
+        } catch (ValidationException e) {
+            throw new ValidationException("definition." + e.field(), e.getMessage().substring(e.field().length() + 2));
+        }
+        return new CreateWorkflowCommand(definition, request.input(), request.metadata(),
+                request.autoStart() == null || request.autoStart(), key);
+    }
+
+    @POST
+    @Path("/from-yaml")
+    @Consumes({ MediaType.TEXT_PLAIN, "application/yaml", "text/yaml", "application/x-yaml" })
+    @Operation(operationId = "createWorkflowFromYaml", summary = "Create a workflow from a YAML definition (seed 001); it waits for POST .../start unless auto_start=true")
+    @RequestBody(content = @Content(mediaType = "application/yaml", schema = @Schema(type = SchemaType.STRING, description = "workflow: {name, jobs: [{id, type, parameters, depends_on, on_success, on_failure, always_run}]}; an optional top-level input: {...} next to workflow: holds the input")))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed YAML, or an invalid definition: the field names the path of the error, such as jobs[2].on_success", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "The body is not YAML or text", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> createFromYaml(String body, @QueryParam("auto_start") String autoStart,
+            @HeaderParam(Fingerprint.HEADER) String idempotencyKey) {
+        Map<String, Object> document = new java.util.LinkedHashMap<>(YamlDocuments.parse(body));
+        Object input = document.containsKey("workflow") ? document.remove("input") : null;
+        if (input != null && !(input instanceof Map<?, ?>)) {
+            throw new ValidationException("input", "must be a mapping");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inputMap = (Map<String, Object>) input;
+        WorkflowDefinition definition = WorkflowDefinition.parse(document);
+        boolean start = Params.optionalBoolean("auto_start", autoStart, false);
+        CreateWorkflowCommand command = new CreateWorkflowCommand(definition, inputMap, Map.of(), start,
+                fingerprint.key(idempotencyKey, Map.of("yaml", body, "auto_start", start)));
+        return workflows.create(command).map(created -> Created.response(created,
+                w -> WorkflowResponse.of(w.workflow()), w -> "/api/v1/workflows/" + w.workflow().id()));
+    }
+
+    @POST
+    @Path("/{workflow_id}/cancel")
+    @Consumes(MediaType.WILDCARD)
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CancelWorkflowRequest.class)))
+    @Operation(operationId = "cancelWorkflow", summary = "Cancel a workflow: its open steps are cancelled and the bots holding them told")
+    @APIResponse(responseCode = "200", description = "The cancelled workflow (also when it already was)", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The workflow already finished", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<WorkflowResponse> cancel(@PathParam("workflow_id") String workflowId, String body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        CancelWorkflowRequest request = optionalBody.read(body, contentType, CancelWorkflowRequest.class);
+        return tasks.cancelWorkflow(id(workflowId), request == null ? null : request.reason())
+                .map(WorkflowResponse::of);
     }
 
     @GET
@@ -92,7 +171,7 @@ public class WorkflowResource {
 
     @GET
     @Path("/{workflow_id}/tasks")
-    @Operation(operationId = "getWorkflowTasks", summary = "Get a workflow with its tasks in order")
+    @Operation(operationId = "getWorkflowTasks", summary = "Get a workflow with its tasks, its graph and its input")
     @APIResponse(responseCode = "200", description = "The workflow and its tasks", content = @Content(schema = @Schema(implementation = WorkflowTasksResponse.class)))
     @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<WorkflowTasksResponse> tasks(@PathParam("workflow_id") String workflowId) {
@@ -101,7 +180,7 @@ public class WorkflowResource {
 
     @POST
     @Path("/{workflow_id}/start")
-    @Operation(operationId = "startWorkflow", summary = "Start a workflow created with auto_start false: its first task becomes pending")
+    @Operation(operationId = "startWorkflow", summary = "Start a workflow created with auto_start false: its first steps become pending")
     @APIResponse(responseCode = "200", description = "The started workflow", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
     @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The workflow was already started", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -1,0 +1,110 @@
+package io.clawbot.coordinator.adapters.rest.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.clawbot.coordinator.domain.common.ValidationException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads YAML request bodies (workflow definitions, seed 001) into the plain maps the domain reads JSON into. Every
+ * failure is a {@link ValidationException} on the field {@code body}, so bad YAML answers 400, never 500.
+ *
+ * <p>
+ * YAML is read as YAML 1.1 by SnakeYAML: {@code yes}/{@code on} are booleans, timestamps stay strings, anchors are
+ * not expanded. Duplicate keys, a second document and values JSON cannot hold ({@code .inf}, {@code !!binary})
+ * are rejected. The size of the body is limited before it gets here ({@link BodySizeLimit}).
+ */
+public final class YamlDocuments {
+
+    private static final YAMLMapper MAPPER = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Parser messages that name only what is in the document, never a class; others are left out. */
+    private static final Pattern PLAIN_MESSAGE = Pattern.compile("(Duplicate field|Malformed numeric value) '[^']*'");
+
+    private YamlDocuments() {
+    }
+
+    /**
+     * The YAML document in {@code body}, which must be a mapping.
+     *
+     * @throws ValidationException on the field {@code body} when it is empty, not YAML, or not a mapping
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new ValidationException("body", "a YAML document (a mapping) is required");
+        }
+        Object document;
+        try {
+            document = MAPPER.readValue(body, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new ValidationException("body", "is not valid YAML" + problem(e) + location(e));
+        } catch (YAMLException e) {
+            // What SnakeYAML raises past Jackson (a limit of its loader); its message may name classes.
+            throw new ValidationException("body", "is not valid YAML");
+        }
+        if (!(document instanceof Map<?, ?> map)) {
+            throw new ValidationException("body", "must be a YAML mapping (key: value lines), not "
+                    + (document instanceof List<?> ? "a list" : "a single value"));
+        }
+        checkJsonValues("", map);
+        return (Map<String, Object>) map;
+    }
+
+    private static String problem(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+                return ": " + marked.getProblem();
+            }
+        }
+        String message = e.getOriginalMessage();
+        return message != null && PLAIN_MESSAGE.matcher(message).matches() ? ": " + message : "";
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() < 1
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    /** Only what JSON can hold; the domain and the database read nothing else. */
+    private static void checkJsonValues(String path, Object value) {
+        switch (value) {
+            case Map<?, ?> m -> m.forEach((k, v) -> checkJsonValues(path.isEmpty() ? k.toString() : path + "." + k, v));
+            case List<?> l -> {
+                for (int i = 0; i < l.size(); i++) {
+                    checkJsonValues(path + "[" + i + "]", l.get(i));
+                }
+            }
+            case String s -> {
+            }
+            case Boolean b -> {
+            }
+            case Integer n -> {
+            }
+            case Long n -> {
+            }
+            case BigInteger n -> {
+            }
+            case BigDecimal n -> {
+            }
+            case Double d when Double.isFinite(d) -> {
+            }
+            case null -> {
+            }
+            default -> throw new ValidationException("body", "the value at '" + path + "' cannot be held in JSON; "
+                    + "use a string, number, boolean, list or mapping");
+        }
+    }
+}

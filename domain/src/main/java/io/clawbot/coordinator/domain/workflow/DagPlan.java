@@ -1,0 +1,261 @@
+package io.clawbot.coordinator.domain.workflow;
+
+import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskChanges;
+import io.clawbot.coordinator.domain.task.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rules of a workflow run over its {@link WorkflowDefinition}: which waiting steps become pending (their
+ * params resolved) or skipped after a step changed, and the workflow's status. Pure: it reads the steps as given
+ * and adds what follows to a {@link TaskChanges.Builder}, so the step's own transition and everything it causes
+ * are written together.
+ *
+ * <p>
+ * A waiting step that is not {@code always_run} becomes pending when all its {@code depends_on} completed and,
+ * if other steps name it as a branch, one of them took that branch (completed for {@code on_success}, failed or
+ * timed out for {@code on_failure}). It is skipped when that can no longer happen: a {@code depends_on} ended
+ * otherwise than completed, or every step naming it ended without taking the branch. An {@code always_run} step
+ * becomes pending once every step it waits for ({@link WorkflowDefinition#awaited}) has ended.
+ *
+ * <p>
+ * Status: {@code pending} until a step is taken by a bot or ends; then {@code in_progress} while any step is
+ * open; once all have ended, {@code failed} if a step failed or timed out without an {@code on_failure} branch
+ * (a failure with a branch is handled: the branch's own outcome counts), else {@code cancelled} if a step was
+ * cancelled, else {@code completed}.
+ */
+public final class DagPlan {
+
+    private DagPlan() {
+    }
+
+    /** The definition of a workflow; one stored before definitions existed is its steps in order. */
+    public static WorkflowDefinition definition(Workflow workflow, List<Task> steps) {
+        if (workflow.definition() != null) {
+            return workflow.definition();
+        }
+        List<Task> ordered = steps.stream().sorted(Comparator.comparing(Task::workflowPosition)).toList();
+        return WorkflowDefinition.linear(workflow.name(), workflow.description(), ordered.stream()
+                .map(t -> new io.clawbot.coordinator.domain.task.TaskSpec(t.type(), t.priority(), t.payload(),
+                        t.timeoutSeconds()))
+                .toList());
+    }
+
+    /**
+     * Adds to {@code changes} what follows from {@code changed}, the new state of one of the workflow's steps:
+     * steps that become pending or skipped, and the workflow's status.
+     *
+     * @param steps the workflow's steps as read before the change
+     */
+    public static void advance(Workflow workflow, List<Task> steps, Task changed, Instant now,
+            TaskChanges.Builder changes) {
+        List<Task> current = replace(steps, changed);
+        WorkflowDefinition definition = definition(workflow, current);
+        if (workflow.isStarted()) {
+            settle(definition, workflow.input(), current, now, changes);
+        }
+        changes.workflow(workflow, workflow.withStatus(status(definition, current), now));
+    }
+
+    /** Starts a workflow: its first steps become pending. */
+    public static void start(Workflow before, Workflow started, List<Task> steps, Instant now,
+            TaskChanges.Builder changes) {
+        List<Task> current = new ArrayList<>(steps);
+        WorkflowDefinition definition = definition(started, current);
+        settle(definition, started.input(), current, now, changes);
+        changes.workflow(before, started.withStatus(status(definition, current), now));
+    }
+
+    /**
+     * The steps of a new workflow as they start: the first ones pending with their params resolved (when
+     * {@code started}), the rest waiting.
+     */
+    public static List<Task> initial(WorkflowDefinition definition, Map<String, Object> input, List<Task> waiting,
+            boolean started, Instant now) {
+        List<Task> current = new ArrayList<>(waiting);
+        if (started) {
+            settle(definition, input, current, now, TaskChanges.builder());
+        }
+        return current;
+    }
+
+    /**
+     * Cancels every open step of a workflow and the workflow itself.
+     *
+     * @return the steps a bot held, whose bots are to be told
+     */
+    public static List<Task> cancel(Workflow workflow, List<Task> steps, String reason, Instant now,
+            TaskChanges.Builder changes) {
+        List<Task> held = new ArrayList<>();
+        for (Task step : steps) {
+            if (step.cancel(reason, now) instanceof Transition.Changed<Task> c) {
+                changes.task(step, c.next(), Actor.api(), reason);
+                if (step.status().isHeldByBot()) {
+                    held.add(step);
+                }
+            }
+        }
+        changes.workflow(workflow, workflow.withStatus(WorkflowStatus.CANCELLED, now));
+        return held;
+    }
+
+    /** The workflow's status from its steps' (see the class comment). */
+    public static WorkflowStatus status(WorkflowDefinition definition, List<Task> steps) {
+        boolean open = false;
+        boolean moved = false;
+        boolean unhandledFailure = false;
+        boolean cancelled = false;
+        for (Task step : steps) {
+            TaskStatus s = step.status();
+            open |= !s.isTerminal();
+            moved |= s != TaskStatus.WAITING && s != TaskStatus.PENDING;
+            cancelled |= s == TaskStatus.CANCELLED;
+            if (s == TaskStatus.FAILED || s == TaskStatus.TIMED_OUT) {
+                StepDefinition def = stepOf(definition, step);
+                unhandledFailure |= def == null || def.onFailure().isEmpty();
+            }
+        }
+        if (open) {
+            return moved ? WorkflowStatus.IN_PROGRESS : WorkflowStatus.PENDING;
+        }
+        if (unhandledFailure) {
+            return WorkflowStatus.FAILED;
+        }
+        return cancelled ? WorkflowStatus.CANCELLED : WorkflowStatus.COMPLETED;
+    }
+
+    /** Moves waiting steps on until nothing more follows; {@code current} is updated in place. */
+    private static void settle(WorkflowDefinition definition, Map<String, Object> input, List<Task> current,
+            Instant now, TaskChanges.Builder changes) {
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            Map<String, Task> byStep = byStep(definition, current);
+            for (int i = 0; i < current.size(); i++) {
+                Task step = current.get(i);
+                if (step.status() != TaskStatus.WAITING) {
+                    continue;
+                }
+                StepDefinition def = stepOf(definition, step);
+                Decision decision = decide(definition, def, byStep);
+                Transition<Task> transition = switch (decision.kind) {
+                    case WAIT -> null;
+                    case RUN -> step.makeReady(now,
+                            StepParams.resolve(def.params(), input, results(definition, current)));
+                    case SKIP -> step.skip(decision.reason, now);
+                };
+                if (transition instanceof Transition.Changed<Task> c) {
+                    changes.task(step, c.next(), Actor.system(), decision.reason);
+                    current.set(i, c.next());
+                    moved = true;
+                }
+            }
+        }
+    }
+
+    private enum Kind {
+        WAIT, RUN, SKIP
+    }
+
+    private record Decision(Kind kind, String reason) {
+    }
+
+    private static Decision decide(WorkflowDefinition definition, StepDefinition def, Map<String, Task> byStep) {
+        if (def.alwaysRun()) {
+            Set<String> awaited = definition.awaited(def);
+            for (String a : awaited) {
+                if (!isEnded(byStep.get(a))) {
+                    return new Decision(Kind.WAIT, null);
+                }
+            }
+            return new Decision(Kind.RUN, awaited.isEmpty()
+                    ? "always_run: nothing to wait for"
+                    : "always_run: " + String.join(", ", awaited) + " ended");
+        }
+        for (String d : def.dependsOn()) {
+            Task dep = byStep.get(d);
+            if (isEnded(dep) && dep.status() != TaskStatus.COMPLETED) {
+                return new Decision(Kind.SKIP, "skipped: depends on '" + d + "', which ended " + dep.status().wire());
+            }
+        }
+        boolean depsDone = def.dependsOn().stream().allMatch(d -> byStep.get(d).status() == TaskStatus.COMPLETED);
+        List<StepDefinition> onSuccess = definition.branchSources(def.id(), true);
+        List<StepDefinition> onFailure = definition.branchSources(def.id(), false);
+        if (onSuccess.isEmpty() && onFailure.isEmpty()) {
+            return depsDone
+                    ? new Decision(Kind.RUN, def.dependsOn().isEmpty()
+                            ? "workflow started"
+                            : "dependencies completed: " + String.join(", ", def.dependsOn()))
+                    : new Decision(Kind.WAIT, null);
+        }
+        String taken = null;
+        boolean allEnded = true;
+        for (StepDefinition source : onSuccess) {
+            Task t = byStep.get(source.id());
+            allEnded &= isEnded(t);
+            if (t.status() == TaskStatus.COMPLETED && taken == null) {
+                taken = "'" + source.id() + "' completed (on_success)";
+            }
+        }
+        for (StepDefinition source : onFailure) {
+            Task t = byStep.get(source.id());
+            allEnded &= isEnded(t);
+            if ((t.status() == TaskStatus.FAILED || t.status() == TaskStatus.TIMED_OUT) && taken == null) {
+                taken = "'" + source.id() + "' " + t.status().wire() + " (on_failure)";
+            }
+        }
+        if (taken != null) {
+            return depsDone ? new Decision(Kind.RUN, "branch taken: " + taken) : new Decision(Kind.WAIT, null);
+        }
+        return allEnded
+                ? new Decision(Kind.SKIP, "skipped: no step took the branch to it")
+                : new Decision(Kind.WAIT, null);
+    }
+
+    private static boolean isEnded(Task task) {
+        return task != null && task.status().isTerminal();
+    }
+
+    private static Map<String, Map<String, Object>> results(WorkflowDefinition definition, List<Task> steps) {
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        for (Task step : steps) {
+            if (step.status() == TaskStatus.COMPLETED && step.result() != null) {
+                out.put(definition.steps().get(step.workflowPosition()).id(), step.result());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Task> byStep(WorkflowDefinition definition, List<Task> steps) {
+        Map<String, Task> out = new HashMap<>();
+        for (Task step : steps) {
+            StepDefinition def = stepOf(definition, step);
+            if (def != null) {
+                out.put(def.id(), step);
+            }
+        }
+        return out;
+    }
+
+    private static StepDefinition stepOf(WorkflowDefinition definition, Task step) {
+        Integer position = step.workflowPosition();
+        return position == null || position >= definition.steps().size() ? null : definition.steps().get(position);
+    }
+
+    private static List<Task> replace(List<Task> steps, Task changed) {
+        List<Task> current = new ArrayList<>(steps.size());
+        for (Task step : steps) {
+            current.add(step.id().equals(changed.id()) ? changed : step);
+        }
+        current.sort(Comparator.comparing(Task::workflowPosition));
+        return current;
+    }
+}
