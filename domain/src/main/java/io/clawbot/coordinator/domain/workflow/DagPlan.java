@@ -116,7 +116,8 @@ public final class DagPlan {
         for (Task step : steps) {
             TaskStatus s = step.status();
             open |= !s.isTerminal();
-            moved |= s != TaskStatus.WAITING && s != TaskStatus.PENDING;
+            // A pending step with an attempt behind it waits for a retry: the workflow has moved.
+            moved |= (s != TaskStatus.WAITING && s != TaskStatus.PENDING) || step.attempt() > 0;
             cancelled |= s == TaskStatus.CANCELLED;
             if (s == TaskStatus.FAILED || s == TaskStatus.TIMED_OUT) {
                 StepDefinition def = stepOf(definition, step);

@@ -14,12 +14,15 @@ import java.util.regex.Pattern;
  * A string that is exactly one reference becomes the referenced JSON value (a number stays a number); a
  * reference inside a longer string is replaced by the value's text. What a path does not reach is {@code null}
  * (the empty string inside a longer string). A list index is a path segment of digits ({@code items.0}).
+ * {@code $${} stands for a literal {@code ${}.
  */
 public final class StepParams {
 
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
+    /** A reference: {@code ${…}} not preceded by another {@code $} (which escapes it). */
+    private static final Pattern REFERENCE = Pattern.compile("(?<!\\$)\\$\\{([^}]*)}");
+    private static final Pattern ESCAPED = Pattern.compile("\\$\\$\\{");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}");
+    private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
 
     private StepParams() {
     }
@@ -55,7 +58,7 @@ public final class StepParams {
                 while (m.find()) {
                     out.add(parse(path, m.group(), m.group(1)));
                 }
-                if (s.replaceAll(REFERENCE.pattern(), "").contains("${")) {
+                if (ESCAPED.matcher(s.replaceAll(REFERENCE.pattern(), "")).replaceAll("").contains("${")) {
                     throw new ValidationException(path, "has an unclosed '${'");
                 }
             }
@@ -132,7 +135,30 @@ public final class StepParams {
             m.appendReplacement(out, Matcher.quoteReplacement(found == null ? "" : String.valueOf(found)));
         }
         m.appendTail(out);
-        return out.toString();
+        return ESCAPED.matcher(out).replaceAll(Matcher.quoteReplacement("${"));
+    }
+
+    /** {@code params} with every {@code ${} escaped, so that resolving gives them back unchanged. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> literal(Map<String, Object> params) {
+        return (Map<String, Object>) escape(params);
+    }
+
+    private static Object escape(Object value) {
+        return switch (value) {
+            case Map<?, ?> m -> {
+                Map<String, Object> out = new LinkedHashMap<>();
+                m.forEach((k, v) -> out.put(String.valueOf(k), escape(v)));
+                yield out;
+            }
+            case List<?> l -> {
+                List<Object> out = new ArrayList<>(l.size());
+                l.forEach(v -> out.add(escape(v)));
+                yield out;
+            }
+            case String s -> s.replace("${", "$${");
+            case null, default -> value;
+        };
     }
 
     private static Object lookup(Reference ref, Map<String, Object> input, Map<String, Map<String, Object>> results) {

@@ -38,6 +38,10 @@ public record WorkflowDefinition(String name, String description, List<StepDefin
     public static final int MAX_DESCRIPTION_LENGTH = 2000;
     public static final int MAX_STEPS = 1000;
 
+    /** Step ids: no dots, so that {@code ${steps.<id>.result.<path>}} reads unambiguously. */
+    private static final java.util.regex.Pattern STEP_ID = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
+
     private static final Set<String> ROOT_FIELDS = Set.of("name", "description", "steps", "jobs");
     private static final Set<String> STEP_FIELDS = Set.of("id", "type", "params", "parameters", "depends_on",
             "on_success", "on_failure", "always_run", "priority", "timeout_seconds", "retry");
@@ -112,13 +116,13 @@ public record WorkflowDefinition(String name, String description, List<StepDefin
 
     /**
      * Seed 000's sequential workflow as a graph: {@code step-1}, {@code step-2}, ... each depending on the one
-     * before.
+     * before. Its payloads are data, not templates: a {@code ${} in them is kept as it is.
      */
     public static WorkflowDefinition linear(String name, String description, List<TaskSpec> specs) {
         List<StepDefinition> steps = new ArrayList<>(specs.size());
         for (int i = 0; i < specs.size(); i++) {
             TaskSpec spec = specs.get(i);
-            steps.add(new StepDefinition("step-" + (i + 1), spec.type(), spec.payload(),
+            steps.add(new StepDefinition("step-" + (i + 1), spec.type(), StepParams.literal(spec.payload()),
                     i == 0 ? List.of() : List.of("step-" + i), List.of(), List.of(), false, spec.priority(),
                     spec.timeoutSeconds(), spec.retry()));
         }
@@ -186,7 +190,10 @@ public record WorkflowDefinition(String name, String description, List<StepDefin
         if (id == null) {
             throw new ValidationException(path + ".id", "is required");
         }
-        Names.token(path + ".id", id);
+        if (!STEP_ID.matcher(id).matches()) {
+            throw new ValidationException(path + ".id", "must be 1-100 letters, digits, '_' or '-', starting with a "
+                    + "letter or digit");
+        }
         String type = text(path + ".type", fields.get("type"));
         if (type != null) {
             Names.token(path + ".type", type);
@@ -480,57 +487,100 @@ public record WorkflowDefinition(String name, String description, List<StepDefin
         }
 
         /**
-         * A step that waits for a step to complete but is only started by that step's failure can never run, nor
-         * can anything that depends on a step that never runs.
+         * Every step must be able to run in some outcome. A step's requirements are the outcomes of other steps
+         * it cannot run without: each {@code depends_on} must complete (and meet its own requirements), and a
+         * step started by exactly one branch needs that branch's outcome from its source (and the source's
+         * requirements). A step whose requirements ask one step both to complete and to fail can never run;
+         * neither can one that depends on such a step. {@code always_run} steps require nothing.
          */
         private void everyStepCanRun() {
-            Set<String> never = new HashSet<>();
-            boolean changed = true;
-            while (changed) {
-                changed = false;
-                for (int i = 0; i < steps.size(); i++) {
-                    StepDefinition s = steps.get(i);
-                    if (s.alwaysRun() || never.contains(s.id())) {
-                        continue;
+            Map<String, Map<String, Boolean>> required = new HashMap<>();
+            Map<String, String> never = new HashMap<>();
+            for (String id : topological()) {
+                StepDefinition s = steps.get(index.get(id));
+                Map<String, Boolean> needs = new HashMap<>();
+                if (!s.alwaysRun()) {
+                    for (String d : s.dependsOn()) {
+                        if (never.containsKey(d)) {
+                            never.put(id, "it depends on '" + d + "', which can never run");
+                            break;
+                        }
+                        String conflict = require(needs, d, true, required.get(d));
+                        if (conflict != null) {
+                            never.put(id, conflict);
+                            break;
+                        }
                     }
-                    String reason = neverRuns(s, never);
-                    if (reason != null) {
-                        never.add(s.id());
-                        changed = true;
+                    List<String[]> branches = new ArrayList<>();
+                    for (StepDefinition source : steps) {
+                        if (source.onSuccess().contains(id) && !never.containsKey(source.id())) {
+                            branches.add(new String[]{ source.id(), "complete" });
+                        }
+                        if (source.onFailure().contains(id) && !never.containsKey(source.id())) {
+                            branches.add(new String[]{ source.id(), "fail" });
+                        }
+                    }
+                    boolean isTarget = isTarget(id);
+                    if (isTarget && branches.isEmpty() && !never.containsKey(id)) {
+                        never.put(id, "every step that names it as a branch can never run");
+                    }
+                    if (branches.size() == 1 && !never.containsKey(id)) {
+                        String[] only = branches.getFirst();
+                        String conflict = require(needs, only[0], only[1].equals("complete"), required.get(only[0]));
+                        if (conflict != null) {
+                            never.put(id, conflict + " (it is started only by '" + only[0] + "' to " + only[1]
+                                    + ")");
+                        }
                     }
                 }
+                required.put(id, needs);
             }
             for (int i = 0; i < steps.size(); i++) {
-                if (never.contains(steps.get(i).id())) {
-                    throw new ValidationException(path(i), "can never run: " + neverRuns(steps.get(i), never));
+                String reason = never.get(steps.get(i).id());
+                if (reason != null) {
+                    throw new ValidationException(path(i), "can never run: " + reason);
                 }
             }
         }
 
-        private String neverRuns(StepDefinition s, Set<String> never) {
-            for (String d : s.dependsOn()) {
-                if (never.contains(d)) {
-                    return "it depends on '" + d + "', which can never run";
-                }
+        /** Adds "{@code step} must complete (or fail)" and the step's own requirements; the conflict, if any. */
+        private static String require(Map<String, Boolean> needs, String step, boolean complete,
+                Map<String, Boolean> itsNeeds) {
+            Map<String, Boolean> add = new LinkedHashMap<>();
+            if (itsNeeds != null) {
+                add.putAll(itsNeeds);
             }
-            List<String> live = new ArrayList<>();
-            boolean anyBranch = false;
-            for (StepDefinition source : steps) {
-                boolean success = source.onSuccess().contains(s.id());
-                boolean failure = source.onFailure().contains(s.id());
-                if (!success && !failure) {
-                    continue;
+            add.put(step, complete);
+            for (Map.Entry<String, Boolean> e : add.entrySet()) {
+                Boolean before = needs.putIfAbsent(e.getKey(), e.getValue());
+                if (before != null && !before.equals(e.getValue())) {
+                    return "it needs '" + e.getKey() + "' both to complete and to fail";
                 }
-                anyBranch = true;
-                boolean contradicts = !success && s.dependsOn().contains(source.id());
-                if (!contradicts && !never.contains(source.id())) {
-                    live.add(source.id());
-                }
-            }
-            if (anyBranch && live.isEmpty()) {
-                return "it is started only by a failure of a step it depends on, or by steps that never run";
             }
             return null;
+        }
+
+        /** The step ids, each after every step with an edge to it (the graph has no cycle by now). */
+        private List<String> topological() {
+            Map<String, Integer> incoming = new HashMap<>();
+            prev.forEach((id, from) -> incoming.put(id, from.size()));
+            Deque<String> ready = new ArrayDeque<>();
+            for (StepDefinition s : steps) {
+                if (incoming.get(s.id()) == 0) {
+                    ready.add(s.id());
+                }
+            }
+            List<String> out = new ArrayList<>(steps.size());
+            while (!ready.isEmpty()) {
+                String id = ready.poll();
+                out.add(id);
+                for (String n : next.get(id)) {
+                    if (incoming.merge(n, -1, Integer::sum) == 0) {
+                        ready.add(n);
+                    }
+                }
+            }
+            return out;
         }
 
         /** Each {@code ${steps.x.…}} in a step's params must name a step that comes before it. */
