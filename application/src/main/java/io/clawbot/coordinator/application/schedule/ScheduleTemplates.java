@@ -7,6 +7,7 @@ import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.schedule.ScheduleTarget;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
+import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ public final class ScheduleTemplates {
     static final Set<String> TASK_FIELDS = Set.of("type", "priority", "payload", "timeout_seconds", "retry",
             "schedule_to_start_seconds");
     static final Set<String> WORKFLOW_FIELDS = Set.of("name", "description", "task_type", "priority",
-            "timeout_seconds", "task_payloads", "metadata", "auto_start", "retry");
+            "timeout_seconds", "task_payloads", "metadata", "auto_start", "retry", "definition", "input");
     static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_seconds", "backoff_multiplier",
             "max_backoff_seconds", "jitter", "non_retryable_errors");
 
@@ -64,10 +65,29 @@ public final class ScheduleTemplates {
     public static CreateWorkflowCommand workflow(Map<String, Object> template, IdempotencyKey key) {
         return underTemplate(() -> {
             Fields fields = new Fields(template, WORKFLOW_FIELDS);
-            return CreateWorkflowCommand.of(fields.string("name"), fields.string("description"),
-                    fields.string("task_type"), fields.integer("priority"), fields.integer("timeout_seconds"),
-                    fields.objects("task_payloads"), fields.object("metadata"), fields.bool("auto_start"), key)
-                    .withRetry(fields.retry("retry"));
+            Map<String, Object> document = fields.object("definition");
+            if (document == null) {
+                return CreateWorkflowCommand.of(fields.string("name"), fields.string("description"),
+                        fields.string("task_type"), fields.integer("priority"), fields.integer("timeout_seconds"),
+                        fields.objects("task_payloads"), fields.object("metadata"), fields.bool("auto_start"), key)
+                        .withRetry(fields.retry("retry"));
+            }
+            for (String seedField : List.of("name", "description", "task_type", "priority", "timeout_seconds",
+                    "task_payloads")) {
+                if (template.get(seedField) != null) {
+                    throw new ValidationException(seedField, "does not go with definition");
+                }
+            }
+            WorkflowDefinition definition;
+            try {
+                definition = WorkflowDefinition.parse(document);
+            } catch (ValidationException e) {
+                throw new ValidationException("definition." + e.field(),
+                        e.getMessage().substring(e.field().length() + 2));
+            }
+            Boolean autoStart = fields.bool("auto_start");
+            return new CreateWorkflowCommand(definition, fields.object("input"), fields.object("metadata"),
+                    autoStart == null || autoStart, key).withRetry(fields.retry("retry"));
         });
     }
 

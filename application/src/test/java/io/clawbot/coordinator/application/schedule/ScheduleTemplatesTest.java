@@ -55,6 +55,22 @@ class ScheduleTemplatesTest {
     }
 
     @Test
+    void a_workflow_template_may_hold_a_graph_and_its_input() {
+        CreateWorkflowCommand command = ScheduleTemplates.workflow(Map.of("definition", Map.of("name", "nightly",
+                "steps", List.of(Map.of("id", "a", "type", "render"), Map.of("id", "b", "depends_on", "a"))),
+                "input", Map.of("day", "mon")), null);
+
+        assertThat(command.definition().steps()).extracting(s -> s.id()).containsExactly("a", "b");
+        assertThat(command.input()).isEqualTo(Map.of("day", "mon"));
+        assertInvalid("template.definition.steps[1].depends_on", () -> ScheduleTemplates.workflow(Map.of(
+                "definition", Map.of("name", "n", "steps", List.of(Map.of("id", "a"), Map.of("id", "b",
+                        "depends_on", "zz")))),
+                null));
+        assertInvalid("template.task_payloads", () -> ScheduleTemplates.workflow(Map.of("definition", Map.of(
+                "name", "n", "steps", List.of(Map.of("id", "a"))), "task_payloads", List.of(Map.of())), null));
+    }
+
+    @Test
     void an_empty_task_template_takes_the_task_defaults() {
         assertThat(ScheduleTemplates.task(Map.of(), null).spec()).isEqualTo(TaskSpec.of(null, null, null, null));
     }
