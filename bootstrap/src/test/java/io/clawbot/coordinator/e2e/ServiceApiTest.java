@@ -59,8 +59,8 @@ class ServiceApiTest {
             }
         }
         assertThat(operations).as("seed 000 HTTP operations, the two token operations, dead letters, redrive, "
-                + "task history, the nine schedule operations, workflows from YAML and workflow cancel")
-                .isEqualTo(44);
+                + "task history, the nine schedule operations, workflows from YAML, workflow cancel and the six "
+                + "workflow definition operations").isEqualTo(50);
     }
 
     @Test

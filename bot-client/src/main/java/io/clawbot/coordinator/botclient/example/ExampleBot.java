@@ -5,6 +5,7 @@ import io.clawbot.coordinator.botclient.BotClient;
 import io.clawbot.coordinator.botclient.BotConnectException;
 import io.clawbot.coordinator.botclient.BotListener;
 import io.clawbot.coordinator.botclient.ConnectedInfo;
+import io.clawbot.coordinator.botclient.TaskFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>{@code BOT_SLOTS}: how many tasks to run at once, default 1</li>
  * </ul>
  * A task's result is {@code {"echo": <payload>, "handled_by": <bot id>, "took_ms": <n>}}. The payload may ask for
- * {@code "sleep_ms": n} to take that long, and {@code "fail": true} to fail with "asked to fail".
+ * {@code "sleep_ms": n} to take that long, and {@code "fail": true} to fail with "asked to fail" and the error code
+ * {@code asked_to_fail} (or the payload's {@code "error_code"}).
  *
  * <p>
  * Run it with {@code scripts/example-bot.sh}. Ctrl-C closes the session cleanly. Exit status 0 after a normal stop,
@@ -33,6 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ExampleBot {
 
     static final String DEFAULT_URL = "ws://localhost:8080/api/v1/ws/control";
+    /** The error code of a task that asked to fail without naming one. */
+    static final String FAIL_CODE = "asked_to_fail";
 
     private ExampleBot() {
     }
@@ -89,8 +93,8 @@ public final class ExampleBot {
     }
 
     /**
-     * The echo handler: sleeps {@code sleep_ms}, fails if {@code fail} is true, else returns the payload with who
-     * handled it and how long it took.
+     * The echo handler: sleeps {@code sleep_ms}, fails if {@code fail} is true (with {@code error_code}, default
+     * {@code asked_to_fail}), else returns the payload with who handled it and how long it took.
      */
     static Map<String, Object> echo(AssignedTask task, String botId) throws Exception {
         long startedAt = System.nanoTime();
@@ -101,7 +105,9 @@ public final class ExampleBot {
             Thread.sleep(sleepMs);
         }
         if (Boolean.TRUE.equals(payload.get("fail"))) {
-            throw new Exception("asked to fail");
+            // A code lets a retry policy's non_retryable_errors end the task at once, e.g. to try on_failure.
+            throw new TaskFailure(payload.get("error_code") instanceof String code ? code : FAIL_CODE,
+                    "asked to fail");
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("echo", payload);

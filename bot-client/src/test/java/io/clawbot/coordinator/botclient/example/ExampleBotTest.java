@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawbot.coordinator.botclient.AssignedTask;
+import io.clawbot.coordinator.botclient.TaskFailure;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,21 @@ class ExampleBotTest {
     @Test
     void fails_when_asked_to() {
         assertThatThrownBy(() -> ExampleBot.echo(task(Map.of("fail", true)), "bot-7")).hasMessage("asked to fail");
+    }
+
+    @Test
+    void a_failure_carries_an_error_code_that_the_payload_may_choose() {
+        assertThatThrownBy(() -> ExampleBot.echo(task(Map.of("fail", true)), "bot-7"))
+                .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.code()).isEqualTo("asked_to_fail"));
+        assertThatThrownBy(() -> ExampleBot.echo(task(Map.of("fail", true, "error_code", "bad_input")), "bot-7"))
+                .isInstanceOfSatisfying(TaskFailure.class, f -> assertThat(f.code()).isEqualTo("bad_input"));
+    }
+
+    @Test
+    void does_not_fail_unless_fail_is_true() throws Exception {
+        Map<String, Object> payload = Map.of("fail", "yes", "error_code", "ignored");
+
+        assertThat(ExampleBot.echo(task(payload), "bot-7")).containsEntry("echo", payload);
     }
 
     @Test

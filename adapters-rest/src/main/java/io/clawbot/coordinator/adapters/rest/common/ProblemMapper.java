@@ -75,7 +75,8 @@ public class ProblemMapper {
             case 404 -> "No resource at " + path(uri);
             case 405 -> "This method is not allowed on " + path(uri);
             case 406 -> "This resource answers with application/json only";
-            case 415 -> "Send the request body as application/json";
+            case 415 ->
+                "This endpoint does not take a body of that type: send application/json (workflow definitions may also be sent as application/yaml)";
             default -> title;
         };
         if (status >= 500) {

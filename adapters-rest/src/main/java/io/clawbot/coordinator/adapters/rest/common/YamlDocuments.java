@@ -1,10 +1,16 @@
 package io.clawbot.coordinator.adapters.rest.common;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
@@ -18,9 +24,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * failure is a {@link ValidationException} on the field {@code body}, so bad YAML answers 400, never 500.
  *
  * <p>
- * YAML is read as YAML 1.1 by SnakeYAML: {@code yes}/{@code on} are booleans, timestamps stay strings, anchors are
- * not expanded. Duplicate keys, a second document and values JSON cannot hold ({@code .inf}, {@code !!binary})
- * are rejected. The size of the body is limited before it gets here ({@link BodySizeLimit}).
+ * YAML is read as YAML 1.1 by SnakeYAML: {@code yes}/{@code on} are booleans, timestamps stay strings. Aliases,
+ * duplicate keys, a second document and values JSON cannot hold ({@code .inf}, {@code !!binary}) are rejected.
+ * The size of the body is limited before it gets here ({@link BodySizeLimit}).
  */
 public final class YamlDocuments {
 
@@ -46,11 +52,11 @@ public final class YamlDocuments {
             throw new ValidationException("body", "a YAML document (a mapping) is required");
         }
         Object document;
-        try {
-            document = MAPPER.readValue(body, Object.class);
+        try (JsonParser parser = new NoAliases(MAPPER.getFactory().createParser(body))) {
+            document = MAPPER.readValue(parser, Object.class);
         } catch (JsonProcessingException e) {
             throw new ValidationException("body", "is not valid YAML" + problem(e) + location(e));
-        } catch (YAMLException e) {
+        } catch (YAMLException | IOException e) {
             // What SnakeYAML raises past Jackson (a limit of its loader); its message may name classes.
             throw new ValidationException("body", "is not valid YAML");
         }
@@ -69,42 +75,60 @@ public final class YamlDocuments {
             }
         }
         String message = e.getOriginalMessage();
+        if (message != null && message.startsWith("Trailing token")) {
+            return ": it holds more than one document";
+        }
         return message != null && PLAIN_MESSAGE.matcher(message).matches() ? ": " + message : "";
     }
 
     private static String location(JsonProcessingException e) {
-        return e.getLocation() == null || e.getLocation().getLineNr() < 1
+        return location(e.getLocation());
+    }
+
+    /**
+     * Refuses aliases ({@code *name}): Jackson reads one as the anchor's name, a string, where the author meant the
+     * anchored value.
+     */
+    private static final class NoAliases extends JsonParserDelegate {
+
+        NoAliases(YAMLParser parser) {
+            super(parser);
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken token = super.nextToken();
+            if (((YAMLParser) delegate).isCurrentAlias()) {
+                throw new ValidationException("body", "uses the alias '*" + getText() + "'; aliases are not "
+                        + "supported, write the value out" + location(currentLocation()));
+            }
+            return token;
+        }
+    }
+
+    private static String location(JsonLocation at) {
+        return at == null || at.getLineNr() < 1
                 ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** Only what JSON can hold; the domain and the database read nothing else. */
     private static void checkJsonValues(String path, Object value) {
-        switch (value) {
-            case Map<?, ?> m -> m.forEach((k, v) -> checkJsonValues(path.isEmpty() ? k.toString() : path + "." + k, v));
-            case List<?> l -> {
-                for (int i = 0; i < l.size(); i++) {
-                    checkJsonValues(path + "[" + i + "]", l.get(i));
-                }
+        if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> checkJsonValues(path.isEmpty() ? k.toString() : path + "." + k, v));
+        } else if (value instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                checkJsonValues(path + "[" + i + "]", l.get(i));
             }
-            case String s -> {
-            }
-            case Boolean b -> {
-            }
-            case Integer n -> {
-            }
-            case Long n -> {
-            }
-            case BigInteger n -> {
-            }
-            case BigDecimal n -> {
-            }
-            case Double d when Double.isFinite(d) -> {
-            }
-            case null -> {
-            }
-            default -> throw new ValidationException("body", "the value at '" + path + "' cannot be held in JSON; "
-                    + "use a string, number, boolean, list or mapping");
+        } else if (!isJsonScalar(value)) {
+            throw new ValidationException("body", "the value at '" + path + "' cannot be held in JSON; use a "
+                    + "string, number, boolean, list or mapping");
         }
+    }
+
+    private static boolean isJsonScalar(Object value) {
+        return value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+                || value instanceof Long || value instanceof BigInteger || value instanceof BigDecimal
+                || value instanceof Double d && Double.isFinite(d);
     }
 }
