@@ -82,8 +82,7 @@ public final class ScheduleTemplates {
             try {
                 definition = WorkflowDefinition.parse(document);
             } catch (ValidationException e) {
-                throw new ValidationException("definition." + e.field(),
-                        e.getMessage().substring(e.field().length() + 2));
+                throw e.under("definition");
             }
             Boolean autoStart = fields.bool("auto_start");
             return new CreateWorkflowCommand(definition, fields.object("input"), fields.object("metadata"),
@@ -144,8 +143,7 @@ public final class ScheduleTemplates {
         try {
             return build.get();
         } catch (ValidationException e) {
-            String message = e.getMessage().substring(e.field().length() + 2);
-            throw new ValidationException(FIELD + "." + e.field(), message);
+            throw e.under(FIELD);
         }
     }
 

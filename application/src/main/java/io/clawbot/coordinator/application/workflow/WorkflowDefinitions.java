@@ -65,7 +65,7 @@ public final class WorkflowDefinitions {
                     registered = DefinitionVersion.checkName("name", definition.name());
                 } catch (ValidationException e) {
                     throw new ValidationException("name", "is required here: the definition's name '"
-                            + definition.name() + "' cannot serve as the registration name, which " + detail(e));
+                            + definition.name() + "' cannot serve as the registration name, which " + e.detail());
                 }
             }
             return store.create(registered, definition, clock.instant());
@@ -139,7 +139,7 @@ public final class WorkflowDefinitions {
             if (documentField.isEmpty()) {
                 throw e;
             }
-            throw new ValidationException(documentField + "." + e.field(), detail(e));
+            throw e.under(documentField);
         }
     }
 
@@ -169,11 +169,6 @@ public final class WorkflowDefinitions {
         named.put("name", name);
         named.putAll((Map<String, Object>) root);
         return root == document ? named : Map.of("workflow", named);
-    }
-
-    /** The message of a validation error without its field. */
-    private static String detail(ValidationException e) {
-        return e.getMessage().substring(e.field().length() + 2);
     }
 
     private static NotFoundException unknown(String name) {

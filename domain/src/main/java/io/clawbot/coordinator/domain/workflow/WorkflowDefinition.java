@@ -209,7 +209,7 @@ public record WorkflowDefinition(String name, String description, List<StepDefin
         try {
             TaskSpec.of(type, priority, params, timeout);
         } catch (ValidationException e) {
-            throw new ValidationException(path + "." + e.field(), detail(e));
+            throw e.under(path);
         }
         return new StepDefinition(id, type, params, names(path + ".depends_on", fields.get("depends_on")),
                 names(path + ".on_success", fields.get("on_success")),
@@ -238,13 +238,9 @@ public record WorkflowDefinition(String name, String description, List<StepDefin
         try {
             RetryPolicy.DEFAULT.with(overrides);
         } catch (ValidationException e) {
-            throw new ValidationException(path + e.field().substring("retry".length()), detail(e));
+            throw new ValidationException(path + e.field().substring("retry".length()), e.detail());
         }
         return overrides;
-    }
-
-    private static String detail(ValidationException e) {
-        return e.getMessage().substring(e.field().length() + 2);
     }
 
     @SuppressWarnings("unchecked")

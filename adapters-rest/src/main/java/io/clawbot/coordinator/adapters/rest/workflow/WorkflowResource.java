@@ -101,7 +101,7 @@ public class WorkflowResource {
         try {
             definition = WorkflowDefinition.parse(request.definition());
         } catch (ValidationException e) {
-            throw new ValidationException("definition." + e.field(), e.getMessage().substring(e.field().length() + 2));
+            throw e.under("definition");
         }
         return new CreateWorkflowCommand(definition, request.input(), request.metadata(),
                 request.autoStart() == null || request.autoStart(), key);
