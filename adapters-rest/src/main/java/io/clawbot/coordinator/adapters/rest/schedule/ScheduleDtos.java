@@ -29,7 +29,8 @@ public final class ScheduleDtos {
             @Schema(description = "After an outage longer than the misfire threshold: skip the missed occurrences, or fire once for them", enumeration = { "skip", "fire_once" }, defaultValue = "skip") String misfirePolicy) {
         // @formatter:on
 
-        public ScheduleSpec spec() {
+        @Schema(hidden = true)
+        public ScheduleSpec toSpec() {
             return ScheduleSpec.of(name, description, cron, timeZone, target, template, enabled, misfirePolicy);
         }
     }

@@ -49,7 +49,7 @@ public class ScheduleResource {
     @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(ScheduleRequest request) {
-        return schedules.create(body(request).spec())
+        return schedules.create(body(request).toSpec())
                 .map(s -> Response.created(URI.create("/api/v1/schedules/" + s.id()))
                         .entity(ScheduleResponse.of(s)).build());
     }
@@ -95,7 +95,7 @@ public class ScheduleResource {
     @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<ScheduleResponse> replace(@PathParam("schedule_id") String scheduleId, ScheduleRequest request) {
         ScheduleId id = id(scheduleId);
-        return schedules.replace(id, body(request).spec()).map(ScheduleResponse::of);
+        return schedules.replace(id, body(request).toSpec()).map(ScheduleResponse::of);
     }
 
     @DELETE

@@ -31,12 +31,13 @@ public final class TaskDtos {
             @Schema(description = "Not dispatched before this many seconds after creation, 0-604800; not with run_at") Double delaySeconds) {
 
         /** The spec the request asks for. */
-        public TaskSpec spec() {
+        @Schema(hidden = true)
+        public TaskSpec toSpec() {
             TaskSpec base = TaskSpec.of(type, priority, payload, timeoutSeconds);
             if (delaySeconds != null && !(delaySeconds >= 0 && delaySeconds <= TaskSpec.MAX_WAIT_SECONDS)) {
                 throw new ValidationException("delay_seconds", "must be between 0 and " + TaskSpec.MAX_WAIT_SECONDS);
             }
-            return base.withTiming(retry == null ? null : retry.overrides(), scheduleToStartSeconds,
+            return base.withTiming(retry == null ? null : retry.toOverrides(), scheduleToStartSeconds,
                     runAt == null ? null : runAt.toInstant(),
                     delaySeconds == null ? null : Duration.ofMillis(Math.round(delaySeconds * 1000)));
         }
@@ -51,7 +52,8 @@ public final class TaskDtos {
             @Schema(description = "Share of each wait drawn at random, 0-1") Double jitter,
             @Schema(description = "Error codes that end the task at once") List<String> nonRetryableErrors) {
 
-        public RetryPolicy.Overrides overrides() {
+        @Schema(hidden = true)
+        public RetryPolicy.Overrides toOverrides() {
             if (nonRetryableErrors != null) {
                 for (int i = 0; i < nonRetryableErrors.size(); i++) {
                     if (nonRetryableErrors.get(i) == null) {

@@ -81,7 +81,7 @@ public class TaskResource {
         if (request == null) {
             throw new ValidationException("body", "a JSON object is required");
         }
-        TaskSpec spec = request.spec();
+        TaskSpec spec = request.toSpec();
         return lifecycle.submit(new SubmitTaskCommand(spec, fingerprint.key(idempotencyKey, request)))
                 .map(created -> Created.response(created, TaskResponse::of, t -> "/api/v1/tasks/" + t.id()));
     }

@@ -82,7 +82,7 @@ public class WorkflowResource {
                         request.priority(), request.timeoutSeconds(), request.taskPayloads(), request.metadata(),
                         request.autoStart(), key)
                 : fromDefinition(request, key);
-        command = command.withRetry(request.retry() == null ? null : request.retry().overrides());
+        command = command.withRetry(request.retry() == null ? null : request.retry().toOverrides());
         return workflows.create(command).map(created -> Created.response(created,
                 w -> WorkflowResponse.of(w.workflow()), w -> "/api/v1/workflows/" + w.workflow().id()));
     }
