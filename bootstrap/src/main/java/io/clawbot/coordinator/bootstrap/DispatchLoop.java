@@ -4,6 +4,7 @@ import io.clawbot.coordinator.application.bot.BotLifecycle;
 import io.clawbot.coordinator.application.task.Dispatcher;
 import io.clawbot.coordinator.application.task.TaskLifecycle;
 import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
+import io.clawbot.coordinator.domain.bot.port.ReplicaBus;
 import io.clawbot.coordinator.domain.task.port.WorkSignal;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Turns "work may be available" signals into dispatch rounds. Signals that arrive while a round runs are
+ * Turns "work may be available" signals into dispatch rounds, here and, through a hint on the {@link ReplicaBus},
+ * on the other replicas. Signals that arrive while a round runs are
  * coalesced into one more round, so a burst of submissions costs a few rounds, not one each. A periodic tick
  * dispatches anyway (a lost signal only delays work by one tick; a retry's backoff or a delayed task becomes due
  * without a signal, so it waits up to one tick), and a periodic sweep ends lapsed leases and passed deadlines.
@@ -29,17 +31,31 @@ public class DispatchLoop implements WorkSignal {
     private final TaskLifecycle tasks;
     private final BotLifecycle bots;
     private final DispatchConfig config;
+    private final ReplicaBus replicas;
     private final AtomicInteger state = new AtomicInteger(IDLE);
 
-    public DispatchLoop(Dispatcher dispatcher, TaskLifecycle tasks, BotLifecycle bots, DispatchConfig config) {
+    public DispatchLoop(Dispatcher dispatcher, TaskLifecycle tasks, BotLifecycle bots, DispatchConfig config,
+            ReplicaBus replicas) {
+        this.replicas = replicas;
         this.dispatcher = dispatcher;
         this.tasks = tasks;
         this.bots = bots;
         this.config = config;
     }
 
+    /** Work may be available here and on the other replicas: a local round, and a hint to the others. */
     @Override
     public void workMayBeAvailable() {
+        replicas.announceWork();
+        dispatchHere();
+    }
+
+    /** Another replica said work may be available: a local round, without passing the hint on. */
+    public void hintFromAnotherReplica() {
+        dispatchHere();
+    }
+
+    private void dispatchHere() {
         if (state.getAndUpdate(s -> s == IDLE ? RUNNING : RUN_AGAIN) == IDLE) {
             round();
         }
@@ -61,7 +77,7 @@ public class DispatchLoop implements WorkSignal {
 
     @Scheduled(every = "${coordinator.dispatch.tick-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        workMayBeAvailable();
+        dispatchHere();
     }
 
     /**

@@ -4,6 +4,9 @@ import io.clawbot.coordinator.application.bot.BotConnections;
 import io.clawbot.coordinator.application.bot.BotLifecycle;
 import io.clawbot.coordinator.application.task.Dispatcher;
 import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseClock;
+import io.clawbot.coordinator.adapters.ws.BotSessions;
+import io.clawbot.coordinator.bootstrap.cluster.ClusterBotChannel;
+import io.clawbot.coordinator.domain.bot.port.ReplicaBus;
 import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.application.task.TaskLifecycle;
 import io.clawbot.coordinator.bootstrap.config.RetryConfig;
@@ -81,6 +84,13 @@ public class Wiring {
             IdSource ids, InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
         return new TaskLifecycle(tasks, bots, workflows, channel, ids, clock, signal, retryDefaults,
                 () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** Pushes to bots connected here, and relays to the other replicas for the rest. */
+    @Produces
+    @Singleton
+    BotChannel botChannel(BotSessions sessions, ReplicaBus replicas) {
+        return new ClusterBotChannel(sessions, replicas);
     }
 
     @Produces

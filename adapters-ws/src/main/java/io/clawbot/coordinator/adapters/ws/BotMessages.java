@@ -3,6 +3,7 @@ package io.clawbot.coordinator.adapters.ws;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskId;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,9 +44,13 @@ final class BotMessages {
     }
 
     static Frame taskCancel(Task task, String reason) {
+        return taskCancel(task.id(), task.attempt(), reason);
+    }
+
+    static Frame taskCancel(TaskId taskId, int attempt, String reason) {
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("task_id", task.id().toString());
-        payload.put("attempt", task.attempt());
+        payload.put("task_id", taskId.toString());
+        payload.put("attempt", attempt);
         payload.put("reason", reason);
         return new Frame("task_cancel", payload);
     }

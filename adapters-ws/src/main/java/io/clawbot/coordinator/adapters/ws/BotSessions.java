@@ -7,10 +7,12 @@ import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.bot.port.BotChannel;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskId;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,6 +29,8 @@ import org.jboss.logging.Logger;
  * bot never blocks a sender or another bot.
  */
 @ApplicationScoped
+// Only this replica's sessions: the application's BotChannel wraps this one and relays to other replicas.
+@Typed(BotSessions.class)
 public class BotSessions implements BotChannel {
 
     private static final Logger LOG = Logger.getLogger(BotSessions.class);
@@ -114,6 +118,11 @@ public class BotSessions implements BotChannel {
     @Override
     public Uni<Boolean> pushCancel(Task task, String reason) {
         return send(task.botId(), BotMessages.taskCancel(task, reason));
+    }
+
+    /** Tells a bot connected here to stop working on an attempt of a task (a push relayed from another replica). */
+    public Uni<Boolean> pushCancel(BotId botId, TaskId taskId, int attempt, String reason) {
+        return send(botId, BotMessages.taskCancel(taskId, attempt, reason));
     }
 
     /** Closes every session with 1001 (going away): bots reconnect, possibly to another replica. */
