@@ -7,6 +7,7 @@ import io.clawbot.coordinator.bootstrap.DispatchLoop;
 import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,6 +39,10 @@ public class ReplicaListener {
 
     void onStart(@Observes StartupEvent event) {
         bus.listen(dispatch::hintFromAnotherReplica, this::relayed, MAX_RESUBSCRIBE_PAUSE);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        bus.stop();
     }
 
     void relayed(Relay relay) {

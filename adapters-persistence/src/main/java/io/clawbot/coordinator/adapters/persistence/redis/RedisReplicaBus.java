@@ -64,9 +64,15 @@ public class RedisReplicaBus implements ReplicaBus {
     private final String replicaId = UUID.randomUUID().toString();
     private final AtomicInteger announcing = new AtomicInteger(IDLE);
     private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     public RedisReplicaBus(ReactiveRedisDataSource redis) {
         this.pubsub = redis.pubsub(String.class);
+    }
+
+    /** Stops listening: a subscription lost from now on (the application is stopping) is not renewed. */
+    public void stop() {
+        stopped.set(true);
     }
 
     /** This replica's id on the bus. */
@@ -139,7 +145,7 @@ public class RedisReplicaBus implements ReplicaBus {
         // The end, the failure and a failed subscribe may each report the same loss: one retry per attempt.
         AtomicBoolean retried = new AtomicBoolean();
         Runnable retry = () -> {
-            if (!retried.compareAndSet(false, true)) {
+            if (stopped.get() || !retried.compareAndSet(false, true)) {
                 return;
             }
             Duration next = pause.multipliedBy(2).compareTo(maxPause) > 0 ? maxPause : pause.multipliedBy(2);
@@ -162,7 +168,9 @@ public class RedisReplicaBus implements ReplicaBus {
                 LOG.warnf(e, "handling a message on %s failed", channel);
             }
         }, () -> {
-            LOG.info("the Redis subscription ended; subscribing again");
+            if (!stopped.get()) {
+                LOG.info("the Redis subscription ended; subscribing again");
+            }
             retry.run();
         }, failure -> {
             LOG.debugf("the Redis subscription failed (%s); retrying in %s", failure.getMessage(), pause);
