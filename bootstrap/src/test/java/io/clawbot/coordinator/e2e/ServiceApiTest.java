@@ -22,14 +22,16 @@ class ServiceApiTest {
                 .body("service", equalTo("ClawBot Coordinator")).body("status", equalTo("ok"));
         given().when().get("/health").then().statusCode(200)
                 .body("status", equalTo("healthy"))
-                .body("checks.keySet()", hasItem(containsString("PostgreSQL")));
+                .body("checks.keySet()", hasItem(containsString("PostgreSQL")))
+                .body("checks.'Redis (hints between replicas)'", equalTo("up"));
     }
 
     @Test
     void liveness_and_readiness_probes_are_up_and_readiness_checks_the_database() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("PostgreSQL")));
+                .body("checks.name", hasItem(containsString("PostgreSQL")))
+                .body("checks.find { it.name == 'Redis (hints between replicas)' }.data.redis", equalTo("up"));
     }
 
     @Test
