@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the example bot (bot-client's ExampleBot): it connects to the coordinator's WebSocket and echoes its tasks.
 #   BOT_TOKEN=<token from POST /api/v1/bots> scripts/example-bot.sh
-# Environment (or KEY=value arguments): COORDINATOR_URL (default ws://localhost:8080/api/v1/ws/control),
+# Environment (or KEY=value arguments): COORDINATOR_URL (default ws://localhost:8080/api/v1/ws/control; several replicas comma-separated),
 # BOT_TOKEN (required), BOT_SLOTS (default 1). A task payload with "sleep_ms": n takes n ms; "fail": true fails.
 # Builds the bot client on first use; `scripts/example-bot.sh --rebuild` rebuilds it.
 set -euo pipefail

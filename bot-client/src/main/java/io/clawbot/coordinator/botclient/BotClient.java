@@ -69,7 +69,11 @@ public final class BotClient implements AutoCloseable {
     private static final int ABNORMAL_CLOSURE = 1006;
     private static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 
-    private final URI uri;
+    /** The coordinator's addresses: one (a load balancer), or one per replica, tried in turn. */
+    private final List<URI> uris;
+    /** The address of the current or next connection attempt. */
+    private volatile URI uri;
+    private int nextUri;
     private final String token;
     private final int slots;
     private final TaskHandler handler;
@@ -107,7 +111,8 @@ public final class BotClient implements AutoCloseable {
     private volatile ConnectedInfo info;
 
     private BotClient(Builder builder) {
-        this.uri = builder.uri;
+        this.uris = List.copyOf(builder.uris);
+        this.uri = uris.getFirst();
         this.token = builder.token;
         this.slots = builder.slots;
         this.handler = builder.handler;
@@ -277,6 +282,7 @@ public final class BotClient implements AutoCloseable {
             }
             connection = new Connection(++generation);
             current = connection;
+            uri = uris.get(nextUri % uris.size());
         }
         LOG.fine(() -> "connecting to " + uri);
         try {
@@ -330,6 +336,8 @@ public final class BotClient implements AutoCloseable {
             if (failures < Integer.MAX_VALUE) {
                 failures++;
             }
+            // A lost or refused connection moves on to the next address (another replica), if there is one.
+            nextUri = (nextUri + 1) % uris.size();
             LOG.fine(() -> "reconnecting in " + delay.toMillis() + " ms");
             try {
                 reconnectTimer = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -993,7 +1001,7 @@ public final class BotClient implements AutoCloseable {
 
     /** Configures a {@link BotClient}. */
     public static final class Builder {
-        private URI uri;
+        private List<URI> uris = List.of();
         private String token;
         private int slots = 1;
         private TaskHandler handler;
@@ -1010,13 +1018,24 @@ public final class BotClient implements AutoCloseable {
 
         /** The coordinator's control endpoint, e.g. {@code ws://localhost:8080/api/v1/ws/control}. Required. */
         public Builder uri(URI value) {
-            this.uri = value;
+            this.uris = value == null ? List.of() : List.of(value);
             return this;
         }
 
         /** {@link #uri(URI)} from a string. */
         public Builder uri(String value) {
             return uri(URI.create(value));
+        }
+
+        /**
+         * Several addresses of the coordinator, one per replica, when no load balancer stands in front of them:
+         * the client connects to the first and, whenever a connection is lost or cannot be made, tries the next
+         * one (round robin, with the usual backoff). A bot that comes back within the reconnect grace keeps its
+         * tasks, whichever replica it reaches.
+         */
+        public Builder uris(List<URI> values) {
+            this.uris = values == null ? List.of() : List.copyOf(values);
+            return this;
         }
 
         /**
@@ -1081,8 +1100,14 @@ public final class BotClient implements AutoCloseable {
          *             if a setting is missing or out of range
          */
         public BotClient build() {
-            if (uri == null || !("ws".equalsIgnoreCase(uri.getScheme()) || "wss".equalsIgnoreCase(uri.getScheme()))) {
-                throw new IllegalArgumentException("uri must be a ws:// or wss:// URI, was " + uri);
+            if (uris.isEmpty()) {
+                throw new IllegalArgumentException("uri must be a ws:// or wss:// URI, was null");
+            }
+            for (URI uri : uris) {
+                if (uri == null || !("ws".equalsIgnoreCase(uri.getScheme())
+                        || "wss".equalsIgnoreCase(uri.getScheme()))) {
+                    throw new IllegalArgumentException("uri must be a ws:// or wss:// URI, was " + uri);
+                }
             }
             if (handler == null) {
                 throw new IllegalArgumentException("handler is required");

@@ -342,6 +342,37 @@ class BotClientTest {
     }
 
     @Test
+    void with_several_addresses_a_refused_connect_moves_on_to_the_next_replica() throws Exception {
+        try (FakeCoordinator other = new FakeCoordinator()) {
+            coordinator.refuseWith = 503;
+            BotClient client = register(builder(1, task -> Map.of()).uris(List.of(coordinator.uri(), other.uri())));
+            CompletableFuture<ConnectedInfo> started = client.start();
+
+            other.nextConnected(1);
+
+            assertThat(started.get(10, TimeUnit.SECONDS).botId()).isEqualTo("bot-1");
+            assertThat(coordinator.requests).as("the first replica was tried first").hasSize(1);
+            assertThat(other.requests).hasSize(1);
+        }
+    }
+
+    @Test
+    void with_several_addresses_a_lost_connection_reconnects_to_another_replica() throws Exception {
+        try (FakeCoordinator other = new FakeCoordinator()) {
+            // Frequent heartbeats notice the lost connection quickly.
+            BotClient client = register(builder(1, task -> Map.of()).uris(List.of(coordinator.uri(), other.uri()))
+                    .heartbeatInterval(Duration.ofMillis(100)));
+            client.start();
+            coordinator.nextConnected(1);
+
+            coordinator.close();
+
+            other.nextConnected(1);
+            assertThat(other.requests).hasSize(1);
+        }
+    }
+
+    @Test
     void a_normal_close_by_the_coordinator_ends_the_client() throws Exception {
         BotClient client = client(1, task -> Map.of());
         client.start();

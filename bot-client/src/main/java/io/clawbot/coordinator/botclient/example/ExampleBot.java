@@ -66,7 +66,9 @@ public final class ExampleBot {
         BotClient client;
         try {
             client = BotClient.builder()
-                    .uri(url)
+                    // Several replicas' addresses, comma-separated, are tried in turn when a connection is lost.
+                    .uris(java.util.Arrays.stream(url.split(",")).map(String::strip).filter(u -> !u.isEmpty())
+                            .map(java.net.URI::create).toList())
                     .token(token)
                     .slots(slots)
                     .handler(task -> echo(task, self.get().botId()))
