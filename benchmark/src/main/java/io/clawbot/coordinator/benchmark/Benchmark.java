@@ -214,7 +214,7 @@ public final class Benchmark {
                 + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
     }
 
-    private static Map<String, String> options(String[] args) {
+    static Map<String, String> options(String[] args) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
