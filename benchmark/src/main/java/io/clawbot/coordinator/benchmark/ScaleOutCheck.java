@@ -125,10 +125,8 @@ public final class ScaleOutCheck {
         AtomicInteger submitted = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         Semaphore inFlight = new Semaphore(16);
-        // A bot process that restarts does not know the tasks its predecessor was running, yet its heartbeats keep
-        // their leases; the execution timeout is what returns them, so it is short here.
-        String body = "{\"type\": \"" + TYPE + "\", \"payload\": {\"n\": 1}, \"timeout_seconds\": 15, "
-                + "\"retry\": {\"max_attempts\": 20, \"backoff_seconds\": 0.2, \"max_backoff_seconds\": 1}}";
+        String body = "{\"type\": \"" + TYPE + "\", \"payload\": {\"n\": 1}, \"retry\": {\"max_attempts\": 20, "
+                + "\"backoff_seconds\": 0.2, \"max_backoff_seconds\": 1}}";
         long start = System.nanoTime();
         for (int i = 0; i < tasks; i++) {
             int replica = i % REPLICAS;

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +77,40 @@ class LeaseTest {
             assertThat(Database.rows("select reason from task_events where task_id = '" + task
                     + "' and to_status = 'pending' and from_status = 'in_progress'").getFirst().getFirst())
                     .asString().contains("went silent");
+        }
+    }
+
+    @Test
+    void heartbeats_that_name_the_running_tasks_keep_only_those_leases() throws Exception {
+        String type = Fixtures.unique("named");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("forgetful"), type);
+        try (TestBot bot = TestBot.connect(creds.token())) {
+            bot.send("slots", Map.of("slots", 2));
+            bot.next("slots_ack");
+            String known = Fixtures.createTask(type, 0);
+            String forgotten = Fixtures.createTask(type, 0);
+            int assigned = 0;
+            while (assigned < 2) {
+                TestBot.Frame frame = bot.next();
+                if (frame.type().equals("task_assigned")) {
+                    assigned++;
+                    bot.send("task_accepted", Map.of("task_id", frame.payload().get("task_id"), "attempt", 1));
+                }
+            }
+            // The bot's process "restarted": it only knows one of the two tasks it holds.
+            Map<String, Object> cancel = null;
+            for (int beat = 0; beat < 20 && cancel == null; beat++) {
+                bot.send("heartbeat", Map.of("running", List.of(Map.of("task_id", known, "attempt", 1))));
+                for (TestBot.Frame frame : bot.drain(java.time.Duration.ofMillis(400))) {
+                    if (frame.type().equals("task_cancel")) {
+                        cancel = frame.payload();
+                    }
+                }
+            }
+            assertThat(cancel).as("the forgotten task's lease lapsed").isNotNull()
+                    .containsEntry("task_id", forgotten);
+            assertThat((String) cancel.get("reason")).startsWith("lease_expired");
+            given().when().get("/api/v1/tasks/" + known).then().body("status", equalTo("in_progress"));
         }
     }
 }

@@ -476,8 +476,9 @@ public final class BotClient implements AutoCloseable {
         Duration heartbeat = heartbeatOverride != null
                 ? heartbeatOverride
                 : Duration.ofSeconds(Math.max(1, connected.heartbeatIntervalSeconds()));
-        String heartbeatFrame = Frames.encode("heartbeat", Map.of());
-        scheduleRepeating(connection, () -> sendDroppable(connection, heartbeatFrame), heartbeat);
+        // Each heartbeat names the tasks this client holds, so the coordinator renews those leases only: tasks a
+        // previous process of the same bot was running lapse and go to another attempt.
+        scheduleRepeating(connection, () -> sendDroppable(connection, heartbeatFrame()), heartbeat);
         // The coordinator answers every heartbeat, so silence for a heartbeat interval plus the ack timeout means the
         // session is dead even if TCP never said so: a silently lost network, or a close the JDK failed to report
         // (its WebSocket can drop an EOF that arrives while a listener method runs).
@@ -665,6 +666,14 @@ public final class BotClient implements AutoCloseable {
         }
         pump(connection);
         return outbound.done;
+    }
+
+    private String heartbeatFrame() {
+        List<Map<String, Object>> held = new ArrayList<>();
+        for (TaskKey key : running.keySet()) {
+            held.add(Map.of("task_id", key.taskId(), "attempt", key.attempt()));
+        }
+        return Frames.encode("heartbeat", Map.of("running", held));
     }
 
     /** Queues a frame only worth sending on this very session (heartbeats, automatic lease renewal). */

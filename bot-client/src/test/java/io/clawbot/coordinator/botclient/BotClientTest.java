@@ -215,6 +215,23 @@ class BotClientTest {
     }
 
     @Test
+    void a_heartbeat_names_the_tasks_the_client_holds() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        BotClient client = register(builder(1, task -> {
+            release.await();
+            return Map.of();
+        }).heartbeatInterval(Duration.ofMillis(100)));
+        client.start();
+        FakeCoordinator.Session session = coordinator.nextConnected(1);
+        session.send("task_assigned", assignment("t-9", 3, Map.of()));
+        session.await("task_accepted", WAIT);
+
+        assertThat(session.await("heartbeat", WAIT).payload())
+                .isEqualTo(Map.of("running", List.of(Map.of("task_id", "t-9", "attempt", 3))));
+        release.countDown();
+    }
+
+    @Test
     void sends_heartbeats_at_the_configured_interval() throws Exception {
         BotClient client = register(builder(1, task -> Map.of()).heartbeatInterval(Duration.ofMillis(100)));
         client.start();
@@ -222,7 +239,7 @@ class BotClientTest {
 
         long before = System.nanoTime();
         for (int i = 0; i < 3; i++) {
-            assertThat(session.await("heartbeat", WAIT).payload()).isEmpty();
+            assertThat(session.await("heartbeat", WAIT).payload()).isEqualTo(Map.of("running", List.of()));
         }
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
     }

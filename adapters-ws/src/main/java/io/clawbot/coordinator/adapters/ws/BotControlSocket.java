@@ -38,6 +38,8 @@ public class BotControlSocket {
     private static final UserData.TypedKey<AbuseGuard> GUARD = new UserData.TypedKey<>("clawbot.guard");
     private static final int MAX_ERROR_LENGTH = 10_000;
     private static final int MAX_ERROR_CODE_LENGTH = 100;
+    /** A bot holds at most its slots' worth of tasks (256); a heartbeat may name a few more in passing. */
+    private static final int MAX_RUNNING = 512;
 
     private final BotConnections connections;
     private final BotSessions sessions;
@@ -117,7 +119,8 @@ public class BotControlSocket {
 
     private Uni<BotMessages.Frame> handle(BotId botId, InboundFrame frame) throws InboundFrame.Rejected {
         return switch (frame.type) {
-            case "heartbeat" -> connections.heartbeat(botId).map(bot -> BotMessages.heartbeatAck(Instant.now()));
+            case "heartbeat" -> connections.heartbeat(botId, frame.optionalRunning("running", MAX_RUNNING))
+                    .map(bot -> BotMessages.heartbeatAck(Instant.now()));
             case "slots" -> {
                 int slots = frame.requiredInt("slots", Bot.MIN_SLOTS, Bot.MAX_SLOTS);
                 yield connections.setSlots(botId, slots).invoke(bot -> sessions.setSlots(botId, bot.slots()))

@@ -2,6 +2,10 @@ package io.clawbot.coordinator.adapters.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -119,6 +123,34 @@ final class InboundFrame {
         JsonNode node = payload.get(field);
         requireObjectIfPresent(field);
         return node == null || node.isNull() ? null : json.convertValue(node, Map.class);
+    }
+
+    /**
+     * The optional list of {@code {"task_id", "attempt"}} objects a heartbeat may carry; {@code null} when absent.
+     */
+    List<TaskStore.Running> optionalRunning(String field, int max) throws Rejected {
+        JsonNode node = payload.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray() || node.size() > max) {
+            throw invalid(field + " must be a list of at most " + max + " {task_id, attempt} objects");
+        }
+        List<TaskStore.Running> out = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+            JsonNode id = item.get("task_id");
+            JsonNode attempt = item.get("attempt");
+            if (!item.isObject() || id == null || !id.isTextual() || attempt == null || !attempt.canConvertToInt()
+                    || !attempt.isIntegralNumber() || attempt.asInt() < 1) {
+                throw invalid(field + " must hold {task_id, attempt} objects");
+            }
+            try {
+                out.add(new TaskStore.Running(new TaskId(UUID.fromString(id.asText())), attempt.asInt()));
+            } catch (IllegalArgumentException e) {
+                throw invalid(field + ": '" + id.asText() + "' is not a task id");
+            }
+        }
+        return out;
     }
 
     private Rejected invalid(String message) {

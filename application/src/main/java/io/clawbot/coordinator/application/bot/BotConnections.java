@@ -74,7 +74,18 @@ public final class BotConnections {
 
     /** A heartbeat on the socket: the bot stays online and its running tasks' leases are renewed. */
     public Uni<Bot> heartbeat(BotId botId) {
-        return bots.heartbeat(botId).call(() -> tasks.renewRunningLeases(botId));
+        return heartbeat(botId, null);
+    }
+
+    /**
+     * A heartbeat that may name the tasks the bot is running. When it does, only those leases are renewed: a task
+     * the bot holds but no longer knows (its process restarted) lapses and is retried. When it does not (a bot
+     * of the first protocol), every running task's lease is renewed.
+     */
+    public Uni<Bot> heartbeat(BotId botId, List<TaskStore.Running> running) {
+        return bots.heartbeat(botId).call(() -> running == null
+                ? tasks.renewRunningLeases(botId)
+                : tasks.renewRunningLeases(botId, running));
     }
 
     public Uni<Bot> setSlots(BotId botId, int slots) {

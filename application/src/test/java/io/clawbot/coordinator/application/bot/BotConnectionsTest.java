@@ -19,6 +19,7 @@ import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -292,6 +293,25 @@ class BotConnectionsTest {
             assertThat(beat.lastHeartbeatAt()).isEqualTo(at);
             assertThat(sweep()).isZero();
             assertThat(world.db.task(started.id()).status()).isEqualTo(TaskStatus.IN_PROGRESS);
+        }
+
+        @Test
+        void a_heartbeat_that_names_its_tasks_renews_only_those() {
+            connect();
+            connections.setSlots(bot.id(), 2).await().indefinitely();
+            world.channel.connect(bot.id(), List.of(bot.capabilities().toArray(String[]::new)), 2,
+                    world.clock.instant());
+            Task known = running();
+            Task forgotten = running();
+            world.clock.advance(FakeWorld.TERMS.lease().minusSeconds(5));
+
+            connections.heartbeat(bot.id(), List.of(new TaskStore.Running(known.id(), known.attempt()),
+                    new TaskStore.Running(forgotten.id(), forgotten.attempt() + 1))).await().indefinitely();
+            world.clock.advance(Duration.ofSeconds(6));
+
+            assertThat(sweep()).as("the task named at another attempt is not the bot's").isEqualTo(1);
+            assertThat(world.db.task(known.id()).status()).isEqualTo(TaskStatus.IN_PROGRESS);
+            assertThat(world.db.task(forgotten.id()).status()).isEqualTo(TaskStatus.PENDING);
         }
 
         @Test

@@ -303,6 +303,23 @@ public final class FakeTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<Void> renewRunningLeases(BotId botId, List<Running> running) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Instant until = db.clock.instant().plus(lease);
+                for (Running r : running) {
+                    Task task = db.tasks.get(r.taskId());
+                    if (task != null && botId.equals(task.botId()) && task.attempt() == r.attempt()
+                            && task.status() == TaskStatus.IN_PROGRESS) {
+                        db.leaseExpiresAt.put(task.id(), until);
+                    }
+                }
+                return null;
+            }
+        });
+    }
+
+    @Override
     public Uni<Void> renewRunningLeases(BotId botId) {
         return Uni.createFrom().item(() -> {
             synchronized (db) {

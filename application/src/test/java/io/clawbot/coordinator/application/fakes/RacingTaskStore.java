@@ -145,6 +145,11 @@ public final class RacingTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<Void> renewRunningLeases(BotId botId, List<Running> running) {
+        return delegate.renewRunningLeases(botId, running);
+    }
+
+    @Override
     public Uni<List<Task>> expiredDeadlines(int limit) {
         return delegate.expiredDeadlines(limit);
     }

@@ -205,6 +205,19 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<Void> renewRunningLeases(BotId botId, List<Running> running) {
+        if (running.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID[] ids = running.stream().map(r -> r.taskId().value()).toArray(UUID[]::new);
+        Integer[] attempts = running.stream().map(Running::attempt).toArray(Integer[]::new);
+        return pool.preparedQuery("update tasks t set lease_expires_at = now() + make_interval(secs => $4::float8) "
+                + "from unnest($2::uuid[], $3::int[]) as r(id, attempt) where t.id = r.id and t.attempt = r.attempt "
+                + "and t.bot_id = $1 and t.status = 'in_progress'")
+                .execute(Tuple.of(botId.value(), ids, attempts, TaskRows.seconds(terms.lease()))).replaceWithVoid();
+    }
+
+    @Override
     public Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId) {
         return pool.preparedQuery("update tasks set lease_expires_at = now() + make_interval(secs => $4::float8) "
                 + "where id = $1 and attempt = $2 and bot_id = $3 and status = 'in_progress'")

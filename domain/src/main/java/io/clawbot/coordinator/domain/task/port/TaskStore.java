@@ -85,6 +85,16 @@ public interface TaskStore {
     /** Renews the leases of the tasks a bot is running, from now (a heartbeat). */
     Uni<Void> renewRunningLeases(BotId botId);
 
+    /** A task a bot says it is running, at an attempt. */
+    record Running(TaskId taskId, int attempt) {
+    }
+
+    /**
+     * Renews, from now, the leases of those of {@code running} that the bot is running at that attempt (a
+     * heartbeat that names its tasks): a task the bot holds but no longer knows is left to lapse.
+     */
+    Uni<Void> renewRunningLeases(BotId botId, List<Running> running);
+
     /**
      * Renews the lease of one running task if the bot still holds it at this attempt (progress).
      *
