@@ -7,7 +7,6 @@ import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.schedule.ScheduleTarget;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
-import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -72,21 +71,8 @@ public final class ScheduleTemplates {
                         fields.objects("task_payloads"), fields.object("metadata"), fields.bool("auto_start"), key)
                         .withRetry(fields.retry("retry"));
             }
-            for (String seedField : List.of("name", "description", "task_type", "priority", "timeout_seconds",
-                    "task_payloads")) {
-                if (template.get(seedField) != null) {
-                    throw new ValidationException(seedField, "does not go with definition");
-                }
-            }
-            WorkflowDefinition definition;
-            try {
-                definition = WorkflowDefinition.parse(document);
-            } catch (ValidationException e) {
-                throw e.under("definition");
-            }
-            Boolean autoStart = fields.bool("auto_start");
-            return new CreateWorkflowCommand(definition, fields.object("input"), fields.object("metadata"),
-                    autoStart == null || autoStart, key).withRetry(fields.retry("retry"));
+            return CreateWorkflowCommand.ofDocument(document, template::get, fields.object("input"),
+                    fields.object("metadata"), fields.bool("auto_start"), key).withRetry(fields.retry("retry"));
         });
     }
 

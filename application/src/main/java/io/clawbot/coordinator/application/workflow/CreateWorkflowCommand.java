@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Creates a workflow: a run of a definition with its input.
@@ -66,6 +67,32 @@ public record CreateWorkflowCommand(
         }
         return new CreateWorkflowCommand(WorkflowDefinition.linear(name, description, specs), Map.of(), metadata,
                 autoStart == null || autoStart, key);
+    }
+
+    /** Seed 000's request fields that describe the steps themselves: they do not go with a definition. */
+    public static final List<String> SEED_STEP_FIELDS = List.of("name", "description", "task_payloads", "task_type",
+            "priority", "timeout_seconds");
+
+    /**
+     * A run of a definition given as a document in a request's {@code definition} field: its faults are reported
+     * under {@code definition}, and any of {@link #SEED_STEP_FIELDS} given beside it is refused.
+     *
+     * @param seedField the request's value of a seed 000 field, {@code null} when absent
+     */
+    public static CreateWorkflowCommand ofDocument(Object document, Function<String, Object> seedField,
+            Map<String, Object> input, Map<String, Object> metadata, Boolean autoStart, IdempotencyKey key) {
+        for (String field : SEED_STEP_FIELDS) {
+            if (seedField.apply(field) != null) {
+                throw new ValidationException(field, "does not go with definition; set it in the definition's steps");
+            }
+        }
+        WorkflowDefinition definition;
+        try {
+            definition = WorkflowDefinition.parse(document);
+        } catch (ValidationException e) {
+            throw e.under("definition");
+        }
+        return new CreateWorkflowCommand(definition, input, metadata, autoStart == null || autoStart, key);
     }
 
     /** This command with the same retry choices on every step; {@code null} keeps the defaults. */

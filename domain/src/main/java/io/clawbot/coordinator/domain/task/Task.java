@@ -86,6 +86,16 @@ public record Task(
         public String code() {
             return code;
         }
+
+        /** Whether {@code code} is the error code of one of the timeouts. */
+        public static boolean isTimeoutCode(String code) {
+            for (Timeout t : values()) {
+                if (t.code.equals(code)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     public Task {
@@ -396,16 +406,7 @@ public record Task(
      */
     private boolean isRetryAfterFailureOf(Fence fence) {
         return status == TaskStatus.PENDING && attempt > attemptsBefore && fence != null && fence.attempt() != null
-                && fence.attempt() == attempt && error != null && !isTimeoutCode(errorCode);
-    }
-
-    private static boolean isTimeoutCode(String code) {
-        for (Timeout t : Timeout.values()) {
-            if (t.code().equals(code)) {
-                return true;
-            }
-        }
-        return false;
+                && fence.attempt() == attempt && error != null && !Timeout.isTimeoutCode(errorCode);
     }
 
     private String fenceMismatch(Fence fence) {

@@ -68,19 +68,11 @@ public record TaskTransitioned(
                     yield "handed_back";
                 }
                 if (from.isHeldByBot()) {
-                    yield isTimeout(after.errorCode()) ? after.errorCode() : "retry_scheduled";
+                    yield Task.Timeout.isTimeoutCode(after.errorCode()) ? after.errorCode() : "retry_scheduled";
                 }
                 yield "pending";
             }
         };
     }
 
-    private static boolean isTimeout(String code) {
-        for (Task.Timeout t : Task.Timeout.values()) {
-            if (t.code().equals(code)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

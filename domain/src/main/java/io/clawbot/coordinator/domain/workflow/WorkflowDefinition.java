@@ -167,10 +167,15 @@ public record WorkflowDefinition(String name, String description, List<StepDefin
         }
         String name = text("name", root.get("name"));
         String description = text("description", root.get("description"));
-        Names.required("name", name, MAX_NAME_LENGTH);
-        Names.optional("description", description, MAX_DESCRIPTION_LENGTH);
-        new Graph(steps, list).validate();
-        return new WorkflowDefinition(name, description, steps);
+        try {
+            return new WorkflowDefinition(name, description, steps);
+        } catch (ValidationException e) {
+            // The constructor checks the graph and names its faults under "steps"; the document may say "jobs".
+            if (!list.equals("steps") && e.field().startsWith("steps[")) {
+                throw new ValidationException(list + e.field().substring("steps".length()), e.detail());
+            }
+            throw e;
+        }
     }
 
     private static StepDefinition step(String path, Object value) {

@@ -89,22 +89,15 @@ public class WorkflowResource {
 
     /** A graph given in JSON: the seed 000 fields that describe steps do not apply. */
     private static CreateWorkflowCommand fromDefinition(CreateWorkflowRequest request, IdempotencyKey key) {
-        for (var field : new Object[][]{ { "name", request.name() }, { "description", request.description() },
-                { "task_payloads", request.taskPayloads() }, { "task_type", request.taskType() },
-                { "priority", request.priority() }, { "timeout_seconds", request.timeoutSeconds() } }) {
-            if (field[1] != null) {
-                throw new ValidationException((String) field[0], "does not go with definition; set it in the "
-                        + "definition's steps");
-            }
-        }
-        WorkflowDefinition definition;
-        try {
-            definition = WorkflowDefinition.parse(request.definition());
-        } catch (ValidationException e) {
-            throw e.under("definition");
-        }
-        return new CreateWorkflowCommand(definition, request.input(), request.metadata(),
-                request.autoStart() == null || request.autoStart(), key);
+        return CreateWorkflowCommand.ofDocument(request.definition(), field -> switch (field) {
+            case "name" -> request.name();
+            case "description" -> request.description();
+            case "task_payloads" -> request.taskPayloads();
+            case "task_type" -> request.taskType();
+            case "priority" -> request.priority();
+            case "timeout_seconds" -> request.timeoutSeconds();
+            default -> null;
+        }, request.input(), request.metadata(), request.autoStart(), key);
     }
 
     @POST
