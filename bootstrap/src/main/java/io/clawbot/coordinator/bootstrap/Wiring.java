@@ -7,6 +7,10 @@ import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseClock;
 import io.clawbot.coordinator.adapters.ws.BotSessions;
 import io.clawbot.coordinator.bootstrap.cluster.ClusterBotChannel;
 import io.clawbot.coordinator.domain.bot.port.ReplicaBus;
+import io.clawbot.coordinator.domain.bot.port.BotPresence;
+import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
+import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.application.task.TaskLifecycle;
 import io.clawbot.coordinator.bootstrap.config.RetryConfig;
@@ -89,8 +93,18 @@ public class Wiring {
     /** Pushes to bots connected here, and relays to the other replicas for the rest. */
     @Produces
     @Singleton
-    BotChannel botChannel(BotSessions sessions, ReplicaBus replicas) {
-        return new ClusterBotChannel(sessions, replicas);
+    BotChannel botChannel(BotSessions sessions, ReplicaBus replicas, BotPresence presence) {
+        return new ClusterBotChannel(sessions, replicas, presence);
+    }
+
+    /**
+     * Which replica holds each bot's connection. An entry lives three heartbeat intervals: one late heartbeat
+     * does not lose it, and the entries of a replica that died go soon after.
+     */
+    @Produces
+    @Singleton
+    BotPresence botPresence(ReactiveRedisDataSource redis, ReplicaName name, DispatchConfig config) {
+        return new RedisBotPresence(redis, name, config.heartbeatInterval().multipliedBy(3));
     }
 
     @Produces
@@ -102,8 +116,8 @@ public class Wiring {
     @Produces
     @Singleton
     BotConnections botConnections(BotLifecycle bots, TaskLifecycle taskLifecycle, TaskStore tasks, WorkSignal signal,
-            ChannelTerms terms) {
-        return new BotConnections(bots, taskLifecycle, tasks, signal, terms);
+            ChannelTerms terms, BotPresence presence) {
+        return new BotConnections(bots, taskLifecycle, tasks, signal, terms, presence);
     }
 
     @Produces

@@ -3,7 +3,9 @@ package io.clawbot.coordinator.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaBus;
+import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -32,6 +34,9 @@ class ReplicaBusTest {
 
     @Inject
     ReactiveRedisDataSource redis;
+
+    @Inject
+    ReplicaName name;
 
     private void publish(String channel, String message) {
         redis.pubsub(String.class).publish(channel, message).await().atMost(Duration.ofSeconds(5));
@@ -109,6 +114,52 @@ class ReplicaBusTest {
             assertThat(cancel.getString("reason")).isEqualTo("not needed");
         } finally {
             subscriber.unsubscribe().await().atMost(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void a_push_for_a_bot_on_a_known_replica_goes_to_that_replica_alone() throws Exception {
+        BlockingQueue<String> forAll = new LinkedBlockingQueue<>();
+        BlockingQueue<String> forOther = new LinkedBlockingQueue<>();
+        String otherChannel = RedisReplicaBus.relayChannel(OTHER_REPLICA);
+        var subscriber = redis.pubsub(String.class).subscribe(List.of(RedisReplicaBus.RELAY, otherChannel),
+                (channel, message) -> (otherChannel.equals(channel) ? forOther : forAll).add(message))
+                .await().atMost(Duration.ofSeconds(5));
+        try {
+            String type = Fixtures.unique("there");
+            String bot = Fixtures.registerBot(Fixtures.unique("connected-there"), type);
+            redis.execute("SET", RedisBotPresence.PREFIX + bot, OTHER_REPLICA, "PX", "60000")
+                    .await().atMost(Duration.ofSeconds(5));
+            String task = Fixtures.createTask(type, 0);
+
+            Fixtures.assign(task, bot);
+            given().when().post("/api/v1/ws/broadcast/task/" + task).then().statusCode(200)
+                    .body("sent", org.hamcrest.Matchers.equalTo(true));
+            given().contentType(ContentType.JSON).body(Map.of("reason", "not needed"))
+                    .when().post("/api/v1/tasks/" + task + "/cancel").then().statusCode(200);
+
+            assertThat(new JsonObject(forOther.poll(5, TimeUnit.SECONDS)).getString("kind")).isEqualTo("assign");
+            assertThat(new JsonObject(forOther.poll(5, TimeUnit.SECONDS)).getString("kind"))
+                    .as("the broadcast endpoint's push").isEqualTo("assign");
+            assertThat(new JsonObject(forOther.poll(5, TimeUnit.SECONDS)).getString("kind")).isEqualTo("cancel");
+            assertThat(forAll.poll(300, TimeUnit.MILLISECONDS)).as("nothing for every replica").isNull();
+        } finally {
+            subscriber.unsubscribe().await().atMost(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void a_relay_addressed_to_this_replica_reaches_its_bot() {
+        String type = Fixtures.unique("addressed");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("addressee"), type);
+        try (TestBot bot = TestBot.connect(creds.token())) {
+            String task = Fixtures.createTask(type, 0);
+            assertThat(bot.next("task_assigned").payload()).containsEntry("attempt", 1);
+
+            publish(RedisReplicaBus.relayChannel(name.value()), relay("cancel", creds.id(), task, 1, "addressed"));
+
+            assertThat(bot.next("task_cancel").payload()).containsEntry("task_id", task)
+                    .containsEntry("reason", "addressed");
         }
     }
 }

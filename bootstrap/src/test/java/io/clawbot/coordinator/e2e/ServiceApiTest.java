@@ -71,7 +71,7 @@ class ServiceApiTest {
     }
 
     @Test
-    void broadcasting_needs_an_assigned_task_whose_bot_is_connected_here() {
+    void broadcasting_needs_an_assigned_task_whose_bot_a_replica_holds() {
         String type = Fixtures.unique("push");
         String task = Fixtures.createTask(type, 0);
         given().when().post("/api/v1/ws/broadcast/task/" + task)

@@ -6,6 +6,7 @@ import io.clawbot.coordinator.application.task.TaskReport;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
+import io.clawbot.coordinator.domain.bot.port.BotPresence;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
@@ -24,7 +25,8 @@ import java.util.Map;
 
 /**
  * What a connected bot does over its socket: coming and going, heartbeats, its slots, and its reports about
- * the tasks it holds. Every report is fenced by the bot's id and the attempt it names.
+ * the tasks it holds. Every report is fenced by the bot's id and the attempt it names. Coming, going and
+ * heartbeats also keep the bot's presence (which replica holds its connection) up to date.
  */
 public final class BotConnections {
 
@@ -33,14 +35,16 @@ public final class BotConnections {
     private final TaskStore tasks;
     private final WorkSignal signal;
     private final ChannelTerms terms;
+    private final BotPresence presence;
 
     public BotConnections(BotLifecycle bots, TaskLifecycle taskLifecycle, TaskStore tasks, WorkSignal signal,
-            ChannelTerms terms) {
+            ChannelTerms terms, BotPresence presence) {
         this.bots = bots;
         this.taskLifecycle = taskLifecycle;
         this.tasks = tasks;
         this.signal = signal;
         this.terms = terms;
+        this.presence = presence;
     }
 
     public ChannelTerms terms() {
@@ -57,7 +61,8 @@ public final class BotConnections {
      */
     public Uni<Connected> connected(BotId botId) {
         return bots.heartbeat(botId).flatMap(bot -> tasks.renewHeldLeases(botId).map(held -> new Connected(bot,
-                held.stream().filter(t -> t.status() == TaskStatus.ASSIGNED).toList())));
+                held.stream().filter(t -> t.status() == TaskStatus.ASSIGNED).toList())))
+                .invoke(() -> presence.here(botId));
     }
 
     /** A session is ready to take work. */
@@ -67,6 +72,7 @@ public final class BotConnections {
 
     /** A bot's connection closed: it is offline and keeps its tasks only for the reconnect grace. */
     public Uni<Void> disconnected(BotId botId) {
+        presence.gone(botId);
         return tasks.shortenLeases(botId, terms.reconnectGrace())
                 .call(() -> bots.disconnected(botId).onFailure(NotFoundException.class).recoverWithNull())
                 .replaceWithVoid();
@@ -85,7 +91,8 @@ public final class BotConnections {
     public Uni<Bot> heartbeat(BotId botId, List<TaskStore.Running> running) {
         return bots.heartbeat(botId).call(() -> running == null
                 ? tasks.renewRunningLeases(botId)
-                : tasks.renewRunningLeases(botId, running));
+                : tasks.renewRunningLeases(botId, running))
+                .invoke(() -> presence.here(botId));
     }
 
     public Uni<Bot> setSlots(BotId botId, int slots) {

@@ -102,7 +102,10 @@ public final class TaskLifecycle {
                 .call(assigned -> channel.pushAssignment(assigned));
     }
 
-    /** Re-sends an assigned or running task to its bot; fails when the bot is not connected to this replica. */
+    /**
+     * Re-sends an assigned or running task to its bot, here or through the replica holding its connection; fails
+     * when no replica is known to hold it.
+     */
     public Uni<Task> broadcast(TaskId taskId) {
         return get(taskId).flatMap(task -> {
             if (!task.status().isHeldByBot()) {
@@ -112,7 +115,7 @@ public final class TaskLifecycle {
             return channel.pushAssignment(task).flatMap(sent -> sent
                     ? Uni.createFrom().item(task)
                     : Uni.createFrom().failure(new ConflictException("bot-not-connected",
-                            "Bot " + task.botId() + " has no live connection to this coordinator")));
+                            "Bot " + task.botId() + " has no live connection to any coordinator replica")));
         });
     }
 

@@ -29,6 +29,7 @@ public final class FakeWorld {
     public final FakeWorkflowStore workflows = new FakeWorkflowStore(db);
     public final FakeBotChannel channel = new FakeBotChannel();
     public final CountingWorkSignal signal = new CountingWorkSignal();
+    public final FakeBotPresence presence = new FakeBotPresence();
     /** The built-in retry policy: three attempts, backoffs from 1 s. */
     public final RetryDefaults retries = RetryDefaults.builtIn();
     /** The jitter draw: always the middle, so backoffs are predictable. */

@@ -2,24 +2,29 @@ package io.clawbot.coordinator.bootstrap.cluster;
 
 import io.clawbot.coordinator.adapters.ws.BotSessions;
 import io.clawbot.coordinator.domain.bot.port.BotChannel;
+import io.clawbot.coordinator.domain.bot.port.BotPresence;
 import io.clawbot.coordinator.domain.bot.port.ReplicaBus;
 import io.clawbot.coordinator.domain.task.Task;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * The application's {@link BotChannel}: pushes to a bot connected here, and otherwise asks the other replicas,
- * one of which may hold the bot's connection, to push it (best effort: a lost relay is covered by the lease).
- * The answer still says whether this replica handed the message to the bot.
+ * The application's {@link BotChannel}: pushes to a bot connected here, and otherwise relays the push to the
+ * replica that the bot's presence names, or to every replica when none is known (best effort: a lost relay is
+ * covered by the lease). The answer says whether the message was handed to the bot here or relayed to the
+ * replica holding its connection.
  */
 public final class ClusterBotChannel implements BotChannel {
 
     private final BotSessions local;
     private final ReplicaBus bus;
+    private final BotPresence presence;
 
-    public ClusterBotChannel(BotSessions local, ReplicaBus bus) {
+    public ClusterBotChannel(BotSessions local, ReplicaBus bus, BotPresence presence) {
         this.local = local;
         this.bus = bus;
+        this.presence = presence;
     }
 
     @Override
@@ -29,19 +34,31 @@ public final class ClusterBotChannel implements BotChannel {
 
     @Override
     public Uni<Boolean> pushAssignment(Task task) {
-        return local.pushAssignment(task).invoke(sent -> {
-            if (!sent) {
-                bus.relayAssignment(task);
-            }
-        });
+        return local.pushAssignment(task).flatMap(sent -> sent
+                ? Uni.createFrom().item(true)
+                : relay(task, replica -> bus.relayAssignment(task, replica)));
     }
 
     @Override
     public Uni<Boolean> pushCancel(Task task, String reason) {
-        return local.pushCancel(task, reason).invoke(sent -> {
-            if (!sent) {
-                bus.relayCancel(task, reason);
-            }
+        return local.pushCancel(task, reason).flatMap(sent -> sent
+                ? Uni.createFrom().item(true)
+                : relay(task, replica -> bus.relayCancel(task, reason, replica)));
+    }
+
+    /**
+     * Relays to the bot's replica when its presence names another one. Otherwise (unknown, or an entry naming
+     * this replica that the closed connection has not cleared yet) every replica is asked, and the answer is
+     * {@code false}: nobody is known to hold the bot.
+     */
+    private Uni<Boolean> relay(Task task, Consumer<String> send) {
+        if (task.botId() == null) {
+            return Uni.createFrom().item(false);
+        }
+        return presence.whereIs(task.botId()).map(replica -> {
+            boolean elsewhere = replica != null && !replica.equals(presence.self());
+            send.accept(elsewhere ? replica : null);
+            return elsewhere;
         });
     }
 }

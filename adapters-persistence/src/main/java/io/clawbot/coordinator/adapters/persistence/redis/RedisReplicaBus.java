@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * The replicas' message bus on Redis pub/sub: work hints on {@value #WORK}, relayed pushes on {@value #RELAY}.
- * Each replica has a random id; it ignores its own messages. Publishing is fire and forget, and bursts of work
+ * The replicas' message bus on Redis pub/sub: work hints on {@value #WORK}; relayed pushes on
+ * {@value #RELAY}{@code :<replica>} when the bot's replica is known, else on {@value #RELAY} for all. Each replica
+ * ignores its own messages. Publishing is fire and forget, and bursts of work
  * hints are coalesced: while one is being published, further ones become a single next one. When Redis is
  * down, publishing fails quietly (logged once per outage) and the subscription is retried with a growing
  * pause; the dispatch tick and the leases keep everything correct meanwhile.
@@ -29,7 +30,10 @@ public class RedisReplicaBus implements ReplicaBus {
 
     /** The channel of work hints. */
     public static final String WORK = "clawbot:work";
-    /** The channel of pushes relayed to the replica holding a bot's connection. */
+    /**
+     * The channel of pushes relayed to whichever replica holds a bot's connection; followed by {@code :} and a
+     * replica's name, the channel of pushes for that replica alone.
+     */
     public static final String RELAY = "clawbot:relay";
 
     private static final int IDLE = 0;
@@ -61,13 +65,14 @@ public class RedisReplicaBus implements ReplicaBus {
     }
 
     private final ReactivePubSubCommands<String> pubsub;
-    private final String replicaId = UUID.randomUUID().toString();
+    private final String replicaId;
     private final AtomicInteger announcing = new AtomicInteger(IDLE);
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    public RedisReplicaBus(ReactiveRedisDataSource redis) {
+    public RedisReplicaBus(ReactiveRedisDataSource redis, ReplicaName name) {
         this.pubsub = redis.pubsub(String.class);
+        this.replicaId = name.value();
     }
 
     /** Stops listening: a subscription lost from now on (the application is stopping) is not renewed. */
@@ -75,7 +80,7 @@ public class RedisReplicaBus implements ReplicaBus {
         stopped.set(true);
     }
 
-    /** This replica's id on the bus. */
+    /** This replica's name on the bus. */
     public String replicaId() {
         return replicaId;
     }
@@ -98,23 +103,28 @@ public class RedisReplicaBus implements ReplicaBus {
     }
 
     @Override
-    public void relayAssignment(Task task) {
-        relay(task, Relay.ASSIGN, null);
+    public void relayAssignment(Task task, String replica) {
+        relay(task, Relay.ASSIGN, null, replica);
     }
 
     @Override
-    public void relayCancel(Task task, String reason) {
-        relay(task, Relay.CANCEL, reason);
+    public void relayCancel(Task task, String reason, String replica) {
+        relay(task, Relay.CANCEL, reason, replica);
     }
 
-    private void relay(Task task, String kind, String reason) {
+    private void relay(Task task, String kind, String reason, String replica) {
         if (task.botId() == null) {
             return;
         }
         Relay message = new Relay(replicaId, kind, task.botId().value(), task.id().value(), task.attempt(), reason);
-        publish(RELAY, message.encode()).subscribe().with(ignored -> {
+        publish(replica == null ? RELAY : relayChannel(replica), message.encode()).subscribe().with(ignored -> {
         }, ignored -> {
         });
+    }
+
+    /** The channel of pushes relayed to one replica. */
+    public static String relayChannel(String replica) {
+        return RELAY + ":" + replica;
     }
 
     /** Publishes; a failure is logged once per outage and swallowed. */
@@ -152,7 +162,7 @@ public class RedisReplicaBus implements ReplicaBus {
             Uni.createFrom().voidItem().onItem().delayIt().by(pause)
                     .subscribe().with(ignored -> subscribe(onWork, onRelay, next, maxPause));
         };
-        pubsub.subscribe(List.of(WORK, RELAY), (channel, message) -> {
+        pubsub.subscribe(List.of(WORK, RELAY, relayChannel(replicaId)), (channel, message) -> {
             try {
                 if (WORK.equals(channel)) {
                     if (!replicaId.equals(message)) {

@@ -55,10 +55,10 @@ public class ConnectionResource {
 
     @POST
     @Path("/broadcast/task/{task_id}")
-    @Operation(operationId = "broadcastTask", summary = "Send an assigned task to its bot over the WebSocket again")
+    @Operation(operationId = "broadcastTask", summary = "Send an assigned task to its bot over the WebSocket again, through the replica holding its connection")
     @APIResponse(responseCode = "200", description = "Sent", content = @Content(schema = @Schema(implementation = BroadcastResponse.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The task is not assigned, or its bot is not connected to this replica", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The task is not assigned, or no replica is known to hold its bot's connection", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<BroadcastResponse> broadcast(@PathParam("task_id") String taskId) {
         return tasks.broadcast(new TaskId(Params.uuid("task_id", taskId)))
                 .map(t -> new BroadcastResponse(t.id().value(), t.botId().value(), t.attempt(), true));

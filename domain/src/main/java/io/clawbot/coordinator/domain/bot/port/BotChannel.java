@@ -6,7 +6,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.List;
 
-/** Pushes messages to the bots connected to this replica. */
+/** Pushes messages to the bots: those connected to this replica, and through the others, theirs. */
 public interface BotChannel {
 
     /** A live bot session on this replica, with what the bot can take. */
@@ -21,10 +21,10 @@ public interface BotChannel {
     List<Connection> connections();
 
     /**
-     * Sends the task to its assigned bot if that bot is connected here.
+     * Sends the task to its assigned bot.
      *
-     * @return {@code true} when the message was handed to the bot's socket, {@code false} when the bot is not
-     *         connected to this replica
+     * @return {@code true} when the message was handed to the bot's socket here or relayed to the replica known to
+     *         hold its connection, {@code false} when no replica is known to hold it
      */
     Uni<Boolean> pushAssignment(Task task);
 

@@ -12,9 +12,17 @@ public interface ReplicaBus {
     /** Tells the other replicas that work may be available for their bots. */
     void announceWork();
 
-    /** Asks the replica holding the task's bot's connection to push this assignment to it. */
-    void relayAssignment(Task task);
+    /**
+     * Asks the replica holding the task's bot's connection to push this assignment to it.
+     *
+     * @param replica that replica's name, or {@code null} when it is not known: every replica is asked
+     */
+    void relayAssignment(Task task, String replica);
 
-    /** Asks the replica holding the task's bot's connection to tell it to stop working on the task. */
-    void relayCancel(Task task, String reason);
+    /**
+     * Asks the replica holding the task's bot's connection to tell it to stop working on the task.
+     *
+     * @param replica as for {@link #relayAssignment(Task, String)}
+     */
+    void relayCancel(Task task, String reason, String replica);
 }
