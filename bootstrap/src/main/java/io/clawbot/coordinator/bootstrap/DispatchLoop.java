@@ -50,6 +50,12 @@ public class DispatchLoop implements WorkSignal {
         dispatchHere();
     }
 
+    /** A bot connected here can take more: a local round; the other replicas' bots gain nothing from it. */
+    @Override
+    public void slotFreedHere() {
+        dispatchHere();
+    }
+
     /** Another replica said work may be available: a local round, without passing the hint on. */
     public void hintFromAnotherReplica() {
         dispatchHere();

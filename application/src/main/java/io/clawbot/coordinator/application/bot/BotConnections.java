@@ -67,7 +67,7 @@ public final class BotConnections {
 
     /** A session is ready to take work. */
     public void ready() {
-        signal.workMayBeAvailable();
+        signal.slotFreedHere();
     }
 
     /** A bot's connection closed: it is offline and keeps its tasks only for the reconnect grace. */
@@ -96,7 +96,7 @@ public final class BotConnections {
     }
 
     public Uni<Bot> setSlots(BotId botId, int slots) {
-        return bots.setSlots(botId, slots).invoke(bot -> signal.workMayBeAvailable());
+        return bots.setSlots(botId, slots).invoke(bot -> signal.slotFreedHere());
     }
 
     public Uni<Reported> accepted(BotId botId, TaskId taskId, int attempt) {
@@ -157,7 +157,7 @@ public final class BotConnections {
         if (written == null) {
             return taskLifecycle.reportOutcome(report);
         }
-        signal.workMayBeAvailable();
+        signal.slotFreedHere();
         return Uni.createFrom().item(new Reported(written, false));
     }
 }

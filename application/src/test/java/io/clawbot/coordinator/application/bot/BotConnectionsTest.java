@@ -125,6 +125,7 @@ class BotConnectionsTest {
             connections.ready();
 
             assertThat(world.signal.count()).isEqualTo(1);
+            assertThat(world.signal.localOnly()).as("only this replica's bots gain").isEqualTo(1);
         }
 
         @Test
@@ -268,6 +269,7 @@ class BotConnectionsTest {
             assertThat(world.db.task(first.id()).result()).containsEntry("ok", true);
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
             assertThat(world.signal.count()).as("the freed slot is signalled").isEqualTo(1);
+            assertThat(world.signal.localOnly()).as("to this replica alone: only its bots can use it").isEqualTo(1);
         }
 
         @Test

@@ -748,6 +748,7 @@ class TaskLifecycleTest {
             submit("render");
 
             assertThat(world.signal.count()).isEqualTo(1);
+            assertThat(world.signal.localOnly()).as("every replica is told").isZero();
         }
 
         @Test

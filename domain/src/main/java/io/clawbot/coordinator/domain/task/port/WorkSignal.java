@@ -6,5 +6,15 @@ package io.clawbot.coordinator.domain.task.port;
  */
 public interface WorkSignal {
 
+    /** A task became pending, or work may be available for any replica's bots. */
     void workMayBeAvailable();
+
+    /**
+     * A bot whose connection is on this replica can take more work: it connected, raised its slots or finished a
+     * task. Only this replica dispatches to it, so only this replica needs to look; by default, as
+     * {@link #workMayBeAvailable()}.
+     */
+    default void slotFreedHere() {
+        workMayBeAvailable();
+    }
 }
