@@ -50,7 +50,7 @@ final class ChaosLoad {
         System.out.printf("%d tasks submitted (%d requests failed with a replica going down and were sent again "
                 + "to another one under the same Idempotency-Key)%n", load.submitted(), load.sentAgain());
         Map<String, Object> out = invariants.settleAndCheck(load, fleet, timeout);
-        out.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+        out.put("seconds", Percentiles.round((System.nanoTime() - start) / 1e9));
         return out;
     }
 }

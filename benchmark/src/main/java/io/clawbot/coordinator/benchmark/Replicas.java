@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.benchmark;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.clawbot.coordinator.embedded.FreePort;
 import java.io.IOException;
 import java.net.URI;
@@ -137,6 +138,33 @@ final class Replicas implements AutoCloseable {
         System.out.printf("replica %d: %s, its process ended after %.1f s, ready again after %.1f s%n",
                 replica + 1, how, stopSeconds, (System.nanoTime() - signalled) / 1e9);
         return stopSeconds;
+    }
+
+    /**
+     * Waits until every replica's readiness report says it reaches Redis again (Redis only degrades readiness, so
+     * a replica is ready throughout an outage).
+     */
+    void awaitRedisBack() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int i = 0; i < count(); i++) {
+            while (!reachesRedis(i)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("replica " + (i + 1) + " does not reach Redis again");
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private boolean reachesRedis(int replica) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base(replica)
+                + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        for (JsonNode check : Api.JSON.readTree(response.body()).path("checks")) {
+            if ("down".equals(check.path("data").path("redis").asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the replica answers its readiness check with 200. */

@@ -11,22 +11,33 @@ import java.util.Map;
 
 /**
  * The scale-out check: three coordinator processes on different ports over one PostgreSQL and one Redis (both
- * started here, on free ports), bots spread across them, a few thousand tasks, and meanwhile one replica killed
- * with SIGKILL and restarted, Redis stopped and started, and a bot cut off and reconnected to another replica
- * ({@link ChaosLoad}). At the end an invariant check over the database and the bots' own records
- * ({@link Invariants}): every task ended and completed, none lost, none completed twice, attempts only
- * increasing, and no completion accepted from an attempt other than the current one or one that no bot ran.
- * Prints what it finds and its wall time, writes a JSON report, exits 1 on any violation.
+ * started here, on free ports), with bots spread across them, taken through two phases.
+ * <ol>
+ * <li>{@link CrossReplicaProbes}: a probe bot on replica 2 alone. The latency from a submission to the bot's
+ * receipt through its own replica, through replica 1 (Redis's work hint wakes replica 2) and through replica 1
+ * with Redis stopped (only replica 2's dispatch tick finds the task) is measured and reported, never asserted.
+ * A manual assignment and a cancel made through replica 1 must reach the bot through Redis's relay; a broadcast
+ * through replica 1 is tried and its status reported.</li>
+ * <li>{@link ChaosLoad}: a few thousand tasks while one replica is killed with SIGKILL and restarted, Redis is
+ * stopped and started, and a bot is cut off and reconnected to another replica.</li>
+ * </ol>
+ * Then an invariant check over the database and the bots' own records ({@link Invariants}): every task ended and
+ * completed, none lost, none completed twice, attempts only increasing, and no completion accepted from an
+ * attempt other than the current one or one that no bot ran. Prints what it finds and its wall time, writes a
+ * JSON report, exits 1 on any violation.
  *
  * <p>Options ({@code --name value}): {@code app} (bootstrap/target/quarkus-app/quarkus-run.jar), {@code tasks}
  * (3000), {@code bots} (9), {@code slots} (2), {@code report} (target/scale-out-report.json),
- * {@code timeout-seconds} (240).
+ * {@code timeout-seconds} (240, for the batch to end).
  */
 public final class ScaleOutCheck {
 
     /** The replicas' dispatch tick: the longest a task waits for a bot's replica to look, without Redis's hints. */
     static final Duration TICK = Duration.ofSeconds(1);
     private static final int REPLICAS = 3;
+    /** Replica 2 holds the probe bot; replica 1 is where the requests about it go. */
+    private static final int PROBE_REPLICA = 1;
+    private static final int OTHER_REPLICA = 0;
     private static final String CHAOS_TYPE = "scale";
 
     private final Replicas replicas;
@@ -77,8 +88,13 @@ public final class ScaleOutCheck {
         System.out.printf("%d replicas up on %s, %s, %s%n", REPLICAS, replicas.base(0), replicas.base(1),
                 replicas.base(2));
         Map<String, Object> report = new LinkedHashMap<>();
+        report.put("dispatch_tick_interval_ms", TICK.toMillis());
         try (Fleet fleet = Fleet.connect(api, replicas, bots, slots, List.of(CHAOS_TYPE))) {
             System.out.printf("%d bots connected, %d per replica%n", bots, bots / REPLICAS);
+            try (ProbeBot probe = ProbeBot.connect(api, replicas, PROBE_REPLICA)) {
+                report.putAll(new CrossReplicaProbes(api, replicas, redis, probe, PROBE_REPLICA, OTHER_REPLICA,
+                        TICK.toMillis()).run());
+            }
             report.putAll(new ChaosLoad(replicas, redis, fleet, invariants).run(new Load(api, replicas, CHAOS_TYPE),
                     tasks, timeout));
         }
