@@ -51,6 +51,7 @@ final class ChaosLoad {
                 + "to another one under the same Idempotency-Key)%n", load.submitted(), load.sentAgain());
         Map<String, Object> out = invariants.settleAndCheck(load, fleet, timeout);
         out.put("seconds", Percentiles.round((System.nanoTime() - start) / 1e9));
+        out.put("attempts_ended_by_timeout", invariants.causes(load.type(), Invariants.TIMEOUT_CAUSES));
         return out;
     }
 }

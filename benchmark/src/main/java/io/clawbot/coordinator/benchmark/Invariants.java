@@ -16,6 +16,10 @@ import java.util.Map;
  */
 final class Invariants {
 
+    /** The history causes of an attempt that ran out of time (Task.Timeout in the domain). */
+    static final String TIMEOUT_CAUSES = "('ack_timeout', 'lease_expired', 'execution_timeout', "
+            + "'schedule_to_start_timeout')";
+
     private final String jdbcUrl;
 
     Invariants(String jdbcUrl) {
@@ -83,6 +87,52 @@ final class Invariants {
             out.put("tasks_that_needed_another_attempt", retried);
         }
         return out;
+    }
+
+    /** How many tasks of the batch bots hold right now (assigned or running). */
+    long held(String type) throws SQLException {
+        try (Connection db = connect()) {
+            return count(db, "select count(*) from tasks where type = ? and status in ('assigned', 'in_progress')",
+                    type);
+        }
+    }
+
+    /** The batch's history entries with one of the given causes, counted per cause. */
+    Map<String, Long> causes(String type, String causes) throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection db = connect();
+                PreparedStatement st = db.prepareStatement("select e.cause, count(*) from task_events e join tasks t "
+                        + "on t.id = e.task_id where t.type = ? and e.cause in " + causes
+                        + " group by e.cause order by e.cause")) {
+            st.setString(1, type);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How many attempts of the batch a draining replica handed back (as unaccepted) that their bot had received
+     * and run to the end all the same: the acceptance was on its way when the replica released the assignment.
+     */
+    long handedBackYetRun(String type, Fleet fleet) throws SQLException {
+        long run = 0;
+        try (Connection db = connect();
+                PreparedStatement st = db.prepareStatement("select e.task_id, e.attempt from task_events e join "
+                        + "tasks t on t.id = e.task_id where t.type = ? and e.cause = 'handed_back'")) {
+            st.setString(1, type);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    if (fleet.ran(rs.getString(1), rs.getInt(2))) {
+                        run++;
+                    }
+                }
+            }
+        }
+        return run;
     }
 
     private long unran(Connection db, String type, Fleet fleet) throws SQLException {

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The scale-out check: three coordinator processes on different ports over one PostgreSQL and one Redis (both
- * started here, on free ports), with bots spread across them, taken through two phases.
+ * started here, on free ports), with bots spread across them, taken through three phases.
  * <ol>
  * <li>{@link CrossReplicaProbes}: a probe bot on replica 2 alone. The latency from a submission to the bot's
  * receipt through its own replica, through replica 1 (Redis's work hint wakes replica 2) and through replica 1
@@ -20,15 +20,17 @@ import java.util.Map;
  * through replica 1 is tried and its status reported.</li>
  * <li>{@link ChaosLoad}: a few thousand tasks while one replica is killed with SIGKILL and restarted, Redis is
  * stopped and started, and a bot is cut off and reconnected to another replica.</li>
+ * <li>{@link RollingRestart}: a second batch while each replica in turn is stopped with SIGTERM and restarted;
+ * besides the invariants no attempt of it may end by a timeout.</li>
  * </ol>
- * Then an invariant check over the database and the bots' own records ({@link Invariants}): every task ended and
- * completed, none lost, none completed twice, attempts only increasing, and no completion accepted from an
- * attempt other than the current one or one that no bot ran. Prints what it finds and its wall time, writes a
- * JSON report, exits 1 on any violation.
+ * After each batch an invariant check over the database and the bots' own records ({@link Invariants}): every
+ * task ended and completed, none lost, none completed twice, attempts only increasing, and no completion accepted
+ * from an attempt other than the current one or one that no bot ran. Prints what it finds and its wall time,
+ * writes a JSON report, exits 1 on any violation.
  *
  * <p>Options ({@code --name value}): {@code app} (bootstrap/target/quarkus-app/quarkus-run.jar), {@code tasks}
- * (3000), {@code bots} (9), {@code slots} (2), {@code report} (target/scale-out-report.json),
- * {@code timeout-seconds} (240, for the batch to end).
+ * (3000, the first batch), {@code rolling-tasks} (1500, the second), {@code bots} (9), {@code slots} (2),
+ * {@code report} (target/scale-out-report.json), {@code timeout-seconds} (240, for each batch to end).
  */
 public final class ScaleOutCheck {
 
@@ -39,6 +41,7 @@ public final class ScaleOutCheck {
     private static final int PROBE_REPLICA = 1;
     private static final int OTHER_REPLICA = 0;
     private static final String CHAOS_TYPE = "scale";
+    private static final String ROLLING_TYPE = "rolling";
 
     private final Replicas replicas;
     private final StoppableRedis redis;
@@ -79,6 +82,7 @@ public final class ScaleOutCheck {
 
     private int run(Map<String, String> opts) throws Exception {
         int tasks = Integer.parseInt(opts.getOrDefault("tasks", "3000"));
+        int rollingTasks = Integer.parseInt(opts.getOrDefault("rolling-tasks", "1500"));
         int bots = Integer.parseInt(opts.getOrDefault("bots", "9"));
         int slots = Integer.parseInt(opts.getOrDefault("slots", "2"));
         Path reportFile = Path.of(opts.getOrDefault("report", "target/scale-out-report.json"));
@@ -89,7 +93,7 @@ public final class ScaleOutCheck {
                 replicas.base(2));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("dispatch_tick_interval_ms", TICK.toMillis());
-        try (Fleet fleet = Fleet.connect(api, replicas, bots, slots, List.of(CHAOS_TYPE))) {
+        try (Fleet fleet = Fleet.connect(api, replicas, bots, slots, List.of(CHAOS_TYPE, ROLLING_TYPE))) {
             System.out.printf("%d bots connected, %d per replica%n", bots, bots / REPLICAS);
             try (ProbeBot probe = ProbeBot.connect(api, replicas, PROBE_REPLICA)) {
                 report.putAll(new CrossReplicaProbes(api, replicas, redis, probe, PROBE_REPLICA, OTHER_REPLICA,
@@ -97,6 +101,8 @@ public final class ScaleOutCheck {
             }
             report.putAll(new ChaosLoad(replicas, redis, fleet, invariants).run(new Load(api, replicas, CHAOS_TYPE),
                     tasks, timeout));
+            report.putAll(new RollingRestart(replicas, fleet, invariants).run(new Load(api, replicas,
+                    ROLLING_TYPE), rollingTasks, timeout));
         }
         boolean ok = report.values().stream().noneMatch(v -> v instanceof Violation);
         report.put("ok", ok);
