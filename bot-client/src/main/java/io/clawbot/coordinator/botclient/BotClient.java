@@ -52,7 +52,9 @@ import java.util.logging.Logger;
  * the coordinator, not even a {@code heartbeat_ack}, for a heartbeat interval plus {@code ack_timeout_seconds}) it
  * reconnects with exponential backoff and jitter. Handlers keep running meanwhile; reports made while disconnected
  * are queued and sent on the next session, and a {@code task_complete} the coordinator never acknowledged is sent
- * again (the coordinator answers a repeat with a duplicate {@code task_ack}, so this is safe).</li>
+ * again (the coordinator answers a repeat with a duplicate {@code task_ack}, so this is safe). An assignment the
+ * coordinator sends again for an attempt that already ran here (it lost the acceptance with the session) is
+ * answered by that completion, not run a second time.</li>
  * <li>A refused token (HTTP 401 or 403) or a normal close by the coordinator (a newer session of the same bot
  * replaced this one, or the bot was removed) ends the client for good: {@link #terminated()} completes.</li>
  * </ul>
@@ -507,10 +509,23 @@ public final class BotClient implements AutoCloseable {
         TaskKey key = new TaskKey(task.taskId(), task.attempt());
         safely(() -> listener.onAssigned(task));
         LOG.fine(() -> "assigned " + key);
-        enqueue(new Outbound(Frames.encode("task_accepted", taskRef(task.taskId(), task.attempt())), null, false));
         RunningTask runningTask = new RunningTask(key, task);
-        if (running.putIfAbsent(key, runningTask) != null) {
-            // The same attempt again (e.g. re-sent after a reconnect): accepted again above, but run once.
+        boolean finished;
+        boolean stillRunning;
+        synchronized (lock) {
+            // Under the lock that runTask holds while it moves a finished attempt from running to unacked.
+            finished = unacked.containsKey(key);
+            stillRunning = !finished && running.putIfAbsent(key, runningTask) != null;
+        }
+        if (finished) {
+            // The same attempt again after it ran here: the coordinator lost the acceptance with a session, and
+            // the completion, which goes out (again) on this session, answers it. Running it again would not.
+            LOG.fine(() -> "already ran " + key + "; its completion answers the assignment");
+            return;
+        }
+        enqueue(new Outbound(Frames.encode("task_accepted", taskRef(task.taskId(), task.attempt())), null, false));
+        if (stillRunning) {
+            // The same attempt again while it runs (e.g. re-sent after a reconnect): accepted again, but run once.
             return;
         }
         try {

@@ -328,6 +328,30 @@ class BotClientTest {
     }
 
     @Test
+    void an_assignment_sent_again_while_its_completion_awaits_an_answer_is_not_run_again() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        BotClient client = client(1, task -> {
+            runs.incrementAndGet();
+            return Map.of();
+        });
+        client.start();
+        FakeCoordinator.Session first = coordinator.nextConnected(1);
+        first.send("task_assigned", assignment("t", 1, Map.of()));
+        first.await("task_complete", WAIT);
+        // The replica went away before it took in the acceptance and the completion: to the coordinator the task
+        // is still assigned and unaccepted, so the next session sends it again beside the re-sent completion.
+        first.sendClose(1001, "going away");
+        FakeCoordinator.Session second = coordinator.nextConnected(1);
+        second.send("task_assigned", assignment("t", 1, Map.of()));
+
+        assertThat(second.await("task_complete", WAIT).payload()).containsEntry("task_id", "t");
+        Thread.sleep(300);
+        assertThat(runs).as("the handler ran the attempt once").hasValue(1);
+        assertThat(second.sawType("task_accepted")).as("the completion answers the assignment").isFalse();
+        assertThat(second.history.stream().filter(text -> text.contains("task_complete"))).hasSize(1);
+    }
+
+    @Test
     void a_refused_token_fails_start_and_stops_retrying() throws Exception {
         coordinator.refuseWith = 401;
         BotClient client = client(1, task -> Map.of());

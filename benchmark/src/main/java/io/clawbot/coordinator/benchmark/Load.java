@@ -1,0 +1,80 @@
+package io.clawbot.coordinator.benchmark;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A batch of tasks of one type, submitted as a careful client does: spread over the available replicas, a few
+ * requests at a time, and a request that fails (its replica went down, perhaps after committing) sent again to
+ * the next replica under the same Idempotency-Key, so that each task exists once.
+ */
+final class Load {
+
+    private static final int IN_FLIGHT = 16;
+    private static final int MAX_TRIES = 20;
+
+    private final Api api;
+    private final Replicas replicas;
+    private final String type;
+    private final String body;
+    private final AtomicInteger submitted = new AtomicInteger();
+    private final AtomicInteger sentAgain = new AtomicInteger();
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+
+    Load(Api api, Replicas replicas, String type) {
+        this.api = api;
+        this.replicas = replicas;
+        this.type = type;
+        // Generous retries: a task whose attempt is lost to a replica or bot going away must get another one.
+        this.body = "{\"type\": \"" + type + "\", \"payload\": {\"n\": 1}, \"retry\": {\"max_attempts\": 20, "
+                + "\"backoff_seconds\": 0.2, \"max_backoff_seconds\": 1}}";
+    }
+
+    String type() {
+        return type;
+    }
+
+    /** Submits task number {@code i} of the batch; blocks while too many requests are on their way. */
+    void submit(int i) throws InterruptedException {
+        inFlight.acquire();
+        send(type + "-" + i, replicas.available(i % replicas.count()), 0);
+    }
+
+    /** Waits until every submitted request has its answer. */
+    void awaitAnswers() throws InterruptedException {
+        inFlight.acquire(IN_FLIGHT);
+        inFlight.release(IN_FLIGHT);
+    }
+
+    /** How many tasks the coordinator confirmed. */
+    int submitted() {
+        return submitted.get();
+    }
+
+    /** How many requests failed and were sent again to another replica. */
+    int sentAgain() {
+        return sentAgain.get();
+    }
+
+    private void send(String key, int replica, int tries) {
+        api.createTaskAsync(replica, key, body).whenComplete((response, failure) -> {
+            if (failure == null && (response.statusCode() == 201 || response.statusCode() == 200)) {
+                submitted.incrementAndGet();
+                inFlight.release();
+                return;
+            }
+            sentAgain.incrementAndGet();
+            if (tries >= MAX_TRIES) {
+                System.err.println("task " + key + " could not be submitted");
+                inFlight.release();
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            send(key, replicas.available((replica + 1) % replicas.count()), tries + 1);
+        });
+    }
+}

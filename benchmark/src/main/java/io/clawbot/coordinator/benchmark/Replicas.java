@@ -1,0 +1,236 @@
+package io.clawbot.coordinator.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.clawbot.coordinator.embedded.FreePort;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The coordinator processes of the scale-out check, each on its own free port and with its own log under the work
+ * folder, all over one database and one Redis. Replicas are numbered from 0 here and from 1 in what is printed.
+ *
+ * <p>A replica being stopped or killed counts as unavailable from the signal until it is ready again, so that
+ * clients of the check send new requests elsewhere; requests already on their way to it fail and are sent again.
+ */
+final class Replicas implements AutoCloseable {
+
+    /** How a replica is stopped: gracefully (SIGTERM, it drains its bots first) or not at all (SIGKILL). */
+    enum Stop {
+        SIGTERM, SIGKILL
+    }
+
+    private final Path app;
+    private final Path work;
+    private final String databaseUrl;
+    private final String redisUrl;
+    private final int[] ports;
+    private final Process[] processes;
+    private final Set<Integer> unavailable = ConcurrentHashMap.newKeySet();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    Replicas(int count, Path app, Path work, String databaseUrl, String redisUrl) {
+        this.app = app;
+        this.work = work;
+        this.databaseUrl = databaseUrl;
+        this.redisUrl = redisUrl;
+        this.ports = new int[count];
+        this.processes = new Process[count];
+        for (int i = 0; i < count; i++) {
+            ports[i] = FreePort.find();
+        }
+    }
+
+    int count() {
+        return ports.length;
+    }
+
+    /** Starts every replica and waits until all are ready. */
+    void startAll() throws IOException, InterruptedException {
+        for (int i = 0; i < count(); i++) {
+            start(i);
+        }
+        awaitAllReady();
+    }
+
+    void awaitAllReady() throws InterruptedException {
+        for (int i = 0; i < count(); i++) {
+            awaitReady(i);
+        }
+    }
+
+    /** The replica's HTTP address, e.g. {@code http://127.0.0.1:8080}. */
+    String base(int replica) {
+        return "http://127.0.0.1:" + ports[replica];
+    }
+
+    /** The replica's bot control endpoint. */
+    URI controlUri(int replica) {
+        return URI.create("ws://127.0.0.1:" + ports[replica] + "/api/v1/ws/control");
+    }
+
+    /** Every replica's control endpoint, starting with {@code first} and going round from there. */
+    List<URI> controlUris(int first) {
+        List<URI> uris = new ArrayList<>();
+        for (int i = 0; i < count(); i++) {
+            uris.add(controlUri((first + i) % count()));
+        }
+        return uris;
+    }
+
+    /** {@code preferred} if it is available, else the next one that is. */
+    int available(int preferred) {
+        for (int i = 0; i < count(); i++) {
+            int candidate = (preferred + i) % count();
+            if (!unavailable.contains(candidate)) {
+                return candidate;
+            }
+        }
+        return preferred;
+    }
+
+    /**
+     * Restarts a replica on a thread of its own: stops it the given way, waits for its process to end, starts it
+     * again and waits until it is ready.
+     *
+     * @return completes once it is ready again, with how long the old process took to end after the signal, in
+     *         seconds
+     */
+    CompletableFuture<Double> restartInBackground(int replica, Stop how) {
+        CompletableFuture<Double> done = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("restart-replica-" + (replica + 1)).start(() -> {
+            try {
+                done.complete(restart(replica, how));
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    private double restart(int replica, Stop how) throws IOException, InterruptedException {
+        Process process = processes[replica];
+        long signalled = System.nanoTime();
+        if (how == Stop.SIGKILL) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+        unavailable.add(replica);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        double stopSeconds = (System.nanoTime() - signalled) / 1e9;
+        start(replica);
+        awaitReady(replica);
+        unavailable.remove(replica);
+        System.out.printf("replica %d: %s, its process ended after %.1f s, ready again after %.1f s%n",
+                replica + 1, how, stopSeconds, (System.nanoTime() - signalled) / 1e9);
+        return stopSeconds;
+    }
+
+    /**
+     * Waits until every replica's readiness report says it reaches Redis again (Redis only degrades readiness, so
+     * a replica is ready throughout an outage).
+     */
+    void awaitRedisBack() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int i = 0; i < count(); i++) {
+            while (!reachesRedis(i)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("replica " + (i + 1) + " does not reach Redis again");
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private boolean reachesRedis(int replica) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base(replica)
+                + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        for (JsonNode check : Api.JSON.readTree(response.body()).path("checks")) {
+            if ("down".equals(check.path("data").path("redis").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the replica answers its readiness check with 200. */
+    boolean isUp(int replica) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base(replica) + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void awaitReady(int replica) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (isUp(replica)) {
+                return;
+            }
+            if (!processes[replica].isAlive()) {
+                throw new IllegalStateException("replica " + (replica + 1) + " exited; see " + log(replica));
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("replica " + (replica + 1) + " did not become ready");
+    }
+
+    Path log(int replica) {
+        return work.resolve("replica-" + (replica + 1) + ".log");
+    }
+
+    private void start(int replica) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dquarkus.http.port=" + ports[replica], "-jar",
+                app.toString());
+        Map<String, String> env = pb.environment();
+        env.put("DATABASE_URL", databaseUrl);
+        env.put("REDIS_URL", redisUrl);
+        env.put("COORDINATOR_DISPATCH_ACK_TIMEOUT", "5s");
+        env.put("COORDINATOR_DISPATCH_LEASE", "10s");
+        env.put("COORDINATOR_DISPATCH_RECONNECT_GRACE", "5s");
+        env.put("COORDINATOR_DISPATCH_TICK_INTERVAL", ScaleOutCheck.TICK.toSeconds() + "s");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(replica).toFile()));
+        processes[replica] = pb.start();
+    }
+
+    /** Stops every replica gracefully, all at once, and kills those that take too long. */
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            if (p != null) {
+                p.destroy();
+            }
+        }
+        for (Process p : processes) {
+            if (p != null) {
+                try {
+                    p.waitFor(15, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                p.destroyForcibly();
+            }
+        }
+    }
+}
