@@ -57,6 +57,8 @@ public class BotSessions implements BotChannel {
     private final Map<BotId, Session> sessions = new ConcurrentHashMap<>();
     /** Connections being closed for not reading: no more work goes to them; their close event detaches them. */
     private final Set<WebSocketConnection> evicted = ConcurrentHashMap.newKeySet();
+    /** Set when this replica drains: its bots are offered no more work, though their sockets still serve. */
+    private volatile boolean draining;
     private final ObjectMapper json;
     private final ChannelConfig config;
     private final ChannelTerms terms;
@@ -98,8 +100,15 @@ public class BotSessions implements BotChannel {
         }
     }
 
+    /**
+     * The bots connected here that can be offered work: none once this replica drains, so that no new assignment
+     * races the release of the unaccepted ones.
+     */
     @Override
     public List<Connection> connections() {
+        if (draining) {
+            return List.of();
+        }
         List<Connection> out = new ArrayList<>(sessions.size());
         sessions.forEach((id, s) -> {
             if (!evicted.contains(s.connection)) {
@@ -123,6 +132,11 @@ public class BotSessions implements BotChannel {
     /** Tells a bot connected here to stop working on an attempt of a task (a push relayed from another replica). */
     public Uni<Boolean> pushCancel(BotId botId, TaskId taskId, int attempt, String reason) {
         return send(botId, BotMessages.taskCancel(taskId, attempt, reason));
+    }
+
+    /** Offers the bots connected here no more work; their sockets keep serving reports until closed. */
+    void stopOffering() {
+        draining = true;
     }
 
     /** Closes every session with 1001 (going away): bots reconnect, possibly to another replica. */

@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * A graceful stop: assignments this replica's bots have not accepted yet go back to pending at once (so no
- * task waits for a lease to run out), then every socket is closed with 1001 so bots reconnect elsewhere.
- * Tasks already running stay with their bots through the reconnect grace.
+ * A graceful stop. The bots here are offered no more work; the acceptances of assignments already pushed are
+ * awaited briefly (they are usually one round trip away, and releasing an assignment the bot has started would
+ * have it run twice); what is still unaccepted then goes back to pending at once, so no task waits for a lease to
+ * run out; and every socket is closed with 1001 so bots reconnect elsewhere. Tasks already running stay with
+ * their bots through the reconnect grace.
  *
  * <p>It runs at the start of the shutdown delay ({@code quarkus.shutdown.delay}), while the HTTP server still
  * serves: once the server stops it closes every socket itself, with 1000, which tells a bot to stop rather than
@@ -28,6 +30,9 @@ public class ChannelShutdown {
 
     private static final Logger LOG = Logger.getLogger(ChannelShutdown.class);
     private static final Duration BUDGET = Duration.ofSeconds(10);
+    /** How long acceptances already on their way are waited for. */
+    private static final Duration ACCEPTANCE_WAIT = Duration.ofSeconds(1);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final AtomicBoolean draining = new AtomicBoolean();
     private final BotSessions sessions;
@@ -51,6 +56,8 @@ public class ChannelShutdown {
         if (bots.isEmpty() || !draining.compareAndSet(false, true)) {
             return;
         }
+        sessions.stopOffering();
+        awaitAcceptances(bots);
         List<Uni<Integer>> releases = new ArrayList<>(bots.size());
         for (Connection bot : bots) {
             releases.add(connections.releaseUnaccepted(bot.botId()).onFailure().recoverWithItem(0));
@@ -65,5 +72,29 @@ public class ChannelShutdown {
         } catch (RuntimeException e) {
             LOG.warn("graceful channel shutdown did not finish; leases will return the remaining tasks", e);
         }
+    }
+
+    /** Waits until the bots here have accepted every assignment pushed to them, or {@link #ACCEPTANCE_WAIT}. */
+    private void awaitAcceptances(List<Connection> bots) {
+        long deadline = System.nanoTime() + ACCEPTANCE_WAIT.toNanos();
+        try {
+            while (unaccepted(bots) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(POLL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debugf("counting unaccepted assignments failed (%s); releasing them now", e.getMessage());
+        }
+    }
+
+    private int unaccepted(List<Connection> bots) {
+        List<Uni<Integer>> counts = new ArrayList<>(bots.size());
+        for (Connection bot : bots) {
+            counts.add(connections.unacceptedCount(bot.botId()));
+        }
+        return Uni.join().all(counts).andFailFast()
+                .map(all -> all.stream().mapToInt(Integer::intValue).sum())
+                .await().atMost(BUDGET);
     }
 }

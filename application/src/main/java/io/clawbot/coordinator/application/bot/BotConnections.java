@@ -126,13 +126,22 @@ public final class BotConnections {
         return "Task " + task.id() + " is " + task.status().wire() + "; only a running task reports progress";
     }
 
+    /** How many assignments the bot has not accepted yet. */
+    public Uni<Integer> unacceptedCount(BotId botId) {
+        return unaccepted(botId).map(List::size);
+    }
+
     /** Returns to pending the assignments a bot has not accepted yet (this replica is going away). */
     public Uni<Integer> releaseUnaccepted(BotId botId) {
+        return unaccepted(botId).flatMap(
+                held -> taskLifecycle.releaseAssignments(held,
+                        "assignment released: the coordinator replica holding bot " + botId
+                                + "'s connection stopped"));
+    }
+
+    private Uni<List<Task>> unaccepted(BotId botId) {
         return tasks.list(new TaskQuery(TaskStatus.ASSIGNED, botId, null, null, TaskQuery.Order.CREATED),
-                PageRequest.first(PageRequest.MAX_LIMIT)).flatMap(
-                        held -> taskLifecycle.releaseAssignments(held,
-                                "assignment released: the coordinator replica holding bot " + botId
-                                        + "'s connection stopped"));
+                PageRequest.first(PageRequest.MAX_LIMIT));
     }
 
     /**
