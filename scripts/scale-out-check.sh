@@ -11,10 +11,15 @@
 # After each batch, invariants over the database and the bots' records. Prints the figures and the wall time,
 # writes target/scale-out-report.json, exits non-zero on any violation. Options: --tasks --rolling-tasks --bots
 # --slots --timeout-seconds --report (see benchmark/src/main/java/io/clawbot/coordinator/benchmark/ScaleOutCheck.java).
+# --no-build, first, uses the jars a build has just made (scripts/test.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-home.sh
-./mvnw -B -q install -DskipTests -pl bootstrap,benchmark -am
+if [ "${1:-}" = "--no-build" ]; then
+    shift
+else
+    ./mvnw -B -q install -DskipTests -pl bootstrap,benchmark -am
+fi
 rm -rf target/scale-out
 exec java -cp "benchmark/target/benchmark-0.1.0-SNAPSHOT.jar:benchmark/target/lib/*" \
     io.clawbot.coordinator.benchmark.ScaleOutCheck "$@"
