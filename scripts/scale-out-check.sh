@@ -5,7 +5,7 @@
 #      work hint) and through replica 1 with Redis stopped (dispatch tick), reported and never asserted; and,
 #      while Redis is up, a manual assign and a cancel through replica 1, which must reach the bot by its relay;
 #   2. a few thousand tasks while one replica is killed with SIGKILL and restarted, Redis is stopped and started,
-#      and a bot is moved to another replica;
+#      a bot is moved to another replica, and Redis is emptied (FLUSHALL);
 #   3. a second batch during a rolling restart (SIGTERM to each replica in turn), in which no attempt may end by
 #      a timeout.
 # After each batch, invariants over the database and the bots' records. Prints the figures and the wall time,

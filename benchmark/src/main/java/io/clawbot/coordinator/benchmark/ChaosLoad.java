@@ -6,8 +6,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The first batch, submitted through every replica while things go wrong: a quarter of the way in the last replica
- * is killed with SIGKILL and started again, half way Redis is stopped for two seconds, and three fifths of the way
- * one bot's process ends and starts again with another replica as its first address. Attempts may be lost and
+ * is killed with SIGKILL and started again, half way Redis is stopped for two seconds, three fifths of the way
+ * one bot's process ends and starts again with another replica as its first address, and seven tenths of the way
+ * Redis is emptied (its presence entries and rate buckets are gone; its subscriptions stay). Attempts may be lost and
  * retried here; what must hold are the {@link Invariants}.
  */
 final class ChaosLoad {
@@ -43,6 +44,10 @@ final class ChaosLoad {
             if (i == tasks * 3 / 5) {
                 System.out.println("cutting bot 1 off (its process ends); it comes back on another replica");
                 fleet.restartOn(0, 1);
+            }
+            if (i == tasks * 7 / 10) {
+                System.out.println("emptying Redis (FLUSHALL)");
+                redis.flush();
             }
             load.submit(i);
         }
