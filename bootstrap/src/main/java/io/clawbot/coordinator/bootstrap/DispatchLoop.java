@@ -6,7 +6,11 @@ import io.clawbot.coordinator.application.task.TaskLifecycle;
 import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
 import io.clawbot.coordinator.domain.bot.port.ReplicaBus;
 import io.clawbot.coordinator.domain.task.port.WorkSignal;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.event.Observes;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,10 +37,13 @@ public class DispatchLoop implements WorkSignal {
     private final DispatchConfig config;
     private final ReplicaBus replicas;
     private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final Vertx vertx;
+    private long tickTimer;
 
     public DispatchLoop(Dispatcher dispatcher, TaskLifecycle tasks, BotLifecycle bots, DispatchConfig config,
-            ReplicaBus replicas) {
+            ReplicaBus replicas, Vertx vertx) {
         this.replicas = replicas;
+        this.vertx = vertx;
         this.dispatcher = dispatcher;
         this.tasks = tasks;
         this.bots = bots;
@@ -81,9 +88,17 @@ public class DispatchLoop implements WorkSignal {
         }
     }
 
-    @Scheduled(every = "${coordinator.dispatch.tick-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void tick() {
-        dispatchHere();
+    /**
+     * Starts the periodic tick: on a Vert.x timer rather than {@code @Scheduled}, whose scheduler looks for due
+     * jobs once a second, so that a one-second tick could come two seconds apart; the tick interval is the bound
+     * on how long a task waits for a replica to look when Redis is down.
+     */
+    void onStart(@Observes StartupEvent event) {
+        tickTimer = vertx.setPeriodic(config.tickInterval().toMillis(), id -> dispatchHere());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(tickTimer);
     }
 
     /**
