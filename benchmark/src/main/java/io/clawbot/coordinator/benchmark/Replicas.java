@@ -157,8 +157,7 @@ final class Replicas implements AutoCloseable {
     }
 
     private boolean reachesRedis(int replica) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base(replica)
-                + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = readiness(replica, Duration.ofSeconds(5));
         for (JsonNode check : Api.JSON.readTree(response.body()).path("checks")) {
             if ("down".equals(check.path("data").path("redis").asText())) {
                 return false;
@@ -170,15 +169,18 @@ final class Replicas implements AutoCloseable {
     /** Whether the replica answers its readiness check with 200. */
     boolean isUp(int replica) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(base(replica) + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode() == 200;
+            return readiness(replica, Duration.ofSeconds(2)).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    private HttpResponse<String> readiness(int replica, Duration timeout) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base(replica) + "/q/health/ready")).timeout(timeout)
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     void awaitReady(int replica) throws InterruptedException {

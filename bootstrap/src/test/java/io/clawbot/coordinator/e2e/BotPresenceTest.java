@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
+import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
 import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -24,8 +25,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class BotPresenceTest {
 
-    private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
-
     @Inject
     ReactiveRedisDataSource redis;
 
@@ -34,6 +33,9 @@ class BotPresenceTest {
 
     @Inject
     ReplicaName name;
+
+    @Inject
+    DispatchConfig config;
 
     private String entry(String botId) {
         var value = redis.execute("GET", RedisBotPresence.PREFIX + botId).await().atMost(Duration.ofSeconds(5));
@@ -62,7 +64,7 @@ class BotPresenceTest {
         try (TestBot bot = TestBot.connect(creds.token())) {
             assertThat(eventually(() -> entry(creds.id()), name.value())).isEqualTo(name.value());
             assertThat(ttlMillis(creds.id())).as("three heartbeat intervals at most")
-                    .isPositive().isLessThanOrEqualTo(HEARTBEAT_INTERVAL.multipliedBy(3).toMillis());
+                    .isPositive().isLessThanOrEqualTo(config.heartbeatInterval().multipliedBy(3).toMillis());
             assertThat(presence.whereIs(new BotId(UUID.fromString(creds.id()))).await().atMost(Duration.ofSeconds(5)))
                     .isEqualTo(name.value());
         }

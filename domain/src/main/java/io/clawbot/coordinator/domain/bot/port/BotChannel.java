@@ -17,7 +17,7 @@ public interface BotChannel {
         }
     }
 
-    /** The bots connected to this replica now. */
+    /** The bots connected to this replica that can be offered work now (none while it drains). */
     List<Connection> connections();
 
     /**
