@@ -344,7 +344,7 @@ public final class TaskLifecycle {
 
     /**
      * Writes a task's transition with everything that follows from it: the bot's status and the workflow's
-     * advance. An unchanged (repeated) transition writes nothing.
+     * advance, which the store decides holding the workflow. An unchanged (repeated) transition writes nothing.
      */
     private Uni<Reported> write(Task before, Transition<Task> transition, Actor actor, String reason, Instant now,
             TaskChanges.Builder changes) {
@@ -353,18 +353,18 @@ public final class TaskLifecycle {
             return Uni.createFrom().item(new Reported(after, true));
         }
         changes.task(before, after, actor, reason);
+        if (after.workflowId() != null) {
+            changes.follow(after.workflowId(),
+                    (workflow, steps, more) -> DagPlan.advance(workflow, steps, after, now, more));
+        }
         boolean freesSlot = before.status().isHeldByBot() && !after.status().isHeldByBot();
         return releaseBot(before, after, now, changes)
-                .flatMap(ignored -> advanceWorkflow(after, now, changes))
-                .flatMap(ignored -> {
-                    TaskChanges built = changes.build();
-                    boolean wakes = freesSlot
-                            || built.tasks().stream().anyMatch(v -> v.next().status() == TaskStatus.PENDING);
-                    return tasks.apply(built).invoke(written -> {
-                        if (wakes) {
-                            signal.workMayBeAvailable();
-                        }
-                    });
+                .flatMap(ignored -> tasks.apply(changes.build()))
+                .invoke(written -> {
+                    if (freesSlot
+                            || written.tasks().stream().anyMatch(v -> v.next().status() == TaskStatus.PENDING)) {
+                        signal.workMayBeAvailable();
+                    }
                 })
                 .replaceWith(new Reported(after, false));
     }
@@ -388,17 +388,4 @@ public final class TaskLifecycle {
                 });
     }
 
-    private Uni<Void> advanceWorkflow(Task after, Instant now, TaskChanges.Builder changes) {
-        if (after.workflowId() == null) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.combine().all()
-                .unis(workflows.findById(after.workflowId()), tasks.findByWorkflow(after.workflowId()))
-                .with((workflow, steps) -> {
-                    if (workflow != null) {
-                        DagPlan.advance(workflow, steps, after, now, changes);
-                    }
-                    return null;
-                });
-    }
 }

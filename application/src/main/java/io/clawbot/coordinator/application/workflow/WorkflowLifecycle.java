@@ -12,6 +12,7 @@ import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskChanges;
 import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.task.port.WorkSignal;
@@ -21,6 +22,7 @@ import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -98,6 +100,52 @@ public final class WorkflowLifecycle {
             Workflow written = built.workflows().isEmpty() ? started : built.workflows().getFirst().next();
             return tasks.apply(built).replaceWith(written).invoke(signal::workMayBeAvailable);
         }));
+    }
+
+    /**
+     * Moves on the workflows that no step's change would move any more (see {@link WorkflowStore#stalled}): their
+     * waiting steps whose turn has come become pending, and each takes the status its steps give. Each is decided
+     * holding it, as a step's change is. A run that ended while a step of it was decided from an outdated reading of
+     * the others could be left so; this brings such runs up to date once, at start-up.
+     *
+     * @return how many workflows changed
+     */
+    public Uni<Integer> repairStalled() {
+        return repairStalledAfter(null, 0);
+    }
+
+    private static final int REPAIR_PAGE = 200;
+
+    private Uni<Integer> repairStalledAfter(WorkflowId after, int repairedSoFar) {
+        return workflows.stalled(after, REPAIR_PAGE).flatMap(page -> {
+            if (page.isEmpty()) {
+                return Uni.createFrom().item(repairedSoFar);
+            }
+            return Multi.createFrom().iterable(page)
+                    .onItem().transformToUniAndConcatenate(this::repair)
+                    .collect().asList()
+                    .flatMap(done -> {
+                        int repaired = repairedSoFar + (int) done.stream().filter(Boolean::booleanValue).count();
+                        return page.size() < REPAIR_PAGE
+                                ? Uni.createFrom().item(repaired)
+                                : repairStalledAfter(page.getLast(), repaired);
+                    });
+        });
+    }
+
+    private Uni<Boolean> repair(WorkflowId id) {
+        Instant now = clock.instant();
+        return ConcurrentRetry.run(() -> tasks.apply(TaskChanges.builder()
+                .follow(id, (workflow, steps, more) -> DagPlan.reconcile(workflow, steps, now, more)).build()))
+                .map(written -> {
+                    boolean released = written.tasks().stream()
+                            .anyMatch(v -> v.next().status() == TaskStatus.PENDING);
+                    if (released) {
+                        signal.workMayBeAvailable();
+                    }
+                    return !written.tasks().isEmpty()
+                            || written.workflows().stream().anyMatch(v -> v.next().status().isTerminal());
+                });
     }
 
     /** Deletes a workflow whose steps no bot holds, with all its steps. */

@@ -146,12 +146,13 @@ public final class FakeTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<Void> apply(TaskChanges changes) {
+    public Uni<TaskChanges> apply(TaskChanges given) {
         return Uni.createFrom().item(() -> {
             synchronized (db) {
-                if (changes.isEmpty()) {
-                    return null;
+                if (given.isEmpty()) {
+                    return given;
                 }
+                TaskChanges changes = follow(given);
                 checkVersions(changes);
                 for (Versioned<Task> v : changes.tasks()) {
                     Task before = db.tasks.get(v.next().id());
@@ -173,9 +174,23 @@ public final class FakeTaskStore implements TaskStore {
                 }
                 db.history.addAll(changes.events());
                 applied++;
-                return null;
+                return changes;
             }
         });
+    }
+
+    /** What follows for the changes' workflow, decided from its steps as stored; the caller holds the lock. */
+    private TaskChanges follow(TaskChanges changes) {
+        TaskChanges.Follow follow = changes.follow();
+        if (follow == null) {
+            return changes;
+        }
+        Workflow workflow = db.workflows.get(follow.workflowId());
+        TaskChanges.Builder more = TaskChanges.builder();
+        if (workflow != null) {
+            follow.rule().follow(workflow, changes.inPlace(db.steps(follow.workflowId())), more);
+        }
+        return changes.plus(more.build());
     }
 
     /**

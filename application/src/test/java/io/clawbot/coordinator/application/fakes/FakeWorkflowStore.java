@@ -5,6 +5,7 @@ import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
@@ -71,6 +72,23 @@ public final class FakeWorkflowStore implements WorkflowStore {
                                 .thenComparing(w -> w.id().value()).reversed())
                         .skip(page.offset())
                         .limit(page.limit())
+                        .toList();
+            }
+        });
+    }
+
+    @Override
+    public Uni<List<WorkflowId>> stalled(WorkflowId after, int limit) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                return db.workflows.values().stream()
+                        .filter(w -> w.isStarted() && !w.status().isTerminal())
+                        .filter(w -> after == null || w.id().value().compareTo(after.value()) > 0)
+                        .filter(w -> db.steps(w.id()).stream().noneMatch(
+                                t -> t.status() == TaskStatus.PENDING || t.status().isHeldByBot()))
+                        .map(Workflow::id)
+                        .sorted(Comparator.comparing(WorkflowId::value))
+                        .limit(limit)
                         .toList();
             }
         });

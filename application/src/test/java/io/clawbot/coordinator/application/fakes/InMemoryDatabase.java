@@ -49,6 +49,16 @@ public final class InMemoryDatabase {
         return tasks.get(id);
     }
 
+    /** Stores a task row as given: a fixture for a state the service itself does not produce (any more). */
+    public synchronized void overwrite(Task task) {
+        tasks.put(task.id(), task);
+    }
+
+    /** Stores a workflow row as given: a fixture for a state the service itself does not produce (any more). */
+    public synchronized void overwrite(Workflow workflow) {
+        workflows.put(workflow.id(), workflow);
+    }
+
     /** The stored bot, or {@code null}. */
     public synchronized Bot bot(BotId id) {
         return bots.get(id);

@@ -54,7 +54,7 @@ public final class RacingTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<Void> apply(TaskChanges changes) {
+    public Uni<TaskChanges> apply(TaskChanges changes) {
         return Uni.createFrom().deferred(() -> {
             Runnable race;
             synchronized (this) {

@@ -350,6 +350,60 @@ class WorkflowLifecycleTest {
         }
     }
 
+    /** Runs left behind by the race of their last steps in earlier releases, moved on once at start-up. */
+    @Nested
+    class RepairingStalledRuns {
+
+        private int repair() {
+            return lifecycle.repairStalled().await().indefinitely();
+        }
+
+        @Test
+        void a_run_whose_steps_all_completed_but_that_stayed_in_progress_completes() {
+            WorkflowWithTasks created = create(true, "a", "b");
+            created.tasks().forEach(step -> runToCompletion(step.id()));
+            Workflow done = stored(created.workflow().id());
+            world.db.overwrite(done.withStatus(WorkflowStatus.IN_PROGRESS, done.updatedAt()));
+
+            assertThat(repair()).isEqualTo(1);
+
+            assertThat(stored(created.workflow().id()).status()).isEqualTo(WorkflowStatus.COMPLETED);
+            assertThat(repair()).isZero();
+        }
+
+        @Test
+        void a_step_left_waiting_after_its_dependency_completed_becomes_pending() {
+            WorkflowWithTasks created = create(true, "a", "b");
+            runToCompletion(created.tasks().get(0).id());
+            Task next = world.db.task(created.tasks().get(1).id());
+            Task waiting = Task.createStep(next.id(), io.clawbot.coordinator.domain.task.TaskSpec.of("render", 3,
+                    next.payload(), 120), created.workflow().id(), 1, false, next.createdAt());
+            world.db.overwrite(new Task(waiting.id(), waiting.type(), waiting.status(), waiting.priority(),
+                    waiting.payload(), null, null, null, waiting.timeoutSeconds(), waiting.workflowId(),
+                    waiting.workflowPosition(), null, 0, waiting.createdAt(), waiting.updatedAt(), null, null, null,
+                    next.version(), next.retry(), null, null, null, null, 0));
+            int signals = world.signal.count();
+
+            assertThat(repair()).isEqualTo(1);
+
+            assertThat(stepStatuses(created.workflow().id())).containsExactly(TaskStatus.COMPLETED,
+                    TaskStatus.PENDING);
+            assertThat(world.signal.count()).isGreaterThan(signals);
+        }
+
+        @Test
+        void runs_that_are_moving_or_not_started_are_left_alone() {
+            WorkflowWithTasks moving = create(true, "a", "b");
+            WorkflowWithTasks notStarted = create(false, "a");
+            long movingVersion = stored(moving.workflow().id()).version();
+
+            assertThat(repair()).isZero();
+
+            assertThat(stored(moving.workflow().id()).version()).isEqualTo(movingVersion);
+            assertThat(stepStatuses(notStarted.workflow().id())).containsExactly(TaskStatus.WAITING);
+        }
+    }
+
     @Nested
     class Delete {
 

@@ -2,6 +2,7 @@ package io.clawbot.coordinator.domain.task;
 
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,12 +10,37 @@ import java.util.List;
  * Everything one lifecycle step changes, written together or not at all: the tasks (each conditional on the
  * version it was read at), their history entries, the bots whose status follows, and the workflow whose
  * state follows.
+ *
+ * <p>
+ * What follows for a workflow from a change of one of its steps cannot be decided from steps read before the
+ * write: two steps that end at once would each see the other still open, and neither would end the workflow.
+ * So such a change carries a {@link Follow}: the store takes the workflow's lock in the transaction that writes
+ * the change, reads its steps as committed (with this change's own tasks in place), lets the rule add what
+ * follows, and writes it all together. Changes of one workflow's steps are so decided one after another.
+ *
+ * @param follow what follows for a workflow, decided holding it; {@code null} when the change is in no workflow
  */
 public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> events, List<Versioned<Bot>> bots,
-        List<Versioned<Workflow>> workflows) {
+        List<Versioned<Workflow>> workflows, Follow follow) {
 
     /** A new state and the version of the state it was computed from. */
     public record Versioned<T>(T next, long expectedVersion) {
+    }
+
+    /** Decides what follows for a workflow from its steps; pure, and may run more than once. */
+    @FunctionalInterface
+    public interface WorkflowRule {
+
+        /**
+         * @param workflow the workflow as committed, read under its lock
+         * @param steps its steps as committed, with the change's own new states in their place, in their order
+         * @param more where the rule adds the steps' transitions and the workflow's new state
+         */
+        void follow(Workflow workflow, List<Task> steps, Builder more);
+    }
+
+    /** A workflow to lock, and the rule that decides what follows for it. */
+    public record Follow(WorkflowId workflowId, WorkflowRule rule) {
     }
 
     public TaskChanges {
@@ -25,7 +51,35 @@ public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> ev
     }
 
     public boolean isEmpty() {
-        return tasks.isEmpty() && bots.isEmpty() && workflows.isEmpty();
+        return tasks.isEmpty() && bots.isEmpty() && workflows.isEmpty() && follow == null;
+    }
+
+    /** These changes and {@code more}, which a {@link Follow} added: one step, with no follow left to decide. */
+    public TaskChanges plus(TaskChanges more) {
+        List<Versioned<Task>> allTasks = new ArrayList<>(tasks);
+        allTasks.addAll(more.tasks);
+        List<TaskTransitioned> allEvents = new ArrayList<>(events);
+        allEvents.addAll(more.events);
+        List<Versioned<Bot>> allBots = new ArrayList<>(bots);
+        allBots.addAll(more.bots);
+        List<Versioned<Workflow>> allWorkflows = new ArrayList<>(workflows);
+        allWorkflows.addAll(more.workflows);
+        return new TaskChanges(allTasks, allEvents, allBots, allWorkflows, more.follow);
+    }
+
+    /** The new states of the tasks that {@code steps} hold, put in their place. */
+    public List<Task> inPlace(List<Task> steps) {
+        List<Task> out = new ArrayList<>(steps.size());
+        for (Task step : steps) {
+            Task changed = step;
+            for (Versioned<Task> v : tasks) {
+                if (v.next().id().equals(step.id())) {
+                    changed = v.next();
+                }
+            }
+            out.add(changed);
+        }
+        return out;
     }
 
     public static Builder builder() {
@@ -38,6 +92,7 @@ public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> ev
         private final List<TaskTransitioned> events = new ArrayList<>();
         private final List<Versioned<Bot>> bots = new ArrayList<>();
         private final List<Versioned<Workflow>> workflows = new ArrayList<>();
+        private Follow follow;
 
         /** A task moving from {@code before} to {@code after}, recorded in its history. */
         public Builder task(Task before, Task after, Actor actor, String reason) {
@@ -53,15 +108,23 @@ public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> ev
             return this;
         }
 
+        /**
+         * The workflow's new state, written even when it equals {@code before}: its version moves with every change
+         * of its steps, so that a change computed from an older reading of them fails instead of overwriting.
+         */
         public Builder workflow(Workflow before, Workflow after) {
-            if (!before.equals(after)) {
-                workflows.add(new Versioned<>(after, before.version()));
-            }
+            workflows.add(new Versioned<>(after, before.version()));
+            return this;
+        }
+
+        /** What follows for the workflow, to be decided holding it (see {@link TaskChanges}). */
+        public Builder follow(WorkflowId workflowId, WorkflowRule rule) {
+            follow = new Follow(workflowId, rule);
             return this;
         }
 
         public TaskChanges build() {
-            return new TaskChanges(tasks, events, bots, workflows);
+            return new TaskChanges(tasks, events, bots, workflows, follow);
         }
     }
 }

@@ -51,13 +51,26 @@ public final class DagPlan {
 
     /**
      * Adds to {@code changes} what follows from {@code changed}, the new state of one of the workflow's steps:
-     * steps that become pending or skipped, and the workflow's status.
+     * steps that become pending or skipped, and the workflow's status. The workflow is always written, so that its
+     * version moves with every change of a step.
      *
-     * @param steps the workflow's steps as read before the change
+     * @param steps the workflow's steps; {@code changed} takes the place of its earlier state
      */
     public static void advance(Workflow workflow, List<Task> steps, Task changed, Instant now,
             TaskChanges.Builder changes) {
-        List<Task> current = replace(steps, changed);
+        reconcile(workflow, replace(steps, changed), now, changes);
+    }
+
+    /**
+     * Adds to {@code changes} what follows from the steps as they are: waiting steps whose turn has come become
+     * pending, those the run can no longer reach are skipped, and the workflow takes the status its steps give.
+     * Nothing but the workflow's version changes when all of that already holds.
+     *
+     * @param steps the workflow's steps as stored
+     */
+    public static void reconcile(Workflow workflow, List<Task> steps, Instant now, TaskChanges.Builder changes) {
+        List<Task> current = new ArrayList<>(steps);
+        current.sort(Comparator.comparing(Task::workflowPosition));
         WorkflowDefinition definition = definition(workflow, current);
         if (workflow.isStarted()) {
             settle(definition, workflow.input(), current, now, changes);

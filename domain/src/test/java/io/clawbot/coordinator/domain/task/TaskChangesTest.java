@@ -35,18 +35,25 @@ class TaskChangesTest {
     }
 
     @Test
-    void a_bot_or_workflow_that_did_not_change_is_not_written() {
+    void a_bot_that_did_not_change_is_not_written() {
+        TaskChanges changes = TaskChanges.builder().bot(bot, bot).build();
+
+        assertThat(changes.bots()).isEmpty();
+        assertThat(changes.isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_workflow_is_written_against_its_read_version_even_when_its_status_stays() {
         Workflow workflow = Workflow.create(Ids.workflowId(),
                 io.clawbot.coordinator.domain.workflow.WorkflowDefinition.linear("wf", null,
                         java.util.List
                                 .of(new io.clawbot.coordinator.domain.task.TaskSpec(null, 0, java.util.Map.of(), 60))),
                 java.util.Map.of(), Map.of(), List.of(), true, T0);
 
-        TaskChanges changes = TaskChanges.builder().bot(bot, bot).workflow(workflow, workflow).build();
+        TaskChanges changes = TaskChanges.builder().workflow(workflow, workflow).build();
 
-        assertThat(changes.bots()).isEmpty();
-        assertThat(changes.workflows()).isEmpty();
-        assertThat(changes.isEmpty()).isTrue();
+        assertThat(changes.workflows()).containsExactly(new TaskChanges.Versioned<>(workflow, 0));
+        assertThat(changes.isEmpty()).isFalse();
     }
 
     @Test

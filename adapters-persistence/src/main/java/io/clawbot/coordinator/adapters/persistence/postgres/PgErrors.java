@@ -12,6 +12,7 @@ import org.hibernate.exception.ConstraintViolationException;
 final class PgErrors {
 
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String DEADLOCK_DETECTED = "40P01";
 
     private PgErrors() {
     }
@@ -28,6 +29,19 @@ final class PgErrors {
             }
             if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
                 return mentions(sql, constraint);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether PostgreSQL broke a deadlock by failing this transaction. It wrote nothing, so running the step again
+     * against fresh state is safe, as after a lost version race.
+     */
+    static boolean isDeadlock(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg && DEADLOCK_DETECTED.equals(pg.getSqlState())) {
+                return true;
             }
         }
         return false;

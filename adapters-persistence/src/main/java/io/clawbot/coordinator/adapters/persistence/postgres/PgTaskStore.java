@@ -170,16 +170,43 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<Void> apply(TaskChanges changes) {
+    public Uni<TaskChanges> apply(TaskChanges changes) {
         if (changes.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(changes);
         }
-        return pool.withTransaction(conn -> casBatch(conn, TaskRows.UPDATE, changes.tasks(),
+        return pool.withTransaction(conn -> follow(conn, changes).call(all -> write(conn, all)))
+                .onFailure(PgErrors::isDeadlock)
+                .transform(f -> ConflictException.concurrentModification("A task or its workflow"));
+    }
+
+    /**
+     * Decides what follows for the changes' workflow holding its row lock, from its steps as committed: a change of
+     * another of its steps either committed before the lock was granted, and is read here, or waits for this one.
+     */
+    private static Uni<TaskChanges> follow(SqlConnection conn, TaskChanges changes) {
+        TaskChanges.Follow follow = changes.follow();
+        if (follow == null) {
+            return Uni.createFrom().item(changes);
+        }
+        return PgWorkflowStore.lock(conn, follow.workflowId()).flatMap(workflow -> {
+            if (workflow == null) {
+                return Uni.createFrom().item(changes.plus(TaskChanges.builder().build()));
+            }
+            return findByWorkflow(conn, follow.workflowId()).map(steps -> {
+                TaskChanges.Builder more = TaskChanges.builder();
+                follow.rule().follow(workflow, changes.inPlace(steps), more);
+                return changes.plus(more.build());
+            });
+        });
+    }
+
+    private Uni<Void> write(SqlConnection conn, TaskChanges changes) {
+        return casBatch(conn, TaskRows.UPDATE, changes.tasks(),
                 t -> TaskRows.updateParams(t.next(), t.expectedVersion(), terms), "Task")
                 .flatMap(ignored -> casBatch(conn, BOT_STATUS_UPDATE, changes.bots(), PgTaskStore::botParams, "Bot"))
                 .flatMap(ignored -> casBatch(conn, WORKFLOW_UPDATE, changes.workflows(), PgTaskStore::workflowParams,
                         "Workflow"))
-                .flatMap(ignored -> insertEvents(conn, changes.events())));
+                .flatMap(ignored -> insertEvents(conn, changes.events()));
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -74,6 +75,15 @@ public class PgWorkflowStore implements WorkflowStore {
         return findById(pool, id);
     }
 
+    /**
+     * Locks the workflow's row until the end of the connection's transaction and reads it; {@code null} when there
+     * is no such workflow.
+     */
+    static Uni<Workflow> lock(SqlConnection conn, WorkflowId id) {
+        return conn.preparedQuery("select id from workflows where id = $1 for update").execute(Tuple.of(id.value()))
+                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().nullItem() : findById(conn, id));
+    }
+
     private static Uni<Workflow> findById(SqlClient client, WorkflowId id) {
         return client.preparedQuery(SELECT + " where w.id = $1").execute(Tuple.of(id.value()))
                 .map(rows -> rows.size() == 0 ? null : toWorkflow(rows.iterator().next()));
@@ -89,6 +99,20 @@ public class PgWorkflowStore implements WorkflowStore {
             rows.forEach(row -> out.add(toWorkflow(row)));
             return out;
         });
+    }
+
+    @Override
+    public Uni<List<WorkflowId>> stalled(WorkflowId after, int limit) {
+        return pool.preparedQuery("select w.id from workflows w where w.started_at is not null "
+                + "and w.status in ('pending', 'in_progress') and ($1::uuid is null or w.id > $1) "
+                + "and not exists (select 1 from tasks t where t.workflow_id = w.id "
+                + "and t.status in ('pending', 'assigned', 'in_progress')) order by w.id limit $2")
+                .execute(Tuple.of(after == null ? null : after.value(), limit))
+                .map(rows -> {
+                    List<WorkflowId> out = new ArrayList<>(rows.size());
+                    rows.forEach(row -> out.add(new WorkflowId(row.getUUID(0))));
+                    return out;
+                });
     }
 
     @Override

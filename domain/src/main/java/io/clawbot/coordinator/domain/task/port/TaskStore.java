@@ -44,9 +44,13 @@ public interface TaskStore {
     /**
      * Writes one lifecycle step in a single transaction. Each write is conditional on its expected version;
      * if any is stale nothing is written and the result fails with
-     * {@code ConflictException.concurrentModification}.
+     * {@code ConflictException.concurrentModification}. When the changes carry a {@link TaskChanges.Follow}, the
+     * transaction first takes the workflow's lock, reads it and its steps, and writes what the rule adds along with
+     * the rest (nothing follows for a workflow that no longer exists).
+     *
+     * @return everything written, what the follow added included
      */
-    Uni<Void> apply(TaskChanges changes);
+    Uni<TaskChanges> apply(TaskChanges changes);
 
     /**
      * Claims pending tasks for one bot in one statement: up to its free slots ({@code slots} minus the tasks

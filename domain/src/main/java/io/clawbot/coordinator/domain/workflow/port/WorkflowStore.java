@@ -27,6 +27,12 @@ public interface WorkflowStore {
     /** Workflows matching the query, newest first. */
     Uni<List<Workflow>> list(WorkflowQuery query, PageRequest page);
 
+    /**
+     * Up to {@code limit} workflows, by id after {@code after} ({@code null}: from the first), that no step's change
+     * would move on any more: started, not ended, and with no step pending or held by a bot.
+     */
+    Uni<List<WorkflowId>> stalled(WorkflowId after, int limit);
+
     /** Deletes the workflow with its steps and their history; {@code false} when there was none. */
     Uni<Boolean> delete(WorkflowId id);
 }
