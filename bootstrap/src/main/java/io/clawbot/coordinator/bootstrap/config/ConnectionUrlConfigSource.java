@@ -64,15 +64,24 @@ public class ConnectionUrlConfigSource implements ConfigSource {
         props.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://" + hostPort + path + query);
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null && !userInfo.isEmpty()) {
+            // Split before decoding: an encoded ':' (%3A) belongs to the user name or the password.
             int colon = userInfo.indexOf(':');
             String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
-            props.put("quarkus.datasource.username", URLDecoder.decode(user, StandardCharsets.UTF_8));
+            props.put("quarkus.datasource.username", percentDecode(user));
             if (colon >= 0) {
-                props.put("quarkus.datasource.password",
-                        URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8));
+                props.put("quarkus.datasource.password", percentDecode(userInfo.substring(colon + 1)));
             }
         }
         return props;
+    }
+
+    /**
+     * A URL's percent-encoding undone (RFC 3986): {@code %2B} is {@code +}, and a {@code +} stays a {@code +}, unlike
+     * in the form encoding {@link URLDecoder} reads, where it stands for a space. The URI parser has already refused
+     * malformed escapes.
+     */
+    static String percentDecode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     @Override
