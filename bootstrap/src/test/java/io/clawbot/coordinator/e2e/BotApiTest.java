@@ -117,7 +117,7 @@ class BotApiTest {
     void busy_and_available_move_an_online_bot_and_refuse_an_offline_one() {
         String id = Fixtures.registerBot(Fixtures.unique("worker"), "python");
         given().when().post("/api/v1/bots/" + id + "/busy")
-                .then().statusCode(409).body("type", equalTo("urn:clawbot:problem:invalid-transition"));
+                .then().statusCode(409).body("type", equalTo("urn:clawbot:problem:bot-offline"));
 
         Fixtures.heartbeat(id);
         given().when().post("/api/v1/bots/" + id + "/busy").then().statusCode(200).body("status", equalTo("busy"));

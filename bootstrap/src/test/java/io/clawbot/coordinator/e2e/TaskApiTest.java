@@ -144,10 +144,12 @@ class TaskApiTest {
 
         given().contentType(ContentType.JSON).body("{\"attempt\": 7, \"result\": {}}")
                 .when().post("/api/v1/tasks/" + task + "/complete")
-                .then().statusCode(409).body("detail", containsString("Stale attempt 7"));
+                .then().statusCode(409).body("type", equalTo("urn:clawbot:problem:stale-attempt"))
+                .body("detail", containsString("Stale attempt 7"));
         given().contentType(ContentType.JSON).body("{\"bot_id\": \"" + UUID.randomUUID() + "\"}")
                 .when().post("/api/v1/tasks/" + task + "/complete")
-                .then().statusCode(409).body("detail", containsString("not assigned to bot"));
+                .then().statusCode(409).body("type", equalTo("urn:clawbot:problem:not-assigned"))
+                .body("detail", containsString("not assigned to bot"));
         given().when().get("/api/v1/tasks/" + task).then().body("status", equalTo("assigned"));
 
         given().contentType(ContentType.JSON).body("{\"attempt\": 1, \"result\": {\"v\": 1}}")

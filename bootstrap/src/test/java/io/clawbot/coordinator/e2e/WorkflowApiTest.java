@@ -105,7 +105,7 @@ class WorkflowApiTest {
         given().when().get("/api/v1/workflows/" + id + "/tasks")
                 .then().body("tasks.status", contains("pending", "waiting"));
         given().when().post("/api/v1/workflows/" + id + "/start")
-                .then().statusCode(409).body("type", equalTo("urn:clawbot:problem:invalid-transition"));
+                .then().statusCode(409).body("type", equalTo("urn:clawbot:problem:already-started"));
         given().when().post("/api/v1/workflows/" + UUID.randomUUID() + "/start").then().statusCode(404);
     }
 

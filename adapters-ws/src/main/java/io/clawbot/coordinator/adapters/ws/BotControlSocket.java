@@ -197,14 +197,18 @@ public class BotControlSocket {
         return sent;
     }
 
-    /** The protocol's error code for a rejected report (docs/bot-protocol.md). */
+    /** The protocol's error code for a rejected report (docs/bot-protocol.md), from the kind of failure. */
     static String code(DomainException failure) {
         return switch (failure) {
             case NotFoundException n -> "task_not_found";
             case ValidationException v -> "invalid_payload";
-            case InvalidTransitionException t when t.getMessage().startsWith("Stale attempt") -> "stale_attempt";
-            case InvalidTransitionException t when t.getMessage().contains("is not assigned to bot") ->
-                "not_assigned";
+            case InvalidTransitionException t -> switch (t.reason()) {
+                case STALE_ATTEMPT -> "stale_attempt";
+                case NOT_ASSIGNED -> "not_assigned";
+                case ALREADY_ENDED, WRONG_STATUS, MISSING_CAPABILITY, NOT_DUE, WORKFLOW_STEP, HELD_BY_BOT,
+                        ALREADY_STARTED, BOT_OFFLINE ->
+                    "invalid_transition";
+            };
             default -> "invalid_transition";
         };
     }

@@ -7,7 +7,6 @@ import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
-import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.task.Actor;
@@ -107,23 +106,13 @@ public final class BotConnections {
                                 new TaskReport.Start(taskId, new Fence(attempt, botId), Actor.bot(botId))));
     }
 
-    /** Progress renews the task's lease; the task must be running on this bot at this attempt. */
+    /**
+     * Progress renews the task's lease; the task must be running on this bot at this attempt. When the store renews
+     * nothing, the domain says why.
+     */
     public Uni<Task> progress(BotId botId, TaskId taskId, int attempt) {
-        return tasks.renewLease(taskId, attempt, botId).flatMap(renewed -> renewed
-                ? taskLifecycle.get(taskId)
-                : taskLifecycle.get(taskId).flatMap(task -> Uni.createFrom().failure(new InvalidTransitionException(
-                        explain(task, botId, attempt)))));
-    }
-
-    private static String explain(Task task, BotId botId, int attempt) {
-        if (!botId.equals(task.botId())) {
-            return "Task " + task.id() + " is not assigned to bot " + botId;
-        }
-        if (task.attempt() != attempt) {
-            return "Stale attempt " + attempt + " for task " + task.id() + "; the current attempt is "
-                    + task.attempt();
-        }
-        return "Task " + task.id() + " is " + task.status().wire() + "; only a running task reports progress";
+        return tasks.renewLease(taskId, attempt, botId).flatMap(renewed -> taskLifecycle.get(taskId)
+                .map(task -> renewed ? task : task.progress(new Fence(attempt, botId)).orThrow()));
     }
 
     /** How many assignments the bot has not accepted yet. */

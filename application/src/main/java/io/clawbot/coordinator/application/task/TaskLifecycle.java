@@ -9,6 +9,8 @@ import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.common.Refusal;
+import io.clawbot.coordinator.domain.common.Rejection;
 import io.clawbot.coordinator.domain.common.Transition;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.task.Actor;
@@ -109,8 +111,9 @@ public final class TaskLifecycle {
     public Uni<Task> broadcast(TaskId taskId) {
         return get(taskId).flatMap(task -> {
             if (!task.status().isHeldByBot()) {
-                return Uni.createFrom().failure(new InvalidTransitionException("Task " + taskId + " is "
-                        + task.status().wire() + "; only an assigned or running task can be sent to its bot"));
+                return Uni.createFrom()
+                        .failure(new InvalidTransitionException(Refusal.WRONG_STATUS, "Task " + taskId + " is "
+                                + task.status().wire() + "; only an assigned or running task can be sent to its bot"));
             }
             return channel.pushAssignment(task).flatMap(sent -> sent
                     ? Uni.createFrom().item(task)
@@ -283,8 +286,9 @@ public final class TaskLifecycle {
                         return Uni.createFrom().item(workflow);
                     }
                     if (workflow.status().isTerminal()) {
-                        return Uni.createFrom().failure(new InvalidTransitionException("Workflow " + workflowId
-                                + " is already " + workflow.status().wire() + "; it cannot be cancelled"));
+                        return Uni.createFrom()
+                                .failure(new InvalidTransitionException(Refusal.ALREADY_ENDED, "Workflow " + workflowId
+                                        + " is already " + workflow.status().wire() + "; it cannot be cancelled"));
                     }
                     Instant now = clock.instant();
                     TaskChanges.Builder changes = TaskChanges.builder();
@@ -332,9 +336,9 @@ public final class TaskLifecycle {
     /** Deletes a standalone task that no bot holds, with its history. */
     public Uni<Void> delete(TaskId taskId) {
         return get(taskId).flatMap(task -> {
-            String blocker = task.deletionBlocker();
+            Rejection blocker = task.deletionBlocker();
             if (blocker != null) {
-                return Uni.createFrom().failure(new InvalidTransitionException(blocker));
+                return Uni.createFrom().failure(blocker.toException());
             }
             return tasks.delete(taskId, task.version()).flatMap(deleted -> deleted
                     ? Uni.createFrom().voidItem()

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.application.common.ConcurrentRetry;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.task.Actor;
@@ -153,8 +154,9 @@ public final class WorkflowLifecycle {
         return getWithTasks(id).flatMap(current -> {
             long held = current.tasks().stream().filter(t -> t.status().isHeldByBot()).count();
             if (held > 0) {
-                return Uni.createFrom().failure(new InvalidTransitionException("Workflow " + id + " has " + held
-                        + " step(s) held by a bot; cancel them before deleting the workflow"));
+                return Uni.createFrom()
+                        .failure(new InvalidTransitionException(Refusal.HELD_BY_BOT, "Workflow " + id + " has " + held
+                                + " step(s) held by a bot; cancel them before deleting the workflow"));
             }
             return workflows.delete(id).replaceWithVoid();
         });

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
+import io.clawbot.coordinator.domain.common.Refusal;
 import io.smallrye.mutiny.Uni;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,8 @@ class ConcurrentRetryTest {
     @Test
     void rejections_are_not_retried() {
         assertThatThrownBy(() -> ConcurrentRetry.run(
-                () -> failingTimes(1, new InvalidTransitionException("no"))).await().indefinitely())
+                () -> failingTimes(1, new InvalidTransitionException(Refusal.WRONG_STATUS, "no"))).await()
+                .indefinitely())
                 .isInstanceOf(InvalidTransitionException.class);
         assertThat(runs).hasValue(1);
     }

@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.domain.bot;
 
 import io.clawbot.coordinator.domain.common.JsonObjects;
+import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.Transition;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import java.time.Duration;
@@ -75,7 +76,8 @@ public record Bot(
             case BUSY -> Transition.unchanged(this);
             case ONLINE -> Transition.changed(withStatus(BotStatus.BUSY, now));
             case OFFLINE ->
-                Transition.rejected("Bot " + id + " is offline; it must send a heartbeat before it can be busy");
+                Transition.rejected(Refusal.BOT_OFFLINE,
+                        "Bot " + id + " is offline; it must send a heartbeat before it can be busy");
         };
     }
 
@@ -84,7 +86,7 @@ public record Bot(
         return switch (status) {
             case ONLINE -> Transition.unchanged(this);
             case BUSY -> Transition.changed(withStatus(BotStatus.ONLINE, now));
-            case OFFLINE -> Transition.rejected(
+            case OFFLINE -> Transition.rejected(Refusal.BOT_OFFLINE,
                     "Bot " + id + " is offline; it must send a heartbeat before it can be available");
         };
     }

@@ -1,9 +1,20 @@
 package io.clawbot.coordinator.domain.common;
 
-/** A lifecycle transition that the current state does not allow; the message says why. */
+/** A lifecycle step that the current state does not allow; {@link #reason()} says which kind of refusal. */
 public final class InvalidTransitionException extends DomainException {
 
-    public InvalidTransitionException(String reason) {
-        super("invalid-transition", reason);
+    private final Refusal reason;
+
+    public InvalidTransitionException(Rejection rejection) {
+        super(rejection.reason().code(), rejection.detail());
+        this.reason = rejection.reason();
+    }
+
+    public InvalidTransitionException(Refusal reason, String detail) {
+        this(new Rejection(reason, detail));
+    }
+
+    public Refusal reason() {
+        return reason;
     }
 }

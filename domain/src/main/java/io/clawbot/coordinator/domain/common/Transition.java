@@ -12,7 +12,15 @@ public sealed interface Transition<T> {
     record Unchanged<T>(T current) implements Transition<T> {
     }
 
-    record Rejected<T>(String reason) implements Transition<T> {
+    record Rejected<T>(Rejection rejection) implements Transition<T> {
+
+        public Refusal reason() {
+            return rejection.reason();
+        }
+
+        public String detail() {
+            return rejection.detail();
+        }
     }
 
     static <T> Transition<T> changed(T next) {
@@ -23,16 +31,20 @@ public sealed interface Transition<T> {
         return new Unchanged<>(current);
     }
 
-    static <T> Transition<T> rejected(String reason) {
-        return new Rejected<>(reason);
+    static <T> Transition<T> rejected(Refusal reason, String detail) {
+        return new Rejected<>(new Rejection(reason, detail));
     }
 
-    /** The resulting state, or an {@link InvalidTransitionException} carrying the reason. */
+    static <T> Transition<T> rejected(Rejection rejection) {
+        return new Rejected<>(rejection);
+    }
+
+    /** The resulting state, or an {@link InvalidTransitionException} carrying the rejection. */
     default T orThrow() {
         return switch (this) {
             case Changed<T> c -> c.next();
             case Unchanged<T> u -> u.current();
-            case Rejected<T> r -> throw new InvalidTransitionException(r.reason());
+            case Rejected<T> r -> throw r.rejection().toException();
         };
     }
 }

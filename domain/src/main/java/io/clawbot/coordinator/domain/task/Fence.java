@@ -1,6 +1,8 @@
 package io.clawbot.coordinator.domain.task;
 
 import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.common.Refusal;
+import io.clawbot.coordinator.domain.common.Rejection;
 
 /**
  * What a report about a task claims to be about: the attempt it was assigned for and, when known, the bot
@@ -15,14 +17,14 @@ public record Fence(Integer attempt, BotId botId) {
         return NONE;
     }
 
-    /** {@code null} when the fence matches the task, otherwise the reason it does not. */
-    String mismatch(Task task) {
+    /** {@code null} when the fence matches the task, otherwise why it does not. */
+    Rejection mismatch(Task task) {
         if (attempt != null && attempt != task.attempt()) {
-            return "Stale attempt " + attempt + " for task " + task.id() + "; the current attempt is "
-                    + task.attempt();
+            return new Rejection(Refusal.STALE_ATTEMPT, "Stale attempt " + attempt + " for task " + task.id()
+                    + "; the current attempt is " + task.attempt());
         }
         if (botId != null && !botId.equals(task.botId())) {
-            return "Task " + task.id() + " is not assigned to bot " + botId;
+            return new Rejection(Refusal.NOT_ASSIGNED, "Task " + task.id() + " is not assigned to bot " + botId);
         }
         return null;
     }

@@ -3,6 +3,8 @@ package io.clawbot.coordinator.domain.task;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.common.JsonObjects;
+import io.clawbot.coordinator.domain.common.Refusal;
+import io.clawbot.coordinator.domain.common.Rejection;
 import io.clawbot.coordinator.domain.common.Transition;
 import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import java.time.Duration;
@@ -164,10 +166,12 @@ public record Task(
             return Transition.unchanged(this);
         }
         if (status != TaskStatus.PENDING) {
-            return Transition.rejected("Task " + id + " is " + status.wire() + "; only a pending task can be assigned");
+            return Transition.rejected(Refusal.WRONG_STATUS,
+                    "Task " + id + " is " + status.wire() + "; only a pending task can be assigned");
         }
         if (!bot.hasCapability(type)) {
-            return Transition.rejected("Bot " + bot.id() + " lacks capability '" + type + "' required by task " + id);
+            return Transition.rejected(Refusal.MISSING_CAPABILITY,
+                    "Bot " + bot.id() + " lacks capability '" + type + "' required by task " + id);
         }
         Next next = next(TaskStatus.ASSIGNED, now);
         next.botId = bot.id();
@@ -181,7 +185,7 @@ public record Task(
 
     /** Assigned -> in progress; its execution timeout starts counting. A repeat for the same attempt is idempotent. */
     public Transition<Task> start(Fence fence, Instant now) {
-        String mismatch = fenceMismatch(fence);
+        Rejection mismatch = fenceMismatch(fence);
         if (mismatch != null) {
             return Transition.rejected(mismatch);
         }
@@ -193,8 +197,7 @@ public record Task(
                 yield Transition.changed(next.build());
             }
             case IN_PROGRESS -> Transition.unchanged(this);
-            default -> Transition.rejected(
-                    "Task " + id + " is " + status.wire() + "; only an assigned task can be started");
+            default -> wrongStatus("only an assigned task can be started");
         };
     }
 
@@ -203,7 +206,7 @@ public record Task(
      * repeat for the same attempt answers with the stored result and changes nothing.
      */
     public Transition<Task> complete(Fence fence, Map<String, Object> result, Instant now) {
-        String mismatch = fenceMismatch(fence);
+        Rejection mismatch = fenceMismatch(fence);
         if (mismatch != null) {
             return Transition.rejected(mismatch);
         }
@@ -216,8 +219,7 @@ public record Task(
                 yield Transition.changed(next.build());
             }
             case COMPLETED -> Transition.unchanged(this);
-            default -> Transition.rejected(
-                    "Task " + id + " is " + status.wire() + "; only an assigned or running task can be completed");
+            default -> wrongStatus("only an assigned or running task can be completed");
         };
     }
 
@@ -237,7 +239,7 @@ public record Task(
         if (isRetryAfterFailureOf(fence)) {
             return Transition.unchanged(this);
         }
-        String mismatch = fenceMismatch(fence);
+        Rejection mismatch = fenceMismatch(fence);
         if (mismatch != null) {
             return Transition.rejected(mismatch);
         }
@@ -245,8 +247,7 @@ public record Task(
             case ASSIGNED, IN_PROGRESS -> Transition.changed(endAttempt(TaskStatus.FAILED, error, errorCode, true, now,
                     random));
             case FAILED -> Transition.unchanged(this);
-            default -> Transition.rejected(
-                    "Task " + id + " is " + status.wire() + "; only an assigned or running task can fail");
+            default -> wrongStatus("only an assigned or running task can fail");
         };
     }
 
@@ -256,7 +257,8 @@ public record Task(
      */
     public Transition<Task> timeOut(Instant now, double random) {
         if (status != TaskStatus.IN_PROGRESS || deadlineAt == null || now.isBefore(deadlineAt)) {
-            return Transition.rejected("Task " + id + " is " + status.wire() + " and not past an execution deadline");
+            return Transition.rejected(Refusal.NOT_DUE,
+                    "Task " + id + " is " + status.wire() + " and not past an execution deadline");
         }
         String error = Timeout.EXECUTION.code() + ": attempt " + attempt + " ran longer than its timeout of "
                 + timeoutSeconds + " s (exceeded by " + seconds(Duration.between(deadlineAt, now)) + " s)";
@@ -270,8 +272,8 @@ public record Task(
      */
     public Transition<Task> expireStartWindow(Instant now) {
         if (status != TaskStatus.PENDING || deadlineAt == null || now.isBefore(deadlineAt)) {
-            return Transition
-                    .rejected("Task " + id + " is " + status.wire() + " and not past a schedule-to-start deadline");
+            return Transition.rejected(Refusal.NOT_DUE,
+                    "Task " + id + " is " + status.wire() + " and not past a schedule-to-start deadline");
         }
         Next next = ended(TaskStatus.TIMED_OUT, now);
         next.startedAt = null;
@@ -293,7 +295,7 @@ public record Task(
                 yield Transition.changed(next.build());
             }
             case CANCELLED -> Transition.unchanged(this);
-            case COMPLETED, FAILED, TIMED_OUT, SKIPPED -> Transition.rejected(
+            case COMPLETED, FAILED, TIMED_OUT, SKIPPED -> Transition.rejected(Refusal.ALREADY_ENDED,
                     "Task " + id + " is already " + status.wire() + "; a finished task cannot be cancelled");
         };
     }
@@ -305,7 +307,7 @@ public record Task(
      */
     public Transition<Task> releaseLease(Instant now) {
         if (!status.isHeldByBot()) {
-            return Transition.rejected("Task " + id + " is " + status.wire() + "; only a held task has a lease");
+            return wrongStatus("only a held task has a lease");
         }
         Timeout which = status == TaskStatus.ASSIGNED ? Timeout.ACK : Timeout.LEASE;
         String over = leaseExpiresAt == null || now.isBefore(leaseExpiresAt)
@@ -323,7 +325,7 @@ public record Task(
      */
     public Transition<Task> handBack(Instant now) {
         if (!status.isHeldByBot()) {
-            return Transition.rejected("Task " + id + " is " + status.wire() + "; only a held task can be handed back");
+            return wrongStatus("only a held task can be handed back");
         }
         Next next = pendingAgain(now, null);
         next.attemptsBefore = attemptsBefore + 1;
@@ -338,11 +340,10 @@ public record Task(
      */
     public Transition<Task> redrive(Instant now) {
         if (!isDeadLetter()) {
-            return Transition.rejected("Task " + id + " is " + status.wire()
-                    + "; only a failed or timed-out task can be redriven");
+            return wrongStatus("only a failed or timed-out task can be redriven");
         }
         if (workflowId != null) {
-            return Transition.rejected("Task " + id + " belongs to workflow " + workflowId
+            return Transition.rejected(Refusal.WORKFLOW_STEP, "Task " + id + " belongs to workflow " + workflowId
                     + "; a workflow step cannot be redriven on its own");
         }
         Next next = pendingAgain(now, null);
@@ -366,7 +367,7 @@ public record Task(
             }
             case PENDING -> Transition.unchanged(this);
             default ->
-                Transition.rejected("Task " + id + " is " + status.wire() + "; only a waiting task can be made ready");
+                wrongStatus("only a waiting task can be made ready");
         };
     }
 
@@ -381,23 +382,39 @@ public record Task(
             }
             case SKIPPED -> Transition.unchanged(this);
             default ->
-                Transition.rejected("Task " + id + " is " + status.wire() + "; only a waiting step can be skipped");
+                wrongStatus("only a waiting step can be skipped");
         };
     }
 
     /**
      * Whether the task may be deleted: not while a bot holds it, and a workflow step only with its workflow.
      *
-     * @return {@code null} when it may, otherwise the reason
+     * @return {@code null} when it may, otherwise why not
      */
-    public String deletionBlocker() {
+    public Rejection deletionBlocker() {
         if (status.isHeldByBot()) {
-            return "Task " + id + " is " + status.wire() + "; cancel it before deleting it";
+            return new Rejection(Refusal.HELD_BY_BOT, "Task " + id + " is " + status.wire()
+                    + "; cancel it before deleting it");
         }
         if (workflowId != null) {
-            return "Task " + id + " belongs to workflow " + workflowId + "; delete the workflow instead";
+            return new Rejection(Refusal.WORKFLOW_STEP, "Task " + id + " belongs to workflow " + workflowId
+                    + "; delete the workflow instead");
         }
         return null;
+    }
+
+    /**
+     * A progress report from the fenced attempt: it keeps the task as it is (the store renews the lease). Only a
+     * running task, by the bot running it at that attempt, reports progress.
+     */
+    public Transition<Task> progress(Fence fence) {
+        Rejection mismatch = fenceMismatch(fence);
+        if (mismatch != null) {
+            return Transition.rejected(mismatch);
+        }
+        return status == TaskStatus.IN_PROGRESS
+                ? Transition.unchanged(this)
+                : wrongStatus("only a running task reports progress");
     }
 
     /**
@@ -409,8 +426,13 @@ public record Task(
                 && fence.attempt() == attempt && error != null && !Timeout.isTimeoutCode(errorCode);
     }
 
-    private String fenceMismatch(Fence fence) {
+    private Rejection fenceMismatch(Fence fence) {
         return fence == null ? null : fence.mismatch(this);
+    }
+
+    /** A refusal for the task's current status, which the detail names. */
+    private <T> Transition<T> wrongStatus(String allowed) {
+        return Transition.rejected(Refusal.WRONG_STATUS, "Task " + id + " is " + status.wire() + "; " + allowed);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.domain.workflow;
 
 import io.clawbot.coordinator.domain.common.JsonObjects;
+import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.Transition;
 import io.clawbot.coordinator.domain.task.TaskId;
 import java.time.Instant;
@@ -55,10 +56,12 @@ public record Workflow(
     /** Not started -> started; starting again, or starting a finished workflow, is rejected. */
     public Transition<Workflow> start(Instant now) {
         if (isStarted()) {
-            return Transition.rejected("Workflow " + id + " was already started at " + startedAt);
+            return Transition.rejected(Refusal.ALREADY_STARTED,
+                    "Workflow " + id + " was already started at " + startedAt);
         }
         if (status.isTerminal()) {
-            return Transition.rejected("Workflow " + id + " is already " + status.wire() + "; it cannot be started");
+            return Transition.rejected(Refusal.ALREADY_ENDED,
+                    "Workflow " + id + " is already " + status.wire() + "; it cannot be started");
         }
         return Transition.changed(new Workflow(id, name, description, status, metadata, taskIds, now, createdAt, now,
                 version, definition, input));

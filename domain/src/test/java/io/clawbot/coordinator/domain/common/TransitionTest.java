@@ -18,12 +18,20 @@ class TransitionTest {
     }
 
     @Test
-    void a_rejection_throws_an_invalid_transition_carrying_the_reason() {
-        assertThatThrownBy(() -> Transition.<String>rejected("not now").orThrow())
+    void a_rejection_throws_an_invalid_transition_carrying_its_kind_and_detail() {
+        assertThatThrownBy(() -> Transition.<String>rejected(Refusal.STALE_ATTEMPT, "not now").orThrow())
                 .isInstanceOfSatisfying(InvalidTransitionException.class, e -> {
                     assertThat(e.getMessage()).isEqualTo("not now");
-                    assertThat(e.code()).isEqualTo("invalid-transition");
+                    assertThat(e.reason()).isEqualTo(Refusal.STALE_ATTEMPT);
+                    assertThat(e.code()).isEqualTo("stale-attempt");
                 });
+    }
+
+    @Test
+    void every_kind_of_refusal_has_its_own_code() {
+        assertThat(java.util.Arrays.stream(Refusal.values()).map(Refusal::code).distinct())
+                .hasSize(Refusal.values().length);
+        assertThat(Refusal.WRONG_STATUS.code()).isEqualTo("invalid-transition");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static io.clawbot.coordinator.domain.testing.Times.T2;
 import static io.clawbot.coordinator.domain.testing.Times.T3;
 import static io.clawbot.coordinator.domain.testing.Times.T4;
 import static io.clawbot.coordinator.domain.testing.Transitions.changed;
+import static io.clawbot.coordinator.domain.testing.Transitions.refusal;
 import static io.clawbot.coordinator.domain.testing.Transitions.rejected;
 import static io.clawbot.coordinator.domain.testing.Transitions.unchanged;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import io.clawbot.coordinator.domain.common.Refusal;
+import io.clawbot.coordinator.domain.common.Rejection;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -570,8 +573,8 @@ class TaskTest {
         void a_task_held_by_a_bot_cannot_be_deleted(TaskStatus status) {
             Task held = Tasks.inState(status, renderer).build();
 
-            assertThat(held.deletionBlocker()).isEqualTo(
-                    "Task " + held.id() + " is " + status.wire() + "; cancel it before deleting it");
+            assertThat(held.deletionBlocker()).isEqualTo(new Rejection(Refusal.HELD_BY_BOT,
+                    "Task " + held.id() + " is " + status.wire() + "; cancel it before deleting it"));
         }
 
         @ParameterizedTest
@@ -580,21 +583,82 @@ class TaskTest {
             WorkflowId workflow = Ids.workflowId();
             Task step = Tasks.inState(status, renderer).stepOf(workflow, 0).build();
 
-            assertThat(step.deletionBlocker()).isEqualTo(
-                    "Task " + step.id() + " belongs to workflow " + workflow + "; delete the workflow instead");
+            assertThat(step.deletionBlocker()).isEqualTo(new Rejection(Refusal.WORKFLOW_STEP,
+                    "Task " + step.id() + " belongs to workflow " + workflow + "; delete the workflow instead"));
         }
 
         @Test
         void a_held_workflow_step_names_the_bot_hold_first() {
             Task step = aTask().assignedTo(renderer, 1).stepOf(Ids.workflowId(), 0).build();
 
-            assertThat(step.deletionBlocker()).contains("cancel it before deleting it");
+            assertThat(step.deletionBlocker().reason()).isEqualTo(Refusal.HELD_BY_BOT);
+            assertThat(step.deletionBlocker().detail()).contains("cancel it before deleting it");
         }
 
         @ParameterizedTest
         @EnumSource(value = TaskStatus.class, names = { "PENDING", "COMPLETED", "FAILED", "CANCELLED" })
         void a_standalone_task_no_bot_holds_may_be_deleted(TaskStatus status) {
             assertThat(Tasks.inState(status, renderer).build().deletionBlocker()).isNull();
+        }
+    }
+
+    /** Each refusal carries its kind, which adapters turn into codes without reading the detail. */
+    @Nested
+    class Refusals {
+
+        private final Task assigned = aTask().typed("render").assignedTo(renderer, 2).build();
+        private final Task running = aTask().typed("render").inProgressOn(renderer, 2).build();
+
+        @Test
+        void a_report_for_another_attempt_is_a_stale_attempt() {
+            assertThat(refusal(assigned.start(new Fence(1, renderer.id()), T2))).isEqualTo(Refusal.STALE_ATTEMPT);
+            assertThat(refusal(running.complete(new Fence(3, null), Map.of(), T2))).isEqualTo(Refusal.STALE_ATTEMPT);
+            assertThat(refusal(running.progress(new Fence(1, renderer.id())))).isEqualTo(Refusal.STALE_ATTEMPT);
+        }
+
+        @Test
+        void a_report_from_another_bot_is_not_assigned() {
+            assertThat(refusal(running.fail(new Fence(2, other.id()), "x", null, T2, 0)))
+                    .isEqualTo(Refusal.NOT_ASSIGNED);
+            assertThat(refusal(running.progress(new Fence(2, other.id())))).isEqualTo(Refusal.NOT_ASSIGNED);
+        }
+
+        @Test
+        void a_step_the_status_does_not_allow_is_a_wrong_status() {
+            Task pending = aTask().typed("render").build();
+            assertThat(refusal(pending.start(Fence.none(), T2))).isEqualTo(Refusal.WRONG_STATUS);
+            assertThat(refusal(assigned.assign(other, T2))).isEqualTo(Refusal.WRONG_STATUS);
+            assertThat(refusal(assigned.progress(new Fence(2, renderer.id())))).isEqualTo(Refusal.WRONG_STATUS);
+            assertThat(refusal(pending.redrive(T2))).isEqualTo(Refusal.WRONG_STATUS);
+        }
+
+        @Test
+        void cancelling_an_ended_task_is_already_ended() {
+            Task done = aTask().completedOn(renderer, 1, Map.of()).build();
+            assertThat(refusal(done.cancel("late", T2))).isEqualTo(Refusal.ALREADY_ENDED);
+        }
+
+        @Test
+        void a_bot_without_the_type_is_missing_a_capability() {
+            Task encode = aTask().typed("transcode").build();
+            assertThat(refusal(encode.assign(renderer, T2))).isEqualTo(Refusal.MISSING_CAPABILITY);
+        }
+
+        @Test
+        void a_deadline_that_has_not_passed_is_not_due() {
+            assertThat(refusal(running.timeOut(T0, 0))).isEqualTo(Refusal.NOT_DUE);
+        }
+
+        @Test
+        void redriving_a_workflow_step_alone_is_refused_as_a_workflow_step() {
+            Task step = aTask().failedOn(renderer, 1, "boom").stepOf(Ids.workflowId(), 0).build();
+            assertThat(refusal(step.redrive(T2))).isEqualTo(Refusal.WORKFLOW_STEP);
+        }
+
+        @Test
+        void progress_from_the_running_attempt_keeps_the_task() {
+            assertThat(unchanged(running.progress(new Fence(2, renderer.id())))).isEqualTo(running);
+            assertThat(unchanged(running.progress(Fence.none()))).isEqualTo(running);
         }
     }
 

@@ -2,6 +2,7 @@ package io.clawbot.coordinator.domain.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.Transition;
 
 /** Unwraps a {@link Transition} of the expected kind, failing the test with the actual one otherwise. */
@@ -24,8 +25,16 @@ public final class Transitions {
         return fail("expected an idempotent repeat but got " + transition);
     }
 
-    /** The reason of the rejection. */
+    /** The detail of the rejection. */
     public static <T> String rejected(Transition<T> transition) {
+        if (transition instanceof Transition.Rejected<T> r) {
+            return r.detail();
+        }
+        return fail("expected a rejection but got " + transition);
+    }
+
+    /** The kind of the rejection. */
+    public static <T> Refusal refusal(Transition<T> transition) {
         if (transition instanceof Transition.Rejected<T> r) {
             return r.reason();
         }

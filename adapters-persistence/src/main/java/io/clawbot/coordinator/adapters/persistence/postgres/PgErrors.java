@@ -1,13 +1,12 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.vertx.pgclient.PgException;
-import java.sql.SQLException;
 import org.hibernate.exception.ConstraintViolationException;
 
 /**
- * Recognises PostgreSQL errors by SQLSTATE, however a driver or the ORM wrapped them: the PG client raises
- * {@link PgException}; Hibernate Reactive raises its {@link ConstraintViolationException} over an
- * {@link SQLException}.
+ * Recognises PostgreSQL errors by SQLSTATE and constraint name, however the ORM wrapped them: the PG client raises
+ * {@link PgException}, which Hibernate Reactive may wrap in its {@link ConstraintViolationException}. Never by
+ * message text.
  */
 final class PgErrors {
 
@@ -24,11 +23,9 @@ final class PgErrors {
                 return constraint.equals(pg.getConstraint());
             }
             if (t instanceof ConstraintViolationException cv
-                    && cv.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE) {
-                return constraint.equals(cv.getConstraintName()) || mentions(cv, constraint);
-            }
-            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                return mentions(sql, constraint);
+                    && cv.getKind() == ConstraintViolationException.ConstraintKind.UNIQUE
+                    && cv.getConstraintName() != null) {
+                return constraint.equals(cv.getConstraintName());
             }
         }
         return false;
@@ -47,7 +44,4 @@ final class PgErrors {
         return false;
     }
 
-    private static boolean mentions(Throwable t, String constraint) {
-        return t.getMessage() != null && t.getMessage().contains("\"" + constraint + "\"");
-    }
 }
