@@ -2,17 +2,17 @@ package io.clawbot.coordinator.bootstrap;
 
 import io.clawbot.coordinator.application.bot.BotLifecycle;
 import io.clawbot.coordinator.application.task.Dispatcher;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.task.ExpireAttempts;
 import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
-import io.clawbot.coordinator.domain.bot.port.ReplicaBus;
-import io.clawbot.coordinator.domain.task.port.WorkSignal;
+import io.clawbot.coordinator.domain.dispatch.port.ReplicaBus;
+import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.event.Observes;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -32,7 +32,7 @@ public class DispatchLoop implements WorkSignal {
     private static final int RUN_AGAIN = 2;
 
     private final Dispatcher dispatcher;
-    private final TaskLifecycle tasks;
+    private final ExpireAttempts tasks;
     private final BotLifecycle bots;
     private final DispatchConfig config;
     private final ReplicaBus replicas;
@@ -40,7 +40,7 @@ public class DispatchLoop implements WorkSignal {
     private final Vertx vertx;
     private long tickTimer;
 
-    public DispatchLoop(Dispatcher dispatcher, TaskLifecycle tasks, BotLifecycle bots, DispatchConfig config,
+    public DispatchLoop(Dispatcher dispatcher, ExpireAttempts tasks, BotLifecycle bots, DispatchConfig config,
             ReplicaBus replicas, Vertx vertx) {
         this.replicas = replicas;
         this.vertx = vertx;

@@ -2,7 +2,7 @@ package io.clawbot.coordinator.bootstrap;
 
 import io.clawbot.coordinator.application.schedule.ScheduleFiring;
 import io.clawbot.coordinator.application.schedule.ScheduleLifecycle;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.task.SubmitTask;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
 import io.clawbot.coordinator.bootstrap.config.ScheduleConfig;
 import io.clawbot.coordinator.bootstrap.schedule.CronUtilsCalendar;
@@ -31,7 +31,7 @@ public class ScheduleWiring {
 
     @Produces
     @Singleton
-    ScheduleFiring scheduleFiring(ScheduleStore schedules, CronCalendar calendar, TaskLifecycle tasks,
+    ScheduleFiring scheduleFiring(ScheduleStore schedules, CronCalendar calendar, SubmitTask tasks,
             WorkflowLifecycle workflows, InstantSource clock, ScheduleConfig config) {
         return new ScheduleFiring(schedules, calendar, tasks, workflows, clock, config.misfireThreshold());
     }

@@ -1,13 +1,13 @@
 package io.clawbot.coordinator.bootstrap;
 
-import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
+import io.clawbot.coordinator.application.workflow.RepairStalledWorkflows;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
- * Once at start-up, moves on the workflows that nothing would move any more ({@link WorkflowLifecycle#repairStalled}):
+ * Once at start-up, moves on the workflows that nothing would move any more ({@link RepairStalledWorkflows}):
  * runs left in progress for good by a race of their last steps in releases before the workflow lock. Every replica
  * does it; each workflow is decided holding its lock, so doing it twice changes nothing more. It runs in the
  * background: the service takes requests meanwhile.
@@ -17,14 +17,14 @@ public class StalledWorkflowRepair {
 
     private static final Logger LOG = Logger.getLogger(StalledWorkflowRepair.class);
 
-    private final WorkflowLifecycle workflows;
+    private final RepairStalledWorkflows repair;
 
-    public StalledWorkflowRepair(WorkflowLifecycle workflows) {
-        this.workflows = workflows;
+    public StalledWorkflowRepair(RepairStalledWorkflows repair) {
+        this.repair = repair;
     }
 
     void onStart(@Observes StartupEvent event) {
-        workflows.repairStalled().subscribe().with(repaired -> {
+        repair.repair().subscribe().with(repaired -> {
             if (repaired > 0) {
                 LOG.infof("moved on %d stalled workflow(s)", repaired);
             }

@@ -1,31 +1,36 @@
 package io.clawbot.coordinator.bootstrap;
 
-import io.clawbot.coordinator.application.bot.BotConnections;
-import io.clawbot.coordinator.application.bot.BotLifecycle;
-import io.clawbot.coordinator.application.task.Dispatcher;
 import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseClock;
-import io.clawbot.coordinator.adapters.ws.BotSessions;
-import io.clawbot.coordinator.bootstrap.cluster.ClusterBotChannel;
-import io.clawbot.coordinator.domain.bot.port.ReplicaBus;
-import io.clawbot.coordinator.domain.bot.port.BotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.clawbot.coordinator.adapters.ws.BotSessions;
+import io.clawbot.coordinator.application.bot.BotConnections;
+import io.clawbot.coordinator.application.bot.BotLifecycle;
+import io.clawbot.coordinator.application.dispatch.RoutedBotChannel;
+import io.clawbot.coordinator.application.task.BotNotices;
+import io.clawbot.coordinator.application.task.ExpireAttempts;
+import io.clawbot.coordinator.application.task.ReportTask;
 import io.clawbot.coordinator.application.task.RetryDefaults;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
-import io.clawbot.coordinator.bootstrap.config.RetryConfig;
-import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.application.task.TaskQueries;
+import io.clawbot.coordinator.application.workflow.CancelWorkflow;
+import io.clawbot.coordinator.application.workflow.RepairStalledWorkflows;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
 import io.clawbot.coordinator.bootstrap.config.BotsConfig;
 import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
+import io.clawbot.coordinator.bootstrap.config.RetryConfig;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
-import io.clawbot.coordinator.domain.bot.port.BotChannel;
+import io.clawbot.coordinator.domain.bot.port.BotPresence;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.port.IdSource;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
+import io.clawbot.coordinator.domain.dispatch.port.ReplicaBus;
+import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
+import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
+import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
-import io.clawbot.coordinator.domain.task.port.WorkSignal;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.InstantSource;
@@ -33,7 +38,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Makes the framework-free use cases into beans, handing each the adapters behind its ports. */
 public class Wiring {
@@ -70,9 +74,9 @@ public class Wiring {
 
     @Produces
     @Singleton
-    BotLifecycle botLifecycle(BotRegistry bots, TaskStore tasks, IdSource ids, InstantSource clock,
-            BotsConfig config) {
-        return new BotLifecycle(bots, tasks, ids, clock, config.staleAfter());
+    BotLifecycle botLifecycle(BotRegistry bots, TaskStore tasks, TaskLeases leases, IdSource ids,
+            InstantSource clock, BotsConfig config) {
+        return new BotLifecycle(bots, tasks, leases, ids, clock, config.staleAfter());
     }
 
     @Produces
@@ -82,19 +86,11 @@ public class Wiring {
                 config.reconnectGrace());
     }
 
-    @Produces
-    @Singleton
-    TaskLifecycle taskLifecycle(TaskStore tasks, BotRegistry bots, WorkflowStore workflows, BotChannel channel,
-            IdSource ids, InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
-        return new TaskLifecycle(tasks, bots, workflows, channel, ids, clock, signal, retryDefaults,
-                () -> ThreadLocalRandom.current().nextDouble());
-    }
-
     /** Pushes to bots connected here, and relays to the other replicas for the rest. */
     @Produces
     @Singleton
     BotChannel botChannel(BotSessions sessions, ReplicaBus replicas, BotPresence presence) {
-        return new ClusterBotChannel(sessions, replicas, presence);
+        return new RoutedBotChannel(sessions, replicas, presence);
     }
 
     /**
@@ -109,27 +105,29 @@ public class Wiring {
 
     @Produces
     @Singleton
-    Dispatcher dispatcher(TaskStore tasks, BotChannel channel) {
-        return new Dispatcher(tasks, channel);
+    BotConnections botConnections(BotLifecycle bots, ReportTask reports, TaskQueries queries, ExpireAttempts expiry,
+            TaskLeases leases, WorkSignal signal, ChannelTerms terms, BotPresence presence) {
+        return new BotConnections(bots, reports, queries, expiry, leases, signal, terms, presence);
     }
 
     @Produces
     @Singleton
-    BotConnections botConnections(BotLifecycle bots, TaskLifecycle taskLifecycle, TaskStore tasks, WorkSignal signal,
-            ChannelTerms terms, BotPresence presence) {
-        return new BotConnections(bots, taskLifecycle, tasks, signal, terms, presence);
+    WorkflowLifecycle workflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
+            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
+        return new WorkflowLifecycle(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults);
     }
 
     @Produces
     @Singleton
-    TaskQueries taskQueries(TaskStore tasks) {
-        return new TaskQueries(tasks);
+    CancelWorkflow cancelWorkflow(WorkflowStore workflows, TaskStore tasks, BotRegistry bots, UnitOfWork unitOfWork,
+            BotNotices notices, WorkSignal signal, InstantSource clock) {
+        return new CancelWorkflow(workflows, tasks, bots, unitOfWork, notices, signal, clock);
     }
 
     @Produces
     @Singleton
-    WorkflowLifecycle workflowLifecycle(WorkflowStore workflows, TaskStore tasks, IdSource ids, InstantSource clock,
-            WorkSignal signal, RetryDefaults retryDefaults) {
-        return new WorkflowLifecycle(workflows, tasks, ids, clock, signal, retryDefaults);
+    RepairStalledWorkflows repairStalledWorkflows(WorkflowStore workflows, UnitOfWork unitOfWork, WorkSignal signal,
+            InstantSource clock) {
+        return new RepairStalledWorkflows(workflows, unitOfWork, signal, clock);
     }
 }

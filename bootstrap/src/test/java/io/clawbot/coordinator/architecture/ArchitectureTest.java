@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hexagon, checked on the real classes: the domain imports only java.*, Mutiny and itself; use cases only
- * the domain; adapters never each other; nothing but bootstrap sees more than one adapter. Every rule must
- * select classes (ArchUnit's failOnEmptyShould is on), and the domain rule is shown to catch a violation.
+ * the domain; adapters never each other; nothing but bootstrap sees more than one adapter; the packages of the
+ * domain, and those of the use cases, form no cycle. Every rule must select classes (ArchUnit's failOnEmptyShould
+ * is on), and the domain and no-cycle rules are shown to catch a violation.
  */
 class ArchitectureTest {
 
@@ -23,6 +24,8 @@ class ArchitectureTest {
 
     static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // The application's test jar (the store contract suite) is on the test class path too.
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages(ROOT);
 
     static ArchRule domainDependsOnJavaMutinyAndItself(String domainPackage) {
@@ -45,6 +48,32 @@ class ArchitectureTest {
                 "io.clawbot.coordinator.architecture.fixture.domain").check(offender))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("jakarta.inject.Inject");
+    }
+
+    /** Packages of one layer may depend on each other in one direction only. */
+    static ArchRule noCycleAmong(String packages) {
+        return slices().matching(packages + ".(*)..").should().beFreeOfCycles()
+                .because("a package of the core depends on others in one direction only (docs/adr/0011)");
+    }
+
+    @Test
+    void the_domain_packages_form_no_cycle() {
+        noCycleAmong(ROOT + ".domain").check(PRODUCTION);
+    }
+
+    @Test
+    void the_use_case_packages_form_no_cycle() {
+        noCycleAmong(ROOT + ".application").check(PRODUCTION);
+    }
+
+    @Test
+    void the_no_cycle_rule_catches_two_packages_that_use_each_other() {
+        JavaClasses offenders = new ClassFileImporter().importClasses(
+                io.clawbot.coordinator.architecture.fixture.cycle.a.Ping.class,
+                io.clawbot.coordinator.architecture.fixture.cycle.b.Pong.class);
+        assertThatThrownBy(() -> noCycleAmong("io.clawbot.coordinator.architecture.fixture.cycle").check(offenders))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Cycle detected");
     }
 
     @Test

@@ -3,9 +3,9 @@ package io.clawbot.coordinator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawbot.coordinator.adapters.persistence.redis.RedisRateLimiter;
-import io.clawbot.coordinator.domain.common.port.RateLimiter;
 import io.clawbot.coordinator.domain.common.port.RateLimiter.Decision;
 import io.clawbot.coordinator.domain.common.port.RateLimiter.Limit;
+import io.clawbot.coordinator.domain.common.port.RateLimiter;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

@@ -5,19 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawbot.coordinator.adapters.persistence.postgres.PgScheduleStore;
 import io.clawbot.coordinator.adapters.persistence.postgres.PgTaskStore;
+import io.clawbot.coordinator.adapters.persistence.postgres.PgUnitOfWork;
 import io.clawbot.coordinator.adapters.persistence.postgres.PgWorkflowStore;
 import io.clawbot.coordinator.application.schedule.ScheduleFiring;
 import io.clawbot.coordinator.application.schedule.SweepReport;
 import io.clawbot.coordinator.application.task.RetryDefaults;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.task.SubmitTask;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
 import io.clawbot.coordinator.bootstrap.TimeOrderedIdSource;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
-import io.clawbot.coordinator.domain.bot.port.BotChannel;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.port.IdSource;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
+import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.clawbot.coordinator.domain.schedule.port.CronCalendar;
-import io.clawbot.coordinator.domain.task.port.WorkSignal;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
@@ -81,12 +82,11 @@ class ScheduleFiringTest {
         IdSource ids = new TimeOrderedIdSource(clock);
         WorkSignal signal = () -> {
         };
-        PgTaskStore tasks = new PgTaskStore(pool, terms);
+        PgTaskStore tasks = new PgTaskStore(pool);
         PgWorkflowStore workflows = new PgWorkflowStore(pool);
-        TaskLifecycle taskLifecycle = new TaskLifecycle(tasks, bots, workflows, channel, ids, clock, signal,
-                retryDefaults, Math::random);
-        WorkflowLifecycle workflowLifecycle = new WorkflowLifecycle(workflows, tasks, ids, clock, signal,
-                retryDefaults);
+        SubmitTask taskLifecycle = new SubmitTask(tasks, ids, clock, signal, retryDefaults);
+        WorkflowLifecycle workflowLifecycle = new WorkflowLifecycle(workflows, tasks, new PgUnitOfWork(pool, terms),
+                ids, clock, signal, retryDefaults);
         PgScheduleStore schedules = new PgScheduleStore(pool);
         patientReplicaB = new ScheduleFiring(schedules, calendar, taskLifecycle, workflowLifecycle, clock,
                 Duration.parse("PT" + PatientSchedules.MISFIRE_THRESHOLD.toUpperCase()));

@@ -3,14 +3,18 @@ package io.clawbot.coordinator.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clawbot.coordinator.adapters.persistence.postgres.PgTaskLeases;
 import io.clawbot.coordinator.adapters.persistence.postgres.PgTaskStore;
+import io.clawbot.coordinator.adapters.persistence.postgres.PgUnitOfWork;
+import io.clawbot.coordinator.application.task.BotNotices;
+import io.clawbot.coordinator.application.task.ExpireAttempts;
 import io.clawbot.coordinator.application.task.RetryDefaults;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.task.TaskWriter;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
-import io.clawbot.coordinator.domain.bot.port.BotChannel;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.port.IdSource;
-import io.clawbot.coordinator.domain.task.port.WorkSignal;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
+import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
@@ -43,7 +47,7 @@ class SweepRaceTest {
     @Inject
     Vertx vertx;
     @Inject
-    TaskLifecycle replicaA;
+    ExpireAttempts replicaA;
     @Inject
     BotRegistry bots;
     @Inject
@@ -62,13 +66,16 @@ class SweepRaceTest {
     ChannelTerms terms;
 
     private io.vertx.sqlclient.Pool secondPool;
-    private TaskLifecycle replicaB;
+    private ExpireAttempts replicaB;
 
     @BeforeEach
     void secondInstance() {
         secondPool = SecondPool.open(vertx);
-        replicaB = new TaskLifecycle(new PgTaskStore(io.vertx.mutiny.sqlclient.Pool.newInstance(secondPool), terms),
-                bots, workflows, channel, ids, clock, signal, retryDefaults, Math::random);
+        var pool = io.vertx.mutiny.sqlclient.Pool.newInstance(secondPool);
+        PgTaskStore tasks = new PgTaskStore(pool);
+        TaskWriter writer = new TaskWriter(new PgUnitOfWork(pool, terms), tasks, bots, signal);
+        replicaB = new ExpireAttempts(new PgTaskLeases(pool, terms, clock), writer, new BotNotices(channel), clock,
+                Math::random);
     }
 
     @AfterEach

@@ -3,12 +3,12 @@ package io.clawbot.coordinator.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
+import io.clawbot.coordinator.application.workflow.RepairStalledWorkflows;
 import io.clawbot.coordinator.botclient.BotClient;
 import io.clawbot.coordinator.botclient.TaskFailure;
+import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.inject.spi.CDI;
 import java.net.URI;
 import java.time.Duration;
@@ -126,7 +126,7 @@ class WorkflowRaceTest {
                 + "completed_at = now() where workflow_id = '" + join + "'");
         Database.execute("update workflows set status = 'in_progress' where id = '" + join + "'");
 
-        int repaired = CDI.current().select(WorkflowLifecycle.class).get().repairStalled().await()
+        int repaired = CDI.current().select(RepairStalledWorkflows.class).get().repair().await()
                 .atMost(Duration.ofSeconds(10));
 
         assertThat(repaired).isGreaterThanOrEqualTo(2);

@@ -2,15 +2,15 @@ package io.clawbot.coordinator.adapters.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clawbot.coordinator.application.bot.BotConnections;
-import io.clawbot.coordinator.application.task.TaskLifecycle.Reported;
+import io.clawbot.coordinator.application.task.Reported;
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.common.DomainException;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;

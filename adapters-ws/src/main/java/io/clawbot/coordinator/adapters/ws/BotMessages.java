@@ -2,8 +2,8 @@ package io.clawbot.coordinator.adapters.ws;
 
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

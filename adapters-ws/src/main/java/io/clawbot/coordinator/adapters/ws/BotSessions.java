@@ -3,11 +3,12 @@ package io.clawbot.coordinator.adapters.ws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
-import io.clawbot.coordinator.domain.bot.port.BotChannel;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel.Connection;
+import io.clawbot.coordinator.domain.dispatch.port.BotSockets;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -24,14 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * The bot sessions live on this replica, and the {@link BotChannel} that pushes to them. A bot has at most one
+ * The bot sessions live on this replica, and the {@link BotSockets} that pushes to them. A bot has at most one
  * session: a newer one replaces the older. Sends are asynchronous and bounded per session, so a slow or dead
  * bot never blocks a sender or another bot.
  */
 @ApplicationScoped
-// Only this replica's sessions: the application's BotChannel wraps this one and relays to other replicas.
+// Injected as itself; the application's BotChannel routes over it and relays to other replicas.
 @Typed(BotSessions.class)
-public class BotSessions implements BotChannel {
+public class BotSessions implements BotSockets {
 
     private static final Logger LOG = Logger.getLogger(BotSessions.class);
 

@@ -1,11 +1,11 @@
 package io.clawbot.coordinator.adapters.ws;
 
 import io.clawbot.coordinator.application.bot.BotConnections;
-import io.clawbot.coordinator.domain.bot.port.BotChannel.Connection;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel.Connection;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
-import jakarta.annotation.Priority;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package io.clawbot.coordinator.adapters.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clawbot.coordinator.domain.task.TaskId;
-import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +128,7 @@ final class InboundFrame {
     /**
      * The optional list of {@code {"task_id", "attempt"}} objects a heartbeat may carry; {@code null} when absent.
      */
-    List<TaskStore.Running> optionalRunning(String field, int max) throws Rejected {
+    List<TaskLeases.Running> optionalRunning(String field, int max) throws Rejected {
         JsonNode node = payload.get(field);
         if (node == null || node.isNull()) {
             return null;
@@ -136,7 +136,7 @@ final class InboundFrame {
         if (!node.isArray() || node.size() > max) {
             throw invalid(field + " must be a list of at most " + max + " {task_id, attempt} objects");
         }
-        List<TaskStore.Running> out = new ArrayList<>(node.size());
+        List<TaskLeases.Running> out = new ArrayList<>(node.size());
         for (JsonNode item : node) {
             JsonNode id = item.get("task_id");
             JsonNode attempt = item.get("attempt");
@@ -145,7 +145,7 @@ final class InboundFrame {
                 throw invalid(field + " must hold {task_id, attempt} objects");
             }
             try {
-                out.add(new TaskStore.Running(new TaskId(UUID.fromString(id.asText())), attempt.asInt()));
+                out.add(new TaskLeases.Running(new TaskId(UUID.fromString(id.asText())), attempt.asInt()));
             } catch (IllegalArgumentException e) {
                 throw invalid(field + ": '" + id.asText() + "' is not a task id");
             }

@@ -1,46 +1,52 @@
 package io.clawbot.coordinator.application.bot;
 
-import io.clawbot.coordinator.application.task.TaskLifecycle;
-import io.clawbot.coordinator.application.task.TaskLifecycle.Reported;
+import io.clawbot.coordinator.application.task.ExpireAttempts;
+import io.clawbot.coordinator.application.task.ReportTask;
+import io.clawbot.coordinator.application.task.Reported;
+import io.clawbot.coordinator.application.task.TaskQueries;
 import io.clawbot.coordinator.application.task.TaskReport;
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Fence;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskQuery;
 import io.clawbot.coordinator.domain.task.TaskStatus;
-import io.clawbot.coordinator.domain.task.port.TaskStore;
-import io.clawbot.coordinator.domain.task.port.TaskStore.HeldReport;
-import io.clawbot.coordinator.domain.task.port.WorkSignal;
+import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a connected bot does over its socket: coming and going, heartbeats, its slots, and its reports about
- * the tasks it holds. Every report is fenced by the bot's id and the attempt it names. Coming, going and
- * heartbeats also keep the bot's presence (which replica holds its connection) up to date.
+ * What a connected bot does over its socket: coming and going, heartbeats, its slots, and its reports about the
+ * tasks it holds. Every report is fenced by the bot's id and the attempt it names, and takes the same road as a
+ * report over HTTP ({@link ReportTask}). Coming, going and heartbeats also keep the bot's presence (which replica
+ * holds its connection) up to date.
  */
 public final class BotConnections {
 
     private final BotLifecycle bots;
-    private final TaskLifecycle taskLifecycle;
-    private final TaskStore tasks;
+    private final ReportTask reports;
+    private final TaskQueries queries;
+    private final ExpireAttempts expiry;
+    private final TaskLeases leases;
     private final WorkSignal signal;
     private final ChannelTerms terms;
     private final BotPresence presence;
 
-    public BotConnections(BotLifecycle bots, TaskLifecycle taskLifecycle, TaskStore tasks, WorkSignal signal,
-            ChannelTerms terms, BotPresence presence) {
+    public BotConnections(BotLifecycle bots, ReportTask reports, TaskQueries queries, ExpireAttempts expiry,
+            TaskLeases leases, WorkSignal signal, ChannelTerms terms, BotPresence presence) {
         this.bots = bots;
-        this.taskLifecycle = taskLifecycle;
-        this.tasks = tasks;
+        this.reports = reports;
+        this.queries = queries;
+        this.expiry = expiry;
+        this.leases = leases;
         this.signal = signal;
         this.terms = terms;
         this.presence = presence;
@@ -59,7 +65,7 @@ public final class BotConnections {
      * the unaccepted assignments again once the session is ready, then calls {@link #ready()}.
      */
     public Uni<Connected> connected(BotId botId) {
-        return bots.heartbeat(botId).flatMap(bot -> tasks.renewHeldLeases(botId).map(held -> new Connected(bot,
+        return bots.heartbeat(botId).flatMap(bot -> leases.renewHeldLeases(botId).map(held -> new Connected(bot,
                 held.stream().filter(t -> t.status() == TaskStatus.ASSIGNED).toList())))
                 .invoke(() -> presence.here(botId));
     }
@@ -72,7 +78,7 @@ public final class BotConnections {
     /** A bot's connection closed: it is offline and keeps its tasks only for the reconnect grace. */
     public Uni<Void> disconnected(BotId botId) {
         presence.gone(botId);
-        return tasks.shortenLeases(botId, terms.reconnectGrace())
+        return leases.shortenLeases(botId, terms.reconnectGrace())
                 .call(() -> bots.disconnected(botId).onFailure(NotFoundException.class).recoverWithNull())
                 .replaceWithVoid();
     }
@@ -87,10 +93,10 @@ public final class BotConnections {
      * the bot holds but no longer knows (its process restarted) lapses and is retried. When it does not (a bot
      * of the first protocol), every running task's lease is renewed.
      */
-    public Uni<Bot> heartbeat(BotId botId, List<TaskStore.Running> running) {
+    public Uni<Bot> heartbeat(BotId botId, List<TaskLeases.Running> running) {
         return bots.heartbeat(botId).call(() -> running == null
-                ? tasks.renewRunningLeases(botId)
-                : tasks.renewRunningLeases(botId, running))
+                ? leases.renewRunningLeases(botId)
+                : leases.renewRunningLeases(botId, running))
                 .invoke(() -> presence.here(botId));
     }
 
@@ -99,11 +105,7 @@ public final class BotConnections {
     }
 
     public Uni<Reported> accepted(BotId botId, TaskId taskId, int attempt) {
-        return tasks.reportHeld(taskId, botId, attempt, HeldReport.START, null, null, null)
-                .flatMap(written -> written != null
-                        ? Uni.createFrom().item(new Reported(written, false))
-                        : taskLifecycle.reportOutcome(
-                                new TaskReport.Start(taskId, new Fence(attempt, botId), Actor.bot(botId))));
+        return reports.reportFromSocket(new TaskReport.Start(taskId, new Fence(attempt, botId), Actor.bot(botId)));
     }
 
     /**
@@ -111,8 +113,18 @@ public final class BotConnections {
      * nothing, the domain says why.
      */
     public Uni<Task> progress(BotId botId, TaskId taskId, int attempt) {
-        return tasks.renewLease(taskId, attempt, botId).flatMap(renewed -> taskLifecycle.get(taskId)
+        return leases.renewLease(taskId, attempt, botId).flatMap(renewed -> queries.get(taskId)
                 .map(task -> renewed ? task : task.progress(new Fence(attempt, botId)).orThrow()));
+    }
+
+    public Uni<Reported> completed(BotId botId, TaskId taskId, Integer attempt, Map<String, Object> result) {
+        return reports.reportFromSocket(new TaskReport.Complete(taskId, new Fence(attempt, botId), Actor.bot(botId),
+                result));
+    }
+
+    public Uni<Reported> failed(BotId botId, TaskId taskId, Integer attempt, String error, String errorCode) {
+        return reports.reportFromSocket(new TaskReport.Fail(taskId, new Fence(attempt, botId), Actor.bot(botId), error,
+                errorCode));
     }
 
     /** How many assignments the bot has not accepted yet. */
@@ -122,40 +134,12 @@ public final class BotConnections {
 
     /** Returns to pending the assignments a bot has not accepted yet (this replica is going away). */
     public Uni<Integer> releaseUnaccepted(BotId botId) {
-        return unaccepted(botId).flatMap(
-                held -> taskLifecycle.releaseAssignments(held,
-                        "assignment released: the coordinator replica holding bot " + botId
-                                + "'s connection stopped"));
+        return unaccepted(botId).flatMap(held -> expiry.releaseAssignments(held,
+                "assignment released: the coordinator replica holding bot " + botId + "'s connection stopped"));
     }
 
     private Uni<List<Task>> unaccepted(BotId botId) {
-        return tasks.list(new TaskQuery(TaskStatus.ASSIGNED, botId, null, null, TaskQuery.Order.CREATED),
+        return queries.list(new TaskQuery(TaskStatus.ASSIGNED, botId, null, null, TaskQuery.Order.CREATED),
                 PageRequest.first(PageRequest.MAX_LIMIT));
-    }
-
-    /**
-     * A completion: in one statement when the bot holds the task (the hot path), else the full way, which
-     * also explains a stale or repeated report and advances a workflow.
-     */
-    public Uni<Reported> completed(BotId botId, TaskId taskId, Integer attempt, Map<String, Object> result) {
-        TaskReport.Complete report = new TaskReport.Complete(taskId, new Fence(attempt, botId), Actor.bot(botId),
-                result);
-        return tasks.reportHeld(taskId, botId, attempt, HeldReport.COMPLETE, report.result(), null, null)
-                .flatMap(written -> finished(written, report));
-    }
-
-    public Uni<Reported> failed(BotId botId, TaskId taskId, Integer attempt, String error, String errorCode) {
-        TaskReport.Fail report = new TaskReport.Fail(taskId, new Fence(attempt, botId), Actor.bot(botId), error,
-                errorCode);
-        return tasks.reportHeld(taskId, botId, attempt, HeldReport.FAIL, null, report.error(), report.errorCode())
-                .flatMap(written -> finished(written, report));
-    }
-
-    private Uni<Reported> finished(Task written, TaskReport report) {
-        if (written == null) {
-            return taskLifecycle.reportOutcome(report);
-        }
-        signal.slotFreedHere();
-        return Uni.createFrom().item(new Reported(written, false));
     }
 }

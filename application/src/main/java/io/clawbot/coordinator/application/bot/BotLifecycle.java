@@ -2,7 +2,6 @@ package io.clawbot.coordinator.application.bot;
 
 import io.clawbot.coordinator.application.common.ConcurrentRetry;
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotQuery;
 import io.clawbot.coordinator.domain.bot.BotStatus;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
@@ -11,6 +10,8 @@ import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.common.port.IdSource;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -23,6 +24,7 @@ public final class BotLifecycle {
 
     private final BotRegistry bots;
     private final TaskStore tasks;
+    private final TaskLeases leases;
     private final IdSource ids;
     private final InstantSource clock;
     private final Duration staleAfter;
@@ -30,7 +32,9 @@ public final class BotLifecycle {
     /**
      * @param staleAfter how long after its last heartbeat a bot stops counting as available
      */
-    public BotLifecycle(BotRegistry bots, TaskStore tasks, IdSource ids, InstantSource clock, Duration staleAfter) {
+    public BotLifecycle(BotRegistry bots, TaskStore tasks, TaskLeases leases, IdSource ids, InstantSource clock,
+            Duration staleAfter) {
+        this.leases = leases;
         this.bots = bots;
         this.tasks = tasks;
         this.ids = ids;
@@ -109,7 +113,7 @@ public final class BotLifecycle {
                 return Uni.createFrom().item(0);
             }
             List<Uni<Void>> lapses = new java.util.ArrayList<>(stale.size());
-            stale.forEach(id -> lapses.add(tasks.shortenLeases(id, Duration.ZERO)));
+            stale.forEach(id -> lapses.add(leases.shortenLeases(id, Duration.ZERO)));
             return Uni.join().all(lapses).andCollectFailures().replaceWith(stale.size());
         });
     }

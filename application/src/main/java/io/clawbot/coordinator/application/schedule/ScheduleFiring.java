@@ -1,14 +1,14 @@
 package io.clawbot.coordinator.application.schedule;
 
-import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.task.SubmitTask;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.id.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.DueOccurrence;
 import io.clawbot.coordinator.domain.schedule.Schedule;
-import io.clawbot.coordinator.domain.schedule.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.port.CronCalendar;
 import io.clawbot.coordinator.domain.schedule.port.CronRule;
 import io.clawbot.coordinator.domain.schedule.port.ScheduleStore;
@@ -31,7 +31,7 @@ public final class ScheduleFiring {
 
     private final ScheduleStore schedules;
     private final CronCalendar calendar;
-    private final TaskLifecycle tasks;
+    private final SubmitTask tasks;
     private final WorkflowLifecycle workflows;
     private final InstantSource clock;
     private final Duration misfireThreshold;
@@ -40,7 +40,7 @@ public final class ScheduleFiring {
      * @param misfireThreshold how late an occurrence may be and still fire as usual; a later one is a misfire,
      *        handled by the schedule's misfire policy
      */
-    public ScheduleFiring(ScheduleStore schedules, CronCalendar calendar, TaskLifecycle tasks,
+    public ScheduleFiring(ScheduleStore schedules, CronCalendar calendar, SubmitTask tasks,
             WorkflowLifecycle workflows, InstantSource clock, Duration misfireThreshold) {
         if (misfireThreshold.isNegative()) {
             throw new IllegalArgumentException("misfire threshold must not be negative");

@@ -1,6 +1,6 @@
 package io.clawbot.coordinator.application.schedule;
 
-import io.clawbot.coordinator.domain.schedule.ScheduleId;
+import io.clawbot.coordinator.domain.id.ScheduleId;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,16 +1,17 @@
 package io.clawbot.coordinator.application.task;
 
-import io.clawbot.coordinator.domain.bot.port.BotChannel;
-import io.clawbot.coordinator.domain.bot.port.BotChannel.Connection;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel.Connection;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.task.port.WorkQueue;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.List;
 
 /**
  * Pushes pending work to the bots connected to this replica: for each, one claim statement takes up to its
@@ -21,10 +22,12 @@ import java.util.List;
 public final class Dispatcher {
 
     private final TaskStore tasks;
+    private final WorkQueue queue;
     private final BotChannel channel;
     private final AtomicInteger rounds = new AtomicInteger();
 
-    public Dispatcher(TaskStore tasks, BotChannel channel) {
+    public Dispatcher(TaskStore tasks, WorkQueue queue, BotChannel channel) {
+        this.queue = queue;
         this.tasks = tasks;
         this.channel = channel;
     }
@@ -77,7 +80,7 @@ public final class Dispatcher {
     private static final String UNTYPED = "\u0000untyped";
 
     private Uni<Integer> dispatchTo(Connection bot) {
-        return tasks.claim(bot.botId(), bot.capabilities(), bot.slots()).flatMap(claimed -> {
+        return queue.claim(bot.botId(), bot.capabilities(), bot.slots()).flatMap(claimed -> {
             if (claimed.isEmpty()) {
                 return Uni.createFrom().item(0);
             }

@@ -1,22 +1,27 @@
 package io.clawbot.coordinator.application.task;
 
-import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
-import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.TaskQuery;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 
-/** Listing tasks and reading their history. */
+/** Reading tasks: one, a list, a history. */
 public final class TaskQueries {
 
     private final TaskStore tasks;
 
     public TaskQueries(TaskStore tasks) {
         this.tasks = tasks;
+    }
+
+    /** The task; fails with a {@code NotFoundException} when there is no such task. */
+    public Uni<Task> get(TaskId id) {
+        return tasks.findById(id).onItem().ifNull().failWith(() -> new NotFoundException("task", id));
     }
 
     public Uni<List<Task>> list(TaskQuery query, PageRequest page) {

@@ -2,9 +2,9 @@ package io.clawbot.coordinator.application.task;
 
 import io.clawbot.coordinator.domain.common.JsonObjects;
 import io.clawbot.coordinator.domain.common.Names;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Fence;
-import io.clawbot.coordinator.domain.task.TaskId;
 import java.util.Map;
 import java.util.Objects;
 

@@ -7,6 +7,7 @@ import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.workflow.StepDefinition;
 import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
+import io.clawbot.coordinator.domain.workflow.WorkflowDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ public record CreateWorkflowCommand(
         }
         WorkflowDefinition definition;
         try {
-            definition = WorkflowDefinition.parse(document);
+            definition = WorkflowDocument.parse(document);
         } catch (ValidationException e) {
             throw e.under("definition");
         }

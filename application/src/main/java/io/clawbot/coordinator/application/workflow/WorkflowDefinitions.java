@@ -9,6 +9,7 @@ import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.workflow.DefinitionSummary;
 import io.clawbot.coordinator.domain.workflow.DefinitionVersion;
 import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
+import io.clawbot.coordinator.domain.workflow.WorkflowDocument;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowDefinitionStore;
 import io.smallrye.mutiny.Uni;
 import java.time.InstantSource;
@@ -134,7 +135,7 @@ public final class WorkflowDefinitions {
             throw new ValidationException(documentField.isEmpty() ? "body" : documentField, "is required");
         }
         try {
-            return WorkflowDefinition.parse(defaultName == null ? document : withName(document, defaultName));
+            return WorkflowDocument.parse(defaultName == null ? document : withName(document, defaultName));
         } catch (ValidationException e) {
             if (documentField.isEmpty()) {
                 throw e;

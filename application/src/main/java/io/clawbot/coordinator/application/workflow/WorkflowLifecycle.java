@@ -1,29 +1,29 @@
 package io.clawbot.coordinator.application.workflow;
 
 import io.clawbot.coordinator.application.common.ConcurrentRetry;
+import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
-import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.port.IdSource;
+import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
+import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
+import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
 import io.clawbot.coordinator.domain.task.Actor;
-import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskSpec;
-import io.clawbot.coordinator.domain.task.TaskChanges;
-import io.clawbot.coordinator.domain.task.TaskId;
-import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
-import io.clawbot.coordinator.domain.task.port.WorkSignal;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
-import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import io.clawbot.coordinator.domain.workflow.Workflow;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.workflow.WorkflowAdvance;
+import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -35,13 +35,15 @@ public final class WorkflowLifecycle {
 
     private final WorkflowStore workflows;
     private final TaskStore tasks;
+    private final UnitOfWork unitOfWork;
     private final IdSource ids;
     private final InstantSource clock;
     private final WorkSignal signal;
     private final RetryDefaults retryDefaults;
 
-    public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, IdSource ids, InstantSource clock,
-            WorkSignal signal, RetryDefaults retryDefaults) {
+    public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
+            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
+        this.unitOfWork = unitOfWork;
         this.retryDefaults = retryDefaults;
         this.workflows = workflows;
         this.tasks = tasks;
@@ -95,58 +97,10 @@ public final class WorkflowLifecycle {
         return ConcurrentRetry.run(() -> getWithTasks(id).flatMap(current -> {
             Instant now = clock.instant();
             Workflow started = current.workflow().start(now).orThrow();
-            TaskChanges.Builder changes = TaskChanges.builder();
-            DagPlan.start(current.workflow(), started, current.tasks(), now, changes);
-            TaskChanges built = changes.build();
-            Workflow written = built.workflows().isEmpty() ? started : built.workflows().getFirst().next();
-            return tasks.apply(built).replaceWith(written).invoke(signal::workMayBeAvailable);
+            WorkflowAdvance advance = DagPlan.start(current.workflow(), started, current.tasks(), now);
+            return unitOfWork.apply(TaskChanges.builder().advance(advance).build()).replaceWith(advance.after())
+                    .invoke(signal::workMayBeAvailable);
         }));
-    }
-
-    /**
-     * Moves on the workflows that no step's change would move any more (see {@link WorkflowStore#stalled}): their
-     * waiting steps whose turn has come become pending, and each takes the status its steps give. Each is decided
-     * holding it, as a step's change is. A run that ended while a step of it was decided from an outdated reading of
-     * the others could be left so; this brings such runs up to date once, at start-up.
-     *
-     * @return how many workflows changed
-     */
-    public Uni<Integer> repairStalled() {
-        return repairStalledAfter(null, 0);
-    }
-
-    private static final int REPAIR_PAGE = 200;
-
-    private Uni<Integer> repairStalledAfter(WorkflowId after, int repairedSoFar) {
-        return workflows.stalled(after, REPAIR_PAGE).flatMap(page -> {
-            if (page.isEmpty()) {
-                return Uni.createFrom().item(repairedSoFar);
-            }
-            return Multi.createFrom().iterable(page)
-                    .onItem().transformToUniAndConcatenate(this::repair)
-                    .collect().asList()
-                    .flatMap(done -> {
-                        int repaired = repairedSoFar + (int) done.stream().filter(Boolean::booleanValue).count();
-                        return page.size() < REPAIR_PAGE
-                                ? Uni.createFrom().item(repaired)
-                                : repairStalledAfter(page.getLast(), repaired);
-                    });
-        });
-    }
-
-    private Uni<Boolean> repair(WorkflowId id) {
-        Instant now = clock.instant();
-        return ConcurrentRetry.run(() -> tasks.apply(TaskChanges.builder()
-                .follow(id, (workflow, steps, more) -> DagPlan.reconcile(workflow, steps, now, more)).build()))
-                .map(written -> {
-                    boolean released = written.tasks().stream()
-                            .anyMatch(v -> v.next().status() == TaskStatus.PENDING);
-                    if (released) {
-                        signal.workMayBeAvailable();
-                    }
-                    return !written.tasks().isEmpty()
-                            || written.workflows().stream().anyMatch(v -> v.next().status().isTerminal());
-                });
     }
 
     /** Deletes a workflow whose steps no bot holds, with all its steps. */

@@ -6,21 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clawbot.coordinator.application.bot.BotConnections.Connected;
 import io.clawbot.coordinator.application.fakes.FakeBotPresence;
 import io.clawbot.coordinator.application.fakes.FakeWorld;
+import io.clawbot.coordinator.application.fakes.UseCases;
 import io.clawbot.coordinator.application.task.Dispatcher;
+import io.clawbot.coordinator.application.task.Reported;
 import io.clawbot.coordinator.application.task.SubmitTaskCommand;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
-import io.clawbot.coordinator.application.task.TaskLifecycle.Reported;
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotStatus;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
-import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,13 +33,10 @@ import org.junit.jupiter.api.Test;
 class BotConnectionsTest {
 
     private final FakeWorld world = new FakeWorld();
-    private final BotLifecycle bots = new BotLifecycle(world.bots, world.tasks, world.ids, world.clock,
-            FakeWorld.STALE_AFTER);
-    private final TaskLifecycle tasks = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-            world.ids, world.clock, world.signal, world.retries, world.random);
-    private final BotConnections connections = new BotConnections(bots, tasks, world.tasks, world.signal,
-            FakeWorld.TERMS, world.presence);
-    private final Dispatcher dispatcher = new Dispatcher(world.tasks, world.channel);
+    private final UseCases app = new UseCases(world);
+    private final BotLifecycle bots = app.bots;
+    private final BotConnections connections = app.connections;
+    private final Dispatcher dispatcher = app.dispatcher;
 
     private Bot bot;
 
@@ -68,7 +65,7 @@ class BotConnectionsTest {
     }
 
     private Task submit() {
-        return tasks.submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null), null))
+        return app.submit.submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null), null))
                 .await().indefinitely().resource();
     }
 
@@ -97,7 +94,7 @@ class BotConnectionsTest {
     }
 
     private int sweep() {
-        return tasks.releaseExpiredLeases(100).await().indefinitely();
+        return app.expire.releaseExpiredLeases(100).await().indefinitely();
     }
 
     @Test
@@ -342,8 +339,8 @@ class BotConnectionsTest {
             Task forgotten = running();
             world.clock.advance(FakeWorld.TERMS.lease().minusSeconds(5));
 
-            connections.heartbeat(bot.id(), List.of(new TaskStore.Running(known.id(), known.attempt()),
-                    new TaskStore.Running(forgotten.id(), forgotten.attempt() + 1))).await().indefinitely();
+            connections.heartbeat(bot.id(), List.of(new TaskLeases.Running(known.id(), known.attempt()),
+                    new TaskLeases.Running(forgotten.id(), forgotten.attempt() + 1))).await().indefinitely();
             world.clock.advance(Duration.ofSeconds(6));
 
             assertThat(sweep()).as("the task named at another attempt is not the bot's").isEqualTo(1);
@@ -578,5 +575,10 @@ class BotConnectionsTest {
                     .await().indefinitely())
                     .isInstanceOf(NotFoundException.class);
         }
+    }
+
+    private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,
+            io.clawbot.coordinator.application.task.TaskReport report) {
+        return app.report.report(report).map(io.clawbot.coordinator.application.task.Reported::task);
     }
 }

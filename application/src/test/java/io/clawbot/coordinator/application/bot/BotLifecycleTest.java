@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawbot.coordinator.application.fakes.FakeBotRegistry;
 import io.clawbot.coordinator.application.fakes.FakeWorld;
+import io.clawbot.coordinator.application.fakes.UseCases;
 import io.clawbot.coordinator.application.task.SubmitTaskCommand;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
 import io.clawbot.coordinator.application.task.TaskReport;
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotQuery;
 import io.clawbot.coordinator.domain.bot.BotStatus;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
@@ -18,6 +17,7 @@ import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.Fence;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskSpec;
@@ -36,10 +36,8 @@ import org.junit.jupiter.api.Test;
 class BotLifecycleTest {
 
     private final FakeWorld world = new FakeWorld();
-    private final BotLifecycle lifecycle = new BotLifecycle(world.bots, world.tasks, world.ids, world.clock,
-            FakeWorld.STALE_AFTER);
-    private final TaskLifecycle tasks = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-            world.ids, world.clock, world.signal, world.retries, world.random);
+    private final UseCases app = new UseCases(world);
+    private final BotLifecycle lifecycle = app.bots;
 
     private Bot register(String name, String... capabilities) {
         return registerWithToken(name, capabilities).bot();
@@ -55,9 +53,9 @@ class BotLifecycleTest {
     }
 
     private Task heldTaskOf(Bot bot) {
-        Task task = tasks.submit(new SubmitTaskCommand(TaskSpec.of(null, null, null, null), null))
+        Task task = app.submit.submit(new SubmitTaskCommand(TaskSpec.of(null, null, null, null), null))
                 .await().indefinitely().resource();
-        return tasks.assign(task.id(), bot.id()).await().indefinitely();
+        return app.assign.assign(task.id(), bot.id()).await().indefinitely();
     }
 
     @Nested
@@ -292,7 +290,7 @@ class BotLifecycleTest {
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
             heldTaskOf(bot);
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.BUSY);
-            tasks.report(new TaskReport.Complete(first.id(), new Fence(1, bot.id()), null, Map.of()))
+            reportTask(app, new TaskReport.Complete(first.id(), new Fence(1, bot.id()), null, Map.of()))
                     .await().indefinitely();
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
         }
@@ -412,7 +410,7 @@ class BotLifecycleTest {
         void an_offline_bot_that_holds_nothing_comes_back_online() {
             Bot bot = register("r2d2");
             Task task = heldTaskOf(bot);
-            tasks.cancel(task.id(), "no longer needed").await().indefinitely();
+            app.cancel.cancel(task.id(), "no longer needed").await().indefinitely();
 
             assertThat(heartbeat(bot).status()).isEqualTo(BotStatus.ONLINE);
         }
@@ -424,7 +422,7 @@ class BotLifecycleTest {
             AtomicInteger heartbeats = new AtomicInteger();
             BotRegistry racing = new RaceOnFirstHeartbeat(world.bots, heartbeats,
                     () -> lifecycle.markBusy(bot.id()).await().indefinitely());
-            BotLifecycle racingLifecycle = new BotLifecycle(racing, world.tasks, world.ids, world.clock,
+            BotLifecycle racingLifecycle = new BotLifecycle(racing, world.tasks, world.leases, world.ids, world.clock,
                     FakeWorld.STALE_AFTER);
 
             Bot after = racingLifecycle.heartbeat(bot.id()).await().indefinitely();
@@ -558,7 +556,7 @@ class BotLifecycleTest {
         void a_started_task_also_keeps_its_bot_from_being_deleted() {
             Bot bot = heartbeat(register("r2d2"));
             Task task = heldTaskOf(bot);
-            tasks.report(new TaskReport.Start(task.id(), new Fence(1, bot.id()), null)).await().indefinitely();
+            reportTask(app, new TaskReport.Start(task.id(), new Fence(1, bot.id()), null)).await().indefinitely();
             heldTaskOf(bot);
 
             assertThatThrownBy(() -> lifecycle.delete(bot.id()).await().indefinitely())
@@ -571,7 +569,7 @@ class BotLifecycleTest {
         void a_bot_whose_tasks_are_finished_may_be_deleted() {
             Bot bot = heartbeat(register("r2d2"));
             Task task = heldTaskOf(bot);
-            tasks.report(new TaskReport.Complete(task.id(), new Fence(1, bot.id()), null, Map.of()))
+            reportTask(app, new TaskReport.Complete(task.id(), new Fence(1, bot.id()), null, Map.of()))
                     .await().indefinitely();
 
             lifecycle.delete(bot.id()).await().indefinitely();
@@ -648,5 +646,10 @@ class BotLifecycleTest {
         public Uni<List<BotId>> markStale(Duration staleAfter) {
             return delegate.markStale(staleAfter);
         }
+    }
+
+    private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,
+            io.clawbot.coordinator.application.task.TaskReport report) {
+        return app.report.report(report).map(io.clawbot.coordinator.application.task.Reported::task);
     }
 }

@@ -1,6 +1,6 @@
 package io.clawbot.coordinator.application.fakes;
 
-import io.clawbot.coordinator.domain.task.port.WorkSignal;
+import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

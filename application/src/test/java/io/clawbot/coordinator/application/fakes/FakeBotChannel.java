@@ -1,8 +1,9 @@
 package io.clawbot.coordinator.application.fakes;
 
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
-import io.clawbot.coordinator.domain.bot.port.BotChannel;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
+import io.clawbot.coordinator.domain.dispatch.port.BotSockets;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.Task;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A replica's bot sockets: bots connect and disconnect, and every push is recorded. */
-public final class FakeBotChannel implements BotChannel {
+public final class FakeBotChannel implements BotChannel, BotSockets {
 
     /** A cancel pushed for {@code task} as it was when it was taken away, with the reason given. */
     public record Cancel(Task task, String reason) {

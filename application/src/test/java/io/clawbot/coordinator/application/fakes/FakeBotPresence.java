@@ -1,7 +1,7 @@
 package io.clawbot.coordinator.application.fakes;
 
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.smallrye.mutiny.Uni;
 import java.util.HashMap;
 import java.util.Map;

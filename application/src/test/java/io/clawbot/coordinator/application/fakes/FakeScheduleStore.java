@@ -2,8 +2,8 @@ package io.clawbot.coordinator.application.fakes;
 
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.id.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.Schedule;
-import io.clawbot.coordinator.domain.schedule.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.port.ScheduleStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;

@@ -1,16 +1,15 @@
 package io.clawbot.coordinator.application.fakes;
 
 import io.clawbot.coordinator.application.task.RetryDefaults;
-import java.util.function.DoubleSupplier;
-
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotStatus;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
+import io.clawbot.coordinator.domain.id.BotId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 
 /** The fakes of every port, wired to one in-memory database, one clock and one id source. */
 public final class FakeWorld {
@@ -25,7 +24,10 @@ public final class FakeWorld {
     public final SequentialIds ids = new SequentialIds();
     public final InMemoryDatabase db = new InMemoryDatabase(clock);
     public final FakeBotRegistry bots = new FakeBotRegistry(db);
-    public final FakeTaskStore tasks = new FakeTaskStore(db, TERMS);
+    public final FakeTaskStore tasks = new FakeTaskStore(db);
+    public final FakeUnitOfWork unitOfWork = new FakeUnitOfWork(db, TERMS);
+    public final FakeTaskLeases leases = new FakeTaskLeases(db, TERMS);
+    public final FakeWorkQueue queue = new FakeWorkQueue(db, unitOfWork);
     public final FakeWorkflowStore workflows = new FakeWorkflowStore(db);
     public final FakeBotChannel channel = new FakeBotChannel();
     public final CountingWorkSignal signal = new CountingWorkSignal();

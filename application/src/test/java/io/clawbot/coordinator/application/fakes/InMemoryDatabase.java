@@ -1,14 +1,14 @@
 package io.clawbot.coordinator.application.fakes;
 
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -91,6 +91,14 @@ public final class InMemoryDatabase {
     /** Every history entry of every task, in the order written. */
     public synchronized List<TaskTransitioned> allHistory() {
         return List.copyOf(history);
+    }
+
+    /** The tasks a bot holds, oldest first. */
+    synchronized List<Task> heldBy(BotId botId) {
+        return tasks.values().stream()
+                .filter(t -> botId.equals(t.botId()) && t.status().isHeldByBot())
+                .sorted(FakeTaskStore.BY_CREATION)
+                .toList();
     }
 
     /** Puts a bot straight into the table, as a fixture, bypassing the ports. */

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clawbot.coordinator.application.fakes.FakeCronCalendar;
 import io.clawbot.coordinator.application.fakes.FakeScheduleStore;
 import io.clawbot.coordinator.application.fakes.FakeWorld;
+import io.clawbot.coordinator.application.fakes.UseCases;
 import io.clawbot.coordinator.application.task.SubmitTaskCommand;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
 import io.clawbot.coordinator.application.workflow.WorkflowWithTasks;
 import io.clawbot.coordinator.domain.common.Created;
@@ -33,15 +33,13 @@ class ScheduleFiringTest {
     private final FakeWorld world = new FakeWorld();
     private final FakeScheduleStore store = new FakeScheduleStore(world.clock);
     private final FakeCronCalendar calendar = new FakeCronCalendar();
-    private final TaskLifecycle tasks = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-            world.ids, world.clock, world.signal, world.retries, world.random);
-    private final WorkflowLifecycle workflows = new WorkflowLifecycle(world.workflows, world.tasks, world.ids,
-            world.clock, world.signal, world.retries);
+    private final UseCases app = new UseCases(world);
+    private final WorkflowLifecycle workflows = app.workflows;
     private final ScheduleLifecycle schedules = new ScheduleLifecycle(store, calendar, world.ids, world.clock);
     private final ScheduleFiring firing = firing(THRESHOLD);
 
     private ScheduleFiring firing(Duration threshold) {
-        return new ScheduleFiring(store, calendar, tasks, workflows, world.clock, threshold);
+        return new ScheduleFiring(store, calendar, app.submit, workflows, world.clock, threshold);
     }
 
     private Schedule everyMinute(MisfirePolicy policy) {
@@ -61,7 +59,7 @@ class ScheduleFiringTest {
     private Task firedTask(Schedule schedule, Instant occurrence) {
         IdempotencyKey key = new IdempotencyKey(ScheduleFiring.occurrenceKey(schedule.id(), occurrence),
                 ScheduleTemplates.fingerprint(ScheduleTarget.TASK, schedule.template()));
-        Created<Task> again = tasks.submit(new SubmitTaskCommand(TaskSpec.of("build", 0, Map.of(), 300), key))
+        Created<Task> again = app.submit.submit(new SubmitTaskCommand(TaskSpec.of("build", 0, Map.of(), 300), key))
                 .await().indefinitely();
         assertThat(again.replayed()).as("a task was fired for " + occurrence).isTrue();
         return again.resource();
@@ -208,7 +206,7 @@ class ScheduleFiringTest {
     @Test
     void an_occurrence_already_fired_with_another_template_is_not_fired_again() {
         Schedule schedule = everyMinute(MisfirePolicy.SKIP);
-        tasks.submit(new SubmitTaskCommand(TaskSpec.of("build", 0, Map.of("old", true), 300), new IdempotencyKey(
+        app.submit.submit(new SubmitTaskCommand(TaskSpec.of("build", 0, Map.of("old", true), 300), new IdempotencyKey(
                 ScheduleFiring.occurrenceKey(schedule.id(), minute(1)), "the template before it was replaced")))
                 .await().indefinitely();
         world.clock.set(minute(1));
@@ -258,5 +256,10 @@ class ScheduleFiringTest {
         assertThat(world.db.taskCount()).isZero();
         assertThat(store.stored(valid.id()).nextFireAt()).isEqualTo(minute(2));
         assertThat(store.stored(valid.id()).lastFiredAt()).isNull();
+    }
+
+    private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,
+            io.clawbot.coordinator.application.task.TaskReport report) {
+        return app.report.report(report).map(io.clawbot.coordinator.application.task.Reported::task);
     }
 }

@@ -3,13 +3,14 @@ package io.clawbot.coordinator.application.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawbot.coordinator.application.fakes.FakeWorld;
+import io.clawbot.coordinator.application.fakes.UseCases;
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotStatus;
-import io.clawbot.coordinator.domain.bot.port.BotChannel;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
@@ -31,12 +32,11 @@ import org.junit.jupiter.api.Test;
 class DispatcherTest {
 
     private final FakeWorld world = new FakeWorld();
-    private final TaskLifecycle lifecycle = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock, world.signal, world.retries, world.random);
-    private final Dispatcher dispatcher = new Dispatcher(world.tasks, world.channel);
+    private final UseCases app = new UseCases(world);
+    private final Dispatcher dispatcher = app.dispatcher;
 
     private Task submit(String type, int priority) {
-        Task task = lifecycle.submit(new SubmitTaskCommand(TaskSpec.of(type, priority, Map.of(), null), null))
+        Task task = app.submit.submit(new SubmitTaskCommand(TaskSpec.of(type, priority, Map.of(), null), null))
                 .await().indefinitely().resource();
         world.clock.advance(Duration.ofMillis(10));
         return task;
@@ -65,10 +65,10 @@ class DispatcherTest {
         submit("render", 0);
 
         assertThat(dispatch()).isEqualTo(1);
-        assertThat(world.tasks.claimCount()).as("one claim took the task and came back short").isEqualTo(1);
+        assertThat(world.queue.claimCount()).as("one claim took the task and came back short").isEqualTo(1);
 
         assertThat(dispatch()).isZero();
-        assertThat(world.tasks.claimCount()).as("an empty round costs one claim").isEqualTo(2);
+        assertThat(world.queue.claimCount()).as("an empty round costs one claim").isEqualTo(2);
     }
 
     @Test
@@ -101,7 +101,7 @@ class DispatcherTest {
         submit("render", 0);
 
         assertThat(dispatch()).isZero();
-        assertThat(world.tasks.claimCount()).isZero();
+        assertThat(world.queue.claimCount()).isZero();
         assertThat(world.tasks.all()).extracting(Task::status).containsOnly(TaskStatus.PENDING);
     }
 
@@ -151,7 +151,7 @@ class DispatcherTest {
     @Test
     void a_bot_is_given_no_more_than_its_free_slots() {
         Bot bot = connected("r1", 2, "render");
-        lifecycle.assign(submit("render", 0).id(), bot.id()).await().indefinitely();
+        app.assign.assign(submit("render", 0).id(), bot.id()).await().indefinitely();
         Task next = submit("render", 0);
         Task later = submit("render", 0);
 
@@ -173,7 +173,7 @@ class DispatcherTest {
         Task first = world.channel.delivered().getFirst();
         assertThat(dispatch()).isZero();
 
-        lifecycle.report(new TaskReport.Complete(first.id(), null, Actor.bot(bot.id()), Map.of()))
+        reportTask(app, new TaskReport.Complete(first.id(), null, Actor.bot(bot.id()), Map.of()))
                 .await().indefinitely();
 
         assertThat(dispatch()).isEqualTo(1);
@@ -212,7 +212,7 @@ class DispatcherTest {
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
-                Dispatcher replica = new Dispatcher(world.tasks, world.channel);
+                Dispatcher replica = new Dispatcher(world.tasks, world.queue, world.channel);
                 results.add(pool.submit(() -> {
                     go.await();
                     return replica.dispatch().await().atMost(Duration.ofSeconds(10));
@@ -249,7 +249,7 @@ class DispatcherTest {
         Bot healthy = connected("r2", 1, "render");
         submit("render", 1);
         submit("render", 0);
-        Dispatcher withBrokenSocket = new Dispatcher(world.tasks, new FailingFor(broken.id()));
+        Dispatcher withBrokenSocket = new Dispatcher(world.tasks, world.queue, new FailingFor(broken.id()));
 
         int assigned = withBrokenSocket.dispatch().await().indefinitely();
 
@@ -284,5 +284,10 @@ class DispatcherTest {
         public Uni<Boolean> pushCancel(Task task, String reason) {
             return world.channel.pushCancel(task, reason);
         }
+    }
+
+    private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,
+            io.clawbot.coordinator.application.task.TaskReport report) {
+        return app.report.report(report).map(io.clawbot.coordinator.application.task.Reported::task);
     }
 }

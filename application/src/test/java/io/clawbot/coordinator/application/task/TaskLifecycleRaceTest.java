@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawbot.coordinator.application.fakes.FakeWorld;
-import io.clawbot.coordinator.application.fakes.RacingTaskStore;
+import io.clawbot.coordinator.application.fakes.RacingUnitOfWork;
+import io.clawbot.coordinator.application.fakes.UseCases;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotStatus;
 import io.clawbot.coordinator.domain.common.ConflictException;
@@ -23,12 +24,10 @@ import org.junit.jupiter.api.Test;
 class TaskLifecycleRaceTest {
 
     private final FakeWorld world = new FakeWorld();
-    private final RacingTaskStore racing = new RacingTaskStore(world.tasks);
-    private final TaskLifecycle lifecycle = new TaskLifecycle(racing, world.bots, world.workflows, world.channel,
-            world.ids, world.clock, world.signal, world.retries, world.random);
+    private final RacingUnitOfWork racing = new RacingUnitOfWork(world.unitOfWork);
+    private final UseCases lifecycle = new UseCases(world, world.retries, racing, world.channel);
     /** Another request handled beside the one under test, writing straight to the store. */
-    private final TaskLifecycle competitor = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock, world.signal, world.retries, world.random);
+    private final UseCases competitor = new UseCases(world);
 
     private Bot bot;
     private Task assigned;
@@ -37,14 +36,15 @@ class TaskLifecycleRaceTest {
     @BeforeEach
     void a_task_assigned_to_a_bot() {
         bot = world.onlineBot("r1", "render");
-        Task task = competitor.submit(new SubmitTaskCommand(TaskSpec.of("render", null, null, null), null))
+        Task task = competitor.submit.submit(new SubmitTaskCommand(TaskSpec.of("render", null, null, null), null))
                 .await().indefinitely().resource();
-        assigned = competitor.assign(task.id(), bot.id()).await().indefinitely();
-        fence = new Fence(assigned.attempt(), bot.id());
+        assigned = competitor.assign.assign(task.id(), bot.id()).await().indefinitely();
+        fence = new Fence(assigned.attempt(), null);
     }
 
+    /** An operator's completion, naming the attempt but no bot: decided the full way, which these races are about. */
     private TaskReport.Complete completion(Map<String, Object> result) {
-        return new TaskReport.Complete(assigned.id(), fence, Actor.bot(bot.id()), result);
+        return new TaskReport.Complete(assigned.id(), fence, Actor.api(), result);
     }
 
     private int completions() {
@@ -55,11 +55,11 @@ class TaskLifecycleRaceTest {
     void a_write_that_lost_a_race_is_retried_and_succeeds() {
         racing.failNextApply();
 
-        Task completed = lifecycle.report(completion(Map.of("frames", 24))).await().indefinitely();
+        Task completed = reportTask(lifecycle, completion(Map.of("frames", 24))).await().indefinitely();
 
         assertThat(completed.status()).isEqualTo(TaskStatus.COMPLETED);
         assertThat(racing.applyCalls()).isEqualTo(2);
-        assertThat(world.tasks.appliedCount()).isEqualTo(2);
+        assertThat(world.unitOfWork.appliedCount()).isEqualTo(2);
         assertThat(world.db.task(assigned.id()).status()).isEqualTo(TaskStatus.COMPLETED);
         assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
         assertThat(completions()).isEqualTo(1);
@@ -67,23 +67,23 @@ class TaskLifecycleRaceTest {
 
     @Test
     void a_duplicate_report_that_won_the_race_turns_the_retry_into_an_idempotent_repeat() {
-        racing.beforeNextApply(() -> competitor.report(completion(Map.of("frames", 24))).await().indefinitely());
+        racing.beforeNextApply(() -> reportTask(competitor, completion(Map.of("frames", 24))).await().indefinitely());
 
-        Task answer = lifecycle.report(completion(Map.of("frames", 99))).await().indefinitely();
+        Task answer = reportTask(lifecycle, completion(Map.of("frames", 99))).await().indefinitely();
 
         assertThat(answer.status()).isEqualTo(TaskStatus.COMPLETED);
         assertThat(answer.result()).containsEntry("frames", 24);
         assertThat(world.db.task(assigned.id()).result()).containsEntry("frames", 24);
-        assertThat(world.tasks.conflictCount()).isEqualTo(1);
+        assertThat(world.unitOfWork.conflictCount()).isEqualTo(1);
         assertThat(racing.applyCalls()).isEqualTo(1);
         assertThat(completions()).isEqualTo(1);
     }
 
     @Test
     void a_retry_is_decided_against_fresh_state_and_may_then_be_rejected() {
-        racing.beforeNextApply(() -> competitor.cancel(assigned.id(), "operator stop").await().indefinitely());
+        racing.beforeNextApply(() -> competitor.cancel.cancel(assigned.id(), "operator stop").await().indefinitely());
 
-        assertThatThrownBy(() -> lifecycle.report(completion(Map.of())).await().indefinitely())
+        assertThatThrownBy(() -> reportTask(lifecycle, completion(Map.of())).await().indefinitely())
                 .isInstanceOf(InvalidTransitionException.class)
                 .hasMessageContaining("is cancelled");
 
@@ -96,12 +96,12 @@ class TaskLifecycleRaceTest {
 
     @Test
     void a_lost_race_on_assignment_is_retried() {
-        Task other = competitor.submit(new SubmitTaskCommand(TaskSpec.of("render", null, null, null), null))
+        Task other = competitor.submit.submit(new SubmitTaskCommand(TaskSpec.of("render", null, null, null), null))
                 .await().indefinitely().resource();
         Bot second = world.onlineBot("r2", "render");
         racing.failNextApply();
 
-        Task result = lifecycle.assign(other.id(), second.id()).await().indefinitely();
+        Task result = lifecycle.assign.assign(other.id(), second.id()).await().indefinitely();
 
         assertThat(result.botId()).isEqualTo(second.id());
         assertThat(racing.applyCalls()).isEqualTo(2);
@@ -115,11 +115,16 @@ class TaskLifecycleRaceTest {
             racing.failNextApply();
         }
 
-        assertThatThrownBy(() -> lifecycle.report(completion(Map.of())).await().indefinitely())
+        assertThatThrownBy(() -> reportTask(lifecycle, completion(Map.of())).await().indefinitely())
                 .isInstanceOfSatisfying(ConflictException.class,
                         e -> assertThat(e.isConcurrentModification()).isTrue());
         assertThat(racing.applyCalls()).isEqualTo(5);
         assertThat(world.db.task(assigned.id()).status()).isEqualTo(TaskStatus.ASSIGNED);
         assertThat(completions()).isZero();
+    }
+
+    private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,
+            io.clawbot.coordinator.application.task.TaskReport report) {
+        return app.report.report(report).map(io.clawbot.coordinator.application.task.Reported::task);
     }
 }

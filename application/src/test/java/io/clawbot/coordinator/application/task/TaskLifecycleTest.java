@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawbot.coordinator.application.fakes.FakeBotChannel;
 import io.clawbot.coordinator.application.fakes.FakeWorld;
-import io.clawbot.coordinator.application.fakes.RacingTaskStore;
+import io.clawbot.coordinator.application.fakes.RacingUnitOfWork;
+import io.clawbot.coordinator.application.fakes.UseCases;
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotStatus;
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.Created;
@@ -15,11 +15,12 @@ import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Fence;
-import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
+import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
@@ -34,27 +35,26 @@ import org.junit.jupiter.api.Test;
 class TaskLifecycleTest {
 
     private final FakeWorld world = new FakeWorld();
-    private final TaskLifecycle lifecycle = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock, world.signal, world.retries, world.random);
+    private final UseCases app = new UseCases(world);
 
     /** A task with one attempt in all: a failure ends it. */
     private Task submitOnce(String type) {
         TaskSpec spec = TaskSpec.of(type, null, Map.of("n", 1), null)
                 .withTiming(new RetryPolicy.Overrides(1, null, null, null, null, null), null, null, null);
-        return lifecycle.submit(new SubmitTaskCommand(spec, null)).await().indefinitely().resource();
+        return app.submit.submit(new SubmitTaskCommand(spec, null)).await().indefinitely().resource();
     }
 
     private Task submit(String type) {
-        return lifecycle.submit(new SubmitTaskCommand(TaskSpec.of(type, null, Map.of("n", 1), null), null))
+        return app.submit.submit(new SubmitTaskCommand(TaskSpec.of(type, null, Map.of("n", 1), null), null))
                 .await().indefinitely().resource();
     }
 
     private Task assign(Task task, Bot bot) {
-        return lifecycle.assign(task.id(), bot.id()).await().indefinitely();
+        return app.assign.assign(task.id(), bot.id()).await().indefinitely();
     }
 
     private Task report(TaskReport report) {
-        return lifecycle.report(report).await().indefinitely();
+        return reportTask(app, report).await().indefinitely();
     }
 
     private static Fence fence(Task task) {
@@ -82,7 +82,7 @@ class TaskLifecycleTest {
 
         @Test
         void a_submitted_task_is_stored_pending_with_its_creation_in_the_history() {
-            Created<Task> created = lifecycle.submit(new SubmitTaskCommand(
+            Created<Task> created = app.submit.submit(new SubmitTaskCommand(
                     TaskSpec.of("render", 5, Map.of("scene", 1), 60), null)).await().indefinitely();
 
             Task task = created.resource();
@@ -101,9 +101,9 @@ class TaskLifecycleTest {
             IdempotencyKey key = new IdempotencyKey("order-42", "sha256:body-a");
             SubmitTaskCommand command = new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null), key);
 
-            Created<Task> first = lifecycle.submit(command).await().indefinitely();
+            Created<Task> first = app.submit.submit(command).await().indefinitely();
             tick();
-            Created<Task> again = lifecycle.submit(command).await().indefinitely();
+            Created<Task> again = app.submit.submit(command).await().indefinitely();
 
             assertThat(again.replayed()).isTrue();
             assertThat(again.resource()).isEqualTo(first.resource());
@@ -113,10 +113,10 @@ class TaskLifecycleTest {
 
         @Test
         void the_same_key_with_another_body_is_refused_and_creates_nothing() {
-            lifecycle.submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null),
+            app.submit.submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null),
                     new IdempotencyKey("order-42", "sha256:body-a"))).await().indefinitely();
 
-            assertThatThrownBy(() -> lifecycle.submit(new SubmitTaskCommand(TaskSpec.of("encode", null, Map.of(),
+            assertThatThrownBy(() -> app.submit.submit(new SubmitTaskCommand(TaskSpec.of("encode", null, Map.of(),
                     null), new IdempotencyKey("order-42", "sha256:body-b"))).await().indefinitely())
                     .isInstanceOfSatisfying(IdempotencyKeyReusedException.class,
                             e -> assertThat(e.getMessage()).contains("order-42"));
@@ -136,7 +136,7 @@ class TaskLifecycleTest {
         void an_unknown_task_is_not_found() {
             TaskId unknown = new TaskId(new UUID(9, 9));
 
-            assertThatThrownBy(() -> lifecycle.get(unknown).await().indefinitely())
+            assertThatThrownBy(() -> app.queries.get(unknown).await().indefinitely())
                     .isInstanceOfSatisfying(NotFoundException.class,
                             e -> assertThat(e.code()).isEqualTo("task-not-found"));
         }
@@ -218,7 +218,7 @@ class TaskLifecycleTest {
                     .hasMessageContaining("lacks capability 'render'");
             assertThat(world.db.task(task.id()).status()).isEqualTo(TaskStatus.PENDING);
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
-            assertThat(world.tasks.appliedCount()).isZero();
+            assertThat(world.unitOfWork.appliedCount()).isZero();
             assertThat(world.channel.pushed()).isEmpty();
         }
 
@@ -239,7 +239,7 @@ class TaskLifecycleTest {
             Task again = assign(task, bot);
 
             assertThat(again.attempt()).isEqualTo(first.attempt());
-            assertThat(world.tasks.appliedCount()).isEqualTo(1);
+            assertThat(world.unitOfWork.appliedCount()).isEqualTo(1);
             assertThat(world.db.history(task.id())).hasSize(2);
             assertThat(world.channel.pushed()).hasSize(2);
         }
@@ -261,10 +261,10 @@ class TaskLifecycleTest {
             Bot bot = world.onlineBot("r1", "render");
             Task task = submit("render");
 
-            assertThatThrownBy(() -> lifecycle.assign(task.id(), new BotId(new UUID(9, 9))).await().indefinitely())
+            assertThatThrownBy(() -> app.assign.assign(task.id(), new BotId(new UUID(9, 9))).await().indefinitely())
                     .isInstanceOfSatisfying(NotFoundException.class,
                             e -> assertThat(e.code()).isEqualTo("bot-not-found"));
-            assertThatThrownBy(() -> lifecycle.assign(new TaskId(new UUID(9, 9)), bot.id()).await().indefinitely())
+            assertThatThrownBy(() -> app.assign.assign(new TaskId(new UUID(9, 9)), bot.id()).await().indefinitely())
                     .isInstanceOfSatisfying(NotFoundException.class,
                             e -> assertThat(e.code()).isEqualTo("task-not-found"));
         }
@@ -297,7 +297,7 @@ class TaskLifecycleTest {
         void a_duplicate_start_answers_with_the_stored_task_without_a_second_write() {
             Task assigned = assign(submit("render"), bot);
             Task first = report(start(assigned, fence(assigned)));
-            int writes = world.tasks.appliedCount();
+            int writes = world.unitOfWork.appliedCount();
             int events = world.db.history(assigned.id()).size();
             tick();
 
@@ -305,7 +305,7 @@ class TaskLifecycleTest {
 
             assertThat(again).isEqualTo(world.db.task(assigned.id()));
             assertThat(again.startedAt()).isEqualTo(first.startedAt());
-            assertThat(world.tasks.appliedCount()).isEqualTo(writes);
+            assertThat(world.unitOfWork.appliedCount()).isEqualTo(writes);
             assertThat(world.db.history(assigned.id())).hasSize(events);
         }
 
@@ -363,14 +363,14 @@ class TaskLifecycleTest {
         void a_duplicate_complete_answers_with_the_first_result_without_a_second_write() {
             Task assigned = assign(submit("render"), bot);
             report(complete(assigned, fence(assigned), Map.of("frames", 24)));
-            int writes = world.tasks.appliedCount();
+            int writes = world.unitOfWork.appliedCount();
             int events = world.db.allHistory().size();
 
             Task again = report(complete(assigned, fence(assigned), Map.of("frames", 99)));
 
             assertThat(again.result()).containsEntry("frames", 24);
             assertThat(world.db.task(assigned.id()).result()).containsEntry("frames", 24);
-            assertThat(world.tasks.appliedCount()).isEqualTo(writes);
+            assertThat(world.unitOfWork.appliedCount()).isEqualTo(writes);
             assertThat(world.db.allHistory()).hasSize(events);
         }
 
@@ -403,12 +403,12 @@ class TaskLifecycleTest {
         void a_duplicate_failure_writes_nothing() {
             Task assigned = assign(submit("render"), bot);
             report(fail(assigned, fence(assigned), "out of memory"));
-            int writes = world.tasks.appliedCount();
+            int writes = world.unitOfWork.appliedCount();
 
             Task again = report(fail(assigned, fence(assigned), "disk full"));
 
             assertThat(again.error()).isEqualTo("out of memory");
-            assertThat(world.tasks.appliedCount()).isEqualTo(writes);
+            assertThat(world.unitOfWork.appliedCount()).isEqualTo(writes);
             assertThat(world.db.history(assigned.id())).hasSize(3);
         }
 
@@ -459,7 +459,7 @@ class TaskLifecycleTest {
         void a_pending_task_is_cancelled_with_the_default_reason() {
             Task task = submit("render");
 
-            Task cancelled = lifecycle.cancel(task.id(), "  ").await().indefinitely();
+            Task cancelled = app.cancel.cancel(task.id(), "  ").await().indefinitely();
 
             assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);
             assertThat(cancelled.error()).isEqualTo("cancelled by request");
@@ -473,7 +473,7 @@ class TaskLifecycleTest {
         void the_given_reason_is_recorded() {
             Task task = submit("render");
 
-            lifecycle.cancel(task.id(), "customer withdrew").await().indefinitely();
+            app.cancel.cancel(task.id(), "customer withdrew").await().indefinitely();
 
             assertThat(world.db.task(task.id()).error()).isEqualTo("customer withdrew");
         }
@@ -483,7 +483,7 @@ class TaskLifecycleTest {
             Bot bot = world.onlineBot("r1", "render");
             Task assigned = assign(submit("render"), bot);
 
-            lifecycle.cancel(assigned.id(), null).await().indefinitely();
+            app.cancel.cancel(assigned.id(), null).await().indefinitely();
 
             assertThat(world.db.task(assigned.id()).status()).isEqualTo(TaskStatus.CANCELLED);
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
@@ -492,12 +492,12 @@ class TaskLifecycleTest {
         @Test
         void cancelling_twice_writes_once() {
             Task task = submit("render");
-            lifecycle.cancel(task.id(), "first").await().indefinitely();
+            app.cancel.cancel(task.id(), "first").await().indefinitely();
 
-            Task again = lifecycle.cancel(task.id(), "second").await().indefinitely();
+            Task again = app.cancel.cancel(task.id(), "second").await().indefinitely();
 
             assertThat(again.error()).isEqualTo("first");
-            assertThat(world.tasks.appliedCount()).isEqualTo(1);
+            assertThat(world.unitOfWork.appliedCount()).isEqualTo(1);
             assertThat(world.db.history(task.id())).hasSize(2);
         }
 
@@ -507,7 +507,7 @@ class TaskLifecycleTest {
             Task assigned = assign(submit("render"), bot);
             report(complete(assigned, fence(assigned), Map.of()));
 
-            assertThatThrownBy(() -> lifecycle.cancel(assigned.id(), null).await().indefinitely())
+            assertThatThrownBy(() -> app.cancel.cancel(assigned.id(), null).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessageContaining("a finished task cannot be cancelled");
             assertThat(world.db.task(assigned.id()).status()).isEqualTo(TaskStatus.COMPLETED);
@@ -528,7 +528,7 @@ class TaskLifecycleTest {
         void cancelling_an_assigned_task_tells_its_bot_to_stop() {
             Task assigned = assign(submit("render"), bot);
 
-            lifecycle.cancel(assigned.id(), "customer withdrew").await().indefinitely();
+            app.cancel.cancel(assigned.id(), "customer withdrew").await().indefinitely();
 
             assertThat(world.channel.deliveredCancels()).singleElement().satisfies(c -> {
                 assertThat(c.reason()).isEqualTo("customer withdrew");
@@ -544,7 +544,7 @@ class TaskLifecycleTest {
             Task assigned = assign(submit("render"), bot);
             report(start(assigned, fence(assigned)));
 
-            lifecycle.cancel(assigned.id(), null).await().indefinitely();
+            app.cancel.cancel(assigned.id(), null).await().indefinitely();
 
             assertThat(world.channel.deliveredCancels()).singleElement().satisfies(c -> {
                 assertThat(c.reason()).isEqualTo("cancelled by request");
@@ -556,8 +556,8 @@ class TaskLifecycleTest {
         void a_bot_is_told_once_however_often_the_task_is_cancelled() {
             Task assigned = assign(submit("render"), bot);
 
-            lifecycle.cancel(assigned.id(), "first").await().indefinitely();
-            lifecycle.cancel(assigned.id(), "second").await().indefinitely();
+            app.cancel.cancel(assigned.id(), "first").await().indefinitely();
+            app.cancel.cancel(assigned.id(), "second").await().indefinitely();
 
             assertThat(world.channel.cancels()).extracting(FakeBotChannel.Cancel::reason).containsExactly("first");
         }
@@ -566,7 +566,7 @@ class TaskLifecycleTest {
         void no_bot_is_told_about_a_task_none_held() {
             Task pending = submit("render");
 
-            lifecycle.cancel(pending.id(), null).await().indefinitely();
+            app.cancel.cancel(pending.id(), null).await().indefinitely();
 
             assertThat(world.channel.cancels()).isEmpty();
         }
@@ -576,7 +576,7 @@ class TaskLifecycleTest {
             world.channel.disconnect(bot.id());
             Task assigned = assign(submit("render"), bot);
 
-            Task cancelled = lifecycle.cancel(assigned.id(), null).await().indefinitely();
+            Task cancelled = app.cancel.cancel(assigned.id(), null).await().indefinitely();
 
             assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);
             assertThat(world.channel.cancels()).hasSize(1);
@@ -588,7 +588,7 @@ class TaskLifecycleTest {
     class ExpiredLeases {
 
         private final Bot bot = world.onlineBot("r1", "render");
-        private final Dispatcher dispatcher = new Dispatcher(world.tasks, world.channel);
+        private final Dispatcher dispatcher = app.dispatcher;
 
         @BeforeEach
         void the_bot_is_connected_here() {
@@ -602,7 +602,7 @@ class TaskLifecycleTest {
         }
 
         private int sweep() {
-            return lifecycle.releaseExpiredLeases(100).await().indefinitely();
+            return app.expire.releaseExpiredLeases(100).await().indefinitely();
         }
 
         @Test
@@ -704,9 +704,9 @@ class TaskLifecycleTest {
             }
             world.clock.advance(Duration.ofMinutes(1));
 
-            assertThat(lifecycle.releaseExpiredLeases(2).await().indefinitely()).isEqualTo(2);
-            assertThat(lifecycle.releaseExpiredLeases(2).await().indefinitely()).isEqualTo(1);
-            assertThat(lifecycle.releaseExpiredLeases(2).await().indefinitely()).isZero();
+            assertThat(app.expire.releaseExpiredLeases(2).await().indefinitely()).isEqualTo(2);
+            assertThat(app.expire.releaseExpiredLeases(2).await().indefinitely()).isEqualTo(1);
+            assertThat(app.expire.releaseExpiredLeases(2).await().indefinitely()).isZero();
             assertThat(world.tasks.all()).extracting(Task::status).containsOnly(TaskStatus.PENDING);
         }
 
@@ -723,12 +723,11 @@ class TaskLifecycleTest {
         void two_replicas_sweeping_at_once_release_a_task_only_once() {
             Task assigned = claimed("render");
             world.clock.advance(Duration.ofMinutes(1));
-            RacingTaskStore racing = new RacingTaskStore(world.tasks);
-            TaskLifecycle replica = new TaskLifecycle(racing, world.bots, world.workflows, world.channel, world.ids,
-                    world.clock, world.signal, world.retries, world.random);
+            RacingUnitOfWork racing = new RacingUnitOfWork(world.unitOfWork);
+            UseCases replica = new UseCases(world, world.retries, racing, world.channel);
             racing.beforeNextApply(() -> assertThat(sweep()).isEqualTo(1));
 
-            int released = replica.releaseExpiredLeases(10).await().indefinitely();
+            int released = replica.expire.releaseExpiredLeases(10).await().indefinitely();
 
             assertThat(released).isZero();
             assertThat(world.db.task(assigned.id()).status()).isEqualTo(TaskStatus.PENDING);
@@ -780,7 +779,7 @@ class TaskLifecycleTest {
 
             report(fail(failing, fence(failing), "boom"));
             assertThat(world.signal.count()).isEqualTo(1);
-            lifecycle.cancel(cancelled.id(), null).await().indefinitely();
+            app.cancel.cancel(cancelled.id(), null).await().indefinitely();
             assertThat(world.signal.count()).isEqualTo(2);
         }
 
@@ -802,7 +801,7 @@ class TaskLifecycleTest {
             Task pending = submit("render");
             world.signal.reset();
 
-            lifecycle.cancel(pending.id(), null).await().indefinitely();
+            app.cancel.cancel(pending.id(), null).await().indefinitely();
 
             assertThat(world.signal.count()).isZero();
         }
@@ -815,7 +814,7 @@ class TaskLifecycleTest {
         void a_pending_standalone_task_is_deleted_with_its_history() {
             Task task = submit("render");
 
-            lifecycle.delete(task.id()).await().indefinitely();
+            app.delete.delete(task.id()).await().indefinitely();
 
             assertThat(world.db.task(task.id())).isNull();
             assertThat(world.db.history(task.id())).isEmpty();
@@ -827,7 +826,7 @@ class TaskLifecycleTest {
             Task assigned = assign(submit("render"), bot);
             report(fail(assigned, fence(assigned), "boom"));
 
-            lifecycle.delete(assigned.id()).await().indefinitely();
+            app.delete.delete(assigned.id()).await().indefinitely();
 
             assertThat(world.db.task(assigned.id())).isNull();
         }
@@ -837,7 +836,7 @@ class TaskLifecycleTest {
             Bot bot = world.onlineBot("r1", "render");
             Task assigned = assign(submit("render"), bot);
 
-            assertThatThrownBy(() -> lifecycle.delete(assigned.id()).await().indefinitely())
+            assertThatThrownBy(() -> app.delete.delete(assigned.id()).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessageContaining("cancel it before deleting it");
             assertThat(world.db.task(assigned.id())).isNotNull();
@@ -845,7 +844,7 @@ class TaskLifecycleTest {
 
         @Test
         void deleting_an_unknown_task_is_not_found() {
-            assertThatThrownBy(() -> lifecycle.delete(new TaskId(new UUID(9, 9))).await().indefinitely())
+            assertThatThrownBy(() -> app.delete.delete(new TaskId(new UUID(9, 9))).await().indefinitely())
                     .isInstanceOf(NotFoundException.class);
         }
 
@@ -853,10 +852,10 @@ class TaskLifecycleTest {
         void a_deleted_task_frees_its_idempotency_key() {
             IdempotencyKey key = new IdempotencyKey("order-7", "sha256:a");
             SubmitTaskCommand command = new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null), key);
-            Task first = lifecycle.submit(command).await().indefinitely().resource();
-            lifecycle.delete(first.id()).await().indefinitely();
+            Task first = app.submit.submit(command).await().indefinitely().resource();
+            app.delete.delete(first.id()).await().indefinitely();
 
-            Created<Task> again = lifecycle.submit(command).await().indefinitely();
+            Created<Task> again = app.submit.submit(command).await().indefinitely();
 
             assertThat(again.replayed()).isFalse();
             assertThat(again.resource().id()).isNotEqualTo(first.id());
@@ -872,7 +871,7 @@ class TaskLifecycleTest {
             Task assigned = assign(submit("render"), bot);
             world.channel.connect(bot.id(), world.clock.instant());
 
-            Task sent = lifecycle.broadcast(assigned.id()).await().indefinitely();
+            Task sent = app.assign.resend(assigned.id()).await().indefinitely();
 
             assertThat(sent.id()).isEqualTo(assigned.id());
             assertThat(world.channel.delivered()).extracting(Task::id).containsExactly(assigned.id());
@@ -883,7 +882,7 @@ class TaskLifecycleTest {
             Bot bot = world.onlineBot("r1", "render");
             Task assigned = assign(submit("render"), bot);
 
-            assertThatThrownBy(() -> lifecycle.broadcast(assigned.id()).await().indefinitely())
+            assertThatThrownBy(() -> app.assign.resend(assigned.id()).await().indefinitely())
                     .isInstanceOfSatisfying(ConflictException.class,
                             e -> assertThat(e.code()).isEqualTo("bot-not-connected"));
         }
@@ -892,9 +891,14 @@ class TaskLifecycleTest {
         void a_task_no_bot_holds_cannot_be_sent() {
             Task pending = submit("render");
 
-            assertThatThrownBy(() -> lifecycle.broadcast(pending.id()).await().indefinitely())
+            assertThatThrownBy(() -> app.assign.resend(pending.id()).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class);
             assertThat(world.channel.pushed()).isEmpty();
         }
+    }
+
+    private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,
+            io.clawbot.coordinator.application.task.TaskReport report) {
+        return app.report.report(report).map(io.clawbot.coordinator.application.task.Reported::task);
     }
 }

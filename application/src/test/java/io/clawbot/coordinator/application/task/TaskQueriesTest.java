@@ -3,6 +3,7 @@ package io.clawbot.coordinator.application.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawbot.coordinator.application.fakes.FakeWorld;
+import io.clawbot.coordinator.application.fakes.UseCases;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.task.Task;
@@ -16,13 +17,12 @@ import org.junit.jupiter.api.Test;
 class TaskQueriesTest {
 
     private final FakeWorld world = new FakeWorld();
-    private final TaskLifecycle lifecycle = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock, world.signal, world.retries, world.random);
-    private final TaskQueries queries = new TaskQueries(world.tasks);
+    private final UseCases app = new UseCases(world);
+    private final TaskQueries queries = app.queries;
 
     private Task submit(String type, int priority) {
         world.clock.advance(Duration.ofSeconds(1));
-        return lifecycle.submit(new SubmitTaskCommand(TaskSpec.of(type, priority, null, null), null))
+        return app.submit.submit(new SubmitTaskCommand(TaskSpec.of(type, priority, null, null), null))
                 .await().indefinitely().resource();
     }
 
@@ -56,7 +56,7 @@ class TaskQueriesTest {
         Bot bot = world.onlineBot("r1", "render");
         Task taken = submit("render", 0);
         Task open = submit("render", 0);
-        lifecycle.assign(taken.id(), bot.id()).await().indefinitely();
+        app.assign.assign(taken.id(), bot.id()).await().indefinitely();
 
         assertThat(list(new TaskQuery(null, bot.id(), null, null, null), PageRequest.first(10)))
                 .extracting(Task::id).containsExactly(taken.id());
@@ -76,5 +76,10 @@ class TaskQueriesTest {
         assertThat(list(new TaskQuery(null, null, null, null, null), new PageRequest(2, 1))).extracting(Task::id)
                 .containsExactly(second.id(), third.id());
         assertThat(list(new TaskQuery(null, null, null, null, null), new PageRequest(10, 4))).isEmpty();
+    }
+
+    private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,
+            io.clawbot.coordinator.application.task.TaskReport report) {
+        return app.report.report(report).map(io.clawbot.coordinator.application.task.Reported::task);
     }
 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawbot.coordinator.application.bot.BotLifecycle;
 import io.clawbot.coordinator.application.fakes.FakeWorld;
+import io.clawbot.coordinator.application.fakes.UseCases;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotStatus;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
+import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Fence;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
@@ -16,7 +18,6 @@ import io.clawbot.coordinator.domain.task.TaskQuery;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
-import io.clawbot.coordinator.domain.common.PageRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,9 +32,8 @@ import org.junit.jupiter.api.Test;
 class TaskTimeTest {
 
     private final FakeWorld world = new FakeWorld();
-    private final TaskLifecycle lifecycle = new TaskLifecycle(world.tasks, world.bots, world.workflows,
-            world.channel, world.ids, world.clock, world.signal, world.retries, world.random);
-    private final Dispatcher dispatcher = new Dispatcher(world.tasks, world.channel);
+    private final UseCases app = new UseCases(world);
+    private final Dispatcher dispatcher = app.dispatcher;
     private final Bot bot = connected("renderer", "render");
 
     private Bot connected(String name, String... capabilities) {
@@ -47,7 +47,7 @@ class TaskTimeTest {
             List.of("invalid_input"));
 
     private Task submit(TaskSpec spec) {
-        return lifecycle.submit(new SubmitTaskCommand(spec, null)).await().indefinitely().resource();
+        return app.submit.submit(new SubmitTaskCommand(spec, null)).await().indefinitely().resource();
     }
 
     private Task submit(RetryPolicy.Overrides retry, Integer scheduleToStart) {
@@ -64,13 +64,13 @@ class TaskTimeTest {
 
     private Task startOn(Task task) {
         Task held = stored(task);
-        return lifecycle.report(new TaskReport.Start(task.id(), new Fence(held.attempt(), bot.id()),
+        return reportTask(app, new TaskReport.Start(task.id(), new Fence(held.attempt(), bot.id()),
                 Actor.bot(bot.id()))).await().indefinitely();
     }
 
     private Task fail(Task task, String error, String code) {
         Task held = stored(task);
-        return lifecycle.report(new TaskReport.Fail(task.id(), new Fence(held.attempt(), bot.id()),
+        return reportTask(app, new TaskReport.Fail(task.id(), new Fence(held.attempt(), bot.id()),
                 Actor.bot(bot.id()), error, code)).await().indefinitely();
     }
 
@@ -140,14 +140,15 @@ class TaskTimeTest {
         void a_task_type_without_its_own_policy_gets_the_configured_default() {
             RetryDefaults defaults = new RetryDefaults(RetryPolicy.DEFAULT,
                     Map.of("render", new RetryPolicy.Overrides(7, null, null, null, null, null)));
-            TaskLifecycle configured = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-                    world.ids, world.clock, world.signal, defaults, world.random);
+            UseCases configured = new UseCases(world, defaults);
 
-            Task render = configured.submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null), null))
+            Task render = configured.submit
+                    .submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null), null))
                     .await().indefinitely().resource();
-            Task encode = configured.submit(new SubmitTaskCommand(TaskSpec.of("encode", null, Map.of(), null), null))
+            Task encode = configured.submit
+                    .submit(new SubmitTaskCommand(TaskSpec.of("encode", null, Map.of(), null), null))
                     .await().indefinitely().resource();
-            Task mine = configured.submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null)
+            Task mine = configured.submit.submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null)
                     .withTiming(new RetryPolicy.Overrides(2, null, null, null, null, null), null, null, null), null))
                     .await().indefinitely().resource();
 
@@ -166,10 +167,10 @@ class TaskTimeTest {
             dispatch();
             startOn(task);
             world.clock.advance(Duration.ofSeconds(30));
-            assertThat(lifecycle.expireDeadlines(10).await().indefinitely()).as("not before the deadline").isZero();
+            assertThat(app.expire.expireDeadlines(10).await().indefinitely()).as("not before the deadline").isZero();
 
             Instant late = world.clock.advance(Duration.ofMillis(1500));
-            assertThat(lifecycle.expireDeadlines(10).await().indefinitely()).isEqualTo(1);
+            assertThat(app.expire.expireDeadlines(10).await().indefinitely()).isEqualTo(1);
 
             Task retried = stored(task);
             assertThat(retried.status()).isEqualTo(TaskStatus.PENDING);
@@ -181,7 +182,7 @@ class TaskTimeTest {
             assertThat(world.channel.cancels()).singleElement()
                     .satisfies(c -> assertThat(c.reason()).startsWith("execution_timeout: attempt 1"));
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
-            assertThat(lifecycle.expireDeadlines(10).await().indefinitely()).as("handled once").isZero();
+            assertThat(app.expire.expireDeadlines(10).await().indefinitely()).as("handled once").isZero();
         }
 
         @Test
@@ -191,7 +192,7 @@ class TaskTimeTest {
             startOn(task);
             world.clock.advance(Duration.ofSeconds(31));
 
-            lifecycle.expireDeadlines(10).await().indefinitely();
+            app.expire.expireDeadlines(10).await().indefinitely();
 
             assertThat(stored(task).status()).isEqualTo(TaskStatus.TIMED_OUT);
             assertThat(stored(task).isDeadLetter()).isTrue();
@@ -202,10 +203,10 @@ class TaskTimeTest {
         void a_task_nobody_starts_within_its_schedule_to_start_limit_times_out() {
             Task task = submit(TaskSpec.of("paint", null, Map.of(), null).withTiming(null, 60, null, null));
             world.clock.advance(Duration.ofSeconds(60));
-            assertThat(lifecycle.expireDeadlines(10).await().indefinitely()).isZero();
+            assertThat(app.expire.expireDeadlines(10).await().indefinitely()).isZero();
 
             world.clock.advance(Duration.ofMillis(250));
-            assertThat(lifecycle.expireDeadlines(10).await().indefinitely()).isEqualTo(1);
+            assertThat(app.expire.expireDeadlines(10).await().indefinitely()).isEqualTo(1);
 
             assertThat(stored(task).status()).isEqualTo(TaskStatus.TIMED_OUT);
             assertThat(stored(task).errorCode()).isEqualTo("schedule_to_start_timeout");
@@ -218,13 +219,13 @@ class TaskTimeTest {
             Task task = submit(new RetryPolicy.Overrides(2, null, null, null, null, null), null);
             dispatch();
             world.clock.advance(FakeWorld.TERMS.ackTimeout().plusMillis(1));
-            lifecycle.releaseExpiredLeases(10).await().indefinitely();
+            app.expire.releaseExpiredLeases(10).await().indefinitely();
             assertThat(stored(task).status()).isEqualTo(TaskStatus.PENDING);
             assertThat(stored(task).runAt()).as("no backoff after a lost lease").isNull();
 
             dispatch();
             world.clock.advance(FakeWorld.TERMS.ackTimeout().plusMillis(1));
-            lifecycle.releaseExpiredLeases(10).await().indefinitely();
+            app.expire.releaseExpiredLeases(10).await().indefinitely();
 
             assertThat(stored(task).status()).isEqualTo(TaskStatus.TIMED_OUT);
             assertThat(stored(task).errorCode()).isEqualTo("ack_timeout");
@@ -242,7 +243,7 @@ class TaskTimeTest {
             dispatch();
             fail(task, "boom", null);
 
-            Task redriven = lifecycle.redrive(task.id()).await().indefinitely();
+            Task redriven = app.redrive.redrive(task.id()).await().indefinitely();
 
             assertThat(redriven.status()).isEqualTo(TaskStatus.PENDING);
             assertThat(redriven.attemptsMade()).isZero();
@@ -250,7 +251,7 @@ class TaskTimeTest {
             assertThat(world.signal.count()).isPositive();
             dispatch();
             assertThat(stored(task).attempt()).isEqualTo(2);
-            Task done = lifecycle.report(new TaskReport.Complete(task.id(), new Fence(2, bot.id()),
+            Task done = reportTask(app, new TaskReport.Complete(task.id(), new Fence(2, bot.id()),
                     Actor.bot(bot.id()), Map.of("ok", true))).await().indefinitely();
             assertThat(done.status()).isEqualTo(TaskStatus.COMPLETED);
         }
@@ -259,7 +260,7 @@ class TaskTimeTest {
         void only_a_failed_or_timed_out_task_is_redriven() {
             Task task = submit(THREE_TRIES, null);
 
-            assertThatThrownBy(() -> lifecycle.redrive(task.id()).await().indefinitely())
+            assertThatThrownBy(() -> app.redrive.redrive(task.id()).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessageContaining("only a failed or timed-out task can be redriven");
         }
@@ -289,18 +290,22 @@ class TaskTimeTest {
             Task task = submit(THREE_TRIES, null);
             dispatch();
             startOn(task);
-            BotLifecycle bots = new BotLifecycle(world.bots, world.tasks, world.ids, world.clock,
-                    FakeWorld.STALE_AFTER);
+            BotLifecycle bots = app.bots;
             world.clock.advance(FakeWorld.STALE_AFTER.plusSeconds(1));
 
             assertThat(bots.markStaleOffline().await().indefinitely()).isEqualTo(1);
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.OFFLINE);
             world.clock.advance(Duration.ofMillis(1));
-            assertThat(lifecycle.releaseExpiredLeases(10).await().indefinitely()).isEqualTo(1);
+            assertThat(app.expire.releaseExpiredLeases(10).await().indefinitely()).isEqualTo(1);
 
             assertThat(stored(task).status()).isEqualTo(TaskStatus.PENDING);
             assertThat(stored(task).errorCode()).isEqualTo("lease_expired");
             assertThat(bots.markStaleOffline().await().indefinitely()).as("already offline").isZero();
         }
+    }
+
+    private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,
+            io.clawbot.coordinator.application.task.TaskReport report) {
+        return app.report.report(report).map(io.clawbot.coordinator.application.task.Reported::task);
     }
 }

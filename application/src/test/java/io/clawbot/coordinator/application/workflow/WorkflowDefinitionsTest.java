@@ -14,6 +14,7 @@ import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.workflow.DefinitionSummary;
 import io.clawbot.coordinator.domain.workflow.DefinitionVersion;
 import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
+import io.clawbot.coordinator.domain.workflow.WorkflowDocument;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,8 @@ class WorkflowDefinitionsTest {
 
     private final FakeWorld world = new FakeWorld();
     private final FakeWorkflowDefinitionStore store = new FakeWorkflowDefinitionStore();
-    private final WorkflowLifecycle lifecycle = new WorkflowLifecycle(world.workflows, world.tasks, world.ids,
-            world.clock, world.signal, world.retries);
+    private final WorkflowLifecycle lifecycle = new WorkflowLifecycle(world.workflows, world.tasks,
+            world.unitOfWork, world.ids, world.clock, world.signal, world.retries);
     private final WorkflowDefinitions definitions = new WorkflowDefinitions(store, lifecycle, world.clock);
 
     /** A two-step graph: {@code fetch} (type {@code type}) reads the input, {@code report} its result. */
@@ -130,7 +131,7 @@ class WorkflowDefinitionsTest {
     @Test
     void a_new_version_that_lost_the_race_for_its_number_takes_the_next_one() {
         create("etl", document("ETL", "http"));
-        store.competeOnNextVersion(WorkflowDefinition.parse(document("competitor", "http")));
+        store.competeOnNextVersion(WorkflowDocument.parse(document("competitor", "http")));
 
         DefinitionVersion mine = await(definitions.addVersion("etl", document("mine", "http"), "definition"));
 

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawbot.coordinator.application.fakes.FakeWorld;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.fakes.UseCases;
+import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.application.task.TaskReport;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.BotStatus;
@@ -15,16 +16,15 @@ import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Fence;
-import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
 import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
 import java.time.Duration;
@@ -42,10 +42,8 @@ class WorkflowLifecycleTest {
     private static final RetryDefaults NO_RETRY = new RetryDefaults(
             RetryPolicy.DEFAULT.with(new RetryPolicy.Overrides(1, null, null, null, null, null)), Map.of());
 
-    private final WorkflowLifecycle lifecycle = new WorkflowLifecycle(world.workflows, world.tasks, world.ids,
-            world.clock, world.signal, NO_RETRY);
-    private final TaskLifecycle tasks = new TaskLifecycle(world.tasks, world.bots, world.workflows, world.channel,
-            world.ids, world.clock, world.signal, NO_RETRY, world.random);
+    private final UseCases app = new UseCases(world, NO_RETRY);
+    private final WorkflowLifecycle lifecycle = app.workflows;
     private final Bot bot = world.onlineBot("r1", "render");
 
     private static CreateWorkflowCommand command(boolean autoStart, IdempotencyKey key, String... payloads) {
@@ -69,8 +67,8 @@ class WorkflowLifecycleTest {
 
     /** The bot takes the step and completes it. */
     private void runToCompletion(TaskId step) {
-        Task assigned = tasks.assign(step, bot.id()).await().indefinitely();
-        tasks.report(new TaskReport.Complete(step, new Fence(assigned.attempt(), bot.id()), Actor.bot(bot.id()),
+        Task assigned = app.assign.assign(step, bot.id()).await().indefinitely();
+        reportTask(app, new TaskReport.Complete(step, new Fence(assigned.attempt(), bot.id()), Actor.bot(bot.id()),
                 Map.of("ok", true))).await().indefinitely();
     }
 
@@ -211,7 +209,7 @@ class WorkflowLifecycleTest {
 
             assertThatThrownBy(() -> lifecycle.start(id).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class);
-            assertThat(world.tasks.appliedCount()).isZero();
+            assertThat(world.unitOfWork.appliedCount()).isZero();
         }
     }
 
@@ -243,10 +241,10 @@ class WorkflowLifecycleTest {
         @Test
         void a_completed_step_signals_its_freed_slot_and_the_next_step() {
             WorkflowWithTasks created = create(true, "a", "b");
-            Task assigned = tasks.assign(created.tasks().get(0).id(), bot.id()).await().indefinitely();
+            Task assigned = app.assign.assign(created.tasks().get(0).id(), bot.id()).await().indefinitely();
             world.signal.reset();
 
-            tasks.report(new TaskReport.Complete(assigned.id(), new Fence(1, bot.id()), Actor.bot(bot.id()),
+            reportTask(app, new TaskReport.Complete(assigned.id(), new Fence(1, bot.id()), Actor.bot(bot.id()),
                     Map.of())).await().indefinitely();
 
             assertThat(world.signal.count()).isEqualTo(1);
@@ -289,7 +287,7 @@ class WorkflowLifecycleTest {
         void a_waiting_step_cannot_be_assigned_before_its_turn() {
             WorkflowWithTasks created = create(true, "a", "b");
 
-            assertThatThrownBy(() -> tasks.assign(created.tasks().get(1).id(), bot.id()).await().indefinitely())
+            assertThatThrownBy(() -> app.assign.assign(created.tasks().get(1).id(), bot.id()).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessageContaining("is waiting");
         }
@@ -298,7 +296,7 @@ class WorkflowLifecycleTest {
         void assigning_a_step_puts_the_workflow_in_progress() {
             WorkflowWithTasks created = create(true, "a", "b");
 
-            tasks.assign(created.tasks().get(0).id(), bot.id()).await().indefinitely();
+            app.assign.assign(created.tasks().get(0).id(), bot.id()).await().indefinitely();
 
             assertThat(stored(created.workflow().id()).status()).isEqualTo(WorkflowStatus.IN_PROGRESS);
         }
@@ -309,9 +307,9 @@ class WorkflowLifecycleTest {
             WorkflowId id = created.workflow().id();
             runToCompletion(created.tasks().get(0).id());
             TaskId second = created.tasks().get(1).id();
-            Task assigned = tasks.assign(second, bot.id()).await().indefinitely();
+            Task assigned = app.assign.assign(second, bot.id()).await().indefinitely();
 
-            tasks.report(new TaskReport.Fail(second, new Fence(assigned.attempt(), bot.id()), Actor.bot(bot.id()),
+            reportTask(app, new TaskReport.Fail(second, new Fence(assigned.attempt(), bot.id()), Actor.bot(bot.id()),
                     "corrupt input")).await().indefinitely();
 
             assertThat(stepStatuses(id)).containsExactly(TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.SKIPPED);
@@ -326,7 +324,7 @@ class WorkflowLifecycleTest {
             WorkflowWithTasks created = create(true, "a", "b", "c");
             WorkflowId id = created.workflow().id();
 
-            tasks.cancel(created.tasks().get(0).id(), "not needed").await().indefinitely();
+            app.cancel.cancel(created.tasks().get(0).id(), "not needed").await().indefinitely();
 
             assertThat(stepStatuses(id)).containsExactly(TaskStatus.CANCELLED, TaskStatus.SKIPPED, TaskStatus.SKIPPED);
             assertThat(stored(id).status()).isEqualTo(WorkflowStatus.CANCELLED);
@@ -341,7 +339,7 @@ class WorkflowLifecycleTest {
             WorkflowWithTasks newer = create(true, "a");
             world.clock.advance(Duration.ofSeconds(1));
             WorkflowId cancelled = create(true, "a").workflow().id();
-            tasks.cancel(world.db.workflow(cancelled).taskIds().get(0), null).await().indefinitely();
+            app.cancel.cancel(world.db.workflow(cancelled).taskIds().get(0), null).await().indefinitely();
 
             assertThat(lifecycle.list(new WorkflowQuery(null), PageRequest.first(10)).await().indefinitely())
                     .extracting(Workflow::id).containsExactly(cancelled, newer.workflow().id(), older);
@@ -355,7 +353,7 @@ class WorkflowLifecycleTest {
     class RepairingStalledRuns {
 
         private int repair() {
-            return lifecycle.repairStalled().await().indefinitely();
+            return app.repairStalled.repair().await().indefinitely();
         }
 
         @Test
@@ -424,7 +422,7 @@ class WorkflowLifecycleTest {
         @Test
         void a_workflow_with_a_step_held_by_a_bot_cannot_be_deleted() {
             WorkflowWithTasks created = create(true, "a", "b");
-            tasks.assign(created.tasks().get(0).id(), bot.id()).await().indefinitely();
+            app.assign.assign(created.tasks().get(0).id(), bot.id()).await().indefinitely();
 
             assertThatThrownBy(() -> lifecycle.delete(created.workflow().id()).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
@@ -438,7 +436,7 @@ class WorkflowLifecycleTest {
             WorkflowWithTasks created = create(true, "a");
             TaskId step = created.tasks().get(0).id();
 
-            assertThatThrownBy(() -> tasks.delete(step).await().indefinitely())
+            assertThatThrownBy(() -> app.delete.delete(step).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessageContaining("delete the workflow instead");
             assertThat(world.db.task(step)).isNotNull();
@@ -449,5 +447,10 @@ class WorkflowLifecycleTest {
             assertThatThrownBy(() -> lifecycle.delete(new WorkflowId(new UUID(9, 9))).await().indefinitely())
                     .isInstanceOf(NotFoundException.class);
         }
+    }
+
+    private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,
+            io.clawbot.coordinator.application.task.TaskReport report) {
+        return app.report.report(report).map(io.clawbot.coordinator.application.task.Reported::task);
     }
 }

@@ -1,11 +1,11 @@
 package io.clawbot.coordinator.bootstrap.cluster;
 
-import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaBus;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaBus.Relay;
+import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaBus;
 import io.clawbot.coordinator.adapters.ws.BotSessions;
 import io.clawbot.coordinator.bootstrap.DispatchLoop;
-import io.clawbot.coordinator.domain.bot.BotId;
-import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.domain.common.JsonObjects;
 import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.Transition;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.id.BotId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.clawbot.coordinator.domain.schedule;
 
 import io.clawbot.coordinator.domain.common.JsonObjects;
 import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.id.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.port.CronRule;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.clawbot.coordinator.domain.task;
 
-import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.id.BotId;
 import java.util.Objects;
 
 /** Who caused a transition, as recorded in the task history: {@code api}, {@code system} or {@code bot:<id>}. */

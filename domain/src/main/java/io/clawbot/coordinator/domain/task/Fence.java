@@ -1,8 +1,8 @@
 package io.clawbot.coordinator.domain.task;
 
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.Rejection;
+import io.clawbot.coordinator.domain.id.BotId;
 
 /**
  * What a report about a task claims to be about: the attempt it was assigned for and, when known, the bot

@@ -1,12 +1,13 @@
 package io.clawbot.coordinator.domain.task;
 
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.common.JsonObjects;
 import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.Rejection;
 import io.clawbot.coordinator.domain.common.Transition;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,7 +29,7 @@ import java.util.Objects;
  *
  * Every assignment raises {@link #attempt()}; reports about the task carry a {@link Fence} and a stale one
  * changes nothing. Each method returns the next state as a value; none mutates. Instants come from the caller's
- * clock, which the service keeps on the database's time.
+ * clock, which the service keeps on the database's time; a transition is never dated before the task's last one.
  *
  * @param errorCode a short code for the last error: a bot's own, or one of the timeout codes of {@link Timeout}
  * @param workflowPosition zero-based place in its workflow, {@code null} for a standalone task
@@ -162,29 +163,39 @@ public record Task(
 
     /** Pending -> assigned to {@code bot}, as a new attempt. Assigning again to the same bot is a repeat. */
     public Transition<Task> assign(Bot bot, Instant now) {
+        now = notBefore(now);
         if (status == TaskStatus.ASSIGNED && bot.id().equals(botId)) {
             return Transition.unchanged(this);
         }
         if (status != TaskStatus.PENDING) {
-            return Transition.rejected(Refusal.WRONG_STATUS,
-                    "Task " + id + " is " + status.wire() + "; only a pending task can be assigned");
+            return wrongStatus("only a pending task can be assigned");
         }
         if (!bot.hasCapability(type)) {
             return Transition.rejected(Refusal.MISSING_CAPABILITY,
                     "Bot " + bot.id() + " lacks capability '" + type + "' required by task " + id);
         }
+        return Transition.changed(claimBy(bot.id(), now));
+    }
+
+    /**
+     * The task as a claim takes it for a bot that may run it ({@link FastPath#isClaimable}): assigned to it as a
+     * new attempt, not yet started.
+     */
+    public Task claimBy(BotId bot, Instant now) {
+        now = notBefore(now);
         Next next = next(TaskStatus.ASSIGNED, now);
-        next.botId = bot.id();
+        next.botId = bot;
         next.attempt = attempt + 1;
         next.assignedAt = now;
         next.startedAt = null;
         next.completedAt = null;
         next.deadlineAt = null;
-        return Transition.changed(next.build());
+        return next.build();
     }
 
     /** Assigned -> in progress; its execution timeout starts counting. A repeat for the same attempt is idempotent. */
     public Transition<Task> start(Fence fence, Instant now) {
+        now = notBefore(now);
         Rejection mismatch = fenceMismatch(fence);
         if (mismatch != null) {
             return Transition.rejected(mismatch);
@@ -206,6 +217,7 @@ public record Task(
      * repeat for the same attempt answers with the stored result and changes nothing.
      */
     public Transition<Task> complete(Fence fence, Map<String, Object> result, Instant now) {
+        now = notBefore(now);
         Rejection mismatch = fenceMismatch(fence);
         if (mismatch != null) {
             return Transition.rejected(mismatch);
@@ -236,6 +248,7 @@ public record Task(
      * @param random a number in [0, 1) that picks the backoff's jitter
      */
     public Transition<Task> fail(Fence fence, String error, String errorCode, Instant now, double random) {
+        now = notBefore(now);
         if (isRetryAfterFailureOf(fence)) {
             return Transition.unchanged(this);
         }
@@ -256,6 +269,7 @@ public record Task(
      * The error says by how much the limit was exceeded.
      */
     public Transition<Task> timeOut(Instant now, double random) {
+        now = notBefore(now);
         if (status != TaskStatus.IN_PROGRESS || deadlineAt == null || now.isBefore(deadlineAt)) {
             return Transition.rejected(Refusal.NOT_DUE,
                     "Task " + id + " is " + status.wire() + " and not past an execution deadline");
@@ -271,6 +285,7 @@ public record Task(
      * wait again for a bot that is not there.
      */
     public Transition<Task> expireStartWindow(Instant now) {
+        now = notBefore(now);
         if (status != TaskStatus.PENDING || deadlineAt == null || now.isBefore(deadlineAt)) {
             return Transition.rejected(Refusal.NOT_DUE,
                     "Task " + id + " is " + status.wire() + " and not past a schedule-to-start deadline");
@@ -285,6 +300,7 @@ public record Task(
 
     /** Any open status -> cancelled; cancelling again is idempotent; a finished task cannot be cancelled. */
     public Transition<Task> cancel(String reason, Instant now) {
+        now = notBefore(now);
         return switch (status) {
             case WAITING, PENDING, ASSIGNED, IN_PROGRESS -> {
                 Next next = next(TaskStatus.CANCELLED, now);
@@ -306,6 +322,7 @@ public record Task(
      * another attempt, otherwise it times out. Reports for this attempt are stale from now on.
      */
     public Transition<Task> releaseLease(Instant now) {
+        now = notBefore(now);
         if (!status.isHeldByBot()) {
             return wrongStatus("only a held task has a lease");
         }
@@ -324,6 +341,7 @@ public record Task(
      * the task back for its own reasons (a replica shutting down before the bot accepted), not the task's.
      */
     public Transition<Task> handBack(Instant now) {
+        now = notBefore(now);
         if (!status.isHeldByBot()) {
             return wrongStatus("only a held task can be handed back");
         }
@@ -339,6 +357,7 @@ public record Task(
      * numbers keep rising, so reports about the old attempts stay stale.
      */
     public Transition<Task> redrive(Instant now) {
+        now = notBefore(now);
         if (!isDeadLetter()) {
             return wrongStatus("only a failed or timed-out task can be redriven");
         }
@@ -358,6 +377,7 @@ public record Task(
 
     /** Waiting -> pending with {@code resolvedPayload}: the workflow step's params with their references filled in. */
     public Transition<Task> makeReady(Instant now, Map<String, Object> resolvedPayload) {
+        now = notBefore(now);
         return switch (status) {
             case WAITING -> {
                 Next next = next(TaskStatus.PENDING, now);
@@ -373,6 +393,7 @@ public record Task(
 
     /** Waiting -> skipped: its workflow will not reach it. Skipping again is idempotent. */
     public Transition<Task> skip(String reason, Instant now) {
+        now = notBefore(now);
         return switch (status) {
             case WAITING -> {
                 Next next = next(TaskStatus.SKIPPED, now);
@@ -472,6 +493,14 @@ public record Task(
         next.completedAt = now;
         next.deadlineAt = null;
         return next;
+    }
+
+    /**
+     * When a transition computed at {@code now} happens: never before the task's last one. Replicas' clocks may
+     * differ by a little; a task's history does not go back in time for it.
+     */
+    private Instant notBefore(Instant now) {
+        return updatedAt != null && now.isBefore(updatedAt) ? updatedAt : now;
     }
 
     private Next next(TaskStatus nextStatus, Instant now) {

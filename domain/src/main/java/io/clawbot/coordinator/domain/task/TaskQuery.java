@@ -1,7 +1,7 @@
 package io.clawbot.coordinator.domain.task;
 
-import io.clawbot.coordinator.domain.bot.BotId;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 
 /**
  * Filters for listing tasks; every field is optional.

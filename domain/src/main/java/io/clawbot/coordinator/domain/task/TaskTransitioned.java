@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.domain.task;
 
 import io.clawbot.coordinator.domain.common.DomainEvent;
+import io.clawbot.coordinator.domain.id.TaskId;
 import java.time.Instant;
 import java.util.Objects;
 

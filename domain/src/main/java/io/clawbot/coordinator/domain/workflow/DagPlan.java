@@ -3,8 +3,8 @@ package io.clawbot.coordinator.domain.workflow;
 import io.clawbot.coordinator.domain.common.Transition;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskChanges;
 import io.clawbot.coordinator.domain.task.TaskStatus;
+import io.clawbot.coordinator.domain.workflow.WorkflowAdvance.StepMove;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,8 +16,7 @@ import java.util.Set;
 /**
  * The rules of a workflow run over its {@link WorkflowDefinition}: which waiting steps become pending (their
  * params resolved) or skipped after a step changed, and the workflow's status. Pure: it reads the steps as given
- * and adds what follows to a {@link TaskChanges.Builder}, so the step's own transition and everything it causes
- * are written together.
+ * and answers with a {@link WorkflowAdvance}, which the caller writes together with the step's own transition.
  *
  * <p>
  * A waiting step that is not {@code always_run} becomes pending when all its {@code depends_on} completed and,
@@ -50,41 +49,38 @@ public final class DagPlan {
     }
 
     /**
-     * Adds to {@code changes} what follows from {@code changed}, the new state of one of the workflow's steps:
-     * steps that become pending or skipped, and the workflow's status. The workflow is always written, so that its
-     * version moves with every change of a step.
+     * What follows from {@code changed}, the new state of one of the workflow's steps: steps that become pending
+     * or skipped, and the workflow's status.
      *
      * @param steps the workflow's steps; {@code changed} takes the place of its earlier state
      */
-    public static void advance(Workflow workflow, List<Task> steps, Task changed, Instant now,
-            TaskChanges.Builder changes) {
-        reconcile(workflow, replace(steps, changed), now, changes);
+    public static WorkflowAdvance advance(Workflow workflow, List<Task> steps, Task changed, Instant now) {
+        return reconcile(workflow, replace(steps, changed), now);
     }
 
     /**
-     * Adds to {@code changes} what follows from the steps as they are: waiting steps whose turn has come become
-     * pending, those the run can no longer reach are skipped, and the workflow takes the status its steps give.
-     * Nothing but the workflow's version changes when all of that already holds.
+     * What follows from the steps as they are: waiting steps whose turn has come become pending, those the run can
+     * no longer reach are skipped, and the workflow takes the status its steps give. Nothing moves when all of that
+     * already holds.
      *
      * @param steps the workflow's steps as stored
      */
-    public static void reconcile(Workflow workflow, List<Task> steps, Instant now, TaskChanges.Builder changes) {
+    public static WorkflowAdvance reconcile(Workflow workflow, List<Task> steps, Instant now) {
         List<Task> current = new ArrayList<>(steps);
         current.sort(Comparator.comparing(Task::workflowPosition));
         WorkflowDefinition definition = definition(workflow, current);
-        if (workflow.isStarted()) {
-            settle(definition, workflow.input(), current, now, changes);
-        }
-        changes.workflow(workflow, workflow.withStatus(status(definition, current), now));
+        List<StepMove> moves = workflow.isStarted()
+                ? settle(definition, workflow.input(), current, now)
+                : List.of();
+        return new WorkflowAdvance(moves, workflow, workflow.withStatus(status(definition, current), now));
     }
 
     /** Starts a workflow: its first steps become pending. */
-    public static void start(Workflow before, Workflow started, List<Task> steps, Instant now,
-            TaskChanges.Builder changes) {
+    public static WorkflowAdvance start(Workflow before, Workflow started, List<Task> steps, Instant now) {
         List<Task> current = new ArrayList<>(steps);
         WorkflowDefinition definition = definition(started, current);
-        settle(definition, started.input(), current, now, changes);
-        changes.workflow(before, started.withStatus(status(definition, current), now));
+        List<StepMove> moves = settle(definition, started.input(), current, now);
+        return new WorkflowAdvance(moves, before, started.withStatus(status(definition, current), now));
     }
 
     /**
@@ -95,29 +91,20 @@ public final class DagPlan {
             boolean started, Instant now) {
         List<Task> current = new ArrayList<>(waiting);
         if (started) {
-            settle(definition, input, current, now, TaskChanges.builder());
+            settle(definition, input, current, now);
         }
         return current;
     }
 
-    /**
-     * Cancels every open step of a workflow and the workflow itself.
-     *
-     * @return the steps a bot held, whose bots are to be told
-     */
-    public static List<Task> cancel(Workflow workflow, List<Task> steps, String reason, Instant now,
-            TaskChanges.Builder changes) {
-        List<Task> held = new ArrayList<>();
+    /** Cancels every open step of a workflow and the workflow itself; the steps a bot held are among them. */
+    public static WorkflowAdvance cancel(Workflow workflow, List<Task> steps, String reason, Instant now) {
+        List<StepMove> moves = new ArrayList<>();
         for (Task step : steps) {
             if (step.cancel(reason, now) instanceof Transition.Changed<Task> c) {
-                changes.task(step, c.next(), Actor.api(), reason);
-                if (step.status().isHeldByBot()) {
-                    held.add(step);
-                }
+                moves.add(new StepMove(step, c.next(), Actor.api(), reason));
             }
         }
-        changes.workflow(workflow, workflow.withStatus(WorkflowStatus.CANCELLED, now));
-        return held;
+        return new WorkflowAdvance(moves, workflow, workflow.withStatus(WorkflowStatus.CANCELLED, now));
     }
 
     /** The workflow's status from its steps' (see the class comment). */
@@ -147,8 +134,9 @@ public final class DagPlan {
     }
 
     /** Moves waiting steps on until nothing more follows; {@code current} is updated in place. */
-    private static void settle(WorkflowDefinition definition, Map<String, Object> input, List<Task> current,
-            Instant now, TaskChanges.Builder changes) {
+    private static List<StepMove> settle(WorkflowDefinition definition, Map<String, Object> input,
+            List<Task> current, Instant now) {
+        List<StepMove> moves = new ArrayList<>();
         boolean moved = true;
         while (moved) {
             moved = false;
@@ -167,12 +155,13 @@ public final class DagPlan {
                     case SKIP -> step.skip(decision.reason, now);
                 };
                 if (transition instanceof Transition.Changed<Task> c) {
-                    changes.task(step, c.next(), Actor.system(), decision.reason);
+                    moves.add(new StepMove(step, c.next(), Actor.system(), decision.reason));
                     current.set(i, c.next());
                     moved = true;
                 }
             }
         }
+        return moves;
     }
 
     private enum Kind {

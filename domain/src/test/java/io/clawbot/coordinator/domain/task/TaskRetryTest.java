@@ -13,10 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.testing.Bots;
 import io.clawbot.coordinator.domain.testing.Ids;
 import io.clawbot.coordinator.domain.testing.Tasks;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -15,16 +15,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
+import io.clawbot.coordinator.domain.common.Refusal;
+import io.clawbot.coordinator.domain.common.Rejection;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.testing.Bots;
 import io.clawbot.coordinator.domain.testing.Ids;
 import io.clawbot.coordinator.domain.testing.Tasks;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import io.clawbot.coordinator.domain.common.Refusal;
-import io.clawbot.coordinator.domain.common.Rejection;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -1,8 +1,8 @@
 package io.clawbot.coordinator.domain.testing;
 
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotStatus;
+import io.clawbot.coordinator.domain.id.BotId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

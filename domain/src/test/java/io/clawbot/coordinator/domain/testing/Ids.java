@@ -1,8 +1,8 @@
 package io.clawbot.coordinator.domain.testing;
 
-import io.clawbot.coordinator.domain.bot.BotId;
-import io.clawbot.coordinator.domain.task.TaskId;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,8 +1,8 @@
 package io.clawbot.coordinator.domain.testing;
 
+import io.clawbot.coordinator.domain.id.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.MisfirePolicy;
 import io.clawbot.coordinator.domain.schedule.Schedule;
-import io.clawbot.coordinator.domain.schedule.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.ScheduleSpec;
 import io.clawbot.coordinator.domain.schedule.ScheduleTarget;
 import io.clawbot.coordinator.domain.schedule.port.CronRule;

@@ -15,10 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
+import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskChanges;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.testing.Bots;
@@ -42,7 +43,7 @@ class DagPlanTest {
     private final WorkflowId workflowId = Ids.workflowId();
     private final Bot bot = Bots.aBot().withCapabilities("validation", "processing", "integration").online(T0)
             .build();
-    private final WorkflowDefinition seed001 = WorkflowDefinition.parse(WorkflowDefinitionTest.seed001());
+    private final WorkflowDefinition seed001 = WorkflowDocument.parse(WorkflowDefinitionTest.seed001());
 
     // ---- step states; a later state keeps the id and position of the step it follows
 
@@ -110,9 +111,7 @@ class DagPlanTest {
     }
 
     private static TaskChanges advance(Workflow workflow, List<Task> steps, Task changed) {
-        TaskChanges.Builder changes = TaskChanges.builder();
-        DagPlan.advance(workflow, steps, changed, T4, changes);
-        return changes.build();
+        return TaskChanges.builder().advance(DagPlan.advance(workflow, steps, changed, T4)).build();
     }
 
     /** Position -> next status of every task in the changes, in the order they were added. */
@@ -282,7 +281,7 @@ class DagPlanTest {
     @Nested
     class FailureBranches {
 
-        private final WorkflowDefinition definition = WorkflowDefinition
+        private final WorkflowDefinition definition = WorkflowDocument
                 .parse(doc(step("a", "on_failure", "handle"), step("handle", "params", Map.of("why", "a broke"))));
         private final List<Task> steps = waitingSteps(2);
 
@@ -328,7 +327,7 @@ class DagPlanTest {
 
         @Test
         void a_branch_named_by_two_steps_waits_for_the_second_when_the_first_did_not_take_it() {
-            WorkflowDefinition twoSources = WorkflowDefinition.parse(doc(step("a", "on_failure", "alert"),
+            WorkflowDefinition twoSources = WorkflowDocument.parse(doc(step("a", "on_failure", "alert"),
                     step("b", "on_failure", "alert"), step("alert")));
             List<Task> three = waitingSteps(3);
             List<Task> before = with(three, inProgress(three.get(0)), inProgress(three.get(1)));
@@ -350,7 +349,7 @@ class DagPlanTest {
 
         @Test
         void dependents_are_skipped_in_a_cascade_and_the_workflow_fails() {
-            WorkflowDefinition chain = WorkflowDefinition.parse(doc(step("a"), step("b", "depends_on", "a"),
+            WorkflowDefinition chain = WorkflowDocument.parse(doc(step("a"), step("b", "depends_on", "a"),
                     step("c", "depends_on", "b")));
             List<Task> steps = waitingSteps(3);
             List<Task> before = with(steps, inProgress(steps.get(0)));
@@ -368,7 +367,7 @@ class DagPlanTest {
 
         @Test
         void a_timed_out_dependency_is_named_as_such() {
-            WorkflowDefinition chain = WorkflowDefinition.parse(doc(step("a"), step("b", "depends_on", "a")));
+            WorkflowDefinition chain = WorkflowDocument.parse(doc(step("a"), step("b", "depends_on", "a")));
             List<Task> steps = waitingSteps(2);
             List<Task> before = with(steps, inProgress(steps.get(0)));
 
@@ -381,7 +380,7 @@ class DagPlanTest {
 
         @Test
         void the_workflow_fails_only_once_nothing_is_open() {
-            WorkflowDefinition parallel = WorkflowDefinition.parse(doc(step("a"), step("b"),
+            WorkflowDefinition parallel = WorkflowDocument.parse(doc(step("a"), step("b"),
                     step("c", "depends_on", "a")));
             List<Task> steps = waitingSteps(3);
             List<Task> before = with(steps, inProgress(steps.get(0)), inProgress(steps.get(1)));
@@ -400,7 +399,7 @@ class DagPlanTest {
 
         @Test
         void a_cancelled_step_skips_its_dependents_and_cancels_the_workflow() {
-            WorkflowDefinition chain = WorkflowDefinition.parse(doc(step("a"), step("b", "depends_on", "a")));
+            WorkflowDefinition chain = WorkflowDocument.parse(doc(step("a"), step("b", "depends_on", "a")));
             List<Task> steps = waitingSteps(2);
             List<Task> before = with(steps, pending(steps.get(0)));
 
@@ -419,12 +418,12 @@ class DagPlanTest {
         private final Task a = steps.get(0);
         private final Task b = steps.get(1);
         private final Task c = steps.get(2);
-        private final WorkflowDefinition fanIn = WorkflowDefinition.parse(doc(step("a"), step("b"),
+        private final WorkflowDefinition fanIn = WorkflowDocument.parse(doc(step("a"), step("b"),
                 step("c", "depends_on", List.of("a", "b"))));
 
         @Test
         void two_steps_depending_on_one_both_become_pending_when_it_completes() {
-            WorkflowDefinition fanOut = WorkflowDefinition.parse(doc(step("a"), step("b", "depends_on", "a"),
+            WorkflowDefinition fanOut = WorkflowDocument.parse(doc(step("a"), step("b", "depends_on", "a"),
                     step("c", "depends_on", "a")));
             List<Task> before = with(steps, inProgress(a));
 
@@ -490,7 +489,7 @@ class DagPlanTest {
             params.put("label", "rows=${steps.a.result.n}");
             params.put("all", "${steps.a.result}");
             params.put("file", "${input.file}");
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a"),
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a"),
                     step("b", "depends_on", "a", "params", params)));
             List<Task> two = steps.subList(0, 2);
             List<Task> before = with(two, inProgress(two.get(0)));
@@ -506,7 +505,7 @@ class DagPlanTest {
 
         @Test
         void results_of_earlier_completed_steps_are_available_too() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a"), step("b", "depends_on", "a"),
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a"), step("b", "depends_on", "a"),
                     step("c", "depends_on", "b", "params",
                             Map.of("first", "${steps.a.result.n}", "second", "${steps.b.result.m}"))));
             List<Task> before = with(steps, completed(steps.get(0), Map.of("n", 1)), inProgress(steps.get(1)));
@@ -519,7 +518,7 @@ class DagPlanTest {
 
         @Test
         void input_references_are_resolved() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a"),
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a"),
                     step("b", "depends_on", "a", "params",
                             Map.of("source", "${input.source.path}", "all", "${input}", "tag", "v${input.v}"))));
             List<Task> two = steps.subList(0, 2);
@@ -536,7 +535,7 @@ class DagPlanTest {
     @Nested
     class Retries {
 
-        private final WorkflowDefinition chain = WorkflowDefinition.parse(doc(step("a"),
+        private final WorkflowDefinition chain = WorkflowDocument.parse(doc(step("a"),
                 step("b", "depends_on", "a")));
         private final List<Task> steps = waitingSteps(2);
 
@@ -567,7 +566,7 @@ class DagPlanTest {
 
         @Test
         void a_workflow_that_was_not_started_moves_no_step() {
-            WorkflowDefinition chain = WorkflowDefinition.parse(doc(step("a"), step("b", "depends_on", "a")));
+            WorkflowDefinition chain = WorkflowDocument.parse(doc(step("a"), step("b", "depends_on", "a")));
             List<Task> steps = waitingSteps(2);
             Workflow workflow = Workflow.create(workflowId, chain, Map.of(), Map.of(),
                     steps.stream().map(Task::id).toList(), false, T0);
@@ -584,7 +583,7 @@ class DagPlanTest {
 
         @Test
         void starting_makes_the_roots_pending_with_params_resolved_from_the_input() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(
                     step("a", "params", Map.of("file", "${input.file}")),
                     step("b", "params", Map.of("n", "${input.count}", "tag", "run-${input.tag}")),
                     step("c", "depends_on", List.of("a", "b"))));
@@ -592,11 +591,8 @@ class DagPlanTest {
             Workflow before = Workflow.create(workflowId, definition, Map.of("file", "in.csv", "count", 3), Map.of(),
                     steps.stream().map(Task::id).toList(), false, T0);
             Workflow started = changed(before.start(T1));
-            TaskChanges.Builder builder = TaskChanges.builder();
+            TaskChanges changes = TaskChanges.builder().advance(DagPlan.start(before, started, steps, T1)).build();
 
-            DagPlan.start(before, started, steps, T1, builder);
-
-            TaskChanges changes = builder.build();
             assertThat(moved(changes)).containsExactly(Map.entry(0, TaskStatus.PENDING),
                     Map.entry(1, TaskStatus.PENDING));
             assertThat(nextOf(changes, steps.get(0)).payload()).isEqualTo(Map.of("file", "in.csv"));
@@ -613,26 +609,22 @@ class DagPlanTest {
             List<Task> steps = waitingSteps(4);
             Workflow before = Workflow.create(workflowId, seed001, Map.of(), Map.of(),
                     steps.stream().map(Task::id).toList(), false, T0);
-            TaskChanges.Builder builder = TaskChanges.builder();
+            TaskChanges changes = TaskChanges.builder()
+                    .advance(DagPlan.start(before, changed(before.start(T1)), steps, T1)).build();
 
-            DagPlan.start(before, changed(before.start(T1)), steps, T1, builder);
-
-            TaskChanges changes = builder.build();
             assertThat(moved(changes)).containsExactly(Map.entry(0, TaskStatus.PENDING));
             assertThat(nextOf(changes, steps.get(0)).payload()).isEqualTo(Map.of("schema", "input-schema"));
         }
 
         @Test
         void an_always_run_step_with_nothing_to_wait_for_runs_at_once() {
-            WorkflowDefinition only = WorkflowDefinition.parse(doc(step("cleanup", "always_run", true)));
+            WorkflowDefinition only = WorkflowDocument.parse(doc(step("cleanup", "always_run", true)));
             List<Task> steps = waitingSteps(1);
             Workflow before = Workflow.create(workflowId, only, Map.of(), Map.of(),
                     steps.stream().map(Task::id).toList(), false, T0);
-            TaskChanges.Builder builder = TaskChanges.builder();
+            TaskChanges changes = TaskChanges.builder()
+                    .advance(DagPlan.start(before, changed(before.start(T1)), steps, T1)).build();
 
-            DagPlan.start(before, changed(before.start(T1)), steps, T1, builder);
-
-            TaskChanges changes = builder.build();
             assertThat(moved(changes)).containsExactly(Map.entry(0, TaskStatus.PENDING));
             assertThat(eventOf(changes, steps.get(0)).reason()).isEqualTo("always_run: nothing to wait for");
         }
@@ -641,7 +633,7 @@ class DagPlanTest {
     @Nested
     class Initial {
 
-        private final WorkflowDefinition definition = WorkflowDefinition.parse(doc(
+        private final WorkflowDefinition definition = WorkflowDocument.parse(doc(
                 step("a", "params", Map.of("file", "${input.file}")), step("b", "depends_on", "a")));
         private final List<Task> steps = waitingSteps(2);
 
@@ -675,11 +667,10 @@ class DagPlanTest {
             Task alert = assigned(steps.get(3));
             List<Task> current = with(steps, completed(steps.get(0)), process, alert);
             Workflow workflow = running(seed001, current);
-            TaskChanges.Builder builder = TaskChanges.builder();
+            WorkflowAdvance cancelled = DagPlan.cancel(workflow, current, REASON, T4);
 
-            List<Task> held = DagPlan.cancel(workflow, current, REASON, T4, builder);
-
-            TaskChanges changes = builder.build();
+            List<Task> held = cancelled.heldBefore();
+            TaskChanges changes = TaskChanges.builder().advance(cancelled).build();
             assertThat(held).containsExactly(process, alert);
             assertThat(moved(changes)).containsExactly(Map.entry(1, TaskStatus.CANCELLED),
                     Map.entry(2, TaskStatus.CANCELLED), Map.entry(3, TaskStatus.CANCELLED));
@@ -694,11 +685,10 @@ class DagPlanTest {
         void ended_steps_are_left_as_they_are() {
             List<Task> current = with(steps, failed(steps.get(0)), skipped(steps.get(1)), skipped(steps.get(2)),
                     pending(steps.get(3)));
-            TaskChanges.Builder builder = TaskChanges.builder();
+            WorkflowAdvance cancelled = DagPlan.cancel(running(seed001, current), current, REASON, T4);
 
-            List<Task> held = DagPlan.cancel(running(seed001, current), current, REASON, T4, builder);
-
-            TaskChanges changes = builder.build();
+            List<Task> held = cancelled.heldBefore();
+            TaskChanges changes = TaskChanges.builder().advance(cancelled).build();
             assertThat(held).isEmpty();
             assertThat(moved(changes)).containsExactly(Map.entry(3, TaskStatus.CANCELLED));
             assertThat(workflowStatus(changes)).isEqualTo(WorkflowStatus.CANCELLED);
@@ -709,7 +699,7 @@ class DagPlanTest {
     class AlwaysRun {
 
         private final List<Task> steps = waitingSteps(3);
-        private final WorkflowDefinition cleanupLast = WorkflowDefinition.parse(doc(step("a"),
+        private final WorkflowDefinition cleanupLast = WorkflowDocument.parse(doc(step("a"),
                 step("b", "depends_on", "a"),
                 step("cleanup", "always_run", true, "params", Map.of("b_ok", "${steps.b.result.ok}"))));
 
@@ -757,7 +747,7 @@ class DagPlanTest {
 
         @Test
         void an_always_run_step_with_a_dependency_runs_when_the_dependency_failed() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a"),
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a"),
                     step("notify", "depends_on", "a", "always_run", true)));
             List<Task> two = steps.subList(0, 2);
             List<Task> before = with(two, inProgress(two.get(0)));
@@ -817,9 +807,9 @@ class DagPlanTest {
     @Nested
     class Status {
 
-        private final WorkflowDefinition independent = WorkflowDefinition.parse(doc(step("a"), step("b"),
+        private final WorkflowDefinition independent = WorkflowDocument.parse(doc(step("a"), step("b"),
                 step("c")));
-        private final WorkflowDefinition handled = WorkflowDefinition.parse(doc(step("a", "on_failure", "b"),
+        private final WorkflowDefinition handled = WorkflowDocument.parse(doc(step("a", "on_failure", "b"),
                 step("b"), step("c")));
 
         private List<Task> stepsIn(String statuses) {

@@ -49,7 +49,7 @@ class WorkflowDefinitionTest {
     }
 
     private static void assertInvalid(Object document, String field, String fragment) {
-        assertThatThrownBy(() -> WorkflowDefinition.parse(document))
+        assertThatThrownBy(() -> WorkflowDocument.parse(document))
                 .isInstanceOfSatisfying(ValidationException.class, e -> {
                     assertThat(e.field()).isEqualTo(field);
                     assertThat(e.getMessage()).contains(fragment);
@@ -59,7 +59,7 @@ class WorkflowDefinitionTest {
     @Nested
     class ParsingSeed001 {
 
-        private final WorkflowDefinition definition = WorkflowDefinition.parse(seed001());
+        private final WorkflowDefinition definition = WorkflowDocument.parse(seed001());
 
         @Test
         void the_name_comes_from_the_workflow_block_and_there_is_no_description() {
@@ -138,7 +138,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void the_same_fields_at_the_top_level_give_the_same_definition() {
-            assertThat(WorkflowDefinition.parse(seed001Body())).isEqualTo(definition);
+            assertThat(WorkflowDocument.parse(seed001Body())).isEqualTo(definition);
         }
 
         @Test
@@ -152,16 +152,16 @@ class WorkflowDefinitionTest {
                     step("alert", "type", "integration", "params", Map.of("channel", "slack-alerts"), "always_run",
                             true)));
 
-            assertThat(WorkflowDefinition.parse(spelled)).isEqualTo(definition);
+            assertThat(WorkflowDocument.parse(spelled)).isEqualTo(definition);
         }
 
         @Test
         void the_document_form_reads_back_to_an_equal_definition() {
-            Map<String, Object> document = definition.toDocument();
+            Map<String, Object> document = WorkflowDocument.of(definition);
 
             assertThat(document).containsEntry("name", "data-pipeline").doesNotContainKey("description")
                     .doesNotContainKey("jobs");
-            assertThat(WorkflowDefinition.parse(document)).isEqualTo(definition);
+            assertThat(WorkflowDocument.parse(document)).isEqualTo(definition);
         }
     }
 
@@ -170,7 +170,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void priority_timeout_and_retry_are_read() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a", "priority", 5,
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a", "priority", 5,
                     "timeout_seconds", 60, "retry", Map.of("max_attempts", 3, "backoff_seconds", 2,
                             "backoff_multiplier", 1.5, "non_retryable_errors", List.of("bad_input")))));
 
@@ -184,7 +184,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void whole_numbers_as_longs_are_accepted() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a", "priority", 7L,
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a", "priority", 7L,
                     "timeout_seconds", 90L)));
 
             assertThat(definition.step("a").priority()).isEqualTo(7);
@@ -193,7 +193,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void the_name_is_trimmed_and_the_description_kept() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(
+            WorkflowDefinition definition = WorkflowDocument.parse(
                     Map.of("name", "  nightly  ", "description", "runs at night", "steps", List.of(step("a"))));
 
             assertThat(definition.name()).isEqualTo("nightly");
@@ -202,7 +202,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void several_branches_and_dependencies_are_kept_in_order() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(
                     step("a", "on_success", List.of("c", "b")), step("b"), step("c"),
                     step("d", "depends_on", List.of("c", "b"))));
 
@@ -212,7 +212,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void every_field_survives_the_document_round_trip() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(Map.of("name", "full", "description", "d",
+            WorkflowDefinition definition = WorkflowDocument.parse(Map.of("name", "full", "description", "d",
                     "steps", List.of(
                             step("a", "type", "render", "params", Map.of("n", 1, "list", List.of("x", "y")),
                                     "on_success", "b", "on_failure", List.of("c"), "priority", -3,
@@ -224,18 +224,18 @@ class WorkflowDefinitionTest {
                             step("c", "always_run", true),
                             step("d", "depends_on", List.of("b")))));
 
-            Map<String, Object> document = definition.toDocument();
+            Map<String, Object> document = WorkflowDocument.of(definition);
 
-            assertThat(WorkflowDefinition.parse(document)).isEqualTo(definition);
+            assertThat(WorkflowDocument.parse(document)).isEqualTo(definition);
             assertThat(document).containsEntry("description", "d");
         }
 
         @Test
         void the_document_form_writes_lists_and_leaves_out_defaults() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a", "on_success", "b"), step("b")));
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a", "on_success", "b"), step("b")));
 
             @SuppressWarnings("unchecked")
-            List<Map<String, Object>> steps = (List<Map<String, Object>>) definition.toDocument().get("steps");
+            List<Map<String, Object>> steps = (List<Map<String, Object>>) WorkflowDocument.of(definition).get("steps");
 
             assertThat(steps.get(0)).isEqualTo(Map.of("id", "a", "params", Map.of(), "on_success", List.of("b")));
             assertThat(steps.get(1)).isEqualTo(Map.of("id", "b", "params", Map.of()));
@@ -243,7 +243,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void a_step_started_only_by_a_failure_it_does_not_depend_on_is_valid() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a", "on_failure", "b"), step("b")));
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a", "on_failure", "b"), step("b")));
 
             assertThat(definition.branchSources("b", false)).extracting(StepDefinition::id).containsExactly("a");
             assertThat(definition.isRoot(definition.step("b"))).isFalse();
@@ -251,7 +251,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void an_always_run_step_that_names_nothing_may_refer_to_any_step_before_it() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a"), step("b", "depends_on", "a"),
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a"), step("b", "depends_on", "a"),
                     step("report", "always_run", true, "params", Map.of("rows", "${steps.b.result.rows}"))));
 
             assertThat(definition.awaited(definition.step("report"))).containsExactly("a", "b");
@@ -259,7 +259,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void an_always_run_step_that_names_nothing_does_not_wait_for_steps_after_it() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a"),
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a"),
                     step("cleanup", "always_run", true, "on_success", "notify"), step("notify"),
                     step("other", "always_run", true)));
 
@@ -304,7 +304,7 @@ class WorkflowDefinitionTest {
             WorkflowDefinition definition = WorkflowDefinition.linear("seq", null, List.of(
                     new TaskSpec("render", 5, Map.of("scene", 1), 60), new TaskSpec(null, 0, Map.of(), 300)));
 
-            assertThat(WorkflowDefinition.parse(definition.toDocument())).isEqualTo(definition);
+            assertThat(WorkflowDocument.parse(WorkflowDocument.of(definition))).isEqualTo(definition);
         }
     }
 
@@ -419,7 +419,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void a_step_started_by_the_success_of_its_dependency_as_well_can_run() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(
                     step("a", "on_success", "b", "on_failure", "c"), step("b"),
                     step("c", "depends_on", "a"), step("d", "on_success", "c")));
 
@@ -428,7 +428,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void an_always_run_failure_branch_of_its_dependency_is_valid() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a", "on_failure", "b"),
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a", "on_failure", "b"),
                     step("b", "depends_on", "a", "always_run", true)));
 
             assertThat(definition.awaited(definition.step("b"))).containsExactly("a");
@@ -467,7 +467,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void a_reference_to_a_step_before_through_a_branch_is_valid() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("a", "on_success", "b"),
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("a", "on_success", "b"),
                     step("b", "on_success", "c"), step("c", "params", Map.of("first", "${steps.a.result.n}"))));
 
             assertThat(definition.step("c").params()).containsEntry("first", "${steps.a.result.n}");
@@ -710,7 +710,7 @@ class WorkflowDefinitionTest {
 
         @Test
         void a_step_id_with_dashes_and_underscores_can_be_referred_to() {
-            WorkflowDefinition definition = WorkflowDefinition.parse(doc(step("load_v-2"),
+            WorkflowDefinition definition = WorkflowDocument.parse(doc(step("load_v-2"),
                     step("use", "depends_on", "load_v-2", "params", Map.of("n", "${steps.load_v-2.result.n}"))));
 
             assertThat(StepParams.resolve(definition.step("use").params(), Map.of(),

@@ -1,7 +1,5 @@
 package io.clawbot.coordinator.domain.workflow;
 
-import io.clawbot.coordinator.domain.testing.Definitions;
-
 import static io.clawbot.coordinator.domain.testing.Times.T0;
 import static io.clawbot.coordinator.domain.testing.Times.T1;
 import static io.clawbot.coordinator.domain.testing.Times.T2;
@@ -9,7 +7,8 @@ import static io.clawbot.coordinator.domain.testing.Transitions.changed;
 import static io.clawbot.coordinator.domain.testing.Transitions.rejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.testing.Definitions;
 import io.clawbot.coordinator.domain.testing.Ids;
 import java.util.List;
 import java.util.Map;

@@ -1,15 +1,19 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
-import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.FastPath;
+import io.clawbot.coordinator.domain.task.HeldReport;
+import io.clawbot.coordinator.domain.task.RetryNote;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
-import io.clawbot.coordinator.domain.task.port.TaskStore.HeldReport;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,13 +40,14 @@ final class HeldReportBatcher {
      * reported twice in one batch is written once; the other report then matches nothing.
      */
     private static final String BATCH = "with input as (select * from unnest($1::uuid[], $2::uuid[], $3::int[], "
-            + "$4::text[], $5::text[], $6::text[], $7::text[], $9::text[]) "
-            + "as i(task_id, bot_id, attempt, to_status, result, error, reason, error_code)), "
+            + "$4::text[], $5::text[], $6::text[], $7::text[], $9::text[], $10::text[]) "
+            + "as i(task_id, bot_id, attempt, to_status, result, error, reason, error_code, actor)), "
             + "locked as (select t.id, t.status, t.bot_id, t.attempt, t.workflow_id, t.attempts_before, "
-            + "t.retry_policy from tasks t "
+            + "t.retry_policy, t.updated_at from tasks t "
             + "where t.id in (select task_id from input) order by t.id for update), "
             + "cur as (select distinct on (l.id) l.id, l.status as from_status, i.to_status, i.result, i.error, "
-            + "i.reason, i.bot_id, i.error_code from locked l join input i on l.id = i.task_id where "
+            + "i.reason, i.bot_id, i.error_code, i.actor, greatest($12::timestamptz, l.updated_at) as at "
+            + "from locked l join input i on l.id = i.task_id where "
             + "l.bot_id = i.bot_id and (i.attempt is null or l.attempt = i.attempt) and ((i.to_status = 'in_progress' "
             + "and l.status = 'assigned') or (i.to_status in ('completed', 'failed') and l.workflow_id is null and "
             + "l.status in ('assigned', 'in_progress') and (i.to_status = 'completed' or l.attempt - "
@@ -52,46 +57,50 @@ final class HeldReportBatcher {
             + "error = case when cur.to_status = 'failed' then cur.error when cur.to_status = 'completed' then null "
             + "else t.error end, error_code = case when cur.to_status = 'failed' then cur.error_code "
             + "when cur.to_status = 'completed' then null else t.error_code end, "
-            + "deadline_at = case when cur.to_status = 'in_progress' then now() + make_interval(secs => "
+            + "deadline_at = case when cur.to_status = 'in_progress' then cur.at + make_interval(secs => "
             + "t.timeout_seconds::float8) else null end, "
-            + "started_at = coalesce(t.started_at, now()), "
-            + "completed_at = case when cur.to_status in ('completed', 'failed') then now() else t.completed_at end, "
-            + "lease_expires_at = case when cur.to_status = 'in_progress' then now() + make_interval(secs => $8::float8) "
-            + "else null end, updated_at = now(), version = t.version + 1 from cur where t.id = cur.id "
-            + "returning t.*, cur.from_status, cur.reason), "
+            + "started_at = coalesce(t.started_at, cur.at), "
+            + "completed_at = case when cur.to_status in ('completed', 'failed') then cur.at else t.completed_at end, "
+            + "lease_expires_at = case when cur.to_status = 'in_progress' then cur.at + make_interval(secs => "
+            + "$8::float8) else null end, updated_at = cur.at, version = t.version + 1 from cur where t.id = cur.id "
+            + "returning t.*, cur.from_status, cur.reason, cur.actor), "
             + "history as (insert into task_events (task_id, from_status, to_status, attempt, actor, reason, "
-            + "occurred_at, cause) select id, from_status, status, attempt, 'bot:' || bot_id::text, reason, now(), "
+            + "occurred_at, cause) select id, from_status, status, attempt, actor, case status when 'failed' then reason "
+            + "|| format($11, retry_policy ->> 'max_attempts') else reason end, updated_at, "
             + "case status when 'in_progress' then 'started' else status end from done), "
             + "ended as (select bot_id, count(*) as n from done where status <> 'in_progress' group by bot_id), "
-            + "freed as (update bots b set status = 'online', updated_at = now(), version = b.version + 1 "
+            + "freed as (update bots b set status = 'online', updated_at = $12, version = b.version + 1 "
             + "from ended where b.id = ended.bot_id and b.status = 'busy' and (select count(*) from tasks h "
             + "where h.bot_id = b.id and h.status in ('assigned', 'in_progress')) - ended.n < b.slots) "
             + "select " + TaskRows.COLUMNS + " from done";
 
     private record Pending(TaskId taskId, BotId botId, Integer attempt, String toStatus, String result,
-            String error, String errorCode, String reason, UniEmitter<? super Task> answer) {
+            String error, String errorCode, String reason, String actor, UniEmitter<? super Task> answer) {
     }
 
     private final Pool pool;
     private final DoubleSupplier leaseSeconds;
+    private final InstantSource clock;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    HeldReportBatcher(Pool pool, DoubleSupplier leaseSeconds) {
+    /** @param clock the service's clock: a batch's writes are timed by one reading of it */
+    HeldReportBatcher(Pool pool, DoubleSupplier leaseSeconds, InstantSource clock) {
         this.pool = pool;
         this.leaseSeconds = leaseSeconds;
+        this.clock = clock;
     }
 
     Uni<Task> report(TaskId taskId, BotId botId, Integer attempt, HeldReport report, Map<String, Object> result,
-            String error, String errorCode) {
+            String error, String errorCode, Actor actor) {
         String to = switch (report) {
             case START -> "in_progress";
             case COMPLETE -> "completed";
             case FAIL -> "failed";
         };
+        // A failure settled here used up the task's attempts; the statement adds how many there were.
         String reason = switch (report) {
-            case START -> "started";
-            case COMPLETE -> "completed";
+            case START, COMPLETE -> FastPath.reason(report, error, null);
             case FAIL -> "failed: " + error;
         };
         String json = report == HeldReport.COMPLETE
@@ -100,7 +109,7 @@ final class HeldReportBatcher {
         return Uni.createFrom().emitter(answer -> {
             boolean fail = report == HeldReport.FAIL;
             queue.add(new Pending(taskId, botId, attempt, to, json, fail ? error : null, fail ? errorCode : null,
-                    reason, answer));
+                    reason, actor.value(), answer));
             drain();
         });
     }
@@ -147,6 +156,7 @@ final class HeldReportBatcher {
         String[] errors = new String[n];
         String[] reasons = new String[n];
         String[] codes = new String[n];
+        String[] actors = new String[n];
         for (int i = 0; i < n; i++) {
             Pending p = batch.get(i);
             tasks[i] = p.taskId().value();
@@ -157,10 +167,12 @@ final class HeldReportBatcher {
             errors[i] = p.error();
             reasons[i] = p.reason();
             codes[i] = p.errorCode();
+            actors[i] = p.actor();
         }
         return pool.preparedQuery(BATCH)
                 .execute(Tuple.from(new Object[]{ tasks, bots, attempts, to, results, errors, reasons,
-                        leaseSeconds.getAsDouble(), codes }))
+                        leaseSeconds.getAsDouble(), codes, actors, RetryNote.NO_ATTEMPTS_LEFT,
+                        Sql.ts(clock.instant()) }))
                 .map(rows -> {
                     List<Task> out = new ArrayList<>(rows.size());
                     for (Row row : rows) {

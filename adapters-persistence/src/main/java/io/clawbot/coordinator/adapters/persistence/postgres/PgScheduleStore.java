@@ -2,9 +2,9 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.id.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.MisfirePolicy;
 import io.clawbot.coordinator.domain.schedule.Schedule;
-import io.clawbot.coordinator.domain.schedule.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.ScheduleTarget;
 import io.clawbot.coordinator.domain.schedule.port.ScheduleStore;
 import io.smallrye.mutiny.Uni;

@@ -5,6 +5,7 @@ import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.workflow.DefinitionSummary;
 import io.clawbot.coordinator.domain.workflow.DefinitionVersion;
 import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
+import io.clawbot.coordinator.domain.workflow.WorkflowDocument;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowDefinitionStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -37,7 +38,7 @@ public class PgWorkflowDefinitionStore implements WorkflowDefinitionStore {
     public Uni<DefinitionVersion> create(String name, WorkflowDefinition definition, Instant now) {
         return pool.preparedQuery("insert into workflow_definitions (" + COLUMNS + ") values ($1, 1, $2, $3) "
                 + "returning " + COLUMNS)
-                .execute(Tuple.of(name, Jsonb.of(definition.toDocument()), Sql.ts(now)))
+                .execute(Tuple.of(name, Jsonb.of(WorkflowDocument.of(definition)), Sql.ts(now)))
                 .map(PgWorkflowDefinitionStore::single)
                 .onFailure(f -> PgErrors.isUniqueViolation(f, KEY_CONSTRAINT))
                 .transform(f -> new ConflictException("workflow-definition-exists", "A workflow definition named '"
@@ -51,7 +52,7 @@ public class PgWorkflowDefinitionStore implements WorkflowDefinitionStore {
         return pool.preparedQuery("insert into workflow_definitions (" + COLUMNS + ") "
                 + "select $1::text, max(version) + 1, $2::jsonb, $3::timestamptz from workflow_definitions "
                 + "where name = $1::text having max(version) is not null returning " + COLUMNS)
-                .execute(Tuple.of(name, Jsonb.of(definition.toDocument()), Sql.ts(now)))
+                .execute(Tuple.of(name, Jsonb.of(WorkflowDocument.of(definition)), Sql.ts(now)))
                 .map(PgWorkflowDefinitionStore::single)
                 .onFailure(f -> PgErrors.isUniqueViolation(f, KEY_CONSTRAINT))
                 .transform(f -> ConflictException.concurrentModification("Workflow definition '" + name + "'"));
@@ -108,7 +109,7 @@ public class PgWorkflowDefinitionStore implements WorkflowDefinitionStore {
         Row row = rows.iterator().next();
         // A stored definition was valid when stored; it is read back through the same parser.
         return new DefinitionVersion(row.getString("name"), row.getInteger("version"),
-                WorkflowDefinition.parse(Jsonb.toMap(row.getValue("definition"))),
+                WorkflowDocument.parse(Jsonb.toMap(row.getValue("definition"))),
                 Sql.instant(row.getOffsetDateTime("created_at")));
     }
 }

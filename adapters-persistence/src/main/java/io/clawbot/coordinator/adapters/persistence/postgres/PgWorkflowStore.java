@@ -3,12 +3,13 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.workflow.WorkflowDocument;
 import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
 import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
@@ -62,7 +63,9 @@ public class PgWorkflowStore implements WorkflowStore {
                                     workflow.description(), workflow.status().wire(), Jsonb.of(workflow.metadata()),
                                     Sql.ts(workflow.startedAt()), Sql.ts(workflow.createdAt()),
                                     Sql.ts(workflow.updatedAt()), workflow.version(),
-                                    workflow.definition() == null ? null : Jsonb.of(workflow.definition().toDocument()),
+                                    workflow.definition() == null
+                                            ? null
+                                            : Jsonb.of(WorkflowDocument.of(workflow.definition())),
                                     Jsonb.of(workflow.input()) }))
                             .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT).executeBatch(taskRows))
                             .flatMap(ignored -> PgTaskStore.insertEvents(conn, creations))
@@ -143,6 +146,6 @@ public class PgWorkflowStore implements WorkflowStore {
 
     /** A stored definition was valid when stored; it is read back through the same parser. */
     private static WorkflowDefinition definition(Map<String, Object> document) {
-        return document == null ? null : WorkflowDefinition.parse(document);
+        return document == null ? null : WorkflowDocument.parse(document);
     }
 }

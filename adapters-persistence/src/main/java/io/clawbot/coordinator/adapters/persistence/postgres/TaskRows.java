@@ -1,14 +1,14 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
@@ -35,14 +35,14 @@ final class TaskRows {
     /**
      * A compare-and-set on the version the new state was computed from. Deadlines and the retry's run-at come
      * from the domain, computed with the service's clock, which follows the database's. The lease follows the new
-     * status, by the database clock: the acknowledgement lease ($12 seconds) for an assignment, the running lease ($13) for a
-     * start, none otherwise.
+     * status, from the same time as the rest of the write ($7): the acknowledgement lease ($12 seconds) for an
+     * assignment, the running lease ($13) for a start, none otherwise.
      */
     static final String UPDATE = "update tasks set status = $2, bot_id = $3, attempt = $4, result = $5, error = $6, "
             + "updated_at = $7, assigned_at = $8, started_at = $9, completed_at = $10, version = version + 1, "
             + "error_code = $14, run_at = $15, deadline_at = $16, attempts_before = $17, payload = $18, "
-            + "lease_expires_at = case $2 when 'assigned' then now() + make_interval(secs => $12::float8) "
-            + "when 'in_progress' then now() + make_interval(secs => $13::float8) else null end "
+            + "lease_expires_at = case $2 when 'assigned' then $7::timestamptz + make_interval(secs => $12::float8) "
+            + "when 'in_progress' then $7::timestamptz + make_interval(secs => $13::float8) else null end "
             + "where id = $1 and version = $11";
 
     static final String INSERT_EVENT = "insert into task_events "

@@ -1,7 +1,7 @@
 package io.clawbot.coordinator.adapters.persistence.redis;
 
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;

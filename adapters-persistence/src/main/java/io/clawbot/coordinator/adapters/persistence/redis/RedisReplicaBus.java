@@ -1,6 +1,6 @@
 package io.clawbot.coordinator.adapters.persistence.redis;
 
-import io.clawbot.coordinator.domain.bot.port.ReplicaBus;
+import io.clawbot.coordinator.domain.dispatch.port.ReplicaBus;
 import io.clawbot.coordinator.domain.task.Task;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;

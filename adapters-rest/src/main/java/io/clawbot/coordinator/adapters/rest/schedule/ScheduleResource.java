@@ -8,7 +8,7 @@ import io.clawbot.coordinator.adapters.rest.schedule.ScheduleDtos.ScheduleReques
 import io.clawbot.coordinator.adapters.rest.schedule.ScheduleDtos.ScheduleResponse;
 import io.clawbot.coordinator.application.schedule.ScheduleLifecycle;
 import io.clawbot.coordinator.domain.common.ValidationException;
-import io.clawbot.coordinator.domain.schedule.ScheduleId;
+import io.clawbot.coordinator.domain.id.ScheduleId;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

@@ -13,18 +13,24 @@ import io.clawbot.coordinator.adapters.rest.task.TaskDtos.FailTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.StartTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskEventResponse;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
+import io.clawbot.coordinator.application.task.AssignTask;
+import io.clawbot.coordinator.application.task.CancelTask;
+import io.clawbot.coordinator.application.task.DeleteTask;
+import io.clawbot.coordinator.application.task.RedriveTask;
+import io.clawbot.coordinator.application.task.ReportTask;
+import io.clawbot.coordinator.application.task.Reported;
+import io.clawbot.coordinator.application.task.SubmitTask;
 import io.clawbot.coordinator.application.task.SubmitTaskCommand;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
 import io.clawbot.coordinator.application.task.TaskQueries;
 import io.clawbot.coordinator.application.task.TaskReport;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Fence;
-import io.clawbot.coordinator.domain.task.TaskId;
 import io.clawbot.coordinator.domain.task.TaskQuery;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -54,15 +60,26 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Tasks", description = "Submit tasks and follow them to a terminal state")
 public class TaskResource {
 
-    private final TaskLifecycle lifecycle;
+    private final SubmitTask submission;
     private final TaskQueries queries;
+    private final AssignTask assignment;
+    private final ReportTask reports;
+    private final CancelTask cancellation;
+    private final RedriveTask redrive;
+    private final DeleteTask deletion;
     private final Fingerprint fingerprint;
     private final OptionalJsonBody optionalBody;
 
-    public TaskResource(TaskLifecycle lifecycle, TaskQueries queries, Fingerprint fingerprint,
+    public TaskResource(SubmitTask submission, TaskQueries queries, AssignTask assignment, ReportTask reports,
+            CancelTask cancellation, RedriveTask redrive, DeleteTask deletion, Fingerprint fingerprint,
             OptionalJsonBody optionalBody) {
-        this.lifecycle = lifecycle;
+        this.submission = submission;
         this.queries = queries;
+        this.assignment = assignment;
+        this.reports = reports;
+        this.cancellation = cancellation;
+        this.redrive = redrive;
+        this.deletion = deletion;
         this.fingerprint = fingerprint;
         this.optionalBody = optionalBody;
     }
@@ -82,7 +99,7 @@ public class TaskResource {
             throw new ValidationException("body", "a JSON object is required");
         }
         TaskSpec spec = request.toSpec();
-        return lifecycle.submit(new SubmitTaskCommand(spec, fingerprint.key(idempotencyKey, request)))
+        return submission.submit(new SubmitTaskCommand(spec, fingerprint.key(idempotencyKey, request)))
                 .map(created -> Created.response(created, TaskResponse::of, t -> "/api/v1/tasks/" + t.id()));
     }
 
@@ -129,7 +146,7 @@ public class TaskResource {
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The task is not failed or timed out, or is a workflow step", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<TaskResponse> redrive(@PathParam("task_id") String taskId) {
-        return lifecycle.redrive(id(taskId)).map(TaskResponse::of);
+        return redrive.redrive(id(taskId)).map(TaskResponse::of);
     }
 
     @GET
@@ -149,7 +166,7 @@ public class TaskResource {
     @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<TaskResponse> get(@PathParam("task_id") String taskId) {
-        return lifecycle.get(id(taskId)).map(TaskResponse::of);
+        return queries.get(id(taskId)).map(TaskResponse::of);
     }
 
     @POST
@@ -164,7 +181,7 @@ public class TaskResource {
         if (request == null || request.botId() == null) {
             throw new ValidationException("bot_id", "is required");
         }
-        return lifecycle.assign(id(taskId), new BotId(request.botId())).map(TaskResponse::of);
+        return assignment.assign(id(taskId), new BotId(request.botId())).map(TaskResponse::of);
     }
 
     @POST
@@ -180,7 +197,7 @@ public class TaskResource {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         StartTaskRequest request = optionalBody.read(body, contentType, StartTaskRequest.class);
         Fence fence = request == null ? Fence.none() : fence(request.attempt(), request.botId());
-        return lifecycle.report(new TaskReport.Start(id(taskId), fence, null)).map(TaskResponse::of);
+        return reports.report(new TaskReport.Start(id(taskId), fence, null)).map(TaskResource::response);
     }
 
     @POST
@@ -198,8 +215,8 @@ public class TaskResource {
         if (request == null) {
             request = new CompleteTaskRequest(null, null, null);
         }
-        return lifecycle.report(new TaskReport.Complete(id(taskId), fence(request.attempt(), request.botId()), null,
-                request.result())).map(TaskResponse::of);
+        return reports.report(new TaskReport.Complete(id(taskId), fence(request.attempt(), request.botId()), null,
+                request.result())).map(TaskResource::response);
     }
 
     @POST
@@ -214,8 +231,8 @@ public class TaskResource {
         if (request == null) {
             throw new ValidationException("error", "is required");
         }
-        return lifecycle.report(new TaskReport.Fail(id(taskId), fence(request.attempt(), request.botId()), null,
-                request.error(), request.errorCode())).map(TaskResponse::of);
+        return reports.report(new TaskReport.Fail(id(taskId), fence(request.attempt(), request.botId()), null,
+                request.error(), request.errorCode())).map(TaskResource::response);
     }
 
     @POST
@@ -229,7 +246,7 @@ public class TaskResource {
     public Uni<TaskResponse> cancel(@PathParam("task_id") String taskId, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         CancelTaskRequest request = optionalBody.read(body, contentType, CancelTaskRequest.class);
-        return lifecycle.cancel(id(taskId), request == null ? null : request.reason()).map(TaskResponse::of);
+        return cancellation.cancel(id(taskId), request == null ? null : request.reason()).map(TaskResponse::of);
     }
 
     @DELETE
@@ -239,7 +256,7 @@ public class TaskResource {
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "A bot holds the task, or it belongs to a workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> delete(@PathParam("task_id") String taskId) {
-        return lifecycle.delete(id(taskId)).map(ignored -> Response.noContent().build());
+        return deletion.delete(id(taskId)).map(ignored -> Response.noContent().build());
     }
 
     private static TaskId id(String value) {
@@ -251,6 +268,10 @@ public class TaskResource {
             throw new ValidationException("attempt", "must be 1 or more");
         }
         return new Fence(attempt, botId == null ? null : new BotId(botId));
+    }
+
+    private static TaskResponse response(Reported reported) {
+        return TaskResponse.of(reported.task());
     }
 
     private static List<TaskResponse> responses(List<io.clawbot.coordinator.domain.task.Task> tasks) {

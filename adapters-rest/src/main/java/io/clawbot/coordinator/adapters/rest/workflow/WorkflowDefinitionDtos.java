@@ -3,6 +3,7 @@ package io.clawbot.coordinator.adapters.rest.workflow;
 import io.clawbot.coordinator.application.workflow.WorkflowDefinitions;
 import io.clawbot.coordinator.domain.workflow.DefinitionSummary;
 import io.clawbot.coordinator.domain.workflow.DefinitionVersion;
+import io.clawbot.coordinator.domain.workflow.WorkflowDocument;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class WorkflowDefinitionDtos {
 
         public static VersionResponse of(DefinitionVersion v) {
             return new VersionResponse(v.name(), v.version(), v.definition().name(), v.definition().description(),
-                    v.definition().toDocument(), v.createdAt());
+                    WorkflowDocument.of(v.definition()), v.createdAt());
         }
     }
 
@@ -80,7 +81,7 @@ public final class WorkflowDefinitionDtos {
         public static DefinitionResponse of(WorkflowDefinitions.WithVersions d) {
             DefinitionVersion v = d.latest();
             return new DefinitionResponse(v.name(), v.version(), v.definition().name(), v.definition().description(),
-                    v.definition().toDocument(), v.createdAt(),
+                    WorkflowDocument.of(v.definition()), v.createdAt(),
                     d.versions().stream().map(VersionHeaderResponse::of).toList());
         }
     }

@@ -1,12 +1,12 @@
 package io.clawbot.coordinator.adapters.rest.workflow;
 
-import io.clawbot.coordinator.adapters.rest.task.TaskDtos;
-
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos;
 import io.clawbot.coordinator.application.workflow.WorkflowWithTasks;
-import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
 import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowDocument;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +72,7 @@ public final class WorkflowDtos {
         public static WorkflowTasksResponse of(WorkflowWithTasks w) {
             return new WorkflowTasksResponse(WorkflowResponse.of(w.workflow()),
                     w.tasks().stream().map(TaskResponse::of).toList(),
-                    DagPlan.definition(w.workflow(), w.tasks()).toDocument(), w.workflow().input());
+                    WorkflowDocument.of(DagPlan.definition(w.workflow(), w.tasks())), w.workflow().input());
         }
     }
 }

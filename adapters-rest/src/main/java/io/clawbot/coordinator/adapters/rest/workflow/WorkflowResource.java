@@ -2,21 +2,22 @@ package io.clawbot.coordinator.adapters.rest.workflow;
 
 import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
+import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
-import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
 import io.clawbot.coordinator.adapters.rest.common.YamlDocuments;
 import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDtos.CancelWorkflowRequest;
 import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDtos.CreateWorkflowRequest;
 import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDtos.WorkflowResponse;
 import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDtos.WorkflowTasksResponse;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
+import io.clawbot.coordinator.application.workflow.CancelWorkflow;
 import io.clawbot.coordinator.application.workflow.CreateWorkflowCommand;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.workflow.WorkflowDocument;
 import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
 import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
 import io.smallrye.mutiny.Uni;
@@ -50,14 +51,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class WorkflowResource {
 
     private final WorkflowLifecycle workflows;
-    private final TaskLifecycle tasks;
+    private final CancelWorkflow cancellation;
     private final Fingerprint fingerprint;
     private final OptionalJsonBody optionalBody;
 
-    public WorkflowResource(WorkflowLifecycle workflows, TaskLifecycle tasks, Fingerprint fingerprint,
+    public WorkflowResource(WorkflowLifecycle workflows, CancelWorkflow cancellation, Fingerprint fingerprint,
             OptionalJsonBody optionalBody) {
         this.workflows = workflows;
-        this.tasks = tasks;
+        this.cancellation = cancellation;
         this.fingerprint = fingerprint;
         this.optionalBody = optionalBody;
     }
@@ -118,7 +119,7 @@ public class WorkflowResource {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> inputMap = (Map<String, Object>) input;
-        WorkflowDefinition definition = WorkflowDefinition.parse(document);
+        WorkflowDefinition definition = WorkflowDocument.parse(document);
         boolean start = Params.optionalBoolean("auto_start", autoStart, false);
         CreateWorkflowCommand command = new CreateWorkflowCommand(definition, inputMap, Map.of(), start,
                 fingerprint.key(idempotencyKey, Map.of("yaml", body, "auto_start", start)));
@@ -137,7 +138,7 @@ public class WorkflowResource {
     public Uni<WorkflowResponse> cancel(@PathParam("workflow_id") String workflowId, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         CancelWorkflowRequest request = optionalBody.read(body, contentType, CancelWorkflowRequest.class);
-        return tasks.cancelWorkflow(id(workflowId), request == null ? null : request.reason())
+        return cancellation.cancel(id(workflowId), request == null ? null : request.reason())
                 .map(WorkflowResponse::of);
     }
 

@@ -2,9 +2,9 @@ package io.clawbot.coordinator.adapters.rest.ws;
 
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
-import io.clawbot.coordinator.application.task.TaskLifecycle;
-import io.clawbot.coordinator.domain.bot.port.BotChannel;
-import io.clawbot.coordinator.domain.task.TaskId;
+import io.clawbot.coordinator.application.task.AssignTask;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -36,11 +36,11 @@ public class ConnectionResource {
     }
 
     private final BotChannel channel;
-    private final TaskLifecycle tasks;
+    private final AssignTask assignments;
 
-    public ConnectionResource(BotChannel channel, TaskLifecycle tasks) {
+    public ConnectionResource(BotChannel channel, AssignTask assignments) {
         this.channel = channel;
-        this.tasks = tasks;
+        this.assignments = assignments;
     }
 
     @GET
@@ -60,7 +60,7 @@ public class ConnectionResource {
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The task is not assigned, or no replica is known to hold its bot's connection", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<BroadcastResponse> broadcast(@PathParam("task_id") String taskId) {
-        return tasks.broadcast(new TaskId(Params.uuid("task_id", taskId)))
+        return assignments.resend(new TaskId(Params.uuid("task_id", taskId)))
                 .map(t -> new BroadcastResponse(t.id().value(), t.botId().value(), t.attempt(), true));
     }
 }

@@ -1,6 +1,6 @@
 package io.clawbot.coordinator.domain.bot.port;
 
-import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.smallrye.mutiny.Uni;
 
 /**

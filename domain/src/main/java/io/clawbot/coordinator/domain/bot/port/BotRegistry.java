@@ -1,9 +1,9 @@
 package io.clawbot.coordinator.domain.bot.port;
 
 import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.BotId;
 import io.clawbot.coordinator.domain.bot.BotQuery;
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.clawbot.coordinator.domain.schedule.port;
 
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.id.ScheduleId;
 import io.clawbot.coordinator.domain.schedule.Schedule;
-import io.clawbot.coordinator.domain.schedule.ScheduleId;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.List;

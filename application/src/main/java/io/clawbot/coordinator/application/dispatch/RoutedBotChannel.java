@@ -1,27 +1,26 @@
-package io.clawbot.coordinator.bootstrap.cluster;
+package io.clawbot.coordinator.application.dispatch;
 
-import io.clawbot.coordinator.adapters.ws.BotSessions;
-import io.clawbot.coordinator.domain.bot.port.BotChannel;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
-import io.clawbot.coordinator.domain.bot.port.ReplicaBus;
+import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
+import io.clawbot.coordinator.domain.dispatch.port.BotSockets;
+import io.clawbot.coordinator.domain.dispatch.port.ReplicaBus;
 import io.clawbot.coordinator.domain.task.Task;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The application's {@link BotChannel}: pushes to a bot connected here, and otherwise relays the push to the
- * replica that the bot's presence names, or to every replica when none is known (best effort: a lost relay is
- * covered by the lease). The answer says whether the message was handed to the bot here or relayed to the
- * replica holding its connection.
+ * Where a message for a bot goes: to its socket when it is connected here; otherwise relayed to the replica its
+ * presence names, or to every replica when none is known (best effort: a lost relay is covered by the lease). The
+ * answer says whether the message was handed to the bot here or relayed to the replica holding its connection.
  */
-public final class ClusterBotChannel implements BotChannel {
+public final class RoutedBotChannel implements BotChannel {
 
-    private final BotSessions local;
+    private final BotSockets local;
     private final ReplicaBus bus;
     private final BotPresence presence;
 
-    public ClusterBotChannel(BotSessions local, ReplicaBus bus, BotPresence presence) {
+    public RoutedBotChannel(BotSockets local, ReplicaBus bus, BotPresence presence) {
         this.local = local;
         this.bus = bus;
         this.presence = presence;
@@ -47,8 +46,8 @@ public final class ClusterBotChannel implements BotChannel {
     }
 
     /**
-     * Relays to the bot's replica when its presence names another one. Otherwise (unknown, or an entry naming
-     * this replica that the closed connection has not cleared yet) every replica is asked, and the answer is
+     * Relays to the bot's replica when its presence names another one. Otherwise (unknown, or an entry naming this
+     * replica that the closed connection has not cleared yet) every replica is asked, and the answer is
      * {@code false}: nobody is known to hold the bot.
      */
     private Uni<Boolean> relay(Task task, Consumer<String> send) {

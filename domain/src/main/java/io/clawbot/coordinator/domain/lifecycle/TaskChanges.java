@@ -1,8 +1,12 @@
-package io.clawbot.coordinator.domain.task;
+package io.clawbot.coordinator.domain.lifecycle;
 
 import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.id.WorkflowId;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
-import io.clawbot.coordinator.domain.workflow.WorkflowId;
+import io.clawbot.coordinator.domain.workflow.WorkflowAdvance;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,9 +38,8 @@ public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> ev
         /**
          * @param workflow the workflow as committed, read under its lock
          * @param steps its steps as committed, with the change's own new states in their place, in their order
-         * @param more where the rule adds the steps' transitions and the workflow's new state
          */
-        void follow(Workflow workflow, List<Task> steps, Builder more);
+        WorkflowAdvance follow(Workflow workflow, List<Task> steps);
     }
 
     /** A workflow to lock, and the rule that decides what follows for it. */
@@ -115,6 +118,14 @@ public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> ev
         public Builder workflow(Workflow before, Workflow after) {
             workflows.add(new Versioned<>(after, before.version()));
             return this;
+        }
+
+        /** The steps' transitions and the workflow's new state that {@code advance} decided. */
+        public Builder advance(WorkflowAdvance advance) {
+            for (WorkflowAdvance.StepMove move : advance.steps()) {
+                task(move.before(), move.after(), move.actor(), move.reason());
+            }
+            return workflow(advance.before(), advance.after());
         }
 
         /** What follows for the workflow, to be decided holding it (see {@link TaskChanges}). */

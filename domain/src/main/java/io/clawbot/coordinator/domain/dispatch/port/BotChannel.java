@@ -1,6 +1,6 @@
-package io.clawbot.coordinator.domain.bot.port;
+package io.clawbot.coordinator.domain.dispatch.port;
 
-import io.clawbot.coordinator.domain.bot.BotId;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.Task;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;

@@ -1,12 +1,12 @@
-package io.clawbot.coordinator.domain.schedule;
+package io.clawbot.coordinator.domain.id;
 
 import java.util.Objects;
 import java.util.UUID;
 
-/** Identity of a schedule. */
-public record ScheduleId(UUID value) {
+/** Identity of a registered bot. */
+public record BotId(UUID value) {
 
-    public ScheduleId {
+    public BotId {
         Objects.requireNonNull(value, "value");
     }
 

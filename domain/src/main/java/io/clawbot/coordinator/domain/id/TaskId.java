@@ -1,4 +1,4 @@
-package io.clawbot.coordinator.domain.task;
+package io.clawbot.coordinator.domain.id;
 
 import java.util.Objects;
 import java.util.UUID;

@@ -1,12 +1,12 @@
-package io.clawbot.coordinator.domain.bot;
+package io.clawbot.coordinator.domain.id;
 
 import java.util.Objects;
 import java.util.UUID;
 
-/** Identity of a registered bot. */
-public record BotId(UUID value) {
+/** Identity of a schedule. */
+public record ScheduleId(UUID value) {
 
-    public BotId {
+    public ScheduleId {
         Objects.requireNonNull(value, "value");
     }
 

@@ -1,4 +1,4 @@
-package io.clawbot.coordinator.domain.task.port;
+package io.clawbot.coordinator.domain.dispatch.port;
 
 /**
  * Says that work may be available: a task became pending or a bot has a free slot. Receivers dispatch soon

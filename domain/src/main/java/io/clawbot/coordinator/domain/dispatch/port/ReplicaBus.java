@@ -1,4 +1,4 @@
-package io.clawbot.coordinator.domain.bot.port;
+package io.clawbot.coordinator.domain.dispatch.port;
 
 import io.clawbot.coordinator.domain.task.Task;
 

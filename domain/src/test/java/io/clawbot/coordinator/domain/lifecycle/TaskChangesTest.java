@@ -1,6 +1,4 @@
-package io.clawbot.coordinator.domain.task;
-
-import io.clawbot.coordinator.domain.testing.Definitions;
+package io.clawbot.coordinator.domain.lifecycle;
 
 import static io.clawbot.coordinator.domain.testing.Tasks.aTask;
 import static io.clawbot.coordinator.domain.testing.Times.T0;
@@ -10,7 +8,13 @@ import static io.clawbot.coordinator.domain.testing.Transitions.changed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskSpec;
+import io.clawbot.coordinator.domain.task.TaskStatus;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.testing.Bots;
+import io.clawbot.coordinator.domain.testing.Definitions;
 import io.clawbot.coordinator.domain.testing.Ids;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import java.util.List;

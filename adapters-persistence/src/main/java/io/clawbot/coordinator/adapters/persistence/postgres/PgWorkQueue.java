@@ -1,0 +1,82 @@
+package io.clawbot.coordinator.adapters.persistence.postgres;
+
+import io.clawbot.coordinator.domain.bot.ChannelTerms;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.HeldReport;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.port.WorkQueue;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hot path on PostgreSQL: a claim is one statement, and reports are written in batches of one statement each
+ * ({@link HeldReportBatcher}). The statements carry out the domain's {@code FastPath} rules; the store contract tests
+ * hold them to it.
+ */
+@ApplicationScoped
+public class PgWorkQueue implements WorkQueue {
+
+    private static final String HELD = PgTaskStore.HELD;
+
+    /**
+     * One statement claims for one bot: its free slots are its slots minus what it holds; the picked rows are
+     * locked with SKIP LOCKED so concurrent claimers (other bots, other replicas) take other rows; the same
+     * statement writes the history, moves a pending workflow to in progress and makes a full bot busy. Every time it
+     * writes is the service's ($5), never before a task's last change; due is judged by the database's clock.
+     */
+    private static final String CLAIM = "with held as (select count(*) as n from tasks where bot_id = $1 and " + HELD
+            + "), picked as (select id from tasks where status = 'pending' and (type is null or type = any($2::text[])) "
+            + "and (run_at is null or run_at <= now()) "
+            + "order by priority desc, created_at, id limit greatest(0, $3 - (select n from held)) "
+            + "for update skip locked), "
+            + "claimed as (update tasks t set status = 'assigned', bot_id = $1, attempt = t.attempt + 1, "
+            + "assigned_at = greatest($5::timestamptz, t.updated_at), started_at = null, updated_at = greatest($5::timestamptz, t.updated_at), "
+            + "version = t.version + 1, deadline_at = null, "
+            + "lease_expires_at = greatest($5::timestamptz, t.updated_at) + make_interval(secs => $4::float8) from picked "
+            + "where t.id = picked.id returning t.*), "
+            + "history as (insert into task_events (task_id, from_status, to_status, attempt, actor, reason, "
+            + "occurred_at, cause) select id, 'pending', 'assigned', attempt, 'system', 'dispatched to bot ' || "
+            + "$1::text, updated_at, 'assigned' from claimed), "
+            + "flows as (update workflows w set status = 'in_progress', updated_at = $5, version = w.version + 1 "
+            + "where w.status = 'pending' and w.id in (select workflow_id from claimed where workflow_id is not null)), "
+            + "full_bot as (update bots b set status = 'busy', updated_at = $5, version = b.version + 1 "
+            + "where b.id = $1 and b.status = 'online' and "
+            + "(select n from held) + (select count(*) from claimed) >= b.slots) "
+            + "select " + TaskRows.COLUMNS + " from claimed order by priority desc, created_at, id";
+
+    private final Pool pool;
+    private final ChannelTerms terms;
+    private final InstantSource clock;
+    private final HeldReportBatcher reports;
+
+    /** @param clock the service's clock, which every time the statements write follows */
+    public PgWorkQueue(Pool pool, ChannelTerms terms, InstantSource clock) {
+        this.pool = pool;
+        this.terms = terms;
+        this.clock = clock;
+        this.reports = new HeldReportBatcher(pool, () -> TaskRows.seconds(terms.lease()), clock);
+    }
+
+    @Override
+    public Uni<List<Task>> claim(BotId botId, List<String> capabilities, int slots) {
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(botId.value(), capabilities.toArray(String[]::new), slots,
+                        TaskRows.seconds(terms.ackTimeout()), Sql.ts(clock.instant())))
+                .map(PgTaskStore::toTasks);
+    }
+
+    /** Batched with the reports that arrive while the previous batch is written (see {@link HeldReportBatcher}). */
+    @Override
+    public Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
+            Map<String, Object> result, String error, String errorCode, Actor actor) {
+        return reports.report(taskId, botId, attempt, report, result, error, errorCode, actor);
+    }
+
+}

@@ -1,0 +1,83 @@
+package io.clawbot.coordinator.application.task;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.port.BotRegistry;
+import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
+import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
+import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskStatus;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.workflow.DagPlan;
+import io.smallrye.mutiny.Uni;
+import java.time.Instant;
+
+/**
+ * Writes a task's transition with everything that follows from it, in one unit of work: the bot's status when its
+ * slot frees, and what follows for the task's workflow, which the store decides holding the workflow. Then it says
+ * that work may be available when a slot freed or a task became pending. Every use case that moves a task the full
+ * way writes through here.
+ */
+public final class TaskWriter {
+
+    private final UnitOfWork unitOfWork;
+    private final TaskStore tasks;
+    private final BotRegistry bots;
+    private final WorkSignal signal;
+
+    public TaskWriter(UnitOfWork unitOfWork, TaskStore tasks, BotRegistry bots, WorkSignal signal) {
+        this.unitOfWork = unitOfWork;
+        this.tasks = tasks;
+        this.bots = bots;
+        this.signal = signal;
+    }
+
+    /**
+     * Writes {@code transition} of {@code before} with what follows; an unchanged (repeated) transition writes
+     * nothing, and a rejected one fails with its {@code InvalidTransitionException}.
+     *
+     * @param changes what the caller already adds to the same step (a bot taking the task, say)
+     */
+    public Uni<Reported> write(Task before, Transition<Task> transition, Actor actor, String reason, Instant now,
+            TaskChanges.Builder changes) {
+        Task after = transition.orThrow();
+        if (transition instanceof Transition.Unchanged<Task>) {
+            return Uni.createFrom().item(new Reported(after, true));
+        }
+        changes.task(before, after, actor, reason);
+        if (after.workflowId() != null) {
+            changes.follow(after.workflowId(), (workflow, steps) -> DagPlan.advance(workflow, steps, after, now));
+        }
+        boolean freesSlot = before.status().isHeldByBot() && !after.status().isHeldByBot();
+        return releaseBot(before, after, now, changes)
+                .flatMap(ignored -> unitOfWork.apply(changes.build()))
+                .invoke(written -> {
+                    if (freesSlot
+                            || written.tasks().stream().anyMatch(v -> v.next().status() == TaskStatus.PENDING)) {
+                        signal.workMayBeAvailable();
+                    }
+                })
+                .replaceWith(new Reported(after, false));
+    }
+
+    /** {@link #write(Task, Transition, Actor, String, Instant, TaskChanges.Builder)} of the transition alone. */
+    public Uni<Reported> write(Task before, Transition<Task> transition, Actor actor, String reason, Instant now) {
+        return write(before, transition, actor, reason, now, TaskChanges.builder());
+    }
+
+    /** A bot that finished its last held task is free again. */
+    private Uni<Void> releaseBot(Task before, Task after, Instant now, TaskChanges.Builder changes) {
+        if (!before.status().isHeldByBot() || after.status().isHeldByBot() || before.botId() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.combine().all().unis(bots.findById(before.botId()), tasks.countHeldBy(before.botId()))
+                .with((Bot bot, Long held) -> {
+                    if (bot != null) {
+                        changes.bot(bot, bot.releasedTask(held - 1, now));
+                    }
+                    return null;
+                });
+    }
+}

@@ -1,0 +1,716 @@
+package io.clawbot.coordinator.application.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.bot.BotStatus;
+import io.clawbot.coordinator.domain.common.ConflictException;
+import io.clawbot.coordinator.domain.common.Created;
+import io.clawbot.coordinator.domain.common.IdempotencyKey;
+import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
+import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.id.WorkflowId;
+import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.FastPath;
+import io.clawbot.coordinator.domain.task.Fence;
+import io.clawbot.coordinator.domain.task.HeldReport;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskSpec;
+import io.clawbot.coordinator.domain.task.TaskStatus;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.workflow.DagPlan;
+import io.clawbot.coordinator.domain.workflow.StepDefinition;
+import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
+import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What every implementation of the task stores must do, run against the in-memory stores (which carry out the
+ * domain's rules as written: {@link FastPath}, the task's transitions, {@link DagPlan}) and against PostgreSQL
+ * (whose hot path is set-based SQL). The hot path's claims and one-statement reports are held to the outcome the
+ * domain's own transitions give, case by case; the unit of work to its all-or-nothing, versioned writes and its
+ * workflow lock; the leases to their renewals and expiry. Races are run for real: against PostgreSQL the threads
+ * meet in the database.
+ *
+ * <p>
+ * Every test makes its own task types and bots, so that tests against one database do not see each other's work.
+ */
+public abstract class StoreContract {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int RACERS = 8;
+
+    /** The stores under test; one database for the whole test. */
+    protected abstract Stores stores();
+
+    private Stores s;
+
+    private Stores s() {
+        if (s == null) {
+            s = stores();
+        }
+        return s;
+    }
+
+    // ---- reading and writing through the ports
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(WAIT);
+    }
+
+    private Instant now() {
+        return s().now();
+    }
+
+    private Task task(TaskId id) {
+        return await(s().tasks().findById(id));
+    }
+
+    private Bot bot(BotId id) {
+        return await(s().bots().findById(id));
+    }
+
+    private List<TaskTransitioned> history(TaskId id) {
+        return await(s().tasks().history(id));
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A registered bot that sent its heartbeat, with {@code slots} slots. */
+    private Bot onlineBot(int slots, String... capabilities) {
+        Bot registered = await(s().bots().register(Bot.register(new BotId(UUID.randomUUID()), unique("contract-bot"),
+                List.of(capabilities), Map.of(), now()), unique("hash")));
+        Bot online = await(s().bots().recordHeartbeat(registered.heartbeat(now()), registered.version()));
+        if (slots == online.slots()) {
+            return online;
+        }
+        return await(s().bots().updateStatus(online.withSlots(slots, 0, now()), online.version()));
+    }
+
+    private Task newTask(String type, int priority, int maxAttempts) {
+        TaskSpec spec = TaskSpec.of(type, priority, Map.of("n", 1), 60)
+                .withTiming(new RetryPolicy.Overrides(maxAttempts, null, null, null, null, null), null, null, null);
+        Task task = Task.create(new TaskId(UUID.randomUUID()), spec, now());
+        return await(s().tasks().create(task, TaskTransitioned.created(task, Actor.api()), null)).resource();
+    }
+
+    private Task pending(String type, int priority) {
+        return newTask(type, priority, 3);
+    }
+
+    private Task delayed(String type) {
+        TaskSpec spec = TaskSpec.of(type, 0, Map.of(), 60).withTiming(null, null, now().plus(Duration.ofHours(1)),
+                null);
+        Task task = Task.create(new TaskId(UUID.randomUUID()), spec, now());
+        return await(s().tasks().create(task, TaskTransitioned.created(task, Actor.api()), null)).resource();
+    }
+
+    /** A two-step run of {@code type}, started: its first step pending, the second waiting. */
+    private List<Task> twoStepRun(String type, int maxAttempts) {
+        return run(WorkflowDefinition.linear(unique("contract-run"), null, List.of(
+                step(type, maxAttempts), step(type, maxAttempts))));
+    }
+
+    private static TaskSpec step(String type, int maxAttempts) {
+        return TaskSpec.of(type, 0, Map.of(), 60)
+                .withTiming(new RetryPolicy.Overrides(maxAttempts, null, null, null, null, null), null, null, null);
+    }
+
+    /** A started run of {@code definition}; its steps in their order. */
+    private List<Task> run(WorkflowDefinition definition) {
+        Instant now = now();
+        WorkflowId id = new WorkflowId(UUID.randomUUID());
+        List<Task> waiting = new ArrayList<>();
+        for (int i = 0; i < definition.steps().size(); i++) {
+            TaskSpec spec = definition.steps().get(i).spec();
+            waiting.add(Task.createStep(new TaskId(UUID.randomUUID()), spec, RetryPolicy.DEFAULT.with(spec.retry()),
+                    id, i, false, now));
+        }
+        List<Task> steps = DagPlan.initial(definition, Map.of(), waiting, true, now);
+        Workflow workflow = Workflow.create(id, definition, Map.of(), Map.of(), steps.stream().map(Task::id).toList(),
+                true, now);
+        await(s().workflows().create(workflow, steps,
+                steps.stream().map(t -> TaskTransitioned.created(t, Actor.api())).toList(), null));
+        return steps.stream().map(t -> task(t.id())).toList();
+    }
+
+    /** Writes the transition through the unit of work, on its own; the task as stored after it. */
+    private Task write(Task before, Transition<Task> transition, Actor actor) {
+        await(s().unitOfWork().apply(TaskChanges.builder()
+                .task(before, transition.orThrow(), actor, "set up by the contract").build()));
+        return task(before.id());
+    }
+
+    private Task assigned(Task pending, Bot bot) {
+        return write(pending, pending.assign(bot, now()), Actor.api());
+    }
+
+    private Task running(Task assigned, Bot bot) {
+        return write(assigned, assigned.start(new Fence(assigned.attempt(), bot.id()), now()), Actor.bot(bot.id()));
+    }
+
+    private List<Task> claim(Bot bot, int slots) {
+        return await(s().queue().claim(bot.id(), bot.capabilities(), slots));
+    }
+
+    // ---- claims
+
+    @Test
+    void a_claim_takes_the_tasks_the_bot_may_claim_highest_priority_first_then_oldest() {
+        String type = unique("contract-claim");
+        Bot bot = onlineBot(3, type);
+        Task low = pending(type, 0);
+        s().pass(Duration.ofMillis(2));
+        Task high = pending(type, 5);
+        s().pass(Duration.ofMillis(2));
+        Task laterHigh = pending(type, 5);
+        pending(unique("contract-other"), 9);
+        delayed(type);
+        Task heldByAnother = assigned(pending(type, 9), onlineBot(1, type));
+
+        List<Task> claimed = claim(bot, 3);
+
+        assertThat(claimed).extracting(Task::id).containsExactly(high.id(), laterHigh.id(), low.id());
+        assertThat(task(heldByAnother.id()).attempt()).isEqualTo(1);
+        assertThat(claim(bot, 10)).as("nothing more the bot may claim").isEmpty();
+    }
+
+    @Test
+    void a_claimed_task_is_what_the_domain_makes_of_it_with_its_history_and_an_acknowledgement_lease() {
+        String type = unique("contract-claim");
+        Bot bot = onlineBot(1, type);
+        Task pending = pending(type, 0);
+        Instant before = now();
+
+        Task claimed = claim(bot, 1).getFirst();
+
+        Task expected = pending.claimBy(bot.id(), before);
+        assertSameOutcome(claimed, expected);
+        assertThat(claimed.version()).isEqualTo(pending.version() + 1);
+        assertSameOutcome(task(pending.id()), expected);
+        TaskTransitioned entry = history(pending.id()).getLast();
+        assertThat(entry).extracting(TaskTransitioned::from, TaskTransitioned::to, TaskTransitioned::attempt,
+                TaskTransitioned::actor, TaskTransitioned::cause, TaskTransitioned::reason)
+                .containsExactly(TaskStatus.PENDING, TaskStatus.ASSIGNED, 1, Actor.system(), "assigned",
+                        "dispatched to bot " + bot.id());
+        assertLeaseAbout(pending.id(), before, s().terms().ackTimeout());
+        assertHistoryInOrder(pending.id());
+    }
+
+    @Test
+    void an_untyped_task_is_claimed_by_any_bot() {
+        Task untyped = pending(null, 0);
+        Bot bot = onlineBot(1, unique("contract-any"));
+
+        assertThat(claim(bot, 1)).extracting(Task::id).containsExactly(untyped.id());
+    }
+
+    @Test
+    void a_claim_takes_no_more_than_the_free_slots_and_a_full_bot_becomes_busy() {
+        String type = unique("contract-slots");
+        Bot bot = onlineBot(2, type);
+        assigned(pending(type, 0), bot);
+        pending(type, 0);
+        pending(type, 0);
+
+        assertThat(claim(bot, 2)).hasSize(1);
+
+        assertThat(bot(bot.id()).status()).isEqualTo(BotStatus.BUSY);
+        assertThat(claim(bot, 2)).isEmpty();
+    }
+
+    @Test
+    void a_bot_with_a_slot_left_after_its_claim_stays_online() {
+        String type = unique("contract-slots");
+        Bot bot = onlineBot(3, type);
+        pending(type, 0);
+
+        assertThat(claim(bot, 3)).hasSize(1);
+
+        assertThat(bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
+    }
+
+    @Test
+    void claiming_a_step_puts_its_pending_workflow_in_progress() {
+        String type = unique("contract-step");
+        List<Task> steps = twoStepRun(type, 3);
+        assertThat(await(s().workflows().findById(steps.getFirst().workflowId())).status())
+                .isEqualTo(WorkflowStatus.PENDING);
+
+        assertThat(claim(onlineBot(1, type), 1)).extracting(Task::id).containsExactly(steps.getFirst().id());
+
+        assertThat(await(s().workflows().findById(steps.getFirst().workflowId())).status())
+                .isEqualTo(WorkflowStatus.IN_PROGRESS);
+    }
+
+    @Test
+    void bots_claiming_at_once_take_each_task_once_and_never_beyond_their_slots() throws Exception {
+        String type = unique("contract-race");
+        int tasks = 40;
+        for (int i = 0; i < tasks; i++) {
+            pending(type, i % 3);
+        }
+        List<Bot> bots = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            bots.add(onlineBot(3, type));
+        }
+
+        List<List<Task>> claims = race(bots.size(), i -> {
+            List<Task> mine = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                mine.addAll(claim(bots.get(i), 3));
+            }
+            return mine;
+        });
+
+        List<TaskId> all = claims.stream().flatMap(List::stream).map(Task::id).toList();
+        assertThat(all).doesNotHaveDuplicates().hasSize(RACERS * 3);
+        for (int i = 0; i < bots.size(); i++) {
+            assertThat(claims.get(i)).as("bot %d's claims", i).hasSizeLessThanOrEqualTo(3)
+                    .allSatisfy(t -> assertThat(t.attempt()).isEqualTo(1));
+        }
+        for (TaskId id : all) {
+            assertThat(history(id)).filteredOn(e -> e.to() == TaskStatus.ASSIGNED).hasSize(1);
+        }
+    }
+
+    // ---- one-statement reports
+
+    /** The states a reported task may be in. */
+    enum Given {
+        PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED
+    }
+
+    /** Who and which attempt a report names. */
+    enum Names {
+        THE_HOLDER_AT_ITS_ATTEMPT, THE_HOLDER_AT_NO_ATTEMPT, THE_HOLDER_AT_A_STALE_ATTEMPT, ANOTHER_BOT
+    }
+
+    static Stream<Arguments> reports() {
+        List<Arguments> all = new ArrayList<>();
+        for (Given given : Given.values()) {
+            for (Names names : Names.values()) {
+                for (HeldReport report : HeldReport.values()) {
+                    for (boolean step : new boolean[]{ false, true }) {
+                        for (boolean lastAttempt : new boolean[]{ false, true }) {
+                            all.add(Arguments.of(given, names, report, step, lastAttempt));
+                        }
+                    }
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    /**
+     * Every report in every state: the store settles it in one step exactly when {@link FastPath#settlesInOneStep}
+     * says so, with the outcome {@link FastPath#settle} gives, its history entry, and its lease; otherwise it
+     * answers {@code null} and changes nothing.
+     */
+    @ParameterizedTest(name = "{2} about a {0} task naming {1}, workflow step {3}, last attempt {4}")
+    @MethodSource("reports")
+    void a_report_settles_in_one_step_exactly_as_the_domain_says(Given given, Names names, HeldReport report,
+            boolean step, boolean lastAttempt) {
+        String type = unique("contract-report");
+        Bot holder = onlineBot(4, type);
+        Bot other = onlineBot(4, type);
+        int maxAttempts = lastAttempt ? 1 : 3;
+        Task task = step ? twoStepRun(type, maxAttempts).getFirst() : newTask(type, 0, maxAttempts);
+        task = switch (given) {
+            case PENDING -> task;
+            case ASSIGNED -> assigned(task, holder);
+            case IN_PROGRESS -> running(assigned(task, holder), holder);
+            case COMPLETED -> {
+                Task a = assigned(task, holder);
+                yield write(a, a.complete(Fence.none(), Map.of("done", true), now()), Actor.bot(holder.id()));
+            }
+            case FAILED -> {
+                Task a = assigned(task, holder);
+                yield write(a, a.fail(Fence.none(), "broke", "broken", now(), 0), Actor.bot(holder.id()));
+            }
+        };
+        BotId bot = names == Names.ANOTHER_BOT ? other.id() : holder.id();
+        Integer attempt = switch (names) {
+            case THE_HOLDER_AT_NO_ATTEMPT -> null;
+            case THE_HOLDER_AT_A_STALE_ATTEMPT -> task.attempt() + 1;
+            default -> task.attempt();
+        };
+        Map<String, Object> result = Map.of("rows", 3);
+        Task before = task;
+        int entries = history(before.id()).size();
+        Instant at = now();
+
+        Task written = await(s().queue().reportHeld(before.id(), bot, attempt, report, result, "it broke", "broken",
+                Actor.bot(bot)));
+
+        if (!FastPath.settlesInOneStep(before, bot, attempt, report)) {
+            assertThat(written).as("a report the domain leaves to the full way").isNull();
+            assertThat(task(before.id()).version()).isEqualTo(before.version());
+            assertThat(history(before.id())).hasSize(entries);
+            return;
+        }
+        Task expected = ((Transition.Changed<Task>) FastPath.settle(before, bot, attempt, report, result, "it broke",
+                "broken", at)).next();
+        assertThat(written).as("a report the domain settles in one step").isNotNull();
+        assertSameOutcome(written, expected);
+        assertSameOutcome(task(before.id()), expected);
+        assertThat(written.version()).isEqualTo(before.version() + 1);
+        List<TaskTransitioned> history = history(before.id());
+        assertThat(history).hasSize(entries + 1);
+        assertThat(history.getLast()).extracting(TaskTransitioned::from, TaskTransitioned::to,
+                TaskTransitioned::attempt, TaskTransitioned::actor, TaskTransitioned::cause, TaskTransitioned::reason)
+                .containsExactly(before.status(), expected.status(), expected.attempt(), Actor.bot(bot),
+                        TaskTransitioned.causeOf(before, expected), FastPath.reason(report, "it broke", expected));
+        if (expected.status() == TaskStatus.IN_PROGRESS) {
+            assertLeaseAbout(before.id(), at, s().terms().lease());
+        } else {
+            assertThat(s().leaseOf(before.id())).as("lease of an ended task").isNull();
+        }
+        assertHistoryInOrder(before.id());
+    }
+
+    @Test
+    void a_report_that_ends_the_last_task_of_a_busy_bot_frees_it_and_a_start_does_not() {
+        String type = unique("contract-free");
+        Bot bot = onlineBot(1, type);
+        pending(type, 0);
+        Task claimed = claim(bot, 1).getFirst();
+        assertThat(bot(bot.id()).status()).isEqualTo(BotStatus.BUSY);
+
+        await(s().queue().reportHeld(claimed.id(), bot.id(), 1, HeldReport.START, null, null, null,
+                Actor.bot(bot.id())));
+        assertThat(bot(bot.id()).status()).isEqualTo(BotStatus.BUSY);
+
+        await(s().queue().reportHeld(claimed.id(), bot.id(), 1, HeldReport.COMPLETE, Map.of(), null, null,
+                Actor.bot(bot.id())));
+        assertThat(bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
+    }
+
+    @Test
+    void the_same_report_sent_at_once_many_times_is_written_once() throws Exception {
+        String type = unique("contract-dup");
+        Bot bot = onlineBot(1, type);
+        pending(type, 0);
+        Task claimed = claim(bot, 1).getFirst();
+
+        List<Task> answers = race(RACERS, i -> await(s().queue().reportHeld(claimed.id(), bot.id(), 1,
+                HeldReport.COMPLETE, Map.of("by", i), null, null, Actor.bot(bot.id()))));
+
+        assertThat(answers).filteredOn(t -> t != null).hasSize(1);
+        assertThat(history(claimed.id())).filteredOn(e -> e.to() == TaskStatus.COMPLETED).hasSize(1);
+        assertThat(task(claimed.id()).status()).isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    // ---- the unit of work
+
+    @Test
+    void a_write_raises_every_written_row_by_one_version() {
+        String type = unique("contract-uow");
+        Bot bot = onlineBot(1, type);
+        Task task = pending(type, 0);
+        Task next = task.assign(bot, now()).orThrow();
+
+        await(s().unitOfWork().apply(TaskChanges.builder().task(task, next, Actor.api(), "assigned")
+                .bot(bot, bot.tookTask(1, now())).build()));
+
+        assertThat(task(task.id()).version()).isEqualTo(task.version() + 1);
+        assertThat(bot(bot.id()).version()).isEqualTo(bot.version() + 1);
+        assertThat(bot(bot.id()).status()).isEqualTo(BotStatus.BUSY);
+        assertThat(history(task.id())).extracting(TaskTransitioned::to).containsExactly(TaskStatus.PENDING,
+                TaskStatus.ASSIGNED);
+    }
+
+    @Test
+    void a_write_with_any_stale_version_fails_and_writes_nothing() {
+        String type = unique("contract-uow");
+        Bot bot = onlineBot(1, type);
+        Task task = pending(type, 0);
+        Bot staleBot = new Bot(bot.id(), bot.name(), bot.capabilities(), BotStatus.BUSY, bot.metadata(),
+                bot.lastHeartbeatAt(), bot.createdAt(), now(), bot.slots(), bot.version() - 1);
+        TaskChanges changes = TaskChanges.builder().task(task, task.assign(bot, now()).orThrow(), Actor.api(), "x")
+                .bot(staleBot, bot.tookTask(1, now())).build();
+
+        assertThatThrownBy(() -> await(s().unitOfWork().apply(changes)))
+                .isInstanceOfSatisfying(ConflictException.class, c -> assertThat(c.isConcurrentModification())
+                        .isTrue());
+
+        assertThat(task(task.id())).extracting(Task::status, Task::version).containsExactly(TaskStatus.PENDING,
+                task.version());
+        assertThat(history(task.id())).hasSize(1);
+        assertThat(bot(bot.id()).version()).isEqualTo(bot.version());
+    }
+
+    @Test
+    void of_two_writes_computed_from_the_same_read_the_second_loses() {
+        String type = unique("contract-uow");
+        Task task = pending(type, 0);
+        TaskChanges first = TaskChanges.builder().task(task, task.cancel("first", now()).orThrow(), Actor.api(),
+                "first").build();
+        TaskChanges second = TaskChanges.builder().task(task, task.cancel("second", now()).orThrow(), Actor.api(),
+                "second").build();
+
+        await(s().unitOfWork().apply(first));
+
+        assertThatThrownBy(() -> await(s().unitOfWork().apply(second))).isInstanceOf(ConflictException.class);
+        assertThat(task(task.id()).error()).isEqualTo("first");
+    }
+
+    @Test
+    void what_follows_for_a_workflow_is_written_with_the_step_that_caused_it() {
+        String type = unique("contract-follow");
+        Bot bot = onlineBot(1, type);
+        List<Task> steps = twoStepRun(type, 3);
+        Task first = running(assigned(steps.get(0), bot), bot);
+        Workflow before = await(s().workflows().findById(first.workflowId()));
+        Task done = first.complete(Fence.none(), Map.of("out", 1), now()).orThrow();
+        Instant at = now();
+
+        TaskChanges written = await(s().unitOfWork().apply(TaskChanges.builder()
+                .task(first, done, Actor.bot(bot.id()), "completed")
+                .follow(first.workflowId(), (workflow, current) -> DagPlan.advance(workflow, current, done, at))
+                .build()));
+
+        assertThat(written.tasks()).extracting(v -> v.next().id()).containsExactly(first.id(), steps.get(1).id());
+        assertThat(task(steps.get(1).id()).status()).isEqualTo(TaskStatus.PENDING);
+        Workflow after = await(s().workflows().findById(first.workflowId()));
+        assertThat(after.version()).isEqualTo(before.version() + 1);
+        assertThat(after.status()).isEqualTo(WorkflowStatus.IN_PROGRESS);
+    }
+
+    /**
+     * Each step's change decides what follows holding the workflow, from the steps as committed: however the two
+     * commits interleave, the one decided last sees both steps ended, and the join runs.
+     */
+    @Test
+    void two_steps_of_a_fan_in_ending_at_once_always_release_the_join() throws Exception {
+        String type = unique("contract-fanin");
+        Bot bot = onlineBot(8, type);
+        for (int round = 0; round < 20; round++) {
+            WorkflowDefinition fanIn = new WorkflowDefinition(unique("contract-fanin"), null, List.of(
+                    new StepDefinition("a", type, Map.of(), List.of(), List.of(), List.of(), false, null, null, null),
+                    new StepDefinition("b", type, Map.of(), List.of(), List.of(), List.of(), false, null, null, null),
+                    new StepDefinition("join", type, Map.of(), List.of("a", "b"), List.of(), List.of(), false, null,
+                            null, null)));
+            List<Task> steps = run(fanIn);
+            List<Task> held = List.of(running(assigned(steps.get(0), bot), bot),
+                    running(assigned(steps.get(1), bot), bot));
+
+            race(2, i -> {
+                Task step = held.get(i);
+                Task done = step.complete(Fence.none(), Map.of(), now()).orThrow();
+                Instant at = now();
+                return await(s().unitOfWork().apply(TaskChanges.builder()
+                        .task(step, done, Actor.bot(bot.id()), "completed")
+                        .follow(step.workflowId(), (workflow, current) -> DagPlan.advance(workflow, current, done, at))
+                        .build()));
+            });
+
+            assertThat(task(steps.get(2).id()).status()).as("the join, round %d", round).isEqualTo(TaskStatus.PENDING);
+        }
+    }
+
+    // ---- leases
+
+    @Test
+    void a_start_gives_the_running_lease_and_an_end_takes_the_lease_away() {
+        String type = unique("contract-lease");
+        Bot bot = onlineBot(1, type);
+        Task assigned = assigned(pending(type, 0), bot);
+        Instant at = now();
+
+        Task running = running(assigned, bot);
+        assertLeaseAbout(running.id(), at, s().terms().lease());
+
+        write(running, running.complete(Fence.none(), Map.of(), now()), Actor.bot(bot.id()));
+        assertThat(s().leaseOf(running.id())).isNull();
+    }
+
+    @Test
+    void expired_leases_are_those_that_lapsed_earliest_first_up_to_the_limit() {
+        String type = unique("contract-expiry");
+        Bot first = onlineBot(1, type);
+        Bot second = onlineBot(1, type);
+        Bot third = onlineBot(1, type);
+        Task a = assigned(pending(type, 0), first);
+        Task b = assigned(pending(type, 0), second);
+        assigned(pending(type, 0), third);
+
+        await(s().leases().shortenLeases(first.id(), Duration.ZERO));
+        s().pass(Duration.ofMillis(5));
+        await(s().leases().shortenLeases(second.id(), Duration.ZERO));
+        s().pass(Duration.ofMillis(5));
+
+        List<TaskId> expired = await(s().leases().expiredLeases(1000)).stream().map(Task::id)
+                .filter(id -> id.equals(a.id()) || id.equals(b.id())).toList();
+        assertThat(expired).containsExactly(a.id(), b.id());
+        assertThat(await(s().leases().expiredLeases(1))).hasSize(1);
+    }
+
+    @Test
+    void a_lease_is_renewed_only_for_a_running_task_of_that_bot_at_that_attempt() {
+        String type = unique("contract-renew");
+        Bot bot = onlineBot(2, type);
+        Bot other = onlineBot(1, type);
+        Task running = running(assigned(pending(type, 0), bot), bot);
+        Task assigned = assigned(pending(type, 0), bot);
+
+        assertThat(await(s().leases().renewLease(running.id(), running.attempt(), bot.id()))).isTrue();
+        assertThat(await(s().leases().renewLease(running.id(), running.attempt() + 1, bot.id()))).isFalse();
+        assertThat(await(s().leases().renewLease(running.id(), running.attempt(), other.id()))).isFalse();
+        assertThat(await(s().leases().renewLease(assigned.id(), assigned.attempt(), bot.id()))).isFalse();
+    }
+
+    @Test
+    void shortening_never_lengthens_a_lease_and_a_returning_bot_gets_each_held_task_its_own_lease() {
+        String type = unique("contract-shorten");
+        Bot bot = onlineBot(2, type);
+        Task assigned = assigned(pending(type, 0), bot);
+        Task running = running(assigned(pending(type, 0), bot), bot);
+        Instant ackLease = s().leaseOf(assigned.id());
+
+        await(s().leases().shortenLeases(bot.id(), Duration.ofHours(1)));
+        assertThat(s().leaseOf(assigned.id())).isEqualTo(ackLease);
+
+        await(s().leases().shortenLeases(bot.id(), Duration.ZERO));
+        Instant at = now();
+        List<Task> held = await(s().leases().renewHeldLeases(bot.id()));
+
+        assertThat(held).extracting(Task::id).containsExactlyInAnyOrder(assigned.id(), running.id());
+        assertLeaseAbout(assigned.id(), at, s().terms().ackTimeout());
+        assertLeaseAbout(running.id(), at, s().terms().lease());
+    }
+
+    // ---- the task store
+
+    @Test
+    void a_repeated_key_replays_the_first_task_and_another_request_under_it_is_refused() {
+        String type = unique("contract-key");
+        IdempotencyKey key = new IdempotencyKey(unique("key"), "fingerprint-1");
+        Task first = Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, null, Map.of(), null), now());
+        Task again = Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, null, Map.of(), null), now());
+
+        Created<Task> created = await(s().tasks().create(first, TaskTransitioned.created(first, Actor.api()), key));
+        Created<Task> replayed = await(s().tasks().create(again, TaskTransitioned.created(again, Actor.api()), key));
+
+        assertThat(created.replayed()).isFalse();
+        assertThat(replayed.replayed()).isTrue();
+        assertThat(replayed.resource().id()).isEqualTo(first.id());
+        assertThat(task(again.id())).isNull();
+        Task other = Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, null, Map.of(), null), now());
+        assertThatThrownBy(() -> await(s().tasks().create(other, TaskTransitioned.created(other, Actor.api()),
+                new IdempotencyKey(key.key(), "fingerprint-2")))).isInstanceOf(IdempotencyKeyReusedException.class);
+    }
+
+    @Test
+    void a_delete_at_a_stale_version_deletes_nothing() {
+        Task task = pending(unique("contract-delete"), 0);
+        Task cancelled = write(task, task.cancel("gone", now()), Actor.api());
+
+        assertThat(await(s().tasks().delete(task.id(), task.version()))).isFalse();
+        assertThat(task(task.id())).isNotNull();
+        assertThat(await(s().tasks().delete(task.id(), cancelled.version()))).isTrue();
+        assertThat(task(task.id())).isNull();
+        assertThat(history(task.id())).isEmpty();
+    }
+
+    // ---- helpers
+
+    /**
+     * The store's task has the outcome of {@code expected}: the same state, attempt, bot, result and error; its
+     * timestamps set where the domain's are, the store's own clock aside; and, when running, a deadline one timeout
+     * after its start.
+     */
+    private static void assertSameOutcome(Task actual, Task expected) {
+        assertThat(actual).isNotNull();
+        assertThat(actual).extracting(Task::id, Task::status, Task::botId, Task::attempt, Task::attemptsBefore,
+                Task::result, Task::error, Task::errorCode, Task::payload, Task::priority, Task::type,
+                Task::workflowId, Task::workflowPosition)
+                .containsExactly(expected.id(), expected.status(), expected.botId(), expected.attempt(),
+                        expected.attemptsBefore(), expected.result(), expected.error(), expected.errorCode(),
+                        expected.payload(), expected.priority(), expected.type(), expected.workflowId(),
+                        expected.workflowPosition());
+        Map<String, Boolean> setActual = new HashMap<>();
+        Map<String, Boolean> setExpected = new HashMap<>();
+        for (Task t : List.of(actual, expected)) {
+            Map<String, Boolean> set = t == actual ? setActual : setExpected;
+            set.put("assigned_at", t.assignedAt() != null);
+            set.put("started_at", t.startedAt() != null);
+            set.put("completed_at", t.completedAt() != null);
+            set.put("deadline_at", t.deadlineAt() != null);
+            set.put("run_at", t.runAt() != null);
+        }
+        assertThat(setActual).as("which timestamps are set").isEqualTo(setExpected);
+        if (actual.status() == TaskStatus.IN_PROGRESS) {
+            assertThat(Duration.between(actual.startedAt(), actual.deadlineAt()))
+                    .isEqualTo(Duration.ofSeconds(actual.timeoutSeconds()));
+        }
+        assertThat(actual.updatedAt()).isAfterOrEqualTo(actual.createdAt());
+    }
+
+    /** The task's lease lapses {@code length} after a moment between {@code from} and now. */
+    private void assertLeaseAbout(TaskId id, Instant from, Duration length) {
+        Instant lease = s().leaseOf(id);
+        assertThat(lease).as("lease").isNotNull();
+        assertThat(lease).isBetween(from.plus(length).minusMillis(50), now().plus(length).plusMillis(50));
+    }
+
+    /** A task's history never goes back in time: every write of it follows one clock. */
+    private void assertHistoryInOrder(TaskId id) {
+        List<TaskTransitioned> history = history(id);
+        for (int i = 1; i < history.size(); i++) {
+            assertThat(history.get(i).occurredAt()).as("entry %d (%s) after entry %d (%s)", i, history.get(i).cause(),
+                    i - 1, history.get(i - 1).cause()).isAfterOrEqualTo(history.get(i - 1).occurredAt());
+        }
+    }
+
+    private interface Racer<T> {
+        T run(int index) throws Exception;
+    }
+
+    /** Runs {@code count} racers at once on threads of their own and collects what each answered. */
+    private static <T> List<T> race(int count, Racer<T> racer) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(count);
+            List<Callable<T>> calls = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                calls.add(() -> {
+                    start.await();
+                    return racer.run(index);
+                });
+            }
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : pool.invokeAll(calls)) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.clawbot.coordinator.application.fakes;
+
+import io.clawbot.coordinator.domain.bot.Bot;
+import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.FastPath;
+import io.clawbot.coordinator.domain.task.HeldReport;
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.port.WorkQueue;
+import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
+import io.smallrye.mutiny.Uni;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hot path in memory, carried out by the domain's own rules as written ({@link FastPath}) and written through
+ * the {@link FakeUnitOfWork}, so that it is the reference the SQL statements are held to by the store contract
+ * tests.
+ */
+public final class FakeWorkQueue implements WorkQueue {
+
+    private final InMemoryDatabase db;
+    private final FakeUnitOfWork unitOfWork;
+    private int claims;
+
+    public FakeWorkQueue(InMemoryDatabase db, FakeUnitOfWork unitOfWork) {
+        this.db = db;
+        this.unitOfWork = unitOfWork;
+    }
+
+    @Override
+    public Uni<List<Task>> claim(BotId botId, List<String> capabilities, int slots) {
+        return Uni.createFrom().item(() -> {
+            TaskChanges.Builder changes = TaskChanges.builder();
+            synchronized (db) {
+                claims++;
+                Instant now = db.clock.instant();
+                long held = db.heldBy(botId).size();
+                List<Task> picked = db.tasks.values().stream()
+                        .filter(t -> FastPath.isClaimable(t, capabilities, now))
+                        .sorted(FastPath.CLAIM_ORDER)
+                        .limit(FastPath.freeSlots(slots, held))
+                        .toList();
+                List<Task> claimed = picked.stream().map(t -> t.claimBy(botId, now)).toList();
+                for (int i = 0; i < picked.size(); i++) {
+                    changes.task(picked.get(i), claimed.get(i), Actor.system(), "dispatched to bot " + botId);
+                }
+                Bot bot = db.bots.get(botId);
+                if (!claimed.isEmpty() && bot != null) {
+                    changes.bot(bot, bot.tookTask(held + claimed.size(), now));
+                }
+                claimed.stream().map(Task::workflowId).filter(id -> id != null).distinct().forEach(id -> {
+                    Workflow workflow = db.workflows.get(id);
+                    if (workflow.status() == WorkflowStatus.PENDING) {
+                        changes.workflow(workflow, workflow.withStatus(WorkflowStatus.IN_PROGRESS, now));
+                    }
+                });
+                unitOfWork.write(changes.build());
+                return claimed.stream().map(t -> db.tasks.get(t.id())).toList();
+            }
+        });
+    }
+
+    @Override
+    public Uni<Task> reportHeld(TaskId taskId, BotId botId, Integer attempt, HeldReport report,
+            Map<String, Object> result, String error, String errorCode, Actor actor) {
+        return Uni.createFrom().item(() -> {
+            TaskChanges.Builder changes = TaskChanges.builder();
+            synchronized (db) {
+                Task task = db.tasks.get(taskId);
+                if (task == null || !FastPath.settlesInOneStep(task, botId, attempt, report)) {
+                    return null;
+                }
+                Instant now = db.clock.instant();
+                if (!(FastPath.settle(task, botId, attempt, report, result, error, errorCode,
+                        now) instanceof Transition.Changed<Task> changed)) {
+                    return null;
+                }
+                changes.task(task, changed.next(), actor, FastPath.reason(report, error, changed.next()));
+                Bot bot = db.bots.get(botId);
+                if (report != HeldReport.START && bot != null) {
+                    changes.bot(bot, bot.releasedTask(db.heldBy(botId).size() - 1, now));
+                }
+                unitOfWork.write(changes.build());
+                return db.tasks.get(taskId);
+            }
+        });
+    }
+
+    /** How many claim statements ran, the ones that claimed nothing included. */
+    public int claimCount() {
+        synchronized (db) {
+            return claims;
+        }
+    }
+}
