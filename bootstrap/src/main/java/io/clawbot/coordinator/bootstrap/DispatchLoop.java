@@ -6,7 +6,6 @@ import io.clawbot.coordinator.application.task.ExpireAttempts;
 import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
 import io.clawbot.coordinator.domain.dispatch.port.ReplicaBus;
 import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -97,7 +96,8 @@ public class DispatchLoop implements WorkSignal {
         tickTimer = vertx.setPeriodic(config.tickInterval().toMillis(), id -> dispatchHere());
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    /** Stops the periodic tick (the replica is stopping); signals still start rounds while it drains. */
+    void stopTicking() {
         vertx.cancelTimer(tickTimer);
     }
 

@@ -45,6 +45,17 @@ class BotChannelTest {
     }
 
     @Test
+    void a_newer_session_of_the_same_bot_closes_the_older_with_the_code_that_says_do_not_come_back()
+            throws Exception {
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("twin"), "x");
+        try (TestBot first = TestBot.connect(creds.token()); TestBot second = TestBot.connect(creds.token())) {
+            assertThat(first.closed.get(10, TimeUnit.SECONDS)).isEqualTo(4001);
+            second.send("heartbeat", Map.of());
+            assertThat(second.frames.poll(10, TimeUnit.SECONDS).type()).isEqualTo("heartbeat_ack");
+        }
+    }
+
+    @Test
     void the_first_frame_is_connected_and_the_bot_is_listed_and_online() throws Exception {
         var creds = Fixtures.registerBotWithToken(Fixtures.unique("greeter"), "x");
         try (TestBot bot = TestBot.open(TestBot.uri("token=" + creds.token()), null)) {

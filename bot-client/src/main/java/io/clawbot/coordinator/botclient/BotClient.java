@@ -48,15 +48,16 @@ import java.util.logging.Logger;
  * and reports the outcome with {@code task_complete}. While a handler runs it sends {@code task_progress} every
  * third of {@code lease_seconds} so that the lease does not lapse under a long task.</li>
  * <li>On {@code task_cancel} it interrupts that attempt's handler and reports nothing for it.</li>
- * <li>When the session breaks (any close but a normal 1000 from the coordinator, a failed connect, or no frame from
+ * <li>When the session breaks (any close by the coordinator but 4001, a refused or failed connect, or no frame from
  * the coordinator, not even a {@code heartbeat_ack}, for a heartbeat interval plus {@code ack_timeout_seconds}) it
- * reconnects with exponential backoff and jitter. Handlers keep running meanwhile; reports made while disconnected
+ * reconnects with exponential backoff and jitter, for as long as its owner does not {@link #close()} it: through
+ * a coordinator's restart, a replica that refuses new sessions while it stops (503), or a network outage. Handlers keep running meanwhile; reports made while disconnected
  * are queued and sent on the next session, and a {@code task_complete} the coordinator never acknowledged is sent
  * again (the coordinator answers a repeat with a duplicate {@code task_ack}, so this is safe). An assignment the
  * coordinator sends again for an attempt that already ran here (it lost the acceptance with the session) is
  * answered by that completion, not run a second time.</li>
- * <li>A refused token (HTTP 401 or 403) or a normal close by the coordinator (a newer session of the same bot
- * replaced this one, or the bot was removed) ends the client for good: {@link #terminated()} completes.</li>
+ * <li>A refused token (HTTP 401 or 403), or a close with 4001 (a newer session of the same bot replaced this one, so
+ * another process runs as this bot) ends the client for good: {@link #terminated()} completes.</li>
  * </ul>
  *
  * <p>
@@ -68,6 +69,8 @@ public final class BotClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BotClient.class.getName());
 
     private static final int NORMAL_CLOSURE = 1000;
+    /** The coordinator's close for a session a newer one of the same bot replaced: do not reconnect. */
+    static final int REPLACED = 4001;
     private static final int ABNORMAL_CLOSURE = 1006;
     private static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -364,8 +367,9 @@ public final class BotClient implements AutoCloseable {
             }
             // Heartbeats and automatic progress are only worth sending on the session they were made for.
             pending.removeIf(outbound -> outbound.droppable);
-            // A normal close by the coordinator is deliberate (replaced session, removed bot): do not fight it.
-            serverSaidBye = !closed && statusCode == NORMAL_CLOSURE;
+            // Another process of this bot took the session: reconnecting would take it back, for ever. Any other close
+            // (a replica stopping, a restart, a network fault) is only a reason to come back later.
+            serverSaidBye = !closed && statusCode == REPLACED;
             reconnect = !closed && !serverSaidBye;
         }
         LOG.log(reconnect ? Level.INFO : Level.FINE, "session ended: " + statusCode + " " + reason);

@@ -414,16 +414,29 @@ class BotClientTest {
     }
 
     @Test
-    void a_normal_close_by_the_coordinator_ends_the_client() throws Exception {
+    void a_close_for_a_newer_session_of_the_same_bot_ends_the_client() throws Exception {
         BotClient client = client(1, task -> Map.of());
         client.start();
         FakeCoordinator.Session session = coordinator.nextConnected(1);
 
-        session.sendClose(1000, "replaced by a newer session");
+        session.sendClose(4001, "replaced by a newer connection");
 
         assertThat(client.terminated()).succeedsWithin(WAIT);
         Thread.sleep(300);
         assertThat(coordinator.requests).hasSize(1);
+    }
+
+    @Test
+    void any_other_close_by_the_coordinator_is_followed_by_a_new_session() throws Exception {
+        BotClient client = client(1, task -> Map.of());
+        client.start();
+
+        coordinator.nextConnected(1).sendClose(1000, "bye");
+        coordinator.nextConnected(1).sendClose(1001, "coordinator shutting down");
+        coordinator.nextConnected(1);
+
+        assertThat(client.terminated()).isNotDone();
+        assertThat(coordinator.requests).hasSizeGreaterThanOrEqualTo(3);
     }
 
     @Test

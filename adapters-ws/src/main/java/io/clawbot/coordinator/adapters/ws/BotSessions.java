@@ -39,6 +39,11 @@ public class BotSessions implements BotSockets {
     /** Policy violation: the close code for abuse and for a bot that does not read its socket. */
     static final int POLICY_VIOLATION = 1008;
     static final int GOING_AWAY = 1001;
+    /**
+     * A newer session of the same bot replaced this one (docs/bot-protocol.md): the one close that tells a bot not to
+     * reconnect, since two processes of one bot would otherwise take the session from each other for ever.
+     */
+    static final int REPLACED = 4001;
 
     private static final class Session {
         final WebSocketConnection connection;
@@ -74,7 +79,7 @@ public class BotSessions implements BotSockets {
     void attach(Bot bot, WebSocketConnection connection) {
         Session previous = sessions.put(bot.id(), new Session(connection, bot, Instant.now()));
         if (previous != null && previous.connection != connection && previous.connection.isOpen()) {
-            previous.connection.close(new CloseReason(CloseReason.NORMAL.getCode(), "replaced by a newer connection"))
+            previous.connection.close(new CloseReason(REPLACED, "replaced by a newer connection"))
                     .subscribe().with(ignored -> {
                     }, failure -> LOG.debugf("closing a replaced session failed: %s", failure.getMessage()));
         }
@@ -138,6 +143,11 @@ public class BotSessions implements BotSockets {
     /** Offers the bots connected here no more work; their sockets keep serving reports until closed. */
     void stopOffering() {
         draining = true;
+    }
+
+    /** Whether this replica is shutting down: it offers no work and takes no new bot sessions. */
+    boolean isDraining() {
+        return draining;
     }
 
     /** Closes every session with 1001 (going away): bots reconnect, possibly to another replica. */

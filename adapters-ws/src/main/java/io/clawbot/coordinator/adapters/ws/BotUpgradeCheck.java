@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * Authenticates a bot on the upgrade request, before any session exists: {@code Authorization: Bearer <token>},
  * or a {@code token} query parameter for clients that cannot set headers. A missing, unknown or revoked token
- * gets 401 and no WebSocket.
+ * gets 401 and no WebSocket. A replica that is shutting down takes no new sessions: 503 with {@code Retry-After},
+ * so a bot it just closed does not reconnect to it but waits and tries again (another replica, or this one after
+ * its restart).
  */
 @ApplicationScoped
 public class BotUpgradeCheck implements HttpUpgradeCheck {
@@ -20,9 +22,11 @@ public class BotUpgradeCheck implements HttpUpgradeCheck {
     static final UserData.TypedKey<Bot> BOT = new UserData.TypedKey<>("clawbot.bot");
 
     private final BotLifecycle bots;
+    private final BotSessions sessions;
 
-    public BotUpgradeCheck(BotLifecycle bots) {
+    public BotUpgradeCheck(BotLifecycle bots, BotSessions sessions) {
         this.bots = bots;
+        this.sessions = sessions;
     }
 
     @Override
@@ -32,6 +36,10 @@ public class BotUpgradeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        if (sessions.isDraining()) {
+            return CheckResult.rejectUpgrade(503, Map.of("Retry-After", List.of("1"), "X-Clawbot-Error",
+                    List.of("this coordinator replica is shutting down; connect again shortly")));
+        }
         String token = bearer(context.httpRequest().getHeader("Authorization"));
         if (token == null) {
             token = context.httpRequest().getParam("token");

@@ -52,11 +52,14 @@ public class ChannelShutdown {
     }
 
     private void drain() {
-        List<Connection> bots = sessions.connections();
-        if (bots.isEmpty() || !draining.compareAndSet(false, true)) {
+        if (!draining.compareAndSet(false, true)) {
             return;
         }
+        List<Connection> bots = sessions.connections();
         sessions.stopOffering();
+        if (bots.isEmpty()) {
+            return;
+        }
         awaitAcceptances(bots);
         List<Uni<Integer>> releases = new ArrayList<>(bots.size());
         for (Connection bot : bots) {
