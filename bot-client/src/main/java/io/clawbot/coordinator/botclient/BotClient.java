@@ -4,24 +4,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,8 +51,9 @@ import java.util.logging.Logger;
  * </ul>
  *
  * <p>
- * All methods are thread-safe. {@code java.net.http.WebSocket} allows one outstanding {@code sendText} at a
- * time, so every outbound frame goes through one queue that is drained one send after another.
+ * All methods are thread-safe. The client keeps the session alive (connecting, reconnecting, timers); the frames
+ * on their way out are its {@link Outbox}'s, the tasks it holds its {@link TaskRunner}'s, and each WebSocket
+ * session is a {@link Session}. They share one lock.
  */
 public final class BotClient implements AutoCloseable {
 
@@ -71,7 +62,6 @@ public final class BotClient implements AutoCloseable {
     private static final int NORMAL_CLOSURE = 1000;
     /** The coordinator's close for a session a newer one of the same bot replaced: do not reconnect. */
     static final int REPLACED = 4001;
-    private static final int ABNORMAL_CLOSURE = 1006;
     private static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 
     /** The coordinator's addresses: one (a load balancer), or one per replica, tried in turn. */
@@ -81,7 +71,6 @@ public final class BotClient implements AutoCloseable {
     private int nextUri;
     private final String token;
     private final int slots;
-    private final TaskHandler handler;
     private final BotListener listener;
     private final Backoff backoff;
     private final Duration heartbeatOverride;
@@ -90,15 +79,13 @@ public final class BotClient implements AutoCloseable {
 
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
-    private final ThreadPoolExecutor taskPool;
 
     private final Object lock = new Object();
+    private final Plumbing plumbing = new Plumbing();
+    private final Outbox outbox;
+    private final TaskRunner tasks;
     /** The session being opened or open; null between sessions. Guarded by {@link #lock}. */
-    private Connection current;
-    /** Frames waiting for a ready session, in send order. Guarded by {@link #lock}. */
-    private final Deque<Outbound> pending = new ArrayDeque<>();
-    /** {@code task_complete} reports not yet answered by a terminal {@code task_ack}. Guarded by {@link #lock}. */
-    private final Map<TaskKey, Outbound> unacked = new LinkedHashMap<>();
+    private Session current;
     /** Guarded by {@link #lock}. */
     private boolean started;
     /** Set by {@link #close()} or a fatal refusal; nothing reconnects after it. Guarded by {@link #lock}. */
@@ -110,7 +97,6 @@ public final class BotClient implements AutoCloseable {
     /** Guarded by {@link #lock}. */
     private long generation;
 
-    private final Map<TaskKey, RunningTask> running = new ConcurrentHashMap<>();
     private final CompletableFuture<ConnectedInfo> firstConnect = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile ConnectedInfo info;
@@ -120,17 +106,18 @@ public final class BotClient implements AutoCloseable {
         this.uri = uris.getFirst();
         this.token = builder.token;
         this.slots = builder.slots;
-        this.handler = builder.handler;
-        this.listener = builder.listener;
+        this.listener = new SafeListener(builder.listener);
         this.backoff = new Backoff(builder.initialBackoff, builder.maxBackoff);
         this.heartbeatOverride = builder.heartbeatInterval;
         this.progressOverride = builder.progressInterval;
         this.connectTimeout = builder.connectTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("bot-client-scheduler"));
+        this.outbox = new Outbox(lock, plumbing);
         // Exactly `slots` threads: the pool is what bounds concurrency, and the queue holds any over-assignment.
-        this.taskPool = new ThreadPoolExecutor(slots, slots, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                daemonThreads("bot-task"));
+        this.tasks = new TaskRunner(lock, outbox, plumbing, builder.handler, listener,
+                new ThreadPoolExecutor(slots, slots,
+                        0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("bot-task")));
     }
 
     /** A builder; {@code uri}, {@code handler} and usually {@code token} must be set. */
@@ -180,18 +167,18 @@ public final class BotClient implements AutoCloseable {
 
     /** How many assigned tasks this client holds: running, or queued for a free slot. */
     public int runningTaskCount() {
-        return running.size();
+        return tasks.count();
     }
 
     /** How many frames wait for a session (queued while disconnected, or behind the frame being sent). */
     public int pendingFrameCount() {
         synchronized (lock) {
-            return pending.size();
+            return outbox.sizeLocked();
         }
     }
 
     /**
-     * Completes when the client has stopped for good: normally after {@link #close()} or a normal close by the
+     * Completes when the client has stopped for good: normally after {@link #close()} or a close with 4001 by the
      * coordinator, exceptionally with {@link BotConnectException} when the coordinator refused the token.
      */
     public CompletableFuture<Void> terminated() {
@@ -208,12 +195,12 @@ public final class BotClient implements AutoCloseable {
      *             if the payload is not JSON-serializable
      */
     public CompletableFuture<Void> send(String type, Map<String, Object> payload) {
-        return enqueue(new Outbound(Frames.encode(type, payload), null, false));
+        return send(new Outbound(Frames.encode(type, payload), null, false));
     }
 
     /** Sends {@code text} as one text frame, as is: for tests of how the coordinator treats malformed frames. */
     public CompletableFuture<Void> sendRaw(String text) {
-        return enqueue(new Outbound(Objects.requireNonNull(text, "text"), null, false));
+        return send(new Outbound(Objects.requireNonNull(text, "text"), null, false));
     }
 
     /**
@@ -224,7 +211,7 @@ public final class BotClient implements AutoCloseable {
      *            any JSON object describing the progress; {@code null} for none
      */
     public CompletableFuture<Void> progress(String taskId, int attempt, Map<String, Object> progress) {
-        Map<String, Object> payload = taskRef(taskId, attempt);
+        Map<String, Object> payload = TaskRunner.taskRef(taskId, attempt);
         if (progress != null) {
             payload.put("progress", progress);
         }
@@ -237,7 +224,7 @@ public final class BotClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        Connection connection;
+        Session session;
         boolean handshake = false;
         synchronized (lock) {
             if (terminated.isDone()) {
@@ -247,46 +234,41 @@ public final class BotClient implements AutoCloseable {
             if (reconnectTimer != null) {
                 reconnectTimer.cancel(false);
             }
-            connection = current;
-            if (connection != null && connection.socket != null && !connection.ended.isDone()) {
+            session = current;
+            if (session != null && session.socket != null && !session.ended.isDone()) {
                 handshake = true;
-                if (connection.sending) {
-                    // Another send is outstanding and the JDK allows one at a time: afterSend sends the close.
-                    connection.closeRequested = true;
-                } else {
-                    sendClose(connection);
-                }
+                outbox.closeLocked(session);
             }
         }
-        if (connection != null) {
+        if (session != null) {
             if (handshake) {
                 try {
-                    connection.ended.get(CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    session.ended.get(CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException | TimeoutException e) {
                     // The coordinator did not answer the close in time; abort below.
                 }
             }
-            WebSocket socket = connection.socket;
+            WebSocket socket = session.socket;
             if (socket != null) {
                 socket.abort();
             }
-            ended(connection, NORMAL_CLOSURE, "closed by client");
+            ended(session, NORMAL_CLOSURE, "closed by client");
         }
         shutDown(null);
     }
 
-    // ---- connecting ----
+    // ---- connecting
 
     private void connect() {
-        Connection connection;
+        Session session;
         synchronized (lock) {
             if (closed) {
                 return;
             }
-            connection = new Connection(++generation);
-            current = connection;
+            session = new Session(++generation, plumbing);
+            current = session;
             uri = uris.get(nextUri % uris.size());
         }
         LOG.fine(() -> "connecting to " + uri);
@@ -295,17 +277,17 @@ public final class BotClient implements AutoCloseable {
             if (token != null) {
                 builder.header("Authorization", "Bearer " + token);
             }
-            builder.buildAsync(uri, connection).whenComplete((socket, error) -> {
+            builder.buildAsync(uri, session).whenComplete((socket, error) -> {
                 if (error != null) {
-                    connectFailed(connection, error);
+                    connectFailed(session, error);
                 }
             });
         } catch (RuntimeException e) {
-            connectFailed(connection, e);
+            connectFailed(session, e);
         }
     }
 
-    private void connectFailed(Connection connection, Throwable error) {
+    private void connectFailed(Session session, Throwable error) {
         Throwable cause = unwrap(error);
         int status = cause instanceof WebSocketHandshakeException handshake
                 ? handshake.getResponse().statusCode()
@@ -313,17 +295,17 @@ public final class BotClient implements AutoCloseable {
         boolean refused = status == 401 || status == 403;
         boolean retry;
         synchronized (lock) {
-            if (!connection.ended.complete(null)) {
+            if (!session.ended.complete(null)) {
                 return;
             }
-            if (current == connection) {
+            if (current == session) {
                 current = null;
             }
             retry = !closed && !refused;
         }
         String why = status > 0 ? "HTTP " + status : describe(cause);
         LOG.log(retry ? Level.INFO : Level.WARNING, "cannot connect to " + uri + ": " + why);
-        safely(() -> listener.onConnectFailed(cause, retry));
+        listener.onConnectFailed(cause, retry);
         if (refused) {
             shutDown(new BotConnectException("coordinator refused the bot's token (HTTP " + status + ")", status,
                     cause));
@@ -352,28 +334,53 @@ public final class BotClient implements AutoCloseable {
         }
     }
 
+    /** The socket of {@code session} opened: keep it if it is still the one wanted. */
+    private boolean opened(Session session, WebSocket socket) {
+        boolean abort;
+        synchronized (lock) {
+            session.socket = socket;
+            abort = closed || current != session;
+        }
+        if (abort) {
+            socket.abort();
+            ended(session, NORMAL_CLOSURE, "closed by client");
+            return false;
+        }
+        // A server that upgrades but never says `connected` would otherwise hold the client forever.
+        schedule(session, () -> {
+            boolean stuck;
+            synchronized (lock) {
+                stuck = !session.ready && !session.ended.isDone();
+            }
+            if (stuck) {
+                socket.abort();
+                ended(session, Session.ABNORMAL_CLOSURE, "no 'connected' frame within " + connectTimeout);
+            }
+        }, connectTimeout);
+        return true;
+    }
+
     /** A session ended, by either side or by failure: clean it up, then reconnect unless that would be wrong. */
-    private void ended(Connection connection, int statusCode, String reason) {
+    private void ended(Session session, int statusCode, String reason) {
         boolean reconnect;
         boolean serverSaidBye;
         synchronized (lock) {
-            if (connection.ended.isDone()) {
+            if (session.ended.isDone()) {
                 return;
             }
-            connection.ended.complete(null);
-            connection.timers.forEach(timer -> timer.cancel(false));
-            if (current == connection) {
+            session.ended.complete(null);
+            session.timers.forEach(timer -> timer.cancel(false));
+            if (current == session) {
                 current = null;
             }
-            // Heartbeats and automatic progress are only worth sending on the session they were made for.
-            pending.removeIf(outbound -> outbound.droppable);
+            outbox.dropDroppablesLocked();
             // Another process of this bot took the session: reconnecting would take it back, for ever. Any other close
             // (a replica stopping, a restart, a network fault) is only a reason to come back later.
             serverSaidBye = !closed && statusCode == REPLACED;
             reconnect = !closed && !serverSaidBye;
         }
         LOG.log(reconnect ? Level.INFO : Level.FINE, "session ended: " + statusCode + " " + reason);
-        safely(() -> listener.onDisconnected(statusCode, reason));
+        listener.onDisconnected(statusCode, reason);
         if (reconnect) {
             scheduleReconnect();
         } else if (serverSaidBye) {
@@ -389,18 +396,14 @@ public final class BotClient implements AutoCloseable {
             if (reconnectTimer != null) {
                 reconnectTimer.cancel(false);
             }
-            dropped = new ArrayList<>(pending);
-            pending.clear();
-            unacked.clear();
+            dropped = outbox.clearLocked();
         }
         BotConnectException stopped = failure instanceof BotConnectException refused
                 ? refused
                 : new BotConnectException("client is closed", -1, failure);
         dropped.forEach(outbound -> outbound.done.completeExceptionally(stopped));
         firstConnect.completeExceptionally(stopped);
-        running.values().forEach(RunningTask::cancel);
-        running.clear();
-        taskPool.shutdownNow();
+        tasks.stop();
         scheduler.shutdownNow();
         http.shutdownNow();
         if (failure == null) {
@@ -410,9 +413,9 @@ public final class BotClient implements AutoCloseable {
         }
     }
 
-    // ---- inbound ----
+    // ---- inbound
 
-    private void onFrame(Connection connection, String text) {
+    private void frame(Session session, String text) {
         Frames.Frame frame;
         try {
             frame = Frames.decode(text);
@@ -421,15 +424,18 @@ public final class BotClient implements AutoCloseable {
             return;
         }
         LOG.finest(() -> "received " + text);
-        safely(() -> listener.onFrame(frame.type(), frame.payload()));
+        listener.onFrame(frame.type(), frame.payload());
         try {
             switch (frame.type()) {
-                case "connected" -> onConnected(connection, frame.payload());
-                case "task_assigned" -> onAssigned(frame.payload());
-                case "task_cancel" -> onCancel(frame.payload());
+                case "connected" -> onConnected(session, frame.payload());
+                case "task_assigned" -> tasks.assigned(Frames.assignedTask(frame.payload()));
+                case "task_cancel" -> tasks.cancelled(Frames.requireString(frame.payload(), "task_id"),
+                        // Without an attempt the cancel is about whatever attempt of the task this bot holds.
+                        Frames.intOr(frame.payload(), "attempt", -1),
+                        Frames.stringOr(frame.payload(), "reason", null));
                 case "task_ack" -> onTaskAck(frame.payload());
-                case "slots_ack" -> onSlotsAck(connection, frame.payload());
-                case "error" -> onError(connection, frame.payload());
+                case "slots_ack" -> onSlotsAck(session, frame.payload());
+                case "error" -> onError(session, frame.payload());
                 default -> {
                     // heartbeat_ack needs nothing; frames of a newer protocol version are ignored.
                 }
@@ -439,362 +445,197 @@ public final class BotClient implements AutoCloseable {
         }
     }
 
-    private void onConnected(Connection connection, Map<String, Object> payload) {
+    private void onConnected(Session session, Map<String, Object> payload) {
         ConnectedInfo connected = Frames.connectedInfo(payload);
         boolean changeSlots = connected.slots() != slots;
         synchronized (lock) {
-            if (current != connection || connection.ended.isDone()) {
+            if (current != session || session.ended.isDone()) {
                 return;
             }
-            connection.ready = true;
+            session.ready = true;
             failures = 0;
             info = connected;
             // On the wire: slots first, then completions a lost session never acknowledged, then what queued.
-            List<Outbound> resend = new ArrayList<>();
-            for (Outbound outbound : unacked.values()) {
-                if (outbound.written) {
-                    outbound.written = false;
-                    resend.add(outbound);
-                }
-            }
-            for (int i = resend.size() - 1; i >= 0; i--) {
-                pending.addFirst(resend.get(i));
-            }
-            if (changeSlots) {
-                pending.addFirst(new Outbound(Frames.encode("slots", Map.of("slots", slots)), null, true));
-            }
-            scheduleTimers(connection, connected);
+            outbox.prepareForSessionLocked(changeSlots
+                    ? new Outbound(Frames.encode("slots", Map.of("slots", slots)), null, true)
+                    : null);
+            scheduleTimers(session, connected);
         }
         LOG.info(() -> "connected as bot " + connected.botId() + " to " + uri);
-        safely(() -> listener.onConnected(connected));
-        pump(connection);
+        listener.onConnected(connected);
+        outbox.pump(session);
         if (changeSlots) {
             // start() counts as done once the coordinator knows the slots; do not wait forever for an old server.
-            schedule(connection, () -> connection.slotsSettled.complete(null),
+            schedule(session, () -> session.slotsSettled.complete(null),
                     Duration.ofSeconds(Math.max(1, connected.ackTimeoutSeconds())));
         } else {
-            connection.slotsSettled.complete(null);
+            session.slotsSettled.complete(null);
         }
-        connection.slotsSettled.thenRun(() -> firstConnect.complete(info));
+        session.slotsSettled.thenRun(() -> firstConnect.complete(info));
     }
 
-    private void scheduleTimers(Connection connection, ConnectedInfo connected) {
+    private void scheduleTimers(Session session, ConnectedInfo connected) {
         Duration heartbeat = heartbeatOverride != null
                 ? heartbeatOverride
                 : Duration.ofSeconds(Math.max(1, connected.heartbeatIntervalSeconds()));
         // Each heartbeat names the tasks this client holds, so the coordinator renews those leases only: tasks a
         // previous process of the same bot was running lapse and go to another attempt.
-        scheduleRepeating(connection, () -> sendDroppable(connection, heartbeatFrame()), heartbeat);
+        scheduleRepeating(session, () -> sendDroppable(session, Frames.encode("heartbeat",
+                Map.of("running", tasks.held()))), heartbeat);
         // The coordinator answers every heartbeat, so silence for a heartbeat interval plus the ack timeout means the
         // session is dead even if TCP never said so: a silently lost network, or a close the JDK failed to report
         // (its WebSocket can drop an EOF that arrives while a listener method runs).
         Duration silenceLimit = heartbeat.plusSeconds(Math.max(1, connected.ackTimeoutSeconds()));
-        scheduleRepeating(connection, () -> checkAlive(connection, silenceLimit), silenceLimit.dividedBy(4));
+        scheduleRepeating(session, () -> checkAlive(session, silenceLimit), silenceLimit.dividedBy(4));
         Duration progress = progressOverride != null
                 ? progressOverride
                 : Duration.ofSeconds(Math.max(1, connected.leaseSeconds() / 3));
         if (!progress.isZero()) {
-            scheduleRepeating(connection, () -> renewLeases(connection), progress);
+            scheduleRepeating(session, () -> renewLeases(session), progress);
         }
     }
 
-    private void checkAlive(Connection connection, Duration silenceLimit) {
-        long silentNanos = System.nanoTime() - connection.lastInbound;
-        if (silentNanos > silenceLimit.toNanos() && !connection.ended.isDone()) {
+    private void checkAlive(Session session, Duration silenceLimit) {
+        long silentNanos = System.nanoTime() - session.lastInbound;
+        if (silentNanos > silenceLimit.toNanos() && !session.ended.isDone()) {
             String reason = "no frame from the coordinator for " + Duration.ofNanos(silentNanos).toMillis() + " ms";
             LOG.info(reason + "; dropping the session");
-            connection.socket.abort();
-            ended(connection, ABNORMAL_CLOSURE, reason);
-        }
-    }
-
-    private void onAssigned(Map<String, Object> payload) {
-        AssignedTask task = Frames.assignedTask(payload);
-        TaskKey key = new TaskKey(task.taskId(), task.attempt());
-        safely(() -> listener.onAssigned(task));
-        LOG.fine(() -> "assigned " + key);
-        RunningTask runningTask = new RunningTask(key, task);
-        boolean finished;
-        boolean stillRunning;
-        synchronized (lock) {
-            // Under the lock that runTask holds while it moves a finished attempt from running to unacked.
-            finished = unacked.containsKey(key);
-            stillRunning = !finished && running.putIfAbsent(key, runningTask) != null;
-        }
-        if (finished) {
-            // The same attempt again after it ran here: the coordinator lost the acceptance with a session, and
-            // the completion, which goes out (again) on this session, answers it. Running it again would not.
-            LOG.fine(() -> "already ran " + key + "; its completion answers the assignment");
-            return;
-        }
-        enqueue(new Outbound(Frames.encode("task_accepted", taskRef(task.taskId(), task.attempt())), null, false));
-        if (stillRunning) {
-            // The same attempt again while it runs (e.g. re-sent after a reconnect): accepted again, but run once.
-            return;
-        }
-        try {
-            runningTask.attach(taskPool.submit(() -> runTask(runningTask)));
-        } catch (RejectedExecutionException e) {
-            running.remove(key, runningTask);
-        }
-    }
-
-    private void onCancel(Map<String, Object> payload) {
-        String taskId = Frames.requireString(payload, "task_id");
-        // Without an attempt the cancel is about whatever attempt of the task this bot holds.
-        int attempt = Frames.intOr(payload, "attempt", -1);
-        String reason = Frames.stringOr(payload, "reason", null);
-        List<TaskKey> cancelled = new ArrayList<>();
-        synchronized (lock) {
-            // Under the lock, like runTask's hand-over of its report, so that exactly one of the two wins.
-            for (RunningTask runningTask : running.values()) {
-                if (runningTask.key.matches(taskId, attempt) && running.remove(runningTask.key, runningTask)) {
-                    runningTask.cancel();
-                    cancelled.add(runningTask.key);
-                }
-            }
-            // A report the handler already queued is moot now: the coordinator would only reject it.
-            for (Iterator<Outbound> it = pending.iterator(); it.hasNext();) {
-                Outbound outbound = it.next();
-                if (outbound.completionOf != null && outbound.completionOf.matches(taskId, attempt)) {
-                    it.remove();
-                    cancelled.add(outbound.completionOf);
-                }
-            }
-            unacked.keySet().removeIf(key -> key.matches(taskId, attempt));
-        }
-        for (TaskKey key : cancelled) {
-            LOG.info(() -> "cancelled " + key + (reason == null ? "" : ": " + reason));
-            safely(() -> listener.onCancelled(key.taskId(), key.attempt(), reason));
+            session.socket.abort();
+            ended(session, Session.ABNORMAL_CLOSURE, reason);
         }
     }
 
     private void onTaskAck(Map<String, Object> payload) {
-        String taskId = Frames.requireString(payload, "task_id");
-        int attempt = Frames.intOr(payload, "attempt", -1);
         String status = Frames.stringOr(payload, "status", null);
         // Acks arrive for task_accepted and task_progress too; only a terminal status answers task_complete.
         if (status == null || status.equals("assigned") || status.equals("in_progress")) {
             return;
         }
-        synchronized (lock) {
-            // Not only once `written`: the ack can overtake the completion of our own sendText future.
-            unacked.keySet().removeIf(key -> key.matches(taskId, attempt));
-        }
+        outbox.answered(Frames.requireString(payload, "task_id"), Frames.intOr(payload, "attempt", -1));
     }
 
-    private void onSlotsAck(Connection connection, Map<String, Object> payload) {
+    private void onSlotsAck(Session session, Map<String, Object> payload) {
         ConnectedInfo latest = info;
         if (latest != null) {
             info = latest.withSlots(Frames.intOr(payload, "slots", latest.slots()));
         }
-        connection.slotsSettled.complete(null);
+        session.slotsSettled.complete(null);
     }
 
-    private void onError(Connection connection, Map<String, Object> payload) {
+    private void onError(Session session, Map<String, Object> payload) {
         String code = Frames.stringOr(payload, "code", null);
         String message = Frames.stringOr(payload, "message", null);
         String taskId = Frames.stringOr(payload, "task_id", null);
         LOG.info(() -> "coordinator error " + code + ": " + message + (taskId == null ? "" : " (task " + taskId + ")"));
         if (taskId != null) {
-            synchronized (lock) {
-                // The coordinator rejected a report about this task; re-sending it after a reconnect would not help.
-                unacked.keySet().removeIf(key -> key.taskId().equals(taskId));
-            }
+            // The coordinator rejected a report about this task; re-sending it after a reconnect would not help.
+            outbox.answered(taskId, -1);
         } else {
             // Most likely the answer to our slots frame; either way do not hold start() up.
-            connection.slotsSettled.complete(null);
+            session.slotsSettled.complete(null);
         }
-        safely(() -> listener.onServerError(code, message, taskId));
+        listener.onServerError(code, message, taskId);
     }
 
-    // ---- tasks ----
-
-    private void runTask(RunningTask runningTask) {
-        AssignedTask task = runningTask.task;
-        long startedAt = System.nanoTime();
-        Map<String, Object> result = null;
-        String error = null;
-        String errorCode = null;
-        try {
-            result = handler.handle(task);
-        } catch (Throwable e) {
-            // Anything the handler throws, Errors included, fails the task rather than leaving it to its lease.
-            error = describe(e);
-            errorCode = e instanceof TaskFailure failure ? failure.code() : null;
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        boolean success = error == null;
-        Map<String, Object> payload = taskRef(task.taskId(), task.attempt());
-        payload.put("success", success);
-        if (success) {
-            payload.put("result", result == null ? Map.of() : result);
-        } else {
-            payload.put("error", error);
-            if (errorCode != null) {
-                payload.put("error_code", errorCode);
-            }
-        }
-        Outbound report;
-        try {
-            report = new Outbound(Frames.encode("task_complete", payload), runningTask.key, false);
-        } catch (IllegalArgumentException e) {
-            // The handler returned something Jackson cannot write; the task failed as far as anyone can tell.
-            payload.remove("result");
-            payload.put("success", false);
-            payload.put("error", "result is not JSON-serializable: " + e.getMessage());
-            success = false;
-            report = new Outbound(Frames.encode("task_complete", payload), runningTask.key, false);
-        }
-        Connection connection;
-        synchronized (lock) {
-            // Checked under the lock that onCancel holds, so a cancel either wins here or finds the queued report.
-            if (!running.remove(runningTask.key, runningTask) || closed) {
-                // Cancelled (or the client closed) while it ran: the coordinator wants no report for it.
-                return;
-            }
-            unacked.put(runningTask.key, report);
-            pending.addLast(report);
-            connection = current;
-        }
-        long tookMs = (System.nanoTime() - startedAt) / 1_000_000;
-        boolean succeeded = success;
-        LOG.fine(() -> "finished " + runningTask.key + " in " + tookMs + " ms, success=" + succeeded);
-        safely(() -> listener.onCompleted(task.taskId(), task.attempt(), succeeded));
-        pump(connection);
-    }
-
-    private void renewLeases(Connection connection) {
-        for (TaskKey key : running.keySet()) {
-            sendDroppable(connection, Frames.encode("task_progress", taskRef(key.taskId(), key.attempt())));
+    private void renewLeases(Session session) {
+        for (TaskKey key : tasks.keys()) {
+            sendDroppable(session, Frames.encode("task_progress", TaskRunner.taskRef(key.taskId(), key.attempt())));
         }
     }
 
-    // ---- outbound ----
+    // ---- outbound
 
-    private CompletableFuture<Void> enqueue(Outbound outbound) {
-        Connection connection;
+    private CompletableFuture<Void> send(Outbound outbound) {
+        Session session;
         synchronized (lock) {
             if (closed) {
                 return CompletableFuture.failedFuture(new BotConnectException("client is closed", -1, null));
             }
-            pending.addLast(outbound);
-            connection = current;
+            outbox.addLocked(outbound);
+            session = current;
         }
-        pump(connection);
+        outbox.pump(session);
         return outbound.done;
     }
 
-    private String heartbeatFrame() {
-        List<Map<String, Object>> held = new ArrayList<>();
-        for (TaskKey key : running.keySet()) {
-            held.add(Map.of("task_id", key.taskId(), "attempt", key.attempt()));
+    private void flush() {
+        Session session;
+        synchronized (lock) {
+            session = current;
         }
-        return Frames.encode("heartbeat", Map.of("running", held));
+        outbox.pump(session);
+    }
+
+    private boolean mayWrite(Session session) {
+        return !closed && current == session && session.ready && !session.ended.isDone();
+    }
+
+    private void sendFailed(Session session, Throwable error) {
+        LOG.info("send failed, dropping the session: " + describe(unwrap(error)));
+        session.socket.abort();
+        ended(session, Session.ABNORMAL_CLOSURE, "send failed: " + describe(unwrap(error)));
     }
 
     /** Queues a frame only worth sending on this very session (heartbeats, automatic lease renewal). */
-    private void sendDroppable(Connection connection, String text) {
+    private void sendDroppable(Session session, String text) {
         synchronized (lock) {
-            if (closed || current != connection || !connection.ready) {
+            if (closed || current != session || !session.ready) {
                 return;
             }
-            pending.addLast(new Outbound(text, null, true));
+            outbox.addLocked(new Outbound(text, null, true));
         }
-        pump(connection);
+        outbox.pump(session);
     }
 
-    /**
-     * Sends queued frames one after another on {@code connection} while it is ready. A send that completes at once
-     * loops here instead of recursing, so a long queue cannot exhaust the stack.
-     */
-    private void pump(Connection connection) {
-        while (connection != null) {
-            Outbound next;
-            WebSocket socket;
-            synchronized (lock) {
-                if (closed || current != connection || !connection.ready || connection.sending
-                        || connection.ended.isDone() || pending.isEmpty()) {
-                    return;
-                }
-                next = pending.pollFirst();
-                connection.sending = true;
-                socket = connection.socket;
-            }
-            CompletableFuture<WebSocket> sent;
-            try {
-                sent = socket.sendText(next.text, true);
-            } catch (RuntimeException e) {
-                sent = CompletableFuture.failedFuture(e);
-            }
-            if (!sent.isDone()) {
-                sent.whenComplete((ignored, error) -> {
-                    if (afterSend(connection, next, error)) {
-                        pump(connection);
-                    }
-                });
-                return;
-            }
-            Throwable error = null;
-            try {
-                sent.join();
-            } catch (CompletionException | CancellationException e) {
-                error = e;
-            }
-            if (!afterSend(connection, next, error)) {
-                return;
-            }
+    /** What the client's parts call back: kept out of the client's public methods. */
+    private final class Plumbing implements Session.Events, Outbox.Gate, TaskRunner.Client {
+
+        @Override
+        public boolean opened(Session session, WebSocket socket) {
+            return BotClient.this.opened(session, socket);
+        }
+
+        @Override
+        public void frame(Session session, String text) {
+            BotClient.this.frame(session, text);
+        }
+
+        @Override
+        public void ended(Session session, int statusCode, String reason) {
+            BotClient.this.ended(session, statusCode, reason);
+        }
+
+        @Override
+        public boolean mayWrite(Session session) {
+            return BotClient.this.mayWrite(session);
+        }
+
+        @Override
+        public void sendFailed(Session session, Throwable error) {
+            BotClient.this.sendFailed(session, error);
+        }
+
+        @Override
+        public boolean isClosedLocked() {
+            return closed;
+        }
+
+        @Override
+        public CompletableFuture<Void> send(Outbound outbound) {
+            return BotClient.this.send(outbound);
+        }
+
+        @Override
+        public void flush() {
+            BotClient.this.flush();
         }
     }
 
-    /** Books one finished send; returns whether to go on sending. */
-    private boolean afterSend(Connection connection, Outbound outbound, Throwable error) {
-        boolean closeNow;
-        synchronized (lock) {
-            connection.sending = false;
-            if (error == null) {
-                outbound.written = true;
-            } else if (!outbound.droppable) {
-                // Back to the front: it goes out first on the next session.
-                pending.addFirst(outbound);
-            }
-            closeNow = connection.closeRequested;
-            connection.closeRequested = false;
-        }
-        if (error == null) {
-            LOG.finest(() -> "sent " + outbound.text);
-            outbound.done.complete(null);
-        } else if (outbound.droppable) {
-            outbound.done.completeExceptionally(error);
-        }
-        if (closeNow) {
-            sendClose(connection);
-            return false;
-        }
-        if (error != null) {
-            LOG.info("send failed, dropping the session: " + describe(unwrap(error)));
-            connection.socket.abort();
-            ended(connection, ABNORMAL_CLOSURE, "send failed: " + describe(unwrap(error)));
-            return false;
-        }
-        return true;
-    }
+    // ---- helpers
 
-    private void sendClose(Connection connection) {
+    private void scheduleRepeating(Session session, Runnable action, Duration every) {
         try {
-            connection.socket.sendClose(NORMAL_CLOSURE, "bot closing");
-        } catch (RuntimeException e) {
-            connection.socket.abort();
-        }
-    }
-
-    // ---- helpers ----
-
-    private void scheduleRepeating(Connection connection, Runnable action, Duration every) {
-        try {
-            connection.timers.add(scheduler.scheduleAtFixedRate(() -> {
+            session.timers.add(scheduler.scheduleAtFixedRate(() -> {
                 try {
                     action.run();
                 } catch (RuntimeException e) {
@@ -807,22 +648,15 @@ public final class BotClient implements AutoCloseable {
         }
     }
 
-    private void schedule(Connection connection, Runnable action, Duration after) {
+    private void schedule(Session session, Runnable action, Duration after) {
         try {
             ScheduledFuture<?> timer = scheduler.schedule(action, after.toMillis(), TimeUnit.MILLISECONDS);
             synchronized (lock) {
-                connection.timers.add(timer);
+                session.timers.add(timer);
             }
         } catch (RejectedExecutionException e) {
             // Closing.
         }
-    }
-
-    private static Map<String, Object> taskRef(String taskId, int attempt) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("task_id", Objects.requireNonNull(taskId, "taskId"));
-        payload.put("attempt", attempt);
-        return payload;
     }
 
     private static Throwable unwrap(Throwable error) {
@@ -835,17 +669,9 @@ public final class BotClient implements AutoCloseable {
     }
 
     /** The exception's message, which becomes a failed task's error; its class name when it has none. */
-    private static String describe(Throwable error) {
+    static String describe(Throwable error) {
         String message = error.getMessage();
         return message == null || message.isBlank() ? error.getClass().getName() : message;
-    }
-
-    private void safely(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "bot listener failed", e);
-        }
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -856,175 +682,6 @@ public final class BotClient implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** One task attempt. */
-    record TaskKey(String taskId, int attempt) {
-
-        /** Whether this is {@code taskId}'s attempt {@code attempt}, or any of its attempts when that is -1. */
-        boolean matches(String otherTaskId, int otherAttempt) {
-            return taskId.equals(otherTaskId) && (otherAttempt < 0 || attempt == otherAttempt);
-        }
-
-        @Override
-        public String toString() {
-            return taskId + "#" + attempt;
-        }
-    }
-
-    /** A frame on its way out. */
-    private static final class Outbound {
-        final String text;
-        /** The attempt this {@code task_complete} reports on; null for other frames. */
-        final TaskKey completionOf;
-        /** Dropped rather than kept when its session ends. */
-        final boolean droppable;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        /** Handed to a socket at least once since last queued. Guarded by the client's lock. */
-        boolean written;
-
-        Outbound(String text, TaskKey completionOf, boolean droppable) {
-            this.text = text;
-            this.completionOf = completionOf;
-            this.droppable = droppable;
-        }
-    }
-
-    /** An assigned task this client holds, and the handle to interrupt its handler. */
-    private static final class RunningTask {
-        final TaskKey key;
-        final AssignedTask task;
-        private volatile Future<?> future;
-        private volatile boolean cancelled;
-
-        RunningTask(TaskKey key, AssignedTask task) {
-            this.key = key;
-            this.task = task;
-        }
-
-        // cancel() and attach() each write their field before reading the other's, so whichever runs second sees
-        // both and the future is cancelled even when the cancel arrives before submit() returned.
-        void attach(Future<?> submitted) {
-            future = submitted;
-            if (cancelled) {
-                submitted.cancel(true);
-            }
-        }
-
-        void cancel() {
-            cancelled = true;
-            Future<?> submitted = future;
-            if (submitted != null) {
-                submitted.cancel(true);
-            }
-        }
-    }
-
-    /** One WebSocket session and its receiving side. The listener methods run one at a time, per the JDK. */
-    private final class Connection implements WebSocket.Listener {
-        final long id;
-        /** Completes when the session is over; set once. */
-        final CompletableFuture<Void> ended = new CompletableFuture<>();
-        /** Completes when the coordinator has this client's slots (or there was nothing to change). */
-        final CompletableFuture<Void> slotsSettled = new CompletableFuture<>();
-        /** Guarded by the client's lock. */
-        final List<ScheduledFuture<?>> timers = new ArrayList<>();
-        /** Only touched by the listener methods. */
-        private final StringBuilder partial = new StringBuilder();
-        /** Set in onOpen. Guarded by the client's lock. */
-        volatile WebSocket socket;
-        /** The {@code connected} frame arrived. Guarded by the client's lock. */
-        boolean ready;
-        /** A sendText is outstanding. Guarded by the client's lock. */
-        boolean sending;
-        /** close() is waiting for the outstanding send to finish. Guarded by the client's lock. */
-        boolean closeRequested;
-        /** When the last message (or piece, ping, pong) arrived, from System.nanoTime(). */
-        volatile long lastInbound = System.nanoTime();
-
-        Connection(long id) {
-            this.id = id;
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            boolean abort;
-            synchronized (lock) {
-                socket = webSocket;
-                abort = closed || current != this;
-            }
-            if (abort) {
-                webSocket.abort();
-                ended(this, NORMAL_CLOSURE, "closed by client");
-                return;
-            }
-            // A server that upgrades but never says `connected` would otherwise hold the client forever.
-            schedule(this, () -> {
-                boolean stuck;
-                synchronized (lock) {
-                    stuck = !ready && !ended.isDone();
-                }
-                if (stuck) {
-                    webSocket.abort();
-                    ended(this, ABNORMAL_CLOSURE, "no 'connected' frame within " + connectTimeout);
-                }
-            }, connectTimeout);
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            lastInbound = System.nanoTime();
-            // A message may come in pieces; only a whole one is a frame.
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                onFrame(this, text);
-            }
-            // Ask for the next message only now: flow control keeps a slow client from buffering without bound.
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-            // The JDK answers the ping itself; it only counts as a sign of life here.
-            lastInbound = System.nanoTime();
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-            lastInbound = System.nanoTime();
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            // Not part of the protocol; read past it.
-            lastInbound = System.nanoTime();
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            ended(this, statusCode, reason);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            ended(this, ABNORMAL_CLOSURE, describe(error));
-        }
-
-        @Override
-        public String toString() {
-            return "session " + id;
-        }
     }
 
     /** Configures a {@link BotClient}. */
