@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clawbot.coordinator.botclient.BotClient;
 import io.clawbot.coordinator.embedded.EmbeddedPostgres;
 import io.clawbot.coordinator.embedded.FreePort;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +35,8 @@ class CleanRestartTest {
     void a_stop_with_bots_at_work_is_quiet_and_the_bots_are_back_at_work_after_the_restart() throws Exception {
         assertThat(APP).as("the packaged coordinator (the bootstrap module builds it)").isRegularFile();
         Path work = Path.of("target", "clean-restart");
+        deleteRecursively(work);
         Files.createDirectories(work);
-        Files.deleteIfExists(work.resolve("replica-1.log"));
         EmbeddedPostgres postgres = EmbeddedPostgres.start(work.resolve("postgres"), FreePort.find());
         List<BotClient> bots = new ArrayList<>();
         try (StoppableRedis redis = new StoppableRedis();
@@ -80,6 +83,18 @@ class CleanRestartTest {
         } finally {
             bots.forEach(BotClient::close);
             postgres.close();
+        }
+    }
+
+    /** A run starts from nothing: no database and no log of an earlier run. */
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 

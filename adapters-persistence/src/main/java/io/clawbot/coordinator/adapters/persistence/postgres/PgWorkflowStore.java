@@ -83,8 +83,8 @@ public class PgWorkflowStore implements WorkflowStore {
      * is no such workflow.
      */
     static Uni<Workflow> lock(SqlConnection conn, WorkflowId id) {
-        return conn.preparedQuery("select id from workflows where id = $1 for update").execute(Tuple.of(id.value()))
-                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().nullItem() : findById(conn, id));
+        return conn.preparedQuery(SELECT + " where w.id = $1 for update of w").execute(Tuple.of(id.value()))
+                .map(rows -> rows.size() == 0 ? null : toWorkflow(rows.iterator().next()));
     }
 
     private static Uni<Workflow> findById(SqlClient client, WorkflowId id) {
