@@ -12,6 +12,7 @@ import io.clawbot.coordinator.application.task.ExpireAttempts;
 import io.clawbot.coordinator.application.task.ReportTask;
 import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.application.task.TaskQueries;
+import io.clawbot.coordinator.application.task.TaskWriter;
 import io.clawbot.coordinator.application.workflow.CancelWorkflow;
 import io.clawbot.coordinator.application.workflow.RepairStalledWorkflows;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
@@ -119,9 +120,9 @@ public class Wiring {
 
     @Produces
     @Singleton
-    CancelWorkflow cancelWorkflow(WorkflowStore workflows, TaskStore tasks, BotRegistry bots, UnitOfWork unitOfWork,
+    CancelWorkflow cancelWorkflow(WorkflowStore workflows, TaskStore tasks, TaskWriter writer, UnitOfWork unitOfWork,
             BotNotices notices, WorkSignal signal, InstantSource clock) {
-        return new CancelWorkflow(workflows, tasks, bots, unitOfWork, notices, signal, clock);
+        return new CancelWorkflow(workflows, tasks, writer, unitOfWork, notices, signal, clock);
     }
 
     @Produces

@@ -77,7 +77,7 @@ public final class ExpireAttempts {
         if (!(transition instanceof Transition.Changed<Task> changed)) {
             return Uni.createFrom().item(false);
         }
-        String why = reason != null ? reason : changed.next().error() + note(transition);
+        String why = reason != null ? reason : changed.next().error() + RetryNote.after(changed.next());
         return once(writer.write(held, transition, Actor.system(), why, now)
                 .call(done -> notices.dropped(held, why)));
     }
@@ -91,7 +91,7 @@ public final class ExpireAttempts {
             // Not yet past the deadline by this replica's reading of the clock: the next sweep looks again.
             return Uni.createFrom().item(false);
         }
-        String why = changed.next().error() + note(transition);
+        String why = changed.next().error() + RetryNote.after(changed.next());
         return once(writer.write(task, transition, Actor.system(), why, now)
                 .call(done -> task.status().isHeldByBot()
                         ? notices.dropped(task, why)
@@ -113,9 +113,5 @@ public final class ExpireAttempts {
         tasks.forEach(task -> steps.add(step.apply(task)));
         return Uni.join().all(steps).andCollectFailures()
                 .map(done -> (int) done.stream().filter(Boolean::booleanValue).count());
-    }
-
-    private static String note(Transition<Task> transition) {
-        return transition instanceof Transition.Changed<Task> changed ? RetryNote.after(changed.next()) : "";
     }
 }

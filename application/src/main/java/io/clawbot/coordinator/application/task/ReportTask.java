@@ -88,13 +88,9 @@ public final class ReportTask {
             String reason = switch (report) {
                 case TaskReport.Start s -> "started";
                 case TaskReport.Complete c -> "completed";
-                case TaskReport.Fail f -> "failed: " + f.error() + note(transition);
+                case TaskReport.Fail f -> "failed: " + f.error() + RetryNote.after(transition);
             };
             return writer.write(task, transition, report.actor(), reason, now);
         }));
-    }
-
-    private static String note(Transition<Task> transition) {
-        return transition instanceof Transition.Changed<Task> changed ? RetryNote.after(changed.next()) : "";
     }
 }

@@ -4,15 +4,18 @@ import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.Transition;
 import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
-import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a task's transition with everything that follows from it, in one unit of work: the bot's status when its
@@ -51,11 +54,10 @@ public final class TaskWriter {
             changes.follow(after.workflowId(), (workflow, steps) -> DagPlan.advance(workflow, steps, after, now));
         }
         boolean freesSlot = before.status().isHeldByBot() && !after.status().isHeldByBot();
-        return releaseBot(before, after, now, changes)
+        return releaseBots(freesSlot ? List.of(before) : List.of(), now, changes)
                 .flatMap(ignored -> unitOfWork.apply(changes.build()))
                 .invoke(written -> {
-                    if (freesSlot
-                            || written.tasks().stream().anyMatch(v -> v.next().status() == TaskStatus.PENDING)) {
+                    if (freesSlot || written.madePending()) {
                         signal.workMayBeAvailable();
                     }
                 })
@@ -67,15 +69,25 @@ public final class TaskWriter {
         return write(before, transition, actor, reason, now, TaskChanges.builder());
     }
 
-    /** A bot that finished its last held task is free again. */
-    private Uni<Void> releaseBot(Task before, Task after, Instant now, TaskChanges.Builder changes) {
-        if (!before.status().isHeldByBot() || after.status().isHeldByBot() || before.botId() == null) {
+    /**
+     * The bots that held some of {@code released} are free of them: each bot's status follows from the tasks it
+     * still holds, added to {@code changes} to be written in the same step.
+     */
+    public Uni<Void> releaseBots(List<Task> released, Instant now, TaskChanges.Builder changes) {
+        Map<BotId, Long> freed = new LinkedHashMap<>();
+        released.stream().filter(t -> t.botId() != null).forEach(t -> freed.merge(t.botId(), 1L, Long::sum));
+        if (freed.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.combine().all().unis(bots.findById(before.botId()), tasks.countHeldBy(before.botId()))
-                .with((Bot bot, Long held) -> {
-                    if (bot != null) {
-                        changes.bot(bot, bot.releasedTask(held - 1, now));
+        List<BotId> ids = List.copyOf(freed.keySet());
+        List<Uni<Bot>> reads = ids.stream().map(bots::findById).toList();
+        return Uni.combine().all().unis(tasks.countHeldBy(ids), Uni.join().all(reads).andFailFast())
+                .with((Map<BotId, Long> held, List<Bot> found) -> {
+                    for (Bot bot : found) {
+                        if (bot != null) {
+                            long left = held.getOrDefault(bot.id(), 0L) - freed.get(bot.id());
+                            changes.bot(bot, bot.releasedTask(Math.max(0, left), now));
+                        }
                     }
                     return null;
                 });

@@ -2,13 +2,11 @@ package io.clawbot.coordinator.application.workflow;
 
 import io.clawbot.coordinator.application.common.ConcurrentRetry;
 import io.clawbot.coordinator.application.task.BotNotices;
-import io.clawbot.coordinator.domain.bot.Bot;
-import io.clawbot.coordinator.domain.bot.port.BotRegistry;
+import io.clawbot.coordinator.application.task.TaskWriter;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
-import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
@@ -22,10 +20,7 @@ import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Cancels a workflow: every open step is cancelled in one write with the workflow and the bots that held steps, and
@@ -36,17 +31,17 @@ public final class CancelWorkflow {
 
     private final WorkflowStore workflows;
     private final TaskStore tasks;
-    private final BotRegistry bots;
+    private final TaskWriter writer;
     private final UnitOfWork unitOfWork;
     private final BotNotices notices;
     private final WorkSignal signal;
     private final InstantSource clock;
 
-    public CancelWorkflow(WorkflowStore workflows, TaskStore tasks, BotRegistry bots, UnitOfWork unitOfWork,
+    public CancelWorkflow(WorkflowStore workflows, TaskStore tasks, TaskWriter writer, UnitOfWork unitOfWork,
             BotNotices notices, WorkSignal signal, InstantSource clock) {
         this.workflows = workflows;
         this.tasks = tasks;
-        this.bots = bots;
+        this.writer = writer;
         this.unitOfWork = unitOfWork;
         this.notices = notices;
         this.signal = signal;
@@ -73,33 +68,11 @@ public final class CancelWorkflow {
                     WorkflowAdvance cancelled = DagPlan.cancel(workflow, steps, why, now);
                     List<Task> held = cancelled.heldBefore();
                     TaskChanges.Builder changes = TaskChanges.builder().advance(cancelled);
-                    return freeBots(held, now, changes)
+                    return writer.releaseBots(held, now, changes)
                             .flatMap(ignored -> unitOfWork.apply(changes.build()))
                             .invoke(signal::workMayBeAvailable)
                             .replaceWith(cancelled.after())
                             .call(() -> notices.dropped(held, why));
                 })));
-    }
-
-    /** The bots that held some of {@code held} are free of them: their status follows. */
-    private Uni<Void> freeBots(List<Task> held, Instant now, TaskChanges.Builder changes) {
-        Map<BotId, Long> freed = new LinkedHashMap<>();
-        held.stream().filter(t -> t.botId() != null).forEach(t -> freed.merge(t.botId(), 1L, Long::sum));
-        if (freed.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        List<BotId> ids = List.copyOf(freed.keySet());
-        return tasks.countHeldBy(ids).flatMap(counts -> {
-            List<Uni<Bot>> reads = new ArrayList<>(ids.size());
-            ids.forEach(id -> reads.add(bots.findById(id)));
-            return Uni.join().all(reads).andFailFast().invoke(found -> {
-                for (Bot bot : found) {
-                    if (bot != null) {
-                        long left = counts.getOrDefault(bot.id(), 0L) - freed.get(bot.id());
-                        changes.bot(bot, bot.releasedTask(Math.max(0, left), now));
-                    }
-                }
-            }).replaceWithVoid();
-        });
     }
 }

@@ -5,7 +5,6 @@ import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
-import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
 import io.smallrye.mutiny.Multi;
@@ -63,7 +62,7 @@ public final class RepairStalledWorkflows {
         return ConcurrentRetry.run(() -> unitOfWork.apply(TaskChanges.builder()
                 .follow(id, (workflow, steps) -> DagPlan.reconcile(workflow, steps, now)).build()))
                 .map(written -> {
-                    if (written.tasks().stream().anyMatch(v -> v.next().status() == TaskStatus.PENDING)) {
+                    if (written.madePending()) {
                         signal.workMayBeAvailable();
                     }
                     return !written.tasks().isEmpty()

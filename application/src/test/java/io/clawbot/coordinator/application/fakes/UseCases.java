@@ -70,7 +70,7 @@ public final class UseCases {
                 world.presence);
         workflows = new WorkflowLifecycle(world.workflows, world.tasks, unitOfWork, world.ids, world.clock,
                 world.signal, retries);
-        cancelWorkflow = new CancelWorkflow(world.workflows, world.tasks, world.bots, unitOfWork, notices,
+        cancelWorkflow = new CancelWorkflow(world.workflows, world.tasks, writer, unitOfWork, notices,
                 world.signal, world.clock);
         repairStalled = new RepairStalledWorkflows(world.workflows, unitOfWork, world.signal, world.clock);
     }

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowAdvance;
@@ -55,6 +56,11 @@ public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> ev
 
     public boolean isEmpty() {
         return tasks.isEmpty() && bots.isEmpty() && workflows.isEmpty() && follow == null;
+    }
+
+    /** Whether a task these changes write becomes pending: work for a bot may be available. */
+    public boolean madePending() {
+        return tasks.stream().anyMatch(v -> v.next().status() == TaskStatus.PENDING);
     }
 
     /** These changes and {@code more}, which a {@link Follow} added: one step, with no follow left to decide. */

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.domain.task;
 
+import io.clawbot.coordinator.domain.common.Transition;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -13,6 +14,11 @@ public final class RetryNote {
     public static final String NO_ATTEMPTS_LEFT = "; no attempts left (%s made)";
 
     private RetryNote() {
+    }
+
+    /** The note for {@code transition} of an attempt's end; empty when it changed nothing. */
+    public static String after(Transition<Task> transition) {
+        return transition instanceof Transition.Changed<Task> changed ? after(changed.next()) : "";
     }
 
     /** The note for a task that has just ended an attempt and is now {@code next}; empty when nothing is to say. */
