@@ -49,6 +49,7 @@ final class Api {
 
     private HttpRequest.Builder request(int replica, String path, String body) {
         return HttpRequest.newBuilder(URI.create(replicas.base(replica) + path))
+                .header("Authorization", "Bearer " + replicas.adminKey())
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }

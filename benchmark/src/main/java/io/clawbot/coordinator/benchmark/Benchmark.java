@@ -59,6 +59,7 @@ public final class Benchmark {
         String db = opts.getOrDefault("db", "jdbc:postgresql://127.0.0.1:15432/clawbot");
         Path report = Path.of(opts.getOrDefault("report", "target/benchmark-report.json"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("timeout-seconds", "300")));
+        String key = apiKey(opts);
 
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -74,7 +75,7 @@ public final class Benchmark {
                 tasks, base);
         for (int b = 0; b < bots; b++) {
             JsonNode bot = post(http, base + "/api/v1/bots",
-                    "{\"name\": \"" + run + "-" + b + "\", \"capabilities\": [\"" + run + "\"]}");
+                    "{\"name\": \"" + run + "-" + b + "\", \"capabilities\": [\"" + run + "\"]}", key);
             BotClient client = BotClient.builder().uri(ws).token(bot.get("token").asText()).slots(slots)
                     .handler(task -> Map.of())
                     .listener(new BotListener() {
@@ -106,7 +107,8 @@ public final class Benchmark {
         for (int i = 0; i < tasks; i++) {
             inFlight.acquire();
             http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/tasks"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString())
                     .whenComplete((response, failure) -> {
                         long now = System.nanoTime();
@@ -161,9 +163,28 @@ public final class Benchmark {
         System.exit(finished && errors.get() == 0 ? 0 : 1);
     }
 
-    private static JsonNode post(HttpClient http, String url, String body) throws IOException, InterruptedException {
+    /**
+     * The API key to call with: {@code --key}, else {@code CLAWBOT_KEY}, else the first admin key that
+     * {@code scripts/run.sh} wrote to its data folder.
+     */
+    static String apiKey(Map<String, String> opts) throws IOException {
+        String key = opts.getOrDefault("key", System.getenv("CLAWBOT_KEY"));
+        if (key != null && !key.isBlank()) {
+            return key.strip();
+        }
+        Path file = Path.of(System.getenv().getOrDefault("CLAWBOT_DATA_DIR", ".clawbot-data"), "admin-key");
+        if (java.nio.file.Files.isReadable(file)) {
+            return java.nio.file.Files.readString(file).strip();
+        }
+        throw new IllegalArgumentException("an API key is needed: --key, CLAWBOT_KEY, or " + file
+                + " (written by scripts/run.sh on its first start)");
+    }
+
+    private static JsonNode post(HttpClient http, String url, String body, String key) throws IOException,
+            InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());

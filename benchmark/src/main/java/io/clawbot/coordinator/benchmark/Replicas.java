@@ -36,7 +36,10 @@ final class Replicas implements AutoCloseable {
     private final String databaseUrl;
     private final String redisUrl;
     private final int[] ports;
+    private final int[] managementPorts;
     private final Process[] processes;
+    /** The admin key every replica is given (COORDINATOR_ADMIN_KEY), made for this run. */
+    private final String adminKey = newKey();
     private final Set<Integer> unavailable = ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -46,9 +49,11 @@ final class Replicas implements AutoCloseable {
         this.databaseUrl = databaseUrl;
         this.redisUrl = redisUrl;
         this.ports = new int[count];
+        this.managementPorts = new int[count];
         this.processes = new Process[count];
         for (int i = 0; i < count; i++) {
             ports[i] = FreePort.find();
+            managementPorts[i] = FreePort.find();
         }
     }
 
@@ -73,6 +78,17 @@ final class Replicas implements AutoCloseable {
     /** The replica's HTTP address, e.g. {@code http://127.0.0.1:8080}. */
     String base(int replica) {
         return "http://127.0.0.1:" + ports[replica];
+    }
+
+    private static String newKey() {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        return "cbk_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** The API key the replicas know as an admin key. */
+    String adminKey() {
+        return adminKey;
     }
 
     /** The replica's bot control endpoint. */
@@ -179,8 +195,11 @@ final class Replicas implements AutoCloseable {
     }
 
     private HttpResponse<String> readiness(int replica, Duration timeout) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base(replica) + "/q/health/ready")).timeout(timeout)
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPorts[replica] + "/q/health/ready"))
+                        .timeout(timeout)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     void awaitReady(int replica) throws InterruptedException {
@@ -203,9 +222,10 @@ final class Replicas implements AutoCloseable {
 
     private void start(int replica) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dquarkus.http.port=" + ports[replica], "-jar",
-                app.toString());
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dquarkus.http.port=" + ports[replica],
+                "-Dquarkus.management.port=" + managementPorts[replica], "-jar", app.toString());
         Map<String, String> env = pb.environment();
+        env.put("COORDINATOR_ADMIN_KEY", adminKey);
         env.put("DATABASE_URL", databaseUrl);
         env.put("REDIS_URL", redisUrl);
         env.put("COORDINATOR_DISPATCH_ACK_TIMEOUT", "5s");

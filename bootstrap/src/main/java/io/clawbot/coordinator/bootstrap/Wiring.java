@@ -6,6 +6,7 @@ import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
 import io.clawbot.coordinator.adapters.ws.BotSessions;
 import io.clawbot.coordinator.application.bot.BotConnections;
 import io.clawbot.coordinator.application.bot.BotLifecycle;
+import io.clawbot.coordinator.application.bot.RetireBot;
 import io.clawbot.coordinator.application.dispatch.RoutedBotChannel;
 import io.clawbot.coordinator.application.task.BotNotices;
 import io.clawbot.coordinator.application.task.ExpireAttempts;
@@ -85,6 +86,12 @@ public class Wiring {
     ChannelTerms channelTerms(DispatchConfig config) {
         return new ChannelTerms(config.heartbeatInterval(), config.ackTimeout(), config.lease(),
                 config.reconnectGrace());
+    }
+
+    @Produces
+    @Singleton
+    RetireBot retireBot(BotLifecycle bots, BotChannel channel) {
+        return new RetireBot(bots, channel);
     }
 
     /** Pushes to bots connected here, and relays to the other replicas for the rest. */

@@ -11,6 +11,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -26,17 +27,32 @@ class ServiceApiTest {
                 .body("checks.'Redis (hints between replicas)'", equalTo("up"));
     }
 
+    /** The management interface's port in tests (Quarkus's default, 9001, unless configured). */
+    static int managementPort() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001);
+    }
+
+    @Test
+    void probes_metrics_and_the_api_document_are_on_the_management_port_only() {
+        for (String path : java.util.List.of("/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
+            given().noFiltersOfType(AsAdmin.class).when().get(path).then().statusCode(404);
+            given().port(managementPort()).noFiltersOfType(AsAdmin.class).when().get(path).then().statusCode(200);
+        }
+    }
+
     @Test
     void liveness_and_readiness_probes_are_up_and_readiness_checks_the_database() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().port(managementPort()).when().get("/q/health/live").then().statusCode(200).body("status",
+                equalTo("UP"));
+        given().port(managementPort()).when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("PostgreSQL")))
                 .body("checks.find { it.name == 'Redis (hints between replicas)' }.data.redis", equalTo("up"));
     }
 
     @Test
     void every_operation_in_the_openapi_document_has_an_id_a_summary_and_error_responses() {
-        JsonPath doc = given().queryParam("format", "json").when().get("/q/openapi")
+        JsonPath doc = given().port(managementPort()).queryParam("format", "json").when().get("/q/openapi")
                 .then().statusCode(200).extract().jsonPath();
         Map<String, Map<String, Map<String, Object>>> paths = doc.getMap("paths");
         assertThat(paths).containsKeys("/api/v1/bots", "/api/v1/tasks/{task_id}/complete",
@@ -62,12 +78,13 @@ class ServiceApiTest {
         }
         assertThat(operations).as("seed 000 HTTP operations, the two token operations, dead letters, redrive, "
                 + "task history, the nine schedule operations, workflows from YAML, workflow cancel and the six "
-                + "workflow definition operations").isEqualTo(50);
+                + "workflow definition operations, the five key operations and the audit trail").isEqualTo(56);
     }
 
     @Test
     void swagger_ui_is_served() {
-        given().when().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+        given().port(managementPort()).when().get("/q/swagger-ui/").then().statusCode(200)
+                .body(containsString("swagger"));
     }
 
     @Test
@@ -87,6 +104,7 @@ class ServiceApiTest {
 
     @Test
     void prometheus_metrics_are_exposed() {
-        given().when().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
+        given().port(managementPort()).when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("http_server_requests"));
     }
 }

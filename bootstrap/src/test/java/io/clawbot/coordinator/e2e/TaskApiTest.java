@@ -221,22 +221,24 @@ class TaskApiTest {
     @Test
     void every_transition_is_recorded_in_the_history_with_who_and_which_attempt() {
         String type = Fixtures.unique("audited");
-        String bot = Fixtures.registerBot(Fixtures.unique("auditor"), type);
+        Fixtures.BotCredentials bot = Fixtures.registerBotWithToken(Fixtures.unique("auditor"), type);
         String task = Fixtures.createTask(type, 0);
-        Fixtures.assign(task, bot);
+        Fixtures.assign(task, bot.id());
         given().contentType(ContentType.JSON).body("{\"attempt\": 1}").when().post("/api/v1/tasks/" + task + "/start")
                 .then().statusCode(200);
-        given().contentType(ContentType.JSON).body("{\"attempt\": 1}").when()
-                .post("/api/v1/tasks/" + task + "/complete").then().statusCode(200);
+        given().header("Authorization", "Bearer " + bot.token()).contentType(ContentType.JSON)
+                .body("{\"attempt\": 1}").when().post("/api/v1/tasks/" + task + "/complete").then().statusCode(200);
 
         List<List<Object>> history = Database.rows(
                 "select from_status, to_status, attempt, actor from task_events where task_id = '" + task
                         + "' order by id");
+        String admin = "key:" + Database.rows("select name from api_keys where secret_hash = '"
+                + io.clawbot.coordinator.domain.access.Secrets.hash(AsAdmin.key()) + "'").get(0).get(0);
         org.assertj.core.api.Assertions.assertThat(history).containsExactly(
-                java.util.Arrays.asList(null, "pending", 0, "api"),
-                List.of("pending", "assigned", 1, "api"),
-                List.of("assigned", "in_progress", 1, "api"),
-                List.of("in_progress", "completed", 1, "api"));
+                java.util.Arrays.asList(null, "pending", 0, admin),
+                List.of("pending", "assigned", 1, admin),
+                List.of("assigned", "in_progress", 1, admin),
+                List.of("in_progress", "completed", 1, "bot:" + bot.id()));
     }
 
     @Test

@@ -72,6 +72,10 @@ final class TestBot implements AutoCloseable {
         socket.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
+    void sendBinary(byte[] data) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
     /** The next frame, skipping heartbeat answers; fails the test after {@link #WAIT}. */
     Frame next() {
         try {

@@ -21,6 +21,7 @@ public class TestServers implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>();
+        config.put("coordinator.admin-key", AsAdmin.newKey());
         if (blank(System.getenv("DATABASE_URL"))) {
             postgres = EmbeddedPostgres.start(Path.of("target", "embedded", "postgres"), FreePort.find());
             postgres.createDatabase("clawbot_test");

@@ -46,8 +46,9 @@ import java.util.logging.Logger;
  * again (the coordinator answers a repeat with a duplicate {@code task_ack}, so this is safe). An assignment the
  * coordinator sends again for an attempt that already ran here (it lost the acceptance with the session) is
  * answered by that completion, not run a second time.</li>
- * <li>A refused token (HTTP 401 or 403), or a close with 4001 (a newer session of the same bot replaced this one, so
- * another process runs as this bot) ends the client for good: {@link #terminated()} completes.</li>
+ * <li>A refused token (HTTP 401 or 403), a close with 4001 (a newer session of the same bot replaced this one, so
+ * another process runs as this bot) or with 4003 (the bot was deleted, or its token rotated or revoked) ends the
+ * client for good: {@link #terminated()} completes.</li>
  * </ul>
  *
  * <p>
@@ -62,6 +63,8 @@ public final class BotClient implements AutoCloseable {
     private static final int NORMAL_CLOSURE = 1000;
     /** The coordinator's close for a session a newer one of the same bot replaced: do not reconnect. */
     static final int REPLACED = 4001;
+    /** The coordinator's close when the bot was deleted or its token rotated or revoked: do not reconnect. */
+    static final int REVOKED = 4003;
     private static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 
     /** The coordinator's addresses: one (a load balancer), or one per replica, tried in turn. */
@@ -374,9 +377,10 @@ public final class BotClient implements AutoCloseable {
                 current = null;
             }
             outbox.dropDroppablesLocked();
-            // Another process of this bot took the session: reconnecting would take it back, for ever. Any other close
+            // Another process of this bot took the session (4001): reconnecting would take it back, for ever. Or its
+            // credentials are gone (4003): reconnecting would be refused. Any other close
             // (a replica stopping, a restart, a network fault) is only a reason to come back later.
-            serverSaidBye = !closed && statusCode == REPLACED;
+            serverSaidBye = !closed && (statusCode == REPLACED || statusCode == REVOKED);
             reconnect = !closed && !serverSaidBye;
         }
         LOG.log(reconnect ? Level.INFO : Level.FINE, "session ended: " + statusCode + " " + reason);

@@ -53,6 +53,10 @@ public final class LocalCoordinator {
             coordinator.environment().put("REDIS_URL", redis.url());
         }
 
+        if (blank(env.get("COORDINATOR_FIRST_KEY_FILE"))) {
+            // On a database without keys, the coordinator writes the admin key it makes here (mode 0600).
+            coordinator.environment().put("COORDINATOR_FIRST_KEY_FILE", dataDir.resolve("admin-key").toString());
+        }
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of(args).subList(1, args.length));

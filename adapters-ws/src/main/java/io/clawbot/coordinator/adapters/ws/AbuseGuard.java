@@ -15,6 +15,7 @@ final class AbuseGuard {
     private long lastRefill;
     private int errors;
     private long windowStart;
+    private volatile boolean closing;
 
     AbuseGuard(ChannelConfig config, long now) {
         this.ratePerNano = config.framesPerSecond() / 1e9;
@@ -37,12 +38,30 @@ final class AbuseGuard {
         return true;
     }
 
-    /** Counts an error answered to the bot; {@code true} when it has now crossed the line (close with 1008). */
+    /**
+     * Counts an error answered to the bot; {@code true} the first time it crosses the line (close with 1008). From
+     * then on the connection is closing and {@link #closing()} says so.
+     */
     boolean erred(long now) {
+        if (closing) {
+            return false;
+        }
         if (now - windowStart > windowNanos) {
             windowStart = now;
             errors = 0;
         }
-        return ++errors > maxErrors;
+        if (++errors > maxErrors) {
+            closing = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether the connection is being closed for abuse: frames that were already received are dropped unread,
+     * with no answer and no log line, so a flood costs nothing once it has been judged.
+     */
+    boolean closing() {
+        return closing;
     }
 }

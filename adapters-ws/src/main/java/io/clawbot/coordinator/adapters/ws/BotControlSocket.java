@@ -12,6 +12,7 @@ import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Task;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -20,6 +21,7 @@ import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -86,6 +88,9 @@ public class BotControlSocket {
     public Uni<Void> onText(WebSocketConnection connection, String text) {
         BotId botId = connection.userData().get(BotUpgradeCheck.BOT).id();
         AbuseGuard guard = connection.userData().get(GUARD);
+        if (guard.closing()) {
+            return Uni.createFrom().voidItem();
+        }
         long now = System.nanoTime();
         if (!guard.admit(now)) {
             return error(connection, botId, guard, "rate_limited", "too many frames; slow down", null);
@@ -163,6 +168,18 @@ public class BotControlSocket {
             return true;
         }
         return (long) text.length() * 3 > limit && text.getBytes(StandardCharsets.UTF_8).length > limit;
+    }
+
+    /** The protocol is JSON text: a binary frame is answered with an error and counts against the bot. */
+    @OnBinaryMessage
+    public Uni<Void> onBinary(WebSocketConnection connection, Buffer data) {
+        BotId botId = connection.userData().get(BotUpgradeCheck.BOT).id();
+        AbuseGuard guard = connection.userData().get(GUARD);
+        if (guard.closing()) {
+            return Uni.createFrom().voidItem();
+        }
+        return error(connection, botId, guard, "binary_not_supported",
+                "frames are JSON text; binary frames are not part of the protocol", null);
     }
 
     @OnClose

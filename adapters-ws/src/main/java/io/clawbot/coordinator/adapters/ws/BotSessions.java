@@ -44,6 +44,8 @@ public class BotSessions implements BotSockets {
      * reconnect, since two processes of one bot would otherwise take the session from each other for ever.
      */
     static final int REPLACED = 4001;
+    /** The bot was deleted or its token rotated or revoked: its session ends and it should not come back as is. */
+    static final int REVOKED = 4003;
 
     private static final class Session {
         final WebSocketConnection connection;
@@ -138,6 +140,18 @@ public class BotSessions implements BotSockets {
     /** Tells a bot connected here to stop working on an attempt of a task (a push relayed from another replica). */
     public Uni<Boolean> pushCancel(BotId botId, TaskId taskId, int attempt, String reason) {
         return send(botId, BotMessages.taskCancel(taskId, attempt, reason));
+    }
+
+    @Override
+    public Uni<Boolean> disconnect(BotId botId, String reason) {
+        Session session = sessions.get(botId);
+        if (session == null) {
+            return Uni.createFrom().item(false);
+        }
+        // No more work goes to it from this moment; its close event detaches it.
+        evicted.add(session.connection);
+        return session.connection.close(new CloseReason(REVOKED, reason)).onFailure().recoverWithNull()
+                .replaceWith(true);
     }
 
     /** Offers the bots connected here no more work; their sockets keep serving reports until closed. */

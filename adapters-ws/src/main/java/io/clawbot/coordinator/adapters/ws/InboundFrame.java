@@ -2,6 +2,7 @@ package io.clawbot.coordinator.adapters.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clawbot.coordinator.domain.common.NulCharacters;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import java.util.ArrayList;
@@ -36,6 +37,9 @@ final class InboundFrame {
     }
 
     static InboundFrame parse(ObjectMapper json, String text) throws Rejected {
+        if (NulCharacters.inJsonText(text)) {
+            throw new Rejected("invalid_text", "strings " + NulCharacters.MESSAGE, null);
+        }
         JsonNode root;
         try {
             root = json.readTree(text);

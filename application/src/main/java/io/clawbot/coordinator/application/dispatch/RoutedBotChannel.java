@@ -4,6 +4,7 @@ import io.clawbot.coordinator.domain.bot.port.BotPresence;
 import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
 import io.clawbot.coordinator.domain.dispatch.port.BotSockets;
 import io.clawbot.coordinator.domain.dispatch.port.ReplicaBus;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.Task;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
@@ -35,14 +36,21 @@ public final class RoutedBotChannel implements BotChannel {
     public Uni<Boolean> pushAssignment(Task task) {
         return local.pushAssignment(task).flatMap(sent -> sent
                 ? Uni.createFrom().item(true)
-                : relay(task, replica -> bus.relayAssignment(task, replica)));
+                : relay(task.botId(), replica -> bus.relayAssignment(task, replica)));
     }
 
     @Override
     public Uni<Boolean> pushCancel(Task task, String reason) {
         return local.pushCancel(task, reason).flatMap(sent -> sent
                 ? Uni.createFrom().item(true)
-                : relay(task, replica -> bus.relayCancel(task, reason, replica)));
+                : relay(task.botId(), replica -> bus.relayCancel(task, reason, replica)));
+    }
+
+    @Override
+    public Uni<Boolean> disconnect(BotId botId, String reason) {
+        return local.disconnect(botId, reason).flatMap(closed -> closed
+                ? Uni.createFrom().item(true)
+                : relay(botId, replica -> bus.relayDisconnect(botId, reason, replica)));
     }
 
     /**
@@ -50,11 +58,11 @@ public final class RoutedBotChannel implements BotChannel {
      * replica that the closed connection has not cleared yet) every replica is asked, and the answer is
      * {@code false}: nobody is known to hold the bot.
      */
-    private Uni<Boolean> relay(Task task, Consumer<String> send) {
-        if (task.botId() == null) {
+    private Uni<Boolean> relay(BotId botId, Consumer<String> send) {
+        if (botId == null) {
             return Uni.createFrom().item(false);
         }
-        return presence.whereIs(task.botId()).map(replica -> {
+        return presence.whereIs(botId).map(replica -> {
             boolean elsewhere = replica != null && !replica.equals(presence.self());
             send.accept(elsewhere ? replica : null);
             return elsewhere;

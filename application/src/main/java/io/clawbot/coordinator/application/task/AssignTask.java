@@ -42,12 +42,17 @@ public final class AssignTask {
      * it is connected. An online bot becomes busy when its slots are full.
      */
     public Uni<Task> assign(TaskId taskId, BotId botId) {
+        return assign(taskId, botId, Actor.api());
+    }
+
+    /** As {@link #assign(TaskId, BotId)}, recorded as done by {@code actor}. */
+    public Uni<Task> assign(TaskId taskId, BotId botId, Actor actor) {
         return ConcurrentRetry.run(() -> queries.get(taskId).flatMap(task -> bots.findById(botId)
                 .onItem().ifNull().failWith(() -> new NotFoundException("bot", botId))
                 .flatMap(bot -> tasks.countHeldBy(botId).flatMap(held -> {
                     Instant now = clock.instant();
                     TaskChanges.Builder changes = TaskChanges.builder().bot(bot, bot.tookTask(held + 1, now));
-                    return writer.write(task, task.assign(bot, now), Actor.api(), "assigned to bot " + botId, now,
+                    return writer.write(task, task.assign(bot, now), actor, "assigned to bot " + botId, now,
                             changes);
                 }))).map(Reported::task))
                 .call(assigned -> channel.pushAssignment(assigned));

@@ -25,10 +25,15 @@ public final class CancelTask {
 
     /** Cancelling again is a repeat; a finished task cannot be cancelled. */
     public Uni<Task> cancel(TaskId taskId, String reason) {
+        return cancel(taskId, reason, Actor.api());
+    }
+
+    /** As {@link #cancel(TaskId, String)}, recorded as done by {@code actor}. */
+    public Uni<Task> cancel(TaskId taskId, String reason, Actor actor) {
         String why = reason == null || reason.isBlank() ? "cancelled by request" : reason;
         return ConcurrentRetry.run(() -> queries.get(taskId).flatMap(task -> {
             Instant now = clock.instant();
-            return writer.write(task, task.cancel(why, now), Actor.api(), why, now)
+            return writer.write(task, task.cancel(why, now), actor, why, now)
                     .call(done -> !done.duplicate() && task.status().isHeldByBot()
                             ? notices.dropped(task, why)
                             : Uni.createFrom().item(false));

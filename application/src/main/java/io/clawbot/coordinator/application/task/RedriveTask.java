@@ -22,9 +22,14 @@ public final class RedriveTask {
     }
 
     public Uni<Task> redrive(TaskId taskId) {
+        return redrive(taskId, Actor.api());
+    }
+
+    /** Redrives the task, recorded as done by {@code actor}. */
+    public Uni<Task> redrive(TaskId taskId, Actor actor) {
         return ConcurrentRetry.run(() -> queries.get(taskId).flatMap(task -> {
             Instant now = clock.instant();
-            return writer.write(task, task.redrive(now), Actor.api(), "redriven from the dead-letter list", now);
+            return writer.write(task, task.redrive(now), actor, "redriven from the dead-letter list", now);
         })).map(Reported::task);
     }
 }

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.application.workflow;
 
+import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.JsonObjects;
 import io.clawbot.coordinator.domain.common.ValidationException;
@@ -20,13 +21,15 @@ import java.util.function.Function;
  * @param input what the steps' params may refer to as {@code ${input.…}}
  * @param autoStart release the first steps at once (the default); otherwise they wait for an explicit start
  * @param idempotencyKey optional; makes the creation safe to repeat
+ * @param creator the client creating it; {@code null} when the service does
  */
 public record CreateWorkflowCommand(
         WorkflowDefinition definition,
         Map<String, Object> input,
         Map<String, Object> metadata,
         boolean autoStart,
-        IdempotencyKey idempotencyKey) {
+        IdempotencyKey idempotencyKey,
+        Principal.Client creator) {
 
     public static final int MAX_NAME_LENGTH = WorkflowDefinition.MAX_NAME_LENGTH;
     public static final int MAX_DESCRIPTION_LENGTH = WorkflowDefinition.MAX_DESCRIPTION_LENGTH;
@@ -36,6 +39,16 @@ public record CreateWorkflowCommand(
         Objects.requireNonNull(definition, "definition");
         input = JsonObjects.copyOf(input);
         metadata = JsonObjects.copyOf(metadata);
+    }
+
+    public CreateWorkflowCommand(WorkflowDefinition definition, Map<String, Object> input,
+            Map<String, Object> metadata, boolean autoStart, IdempotencyKey idempotencyKey) {
+        this(definition, input, metadata, autoStart, idempotencyKey, null);
+    }
+
+    /** This command made by {@code client}. */
+    public CreateWorkflowCommand by(Principal.Client client) {
+        return new CreateWorkflowCommand(definition, input, metadata, autoStart, idempotencyKey, client);
     }
 
     public String name() {
@@ -106,6 +119,6 @@ public record CreateWorkflowCommand(
                         s.onFailure(), s.alwaysRun(), s.priority(), s.timeoutSeconds(), retry))
                 .toList();
         return new CreateWorkflowCommand(new WorkflowDefinition(definition.name(), definition.description(), steps),
-                input, metadata, autoStart, idempotencyKey);
+                input, metadata, autoStart, idempotencyKey, creator);
     }
 }

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.application.workflow;
 
+import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.application.common.ConcurrentRetry;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
@@ -115,12 +116,14 @@ public final class WorkflowDefinitions {
      * @param autoStart release the first steps at once; otherwise they wait for an explicit start
      * @param idempotencyKey optional; a repeat answers the workflow the first request created, whatever the latest
      *        version is by then
+     * @param creator the client starting it; {@code null} when the service does
      * @return what {@link WorkflowLifecycle#create} answers
      */
     public Uni<Created<WorkflowWithTasks>> startRun(String name, Integer version, Map<String, Object> input,
-            Map<String, Object> metadata, boolean autoStart, IdempotencyKey idempotencyKey) {
-        return get(name, version).flatMap(stored -> workflows.create(
-                new CreateWorkflowCommand(stored.definition(), input, metadata, autoStart, idempotencyKey)));
+            Map<String, Object> metadata, boolean autoStart, IdempotencyKey idempotencyKey,
+            Principal.Client creator) {
+        return get(name, version).flatMap(stored -> workflows.create(new CreateWorkflowCommand(stored.definition(),
+                input, metadata, autoStart, idempotencyKey, creator)));
     }
 
     private static void checkVersion(Integer version) {

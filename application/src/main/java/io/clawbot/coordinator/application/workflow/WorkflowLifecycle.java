@@ -2,6 +2,8 @@ package io.clawbot.coordinator.application.workflow;
 
 import io.clawbot.coordinator.application.common.ConcurrentRetry;
 import io.clawbot.coordinator.application.task.RetryDefaults;
+import io.clawbot.coordinator.domain.access.Visibility;
+import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
@@ -9,6 +11,7 @@ import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
+import io.clawbot.coordinator.domain.id.KeyId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
@@ -60,17 +63,23 @@ public final class WorkflowLifecycle {
         Instant now = clock.instant();
         WorkflowId workflowId = new WorkflowId(ids.next());
         WorkflowDefinition definition = command.definition();
+        Principal.Client creator = command.creator();
+        KeyId owner = creator == null ? null : creator.keyId();
         List<Task> waiting = new ArrayList<>(definition.steps().size());
         for (int i = 0; i < definition.steps().size(); i++) {
             TaskSpec spec = definition.steps().get(i).spec();
+            if (creator != null) {
+                creator.checkMayCreate(spec.type(), "steps[" + i + "].type");
+            }
             waiting.add(Task.createStep(new TaskId(ids.next()), spec, retryDefaults.resolve(spec.type(),
-                    spec.retry()), workflowId, i, false, now));
+                    spec.retry()), workflowId, i, false, now).ownedBy(owner));
         }
         List<Task> steps = DagPlan.initial(definition, command.input(), waiting, command.autoStart(), now);
         List<TaskTransitioned> creations = new ArrayList<>(steps.size());
-        steps.forEach(step -> creations.add(TaskTransitioned.created(step, Actor.api())));
+        Actor actor = creator == null ? Actor.api() : creator.actor();
+        steps.forEach(step -> creations.add(TaskTransitioned.created(step, actor)));
         Workflow workflow = Workflow.create(workflowId, definition, command.input(), command.metadata(),
-                steps.stream().map(Task::id).toList(), command.autoStart(), now);
+                steps.stream().map(Task::id).toList(), command.autoStart(), now).ownedBy(owner);
         return workflows.create(workflow, steps, creations, command.idempotencyKey()).flatMap(created -> {
             if (!created.replayed()) {
                 signal.workMayBeAvailable();
@@ -84,8 +93,18 @@ public final class WorkflowLifecycle {
         return workflows.findById(id).onItem().ifNull().failWith(() -> new NotFoundException("workflow", id));
     }
 
+    /** The workflow, if it lies within {@code scope} (see {@link Visibility}). */
+    public Uni<Workflow> get(WorkflowId id, KeyId scope) {
+        return get(id).invoke(workflow -> Visibility.check(scope, workflow.owner(), "workflow", id));
+    }
+
     public Uni<WorkflowWithTasks> getWithTasks(WorkflowId id) {
         return get(id).flatMap(this::withTasks);
+    }
+
+    /** The workflow with its steps, if it lies within {@code scope} (see {@link Visibility}). */
+    public Uni<WorkflowWithTasks> getWithTasks(WorkflowId id, KeyId scope) {
+        return get(id, scope).flatMap(this::withTasks);
     }
 
     public Uni<List<Workflow>> list(WorkflowQuery query, PageRequest page) {
@@ -94,7 +113,12 @@ public final class WorkflowLifecycle {
 
     /** Releases the first steps of a workflow created without auto-start. */
     public Uni<Workflow> start(WorkflowId id) {
-        return ConcurrentRetry.run(() -> getWithTasks(id).flatMap(current -> {
+        return start(id, null);
+    }
+
+    /** Releases the first steps of a workflow within {@code scope} created without auto-start. */
+    public Uni<Workflow> start(WorkflowId id, KeyId scope) {
+        return ConcurrentRetry.run(() -> getWithTasks(id, scope).flatMap(current -> {
             Instant now = clock.instant();
             Workflow started = current.workflow().start(now).orThrow();
             WorkflowAdvance advance = DagPlan.start(current.workflow(), started, current.tasks(), now);

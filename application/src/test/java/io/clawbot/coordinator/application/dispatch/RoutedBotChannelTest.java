@@ -37,6 +37,11 @@ class RoutedBotChannelTest {
         public void relayCancel(Task task, String reason, String replica) {
             relays.add(new Relay("cancel", task, replica));
         }
+
+        @Override
+        public void relayDisconnect(BotId botId, String reason, String replica) {
+            relays.add(new Relay("disconnect:" + botId, null, replica));
+        }
     };
     private final FakeBotChannel sockets = new FakeBotChannel();
     private final FakeBotPresence presence = new FakeBotPresence();
@@ -51,6 +56,22 @@ class RoutedBotChannelTest {
 
     private boolean assign() {
         return channel.pushAssignment(held).await().indefinitely();
+    }
+
+    @Test
+    void a_disconnect_closes_a_session_here_or_goes_to_the_replica_holding_it_or_to_all() {
+        sockets.connect(bot, FakeWorld.START);
+        assertThat(channel.disconnect(bot, "deleted").await().indefinitely()).isTrue();
+        assertThat(sockets.disconnected()).containsExactly(bot);
+        assertThat(relays).isEmpty();
+
+        presence.entries.put(bot, "replica-b");
+        assertThat(channel.disconnect(bot, "deleted").await().indefinitely()).isTrue();
+        assertThat(relays).containsExactly(new Relay("disconnect:" + bot, null, "replica-b"));
+
+        presence.entries.remove(bot);
+        assertThat(channel.disconnect(bot, "deleted").await().indefinitely()).isFalse();
+        assertThat(relays).last().isEqualTo(new Relay("disconnect:" + bot, null, null));
     }
 
     @Test

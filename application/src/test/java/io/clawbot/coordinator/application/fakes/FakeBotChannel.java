@@ -20,6 +20,7 @@ public final class FakeBotChannel implements BotChannel, BotSockets {
     }
 
     private final Map<BotId, Connection> connected = new LinkedHashMap<>();
+    private final List<BotId> disconnected = new ArrayList<>();
     private final List<Task> pushed = new ArrayList<>();
     private final List<Task> delivered = new ArrayList<>();
     private final List<Cancel> cancels = new ArrayList<>();
@@ -76,6 +77,21 @@ public final class FakeBotChannel implements BotChannel, BotSockets {
                 return live;
             }
         });
+    }
+
+    @Override
+    public Uni<Boolean> disconnect(BotId botId, String reason) {
+        return Uni.createFrom().item(() -> {
+            synchronized (this) {
+                disconnected.add(botId);
+                return connected.remove(botId) != null;
+            }
+        });
+    }
+
+    /** The bots whose sessions were ended for good, in order. */
+    public synchronized List<BotId> disconnected() {
+        return List.copyOf(disconnected);
     }
 
     private boolean isLive(Task task) {

@@ -160,6 +160,15 @@ public final class FakeBotRegistry implements BotRegistry {
     public Uni<Boolean> delete(BotId id) {
         return Uni.createFrom().item(() -> {
             synchronized (db) {
+                if (!db.bots.containsKey(id)) {
+                    return false;
+                }
+                long held = db.tasks.values().stream()
+                        .filter(t -> id.equals(t.botId()) && t.status().isHeldByBot()).count();
+                if (held > 0) {
+                    throw new io.clawbot.coordinator.domain.common.ConflictException("bot-has-tasks",
+                            "Bot " + id + " holds " + held + " assigned or running task(s); cancel them first");
+                }
                 db.tokenHashes.remove(id);
                 return db.bots.remove(id) != null;
             }

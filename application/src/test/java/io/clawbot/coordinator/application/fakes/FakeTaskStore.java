@@ -89,6 +89,7 @@ public final class FakeTaskStore implements TaskStore {
                         .filter(t -> query.botId() == null || query.botId().equals(t.botId()))
                         .filter(t -> query.workflowId() == null || query.workflowId().equals(t.workflowId()))
                         .filter(t -> query.type() == null || query.type().equals(t.type()))
+                        .filter(t -> query.owner() == null || query.owner().equals(t.owner()))
                         .sorted(order)
                         .skip(page.offset())
                         .limit(page.limit())

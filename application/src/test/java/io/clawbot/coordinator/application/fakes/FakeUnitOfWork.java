@@ -64,7 +64,7 @@ public final class FakeUnitOfWork implements UnitOfWork {
                     db.workflows.put(stored.id(), new Workflow(stored.id(), stored.name(), stored.description(),
                             v.next().status(), stored.metadata(), stored.taskIds(), v.next().startedAt(),
                             stored.createdAt(), v.next().updatedAt(), stored.version() + 1, stored.definition(),
-                            stored.input()));
+                            stored.input(), stored.owner()));
                 }
                 db.history.addAll(changes.events());
                 applied++;

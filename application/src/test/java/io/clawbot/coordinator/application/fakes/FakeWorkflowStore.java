@@ -68,6 +68,7 @@ public final class FakeWorkflowStore implements WorkflowStore {
                 return db.workflows.keySet().stream()
                         .map(this::read)
                         .filter(w -> query.status() == null || w.status() == query.status())
+                        .filter(w -> query.owner() == null || query.owner().equals(w.owner()))
                         .sorted(Comparator.comparing(Workflow::createdAt)
                                 .thenComparing(w -> w.id().value()).reversed())
                         .skip(page.offset())
@@ -122,6 +123,6 @@ public final class FakeWorkflowStore implements WorkflowStore {
         }
         List<TaskId> taskIds = db.steps(id).stream().map(Task::id).toList();
         return new Workflow(w.id(), w.name(), w.description(), w.status(), w.metadata(), taskIds, w.startedAt(),
-                w.createdAt(), w.updatedAt(), w.version(), w.definition(), w.input());
+                w.createdAt(), w.updatedAt(), w.version(), w.definition(), w.input(), w.owner());
     }
 }

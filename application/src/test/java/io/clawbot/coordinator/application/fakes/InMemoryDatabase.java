@@ -153,6 +153,7 @@ public final class InMemoryDatabase {
         return new Task(t.id(), t.type(), t.status(), t.priority(), t.payload(), t.result(), t.error(),
                 t.errorCode(), t.timeoutSeconds(), t.workflowId(), t.workflowPosition(), t.botId(), t.attempt(),
                 t.createdAt(), t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), version, t.retry(),
-                t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(), t.leaseExpiresAt(), t.attemptsBefore());
+                t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(), t.leaseExpiresAt(), t.attemptsBefore(),
+                t.owner());
     }
 }

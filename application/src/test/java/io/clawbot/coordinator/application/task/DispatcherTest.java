@@ -284,6 +284,11 @@ class DispatcherTest {
         public Uni<Boolean> pushCancel(Task task, String reason) {
             return world.channel.pushCancel(task, reason);
         }
+
+        @Override
+        public Uni<Boolean> disconnect(BotId botId, String reason) {
+            return world.channel.disconnect(botId, reason);
+        }
     }
 
     private static io.smallrye.mutiny.Uni<io.clawbot.coordinator.domain.task.Task> reportTask(UseCases app,

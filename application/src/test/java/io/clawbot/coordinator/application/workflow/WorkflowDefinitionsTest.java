@@ -153,7 +153,7 @@ class WorkflowDefinitionsTest {
         assertThatThrownBy(() -> await(definitions.getWithVersions("nope"))).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> await(definitions.addVersion("nope", document("x", "http"), "definition")))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> await(definitions.startRun("nope", null, Map.of(), Map.of(), true, null)))
+        assertThatThrownBy(() -> await(definitions.startRun("nope", null, Map.of(), Map.of(), true, null, null)))
                 .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> await(definitions.get("etl", 0)))
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.field()).isEqualTo("version"));
@@ -165,9 +165,9 @@ class WorkflowDefinitionsTest {
         await(definitions.addVersion("etl", document("ETL v2", "ftp"), "definition"));
 
         WorkflowWithTasks first = await(definitions.startRun("etl", 1, Map.of("url", "https://example.org/a"),
-                Map.of("team", "data"), true, null)).resource();
+                Map.of("team", "data"), true, null, null)).resource();
         WorkflowWithTasks latest = await(definitions.startRun("etl", null, Map.of("url", "ftp://b"), Map.of(), false,
-                null)).resource();
+                null, null)).resource();
 
         assertThat(first.workflow().name()).isEqualTo("ETL");
         assertThat(first.workflow().metadata()).isEqualTo(Map.of("team", "data"));

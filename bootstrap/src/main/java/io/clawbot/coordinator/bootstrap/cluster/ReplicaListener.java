@@ -47,6 +47,11 @@ public class ReplicaListener {
 
     void relayed(Relay relay) {
         BotId bot = new BotId(relay.botId());
+        if (Relay.DISCONNECT.equals(relay.kind())) {
+            sessions.disconnect(bot, relay.reason()).subscribe().with(ignored -> {
+            }, failure -> LOG.debugf("a relayed disconnect of bot %s failed: %s", bot, failure.getMessage()));
+            return;
+        }
         TaskId taskId = new TaskId(relay.taskId());
         if (Relay.CANCEL.equals(relay.kind())) {
             sessions.pushCancel(bot, taskId, relay.attempt(), relay.reason()).subscribe().with(ignored -> {

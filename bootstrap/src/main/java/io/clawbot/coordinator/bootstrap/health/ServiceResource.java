@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.bootstrap.health;
 
+import jakarta.annotation.security.PermitAll;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
 import jakarta.json.JsonObject;
@@ -41,6 +42,7 @@ public class ServiceResource {
     }
 
     @GET
+    @PermitAll
     @Operation(operationId = "root", summary = "Service name, version and where the API docs are")
     @APIResponse(responseCode = "200", description = "The service is running")
     public RootResponse root() {
@@ -49,6 +51,7 @@ public class ServiceResource {
 
     @GET
     @Path("/health")
+    @PermitAll
     @Operation(operationId = "health", summary = "Detailed health: the database and Redis checks")
     @APIResponse(responseCode = "200", description = "Healthy, or degraded: Redis is down and replicas dispatch on their tick")
     @APIResponse(responseCode = "503", description = "The database is down")

@@ -6,7 +6,7 @@ package io.clawbot.coordinator.domain.common;
  */
 public abstract sealed class DomainException extends RuntimeException
         permits NotFoundException, ConflictException, InvalidTransitionException, ValidationException,
-        IdempotencyKeyReusedException {
+        IdempotencyKeyReusedException, ForbiddenException {
 
     private final String code;
 

@@ -6,6 +6,7 @@ import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.Rejection;
 import io.clawbot.coordinator.domain.common.Transition;
 import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.KeyId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import java.time.Duration;
@@ -41,6 +42,8 @@ import java.util.Objects;
  *        timeout does; otherwise {@code null}
  * @param leaseExpiresAt while a bot holds it, when the bot's lease lapses (kept by the store, read only)
  * @param attemptsBefore attempts made before its last redrive, which do not count against {@code retry}
+ * @param owner the API key of the client that created it (a workflow's steps: the workflow's); {@code null} when
+ *        the service did (schedules), and for work created before keys existed
  */
 public record Task(
         TaskId id,
@@ -67,7 +70,8 @@ public record Task(
         Instant runAt,
         Instant deadlineAt,
         Instant leaseExpiresAt,
-        int attemptsBefore) {
+        int attemptsBefore,
+        KeyId owner) {
 
     /** The error codes of the ways an attempt can run out of time. */
     public enum Timeout {
@@ -139,7 +143,14 @@ public record Task(
                 : null;
         return new Task(id, spec.type(), status, spec.priority(), spec.payload(), null, null, null,
                 spec.timeoutSeconds(), workflowId, position, null, 0, now, now, null, null, null, 0, retry,
-                spec.scheduleToStartSeconds(), runAt, deadline, null, 0);
+                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null);
+    }
+
+    /** The same new task, created by the client with this key ({@code null}: by the service itself). */
+    public Task ownedBy(KeyId key) {
+        return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
+                workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
+                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, key);
     }
 
     /** The schedule-to-start deadline of a task that becomes ready now and may run from {@code runAt}. */
@@ -555,7 +566,7 @@ public record Task(
                     from.timeoutSeconds, from.workflowId, from.workflowPosition, botId, attempt, from.createdAt,
                     updatedAt, assignedAt, startedAt, completedAt, from.version, from.retry,
                     from.scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? from.leaseExpiresAt : null,
-                    attemptsBefore);
+                    attemptsBefore, from.owner);
         }
     }
 }

@@ -1,14 +1,17 @@
 package io.clawbot.coordinator.domain.task;
 
 import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.KeyId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 
 /**
  * Filters for listing tasks; every field is optional.
  *
  * @param order {@link Order#CLAIM} lists in the order bots take work: highest priority, then oldest
+ * @param owner only the tasks this key created
  */
-public record TaskQuery(TaskStatus status, BotId botId, WorkflowId workflowId, String type, Order order) {
+public record TaskQuery(TaskStatus status, BotId botId, WorkflowId workflowId, String type, Order order,
+        KeyId owner) {
 
     /** The order of a task listing. */
     public enum Order {
@@ -22,6 +25,15 @@ public record TaskQuery(TaskStatus status, BotId botId, WorkflowId workflowId, S
 
     public TaskQuery {
         order = order == null ? Order.CREATED : order;
+    }
+
+    public TaskQuery(TaskStatus status, BotId botId, WorkflowId workflowId, String type, Order order) {
+        this(status, botId, workflowId, type, order, null);
+    }
+
+    /** The same filters, confined to the tasks of {@code key} when it is not {@code null}. */
+    public TaskQuery ownedBy(KeyId key) {
+        return new TaskQuery(status, botId, workflowId, type, order, key);
     }
 
     /** The dead-letter list: tasks that failed or timed out with no retry left, optionally of one type. */

@@ -3,6 +3,7 @@ package io.clawbot.coordinator.domain.workflow;
 import io.clawbot.coordinator.domain.common.JsonObjects;
 import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.id.KeyId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param input the data its steps' params may refer to ({@code ${input.x}})
  * @param startedAt when its first step was released; {@code null} while it has not been started
  * @param version optimistic-lock counter, raised by every write
+ * @param owner the API key of the client that created it; {@code null} when the service did, or before keys
  */
 public record Workflow(
         WorkflowId id,
@@ -33,7 +35,8 @@ public record Workflow(
         Instant updatedAt,
         long version,
         WorkflowDefinition definition,
-        Map<String, Object> input) {
+        Map<String, Object> input,
+        KeyId owner) {
 
     public Workflow {
         Objects.requireNonNull(id, "id");
@@ -47,7 +50,13 @@ public record Workflow(
     public static Workflow create(WorkflowId id, WorkflowDefinition definition, Map<String, Object> input,
             Map<String, Object> metadata, List<TaskId> taskIds, boolean started, Instant now) {
         return new Workflow(id, definition.name(), definition.description(), WorkflowStatus.PENDING, metadata, taskIds,
-                started ? now : null, now, now, 0, definition, input);
+                started ? now : null, now, now, 0, definition, input, null);
+    }
+
+    /** The same new workflow, created by the client with this key. */
+    public Workflow ownedBy(KeyId key) {
+        return new Workflow(id, name, description, status, metadata, taskIds, startedAt, createdAt, updatedAt, version,
+                definition, input, key);
     }
 
     public boolean isStarted() {
@@ -65,7 +74,7 @@ public record Workflow(
                     "Workflow " + id + " is already " + status.wire() + "; it cannot be started");
         }
         return Transition.changed(new Workflow(id, name, description, status, metadata, taskIds, now, createdAt, now,
-                version, definition, input));
+                version, definition, input, owner));
     }
 
     /** The same workflow with {@code next} status; unchanged when the status is the same. */
@@ -74,6 +83,6 @@ public record Workflow(
             return this;
         }
         return new Workflow(id, name, description, next, metadata, taskIds, startedAt, createdAt, now, version,
-                definition, input);
+                definition, input, owner);
     }
 }

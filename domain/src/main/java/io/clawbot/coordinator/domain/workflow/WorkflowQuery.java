@@ -1,5 +1,15 @@
 package io.clawbot.coordinator.domain.workflow;
 
-/** Filters for listing workflows; {@code status} is optional. */
-public record WorkflowQuery(WorkflowStatus status) {
+import io.clawbot.coordinator.domain.id.KeyId;
+
+/**
+ * Filters for listing workflows; each is optional.
+ *
+ * @param owner only the workflows this key created
+ */
+public record WorkflowQuery(WorkflowStatus status, KeyId owner) {
+
+    public WorkflowQuery(WorkflowStatus status) {
+        this(status, null);
+    }
 }

@@ -208,6 +208,7 @@ public final class Tasks {
     public Task build() {
         return new Task(id, type, status, priority, payload, result, error, errorCode, 300, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
-                retry, scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? leaseExpiresAt : null, 0);
+                retry, scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? leaseExpiresAt : null, 0,
+                null);
     }
 }

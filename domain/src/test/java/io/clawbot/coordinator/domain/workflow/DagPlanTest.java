@@ -767,7 +767,7 @@ class DagPlanTest {
             List<Task> steps = waitingSteps(3);
             List<TaskId> ids = steps.stream().map(Task::id).toList();
             Workflow legacy = new Workflow(workflowId, "old", null, WorkflowStatus.IN_PROGRESS, Map.of(), ids, T0, T0,
-                    T0, 3, null, Map.of());
+                    T0, 3, null, Map.of(), null);
             List<Task> before = with(steps, inProgress(steps.get(0)));
 
             WorkflowDefinition definition = DagPlan.definition(legacy, before);
@@ -787,7 +787,7 @@ class DagPlanTest {
             Task second = withPayload(steps.get(1), Map.of("command", "cp out.txt ${HOME}/backup"));
             steps = with(steps, second);
             Workflow legacy = new Workflow(workflowId, "old", null, WorkflowStatus.IN_PROGRESS, Map.of(),
-                    steps.stream().map(Task::id).toList(), T0, T0, T0, 3, null, Map.of());
+                    steps.stream().map(Task::id).toList(), T0, T0, T0, 3, null, Map.of(), null);
             List<Task> before = with(steps, inProgress(steps.get(0)));
 
             TaskChanges changes = advance(legacy, before, completed(steps.get(0)));
@@ -800,7 +800,8 @@ class DagPlanTest {
             return new Task(t.id(), t.type(), t.status(), t.priority(), payload, t.result(), t.error(), t.errorCode(),
                     t.timeoutSeconds(), t.workflowId(), t.workflowPosition(), t.botId(), t.attempt(), t.createdAt(),
                     t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), t.version(), t.retry(),
-                    t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(), t.leaseExpiresAt(), t.attemptsBefore());
+                    t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(), t.leaseExpiresAt(), t.attemptsBefore(),
+                    t.owner());
         }
     }
 

@@ -119,9 +119,30 @@ public class PgBotRegistry implements BotRegistry {
                 });
     }
 
+    /**
+     * Under the bot's row lock, which a dispatch claim for the bot waits on (its foreign key check takes a share
+     * lock on the row): a task claimed just before is seen and refuses the delete, a claim just after finds no
+     * bot. Without it a delete could pass its check, then clear the bot of a task claimed meanwhile and leave the
+     * task assigned to nobody.
+     */
     @Override
     public Uni<Boolean> delete(BotId id) {
-        return Panache.withTransaction(() -> repository.deleteById(id.value()));
+        return pool.withTransaction(conn -> conn.preparedQuery("select 1 from bots where id = $1 for update")
+                .execute(Tuple.of(id.value()))
+                .flatMap(found -> found.size() == 0
+                        ? Uni.createFrom().item(false)
+                        : conn.preparedQuery("select count(*) from tasks where bot_id = $1 "
+                                + "and status in ('assigned', 'in_progress')").execute(Tuple.of(id.value()))
+                                .flatMap(held -> {
+                                    long count = held.iterator().next().getLong(0);
+                                    if (count > 0) {
+                                        return Uni.createFrom().failure(new ConflictException("bot-has-tasks", "Bot "
+                                                + id + " holds " + count + " assigned or running task(s); cancel "
+                                                + "them first"));
+                                    }
+                                    return conn.preparedQuery("delete from bots where id = $1")
+                                            .execute(Tuple.of(id.value())).map(rows -> rows.rowCount() == 1);
+                                })));
     }
 
     private Uni<Bot> conditionalUpdate(Bot bot, long expectedVersion, String hql) {

@@ -94,7 +94,8 @@ public class PgTaskStore implements TaskStore {
                         : query.status().wire())
                 .and("bot_id = ?", query.botId() == null ? null : query.botId().value())
                 .and("workflow_id = ?", query.workflowId() == null ? null : query.workflowId().value())
-                .and("type = ?", query.type());
+                .and("type = ?", query.type())
+                .and("owner_key_id = ?", query.owner() == null ? null : query.owner().value());
         if (query.order() == TaskQuery.Order.DEAD_LETTERS) {
             where.andIf(true, "status in ('failed', 'timed_out')");
         }

@@ -3,6 +3,7 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.PageRequest;
+import io.clawbot.coordinator.domain.id.KeyId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Task;
@@ -36,7 +37,7 @@ public class PgWorkflowStore implements WorkflowStore {
     static final String IDEMPOTENCY_SCOPE = "workflows";
 
     private static final String SELECT = "select w.id, w.name, w.description, w.status, w.metadata, w.started_at, "
-            + "w.created_at, w.updated_at, w.version, w.definition, w.input, "
+            + "w.created_at, w.updated_at, w.version, w.definition, w.input, w.owner_key_id, "
             + "array(select t.id from tasks t where t.workflow_id = w.id order by t.workflow_position) as task_ids "
             + "from workflows w";
 
@@ -57,8 +58,8 @@ public class PgWorkflowStore implements WorkflowStore {
                     List<Tuple> taskRows = new ArrayList<>(steps.size());
                     steps.forEach(step -> taskRows.add(TaskRows.insertParams(step)));
                     return conn.preparedQuery("insert into workflows (id, name, description, status, metadata, "
-                            + "started_at, created_at, updated_at, version, definition, input) "
-                            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                            + "started_at, created_at, updated_at, version, definition, input, owner_key_id) "
+                            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
                             .execute(Tuple.from(new Object[]{ workflow.id().value(), workflow.name(),
                                     workflow.description(), workflow.status().wire(), Jsonb.of(workflow.metadata()),
                                     Sql.ts(workflow.startedAt()), Sql.ts(workflow.createdAt()),
@@ -66,7 +67,8 @@ public class PgWorkflowStore implements WorkflowStore {
                                     workflow.definition() == null
                                             ? null
                                             : Jsonb.of(WorkflowDocument.of(workflow.definition())),
-                                    Jsonb.of(workflow.input()) }))
+                                    Jsonb.of(workflow.input()),
+                                    workflow.owner() == null ? null : workflow.owner().value() }))
                             .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT).executeBatch(taskRows))
                             .flatMap(ignored -> PgTaskStore.insertEvents(conn, creations))
                             .replaceWith(Created.fresh(workflow));
@@ -94,7 +96,8 @@ public class PgWorkflowStore implements WorkflowStore {
 
     @Override
     public Uni<List<Workflow>> list(WorkflowQuery query, PageRequest page) {
-        Sql.Where where = new Sql.Where().and("w.status = ?", query.status() == null ? null : query.status().wire());
+        Sql.Where where = new Sql.Where().and("w.status = ?", query.status() == null ? null : query.status().wire())
+                .and("w.owner_key_id = ?", query.owner() == null ? null : query.owner().value());
         String sql = SELECT + where.clause() + " order by w.created_at desc, w.id desc limit "
                 + where.param(page.limit()) + " offset " + where.param(page.offset());
         return pool.preparedQuery(sql).execute(where.tuple()).map(rows -> {
@@ -141,7 +144,8 @@ public class PgWorkflowStore implements WorkflowStore {
                 Sql.instant(row.getOffsetDateTime("updated_at")),
                 row.getLong("version"),
                 definition(Jsonb.toMap(row.getValue("definition"))),
-                Jsonb.toMap(row.getValue("input")));
+                Jsonb.toMap(row.getValue("input")),
+                row.getUUID("owner_key_id") == null ? null : new KeyId(row.getUUID("owner_key_id")));
     }
 
     /** A stored definition was valid when stored; it is read back through the same parser. */

@@ -2,6 +2,7 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.KeyId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Actor;
@@ -24,13 +25,13 @@ final class TaskRows {
     private static final String WRITTEN = "id, type, status, priority, payload, result, error, timeout_seconds, "
             + "workflow_id, workflow_position, bot_id, attempt, created_at, updated_at, assigned_at, started_at, "
             + "completed_at, version, error_code, retry_policy, attempts_before, schedule_to_start_seconds, run_at, "
-            + "deadline_at";
+            + "deadline_at, owner_key_id";
 
     static final String COLUMNS = WRITTEN + ", lease_expires_at";
 
     static final String INSERT = "insert into tasks (" + WRITTEN + ") values "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-            + "$23, $24)";
+            + "$23, $24, $25)";
 
     /**
      * A compare-and-set on the version the new state was computed from. Deadlines and the retry's run-at come
@@ -59,7 +60,8 @@ final class TaskRows {
                 t.botId() == null ? null : t.botId().value(), t.attempt(), Sql.ts(t.createdAt()),
                 Sql.ts(t.updatedAt()), Sql.ts(t.assignedAt()), Sql.ts(t.startedAt()), Sql.ts(t.completedAt()),
                 t.version(), t.errorCode(), Jsonb.of(retryJson(t.retry())), t.attemptsBefore(),
-                t.scheduleToStartSeconds(), Sql.ts(t.runAt()), Sql.ts(t.deadlineAt()) });
+                t.scheduleToStartSeconds(), Sql.ts(t.runAt()), Sql.ts(t.deadlineAt()),
+                t.owner() == null ? null : t.owner().value() });
     }
 
     static Tuple updateParams(Task t, long expectedVersion, ChannelTerms terms) {
@@ -90,6 +92,7 @@ final class TaskRows {
     static Task toTask(Row row) {
         UUID workflowId = row.getUUID("workflow_id");
         UUID botId = row.getUUID("bot_id");
+        UUID owner = row.getUUID("owner_key_id");
         return new Task(
                 new TaskId(row.getUUID("id")),
                 row.getString("type"),
@@ -115,7 +118,8 @@ final class TaskRows {
                 Sql.instant(row.getOffsetDateTime("run_at")),
                 Sql.instant(row.getOffsetDateTime("deadline_at")),
                 Sql.instant(row.getOffsetDateTime("lease_expires_at")),
-                row.getInteger("attempts_before"));
+                row.getInteger("attempts_before"),
+                owner == null ? null : new KeyId(owner));
     }
 
     /** The stored form of a retry policy; the same field names as the API's. */

@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.adapters.persistence.redis;
 
 import io.clawbot.coordinator.domain.dispatch.port.ReplicaBus;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.Task;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
@@ -45,19 +46,27 @@ public class RedisReplicaBus implements ReplicaBus {
 
         public static final String ASSIGN = "assign";
         public static final String CANCEL = "cancel";
+        /** Close the bot's session for good; {@code taskId} is {@code null}. */
+        public static final String DISCONNECT = "disconnect";
 
         String encode() {
             return new JsonObject().put("origin", origin).put("kind", kind).put("bot_id", botId.toString())
-                    .put("task_id", taskId.toString()).put("attempt", attempt).put("reason", reason).encode();
+                    .put("task_id", taskId == null ? null : taskId.toString()).put("attempt", attempt)
+                    .put("reason", reason).encode();
         }
 
         /** The message, or {@code null} when it is not one. */
         static Relay decode(String text) {
             try {
                 JsonObject json = new JsonObject(text);
-                return new Relay(json.getString("origin"), json.getString("kind"),
-                        UUID.fromString(json.getString("bot_id")), UUID.fromString(json.getString("task_id")),
-                        json.getInteger("attempt"), json.getString("reason"));
+                String kind = json.getString("kind");
+                String taskId = json.getString("task_id");
+                if (taskId == null && !DISCONNECT.equals(kind)) {
+                    return null;
+                }
+                return new Relay(json.getString("origin"), kind, UUID.fromString(json.getString("bot_id")),
+                        taskId == null ? null : UUID.fromString(taskId), json.getInteger("attempt"),
+                        json.getString("reason"));
             } catch (RuntimeException e) {
                 return null;
             }
@@ -112,11 +121,19 @@ public class RedisReplicaBus implements ReplicaBus {
         relay(task, Relay.CANCEL, reason, replica);
     }
 
+    @Override
+    public void relayDisconnect(BotId botId, String reason, String replica) {
+        send(new Relay(replicaId, Relay.DISCONNECT, botId.value(), null, 0, reason), replica);
+    }
+
     private void relay(Task task, String kind, String reason, String replica) {
         if (task.botId() == null) {
             return;
         }
-        Relay message = new Relay(replicaId, kind, task.botId().value(), task.id().value(), task.attempt(), reason);
+        send(new Relay(replicaId, kind, task.botId().value(), task.id().value(), task.attempt(), reason), replica);
+    }
+
+    private void send(Relay message, String replica) {
         publish(replica == null ? RELAY : relayChannel(replica), message.encode()).subscribe().with(ignored -> {
         }, ignored -> {
         });

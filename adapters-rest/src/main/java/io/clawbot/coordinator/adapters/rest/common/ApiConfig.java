@@ -13,4 +13,51 @@ public interface ApiConfig {
      */
     @WithDefault("1048576")
     long maxBodyBytes();
+
+    /** Request rates, as token buckets shared by every replica (in Redis; per replica while Redis is down). */
+    RateLimits rateLimits();
+
+    /**
+     * Requests per second and bursts: for each source address (all of its requests, with a key or not), and for
+     * each key by its role or each bot's token. Behind a proxy, set
+     * {@code quarkus.http.proxy.proxy-address-forwarding=true} so that the address is the client's.
+     */
+    interface RateLimits {
+
+        @WithDefault("10000")
+        double addressPerSecond();
+
+        @WithDefault("20000")
+        int addressBurst();
+
+        @WithDefault("2000")
+        double adminPerSecond();
+
+        @WithDefault("4000")
+        int adminBurst();
+
+        @WithDefault("2000")
+        double operatorPerSecond();
+
+        @WithDefault("4000")
+        int operatorBurst();
+
+        @WithDefault("1000")
+        double submitterPerSecond();
+
+        @WithDefault("2000")
+        int submitterBurst();
+
+        @WithDefault("200")
+        double readerPerSecond();
+
+        @WithDefault("400")
+        int readerBurst();
+
+        @WithDefault("100")
+        double botPerSecond();
+
+        @WithDefault("200")
+        int botBurst();
+    }
 }

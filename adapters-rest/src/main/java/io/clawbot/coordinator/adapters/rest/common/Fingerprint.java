@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.clawbot.coordinator.domain.access.Principal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,14 +27,20 @@ public class Fingerprint {
         this.canonical = mapper.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     }
 
-    /** {@code null} when no key was sent. */
-    public IdempotencyKey key(String header, Object body) {
+    /**
+     * {@code null} when no key was sent. The caller's key is part of the fingerprint: a client repeating another
+     * client's {@code Idempotency-Key} is told the key is taken (422), never shown the other client's work.
+     */
+    public IdempotencyKey key(String header, Object body, Principal.Client caller) {
         if (header == null) {
             return null;
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            if (caller != null) {
+                sha.update((caller.keyId() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] digest = sha.digest(canonical.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
             return new IdempotencyKey(header, HexFormat.of().formatHex(digest));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot fingerprint request", e);

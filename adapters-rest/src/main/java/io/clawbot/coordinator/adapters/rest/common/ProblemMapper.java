@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.DomainException;
+import io.clawbot.coordinator.domain.common.ForbiddenException;
 import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
@@ -36,9 +37,37 @@ public class ProblemMapper {
             case InvalidTransitionException t -> respond(
                     Problem.of(t.code(), "Invalid transition", 409, t.getMessage(), path(uri), null));
             case ConflictException c -> respond(Problem.of(c.code(), "Conflict", 409, c.getMessage(), path(uri), null));
+            case ForbiddenException f ->
+                respond(Problem.of(f.code(), "Forbidden", 403, f.getMessage(), path(uri), null));
             case IdempotencyKeyReusedException k -> respond(Problem.of(k.code(), "Idempotency key reused", 422,
                     k.getMessage(), path(uri), "Idempotency-Key"));
         };
+    }
+
+    /** No credentials on an endpoint that needs them. */
+    @ServerExceptionMapper
+    public Response unauthenticated(io.quarkus.security.UnauthorizedException e, UriInfo uri) {
+        return unauthorized("unauthorized", "This endpoint needs an API key or bot token: Authorization: Bearer <key>",
+                uri);
+    }
+
+    /** Credentials that are not a live key or token. */
+    @ServerExceptionMapper
+    public Response authenticationFailed(io.quarkus.security.AuthenticationFailedException e, UriInfo uri) {
+        return unauthorized("invalid-credentials", "The key or token is unknown, revoked or expired", uri);
+    }
+
+    /** A caller whose role may not use the endpoint. */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e, UriInfo uri) {
+        return respond(Problem.of("forbidden", "Forbidden", 403,
+                "This key's role may not use this endpoint; the README's access table lists the roles of each",
+                path(uri), null));
+    }
+
+    private static Response unauthorized(String code, String detail, UriInfo uri) {
+        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer realm=\"clawbot\"")
+                .entity(Problem.of(code, "Unauthorized", 401, detail, path(uri), null)).build();
     }
 
     @ServerExceptionMapper

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.clawbot.coordinator.domain.common.NulCharacters;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -114,6 +115,13 @@ public final class YamlDocuments {
 
     /** Only what JSON can hold; the domain and the database read nothing else. */
     private static void checkJsonValues(String path, Object value) {
+        if (value instanceof String text && NulCharacters.in(text)
+                || value instanceof Map<?, ?> keyed
+                        && keyed.keySet().stream().anyMatch(k -> NulCharacters.in(k.toString()))) {
+            // YAML writes it as \0, \x00 or \u0000 in a double-quoted string.
+            throw new ValidationException("body", "the value at '" + path.replace('\0', '?') + "': strings "
+                    + NulCharacters.MESSAGE);
+        }
         if (value instanceof Map<?, ?> m) {
             m.forEach((k, v) -> checkJsonValues(path.isEmpty() ? k.toString() : path + "." + k, v));
         } else if (value instanceof List<?> l) {

@@ -1,5 +1,9 @@
 package io.clawbot.coordinator.adapters.rest.schedule;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.clawbot.coordinator.adapters.rest.access.Roles;
+import io.clawbot.coordinator.adapters.rest.access.Audit;
+import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.adapters.rest.schedule.ScheduleDtos.FireTimesResponse;
@@ -21,7 +25,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -35,13 +38,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ScheduleResource {
 
     private final ScheduleLifecycle schedules;
+    private final Audit audit;
 
-    public ScheduleResource(ScheduleLifecycle schedules) {
+    public ScheduleResource(ScheduleLifecycle schedules, Audit audit) {
         this.schedules = schedules;
+        this.audit = audit;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "createSchedule", summary = "Create a schedule; enabled, it waits for the first occurrence after now")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON, a bad cron expression, time zone or template, or another invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -49,12 +55,13 @@ public class ScheduleResource {
     @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> create(ScheduleRequest request) {
-        return schedules.create(body(request).toSpec())
-                .map(s -> Response.created(URI.create("/api/v1/schedules/" + s.id()))
+        return audit.after(schedules.create(body(request).toSpec()), "schedule.create", s -> s.id())
+                .map(s -> Created.at("/api/v1/schedules/" + s.id())
                         .entity(ScheduleResponse.of(s)).build());
     }
 
     @GET
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
     @Operation(operationId = "listSchedules", summary = "List schedules, oldest first")
     @APIResponse(responseCode = "200", description = "A page of schedules")
     @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -66,6 +73,7 @@ public class ScheduleResource {
     @POST
     @Path("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
     @Operation(operationId = "previewSchedule", summary = "The next fire times of a cron expression in a time zone, without saving anything")
     @APIResponse(responseCode = "200", description = "The next fire times, earliest first", content = @Content(schema = @Schema(implementation = FireTimesResponse.class)))
     @APIResponse(responseCode = "400", description = "A bad cron expression, time zone or count", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -77,6 +85,7 @@ public class ScheduleResource {
 
     @GET
     @Path("/{schedule_id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
     @Operation(operationId = "getSchedule", summary = "Get a schedule")
     @APIResponse(responseCode = "200", description = "The schedule", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
     @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -88,6 +97,7 @@ public class ScheduleResource {
     @PUT
     @Path("/{schedule_id}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "replaceSchedule", summary = "Replace a schedule's definition; its next fire time is recomputed from now when the expression, time zone or enablement changes")
     @APIResponse(responseCode = "200", description = "The schedule as replaced", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON, a bad cron expression, time zone or template, or another invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -95,38 +105,44 @@ public class ScheduleResource {
     @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<ScheduleResponse> replace(@PathParam("schedule_id") String scheduleId, ScheduleRequest request) {
         ScheduleId id = id(scheduleId);
-        return schedules.replace(id, body(request).toSpec()).map(ScheduleResponse::of);
+        return audit.after(schedules.replace(id, body(request).toSpec()), "schedule.replace", id)
+                .map(ScheduleResponse::of);
     }
 
     @DELETE
     @Path("/{schedule_id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "deleteSchedule", summary = "Delete a schedule; what it already created stays")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> delete(@PathParam("schedule_id") String scheduleId) {
-        return schedules.delete(id(scheduleId)).map(ignored -> Response.noContent().build());
+        return audit.after(schedules.delete(id(scheduleId)), "schedule.delete", scheduleId)
+                .map(ignored -> Response.noContent().build());
     }
 
     @POST
     @Path("/{schedule_id}/enable")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "enableSchedule", summary = "Enable a schedule: it fires from the first occurrence after now, without catching up")
     @APIResponse(responseCode = "200", description = "The enabled schedule (also when it already was)", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
     @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<ScheduleResponse> enable(@PathParam("schedule_id") String scheduleId) {
-        return schedules.enable(id(scheduleId)).map(ScheduleResponse::of);
+        return audit.after(schedules.enable(id(scheduleId)), "schedule.enable", scheduleId).map(ScheduleResponse::of);
     }
 
     @POST
     @Path("/{schedule_id}/disable")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "disableSchedule", summary = "Disable a schedule: it keeps its definition and fires no more")
     @APIResponse(responseCode = "200", description = "The disabled schedule (also when it already was)", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
     @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<ScheduleResponse> disable(@PathParam("schedule_id") String scheduleId) {
-        return schedules.disable(id(scheduleId)).map(ScheduleResponse::of);
+        return audit.after(schedules.disable(id(scheduleId)), "schedule.disable", scheduleId).map(ScheduleResponse::of);
     }
 
     @GET
     @Path("/{schedule_id}/next-fire-times")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
     @Operation(operationId = "getScheduleFireTimes", summary = "The next fire times of a schedule's expression after now, enabled or not")
     @APIResponse(responseCode = "200", description = "The next fire times, earliest first", content = @Content(schema = @Schema(implementation = FireTimesResponse.class)))
     @APIResponse(responseCode = "400", description = "The count is not 1-100", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

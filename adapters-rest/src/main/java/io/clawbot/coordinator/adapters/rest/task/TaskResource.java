@@ -1,5 +1,9 @@
 package io.clawbot.coordinator.adapters.rest.task;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.clawbot.coordinator.adapters.rest.access.Roles;
+import io.clawbot.coordinator.adapters.rest.access.Audit;
+import io.clawbot.coordinator.adapters.rest.access.Caller;
 import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
 import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
@@ -23,6 +27,7 @@ import io.clawbot.coordinator.application.task.SubmitTask;
 import io.clawbot.coordinator.application.task.SubmitTaskCommand;
 import io.clawbot.coordinator.application.task.TaskQueries;
 import io.clawbot.coordinator.application.task.TaskReport;
+import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
@@ -69,10 +74,14 @@ public class TaskResource {
     private final DeleteTask deletion;
     private final Fingerprint fingerprint;
     private final OptionalJsonBody optionalBody;
+    private final Caller caller;
+    private final Audit audit;
 
     public TaskResource(SubmitTask submission, TaskQueries queries, AssignTask assignment, ReportTask reports,
             CancelTask cancellation, RedriveTask redrive, DeleteTask deletion, Fingerprint fingerprint,
-            OptionalJsonBody optionalBody) {
+            OptionalJsonBody optionalBody, Caller caller, Audit audit) {
+        this.caller = caller;
+        this.audit = audit;
         this.submission = submission;
         this.queries = queries;
         this.assignment = assignment;
@@ -86,6 +95,7 @@ public class TaskResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
     @Operation(operationId = "createTask", summary = "Create a task; it is pending until a bot takes it")
     @Parameter(name = Fingerprint.HEADER, in = ParameterIn.HEADER, description = "Makes the request safe to repeat: the same key and body return the original task")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
@@ -99,11 +109,13 @@ public class TaskResource {
             throw new ValidationException("body", "a JSON object is required");
         }
         TaskSpec spec = request.toSpec();
-        return submission.submit(new SubmitTaskCommand(spec, fingerprint.key(idempotencyKey, request)))
+        Principal.Client client = caller.client();
+        return submission.submit(new SubmitTaskCommand(spec, fingerprint.key(idempotencyKey, request, client), client))
                 .map(created -> Created.response(created, TaskResponse::of, t -> "/api/v1/tasks/" + t.id()));
     }
 
     @GET
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "listTasks", summary = "List tasks, oldest first, filtered by status, bot, workflow or type")
     @APIResponse(responseCode = "200", description = "A page of tasks")
     @APIResponse(responseCode = "400", description = "Invalid filter or page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -114,64 +126,74 @@ public class TaskResource {
         UUID workflow = Params.optionalUuid("workflow_id", workflowId);
         TaskQuery query = new TaskQuery(Params.optionalEnum("status", status, TaskStatus.values(), TaskStatus::wire),
                 bot == null ? null : new BotId(bot), workflow == null ? null : new WorkflowId(workflow), type,
-                TaskQuery.Order.CREATED);
+                TaskQuery.Order.CREATED).ownedBy(caller.readScope());
         return queries.list(query, Params.page(limit, offset)).map(TaskResource::responses);
     }
 
     @GET
     @Path("/pending")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "listPendingTasks", summary = "List pending tasks in the order bots take them: highest priority, then oldest")
     @APIResponse(responseCode = "200", description = "A page of pending tasks")
     @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<TaskResponse>> pending(@QueryParam("type") String type, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
-        return queries.list(TaskQuery.pending(type), Params.page(limit, offset)).map(TaskResource::responses);
+        return queries.list(TaskQuery.pending(type).ownedBy(caller.readScope()), Params.page(limit, offset))
+                .map(TaskResource::responses);
     }
 
     @GET
     @Path("/dead-letters")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "listDeadLetters", summary = "List the dead-letter tasks: failed or timed out with no retry left, most recently ended first")
     @APIResponse(responseCode = "200", description = "A page of failed and timed-out tasks")
     @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<TaskResponse>> deadLetters(@QueryParam("type") String type, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
-        return queries.list(TaskQuery.deadLetters(type), Params.page(limit, offset)).map(TaskResource::responses);
+        return queries.list(TaskQuery.deadLetters(type).ownedBy(caller.readScope()), Params.page(limit, offset))
+                .map(TaskResource::responses);
     }
 
     @POST
     @Path("/{task_id}/redrive")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "redriveTask", summary = "Put a failed or timed-out task back in the queue with a fresh set of attempts")
     @APIResponse(responseCode = "200", description = "The task, pending again", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The task is not failed or timed out, or is a workflow step", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<TaskResponse> redrive(@PathParam("task_id") String taskId) {
-        return redrive.redrive(id(taskId)).map(TaskResponse::of);
+        return audit.after(redrive.redrive(id(taskId), caller.principal().actor()), "task.redrive", taskId)
+                .map(TaskResponse::of);
     }
 
     @GET
     @Path("/{task_id}/events")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "getTaskEvents", summary = "Get a task's history: every transition, oldest first, with who caused it and why")
     @APIResponse(responseCode = "200", description = "The task's history")
     @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<TaskEventResponse>> events(@PathParam("task_id") String taskId) {
-        return queries.history(id(taskId)).map(events -> events.stream().map(TaskEventResponse::of).toList());
+        return queries.history(id(taskId), caller.readScope())
+                .map(events -> events.stream().map(TaskEventResponse::of).toList());
     }
 
     @GET
     @Path("/{task_id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "getTask", summary = "Get a task")
     @APIResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<TaskResponse> get(@PathParam("task_id") String taskId) {
-        return queries.get(id(taskId)).map(TaskResponse::of);
+        return queries.get(id(taskId), caller.readScope()).map(TaskResponse::of);
     }
 
     @POST
     @Path("/{task_id}/assign")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "assignTask", summary = "Assign a pending task to a bot with its capability, as a new attempt")
     @APIResponse(responseCode = "200", description = "The assigned task", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -181,13 +203,15 @@ public class TaskResource {
         if (request == null || request.botId() == null) {
             throw new ValidationException("bot_id", "is required");
         }
-        return assignment.assign(id(taskId), new BotId(request.botId())).map(TaskResponse::of);
+        return audit.after(assignment.assign(id(taskId), new BotId(request.botId()), caller.principal().actor()),
+                "task.assign", taskId).map(TaskResponse::of);
     }
 
     @POST
     @Path("/{task_id}/start")
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StartTaskRequest.class)))
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.BOT })
     @Operation(operationId = "startTask", summary = "Report that the bot started an assigned task")
     @APIResponse(responseCode = "200", description = "The running task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -196,14 +220,18 @@ public class TaskResource {
     public Uni<TaskResponse> start(@PathParam("task_id") String taskId, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         StartTaskRequest request = optionalBody.read(body, contentType, StartTaskRequest.class);
-        Fence fence = request == null ? Fence.none() : fence(request.attempt(), request.botId());
-        return reports.report(new TaskReport.Start(id(taskId), fence, null)).map(TaskResource::response);
+        Fence fence = request == null
+                ? fence(null, null)
+                : fence(request.attempt(), request.botId());
+        return audit.after(reports.report(new TaskReport.Start(id(taskId), fence, caller.principal().actor())),
+                "task.start", taskId).map(TaskResource::response);
     }
 
     @POST
     @Path("/{task_id}/complete")
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CompleteTaskRequest.class)))
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.BOT })
     @Operation(operationId = "completeTask", summary = "Report that a task finished with a result")
     @APIResponse(responseCode = "200", description = "The completed task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -215,13 +243,15 @@ public class TaskResource {
         if (request == null) {
             request = new CompleteTaskRequest(null, null, null);
         }
-        return reports.report(new TaskReport.Complete(id(taskId), fence(request.attempt(), request.botId()), null,
-                request.result())).map(TaskResource::response);
+        return audit.after(reports.report(new TaskReport.Complete(id(taskId), fence(request.attempt(),
+                request.botId()), caller.principal().actor(), request.result())), "task.complete", taskId)
+                .map(TaskResource::response);
     }
 
     @POST
     @Path("/{task_id}/fail")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.BOT })
     @Operation(operationId = "failTask", summary = "Report that a task failed")
     @APIResponse(responseCode = "200", description = "The failed task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -231,14 +261,16 @@ public class TaskResource {
         if (request == null) {
             throw new ValidationException("error", "is required");
         }
-        return reports.report(new TaskReport.Fail(id(taskId), fence(request.attempt(), request.botId()), null,
-                request.error(), request.errorCode())).map(TaskResource::response);
+        return audit.after(reports.report(new TaskReport.Fail(id(taskId), fence(request.attempt(), request.botId()),
+                caller.principal().actor(), request.error(), request.errorCode())), "task.fail", taskId)
+                .map(TaskResource::response);
     }
 
     @POST
     @Path("/{task_id}/cancel")
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CancelTaskRequest.class)))
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "cancelTask", summary = "Cancel an open task; a workflow's later steps are cancelled with it")
     @APIResponse(responseCode = "200", description = "The cancelled task (also when it already was)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -246,28 +278,43 @@ public class TaskResource {
     public Uni<TaskResponse> cancel(@PathParam("task_id") String taskId, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         CancelTaskRequest request = optionalBody.read(body, contentType, CancelTaskRequest.class);
-        return cancellation.cancel(id(taskId), request == null ? null : request.reason()).map(TaskResponse::of);
+        return audit.after(cancellation.cancel(id(taskId), request == null ? null : request.reason(),
+                caller.principal().actor()), "task.cancel", taskId).map(TaskResponse::of);
     }
 
     @DELETE
     @Path("/{task_id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "deleteTask", summary = "Delete a standalone task that no bot holds")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "A bot holds the task, or it belongs to a workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> delete(@PathParam("task_id") String taskId) {
-        return deletion.delete(id(taskId)).map(ignored -> Response.noContent().build());
+        return audit.after(deletion.delete(id(taskId)), "task.delete", taskId)
+                .map(ignored -> Response.noContent().build());
     }
 
     private static TaskId id(String value) {
         return new TaskId(Params.uuid("task_id", value));
     }
 
-    private static Fence fence(Integer attempt, UUID botId) {
+    /**
+     * The fence of a report. A bot's own token fences it to the tasks that bot holds, whatever the body says (a
+     * {@code bot_id} naming another bot is refused); a client's fence is what its body says.
+     */
+    private Fence fence(Integer attempt, UUID botId) {
         if (attempt != null && attempt < 1) {
             throw new ValidationException("attempt", "must be 1 or more");
         }
-        return new Fence(attempt, botId == null ? null : new BotId(botId));
+        BotId claimed = botId == null ? null : new BotId(botId);
+        BotId self = caller.bot();
+        if (self != null) {
+            if (claimed != null) {
+                caller.checkActsFor(claimed);
+            }
+            return new Fence(attempt, self);
+        }
+        return new Fence(attempt, claimed);
     }
 
     private static TaskResponse response(Reported reported) {

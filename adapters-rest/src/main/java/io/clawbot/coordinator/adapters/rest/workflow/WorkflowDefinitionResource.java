@@ -1,7 +1,11 @@
 package io.clawbot.coordinator.adapters.rest.workflow;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.clawbot.coordinator.adapters.rest.access.Roles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clawbot.coordinator.adapters.rest.access.Audit;
+import io.clawbot.coordinator.adapters.rest.access.Caller;
 import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
 import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
@@ -31,7 +35,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,8 +67,13 @@ public class WorkflowDefinitionResource {
     private final OptionalJsonBody optionalBody;
     private final ObjectMapper mapper;
 
+    private final Caller caller;
+    private final Audit audit;
+
     public WorkflowDefinitionResource(WorkflowDefinitions definitions, Fingerprint fingerprint,
-            OptionalJsonBody optionalBody, ObjectMapper mapper) {
+            OptionalJsonBody optionalBody, ObjectMapper mapper, Caller caller, Audit audit) {
+        this.caller = caller;
+        this.audit = audit;
         this.definitions = definitions;
         this.fingerprint = fingerprint;
         this.optionalBody = optionalBody;
@@ -75,6 +83,7 @@ public class WorkflowDefinitionResource {
     @POST
     @Consumes({ MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml", "text/x-yaml",
             MediaType.TEXT_PLAIN })
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "createWorkflowDefinition", summary = "Register a workflow definition under a new name as version 1")
     @Parameter(name = "name", in = ParameterIn.QUERY, description = "With a YAML body: the name to register it under; defaults to the document's name")
     @RequestBody(required = true, content = {
@@ -97,10 +106,12 @@ public class WorkflowDefinitionResource {
         } else {
             created = definitions.create(name, YamlDocuments.parse(body), "");
         }
-        return created.map(v -> Response.created(URI.create(BASE + v.name())).entity(VersionResponse.of(v)).build());
+        return audit.after(created, "definition.create", DefinitionVersion::name)
+                .map(v -> Created.at(BASE + v.name()).entity(VersionResponse.of(v)).build());
     }
 
     @GET
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "listWorkflowDefinitions", summary = "List workflow definitions by name, each with its latest version")
     @APIResponse(responseCode = "200", description = "A page of definitions")
     @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -111,6 +122,7 @@ public class WorkflowDefinitionResource {
 
     @GET
     @Path("/{name}")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "getWorkflowDefinition", summary = "Get a workflow definition's latest version and the list of its versions")
     @APIResponse(responseCode = "200", description = "The latest version", content = @Content(schema = @Schema(implementation = DefinitionResponse.class)))
     @APIResponse(responseCode = "404", description = "No definition has this name", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -120,6 +132,7 @@ public class WorkflowDefinitionResource {
 
     @GET
     @Path("/{name}/versions/{version}")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "getWorkflowDefinitionVersion", summary = "Get one version of a workflow definition")
     @APIResponse(responseCode = "200", description = "The version", content = @Content(schema = @Schema(implementation = VersionResponse.class)))
     @APIResponse(responseCode = "400", description = "The version is not a whole number of 1 or more", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -132,6 +145,7 @@ public class WorkflowDefinitionResource {
     @Path("/{name}/versions")
     @Consumes({ MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml", "text/x-yaml",
             MediaType.TEXT_PLAIN })
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "addWorkflowDefinitionVersion", summary = "Store a new version of a workflow definition, numbered one above the latest; runs already started keep theirs")
     @RequestBody(required = true, content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NewVersionRequest.class)),
@@ -147,14 +161,16 @@ public class WorkflowDefinitionResource {
         Uni<DefinitionVersion> added = isJson(contentType)
                 ? definitions.addVersion(name, json(body, NewVersionRequest.class).definition(), "definition")
                 : definitions.addVersion(name, YamlDocuments.parse(body), "");
-        return added.map(v -> Response.created(URI.create(BASE + v.name() + "/versions/" + v.version()))
-                .entity(VersionResponse.of(v)).build());
+        return audit.after(added, "definition.version", v -> v.name() + "/" + v.version())
+                .map(v -> Created.at(BASE + v.name() + "/versions/" + v.version())
+                        .entity(VersionResponse.of(v)).build());
     }
 
     @POST
     @Path("/{name}/runs")
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StartRunRequest.class)))
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
     @Operation(operationId = "startWorkflowDefinitionRun", summary = "Create a workflow that runs a version of the definition (the latest by default) with an input")
     @Parameter(name = Fingerprint.HEADER, in = ParameterIn.HEADER, description = "Makes the request safe to repeat: the same key, name and body return the original workflow")
     @APIResponse(responseCode = "201", description = "Created: the workflow, as POST /api/v1/workflows answers", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
@@ -173,7 +189,8 @@ public class WorkflowDefinitionResource {
         fingerprinted.put("definition", name);
         fingerprinted.put("run", run);
         return definitions.startRun(name, run.version(), run.input(), run.metadata(),
-                run.autoStart() == null || run.autoStart(), fingerprint.key(idempotencyKey, fingerprinted))
+                run.autoStart() == null || run.autoStart(),
+                fingerprint.key(idempotencyKey, fingerprinted, caller.client()), caller.client())
                 .map(created -> Created.response(created, w -> WorkflowResponse.of(w.workflow()),
                         w -> "/api/v1/workflows/" + w.workflow().id()));
     }

@@ -1,5 +1,9 @@
 package io.clawbot.coordinator.adapters.rest.workflow;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.clawbot.coordinator.adapters.rest.access.Roles;
+import io.clawbot.coordinator.adapters.rest.access.Audit;
+import io.clawbot.coordinator.adapters.rest.access.Caller;
 import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
 import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
@@ -55,8 +59,13 @@ public class WorkflowResource {
     private final Fingerprint fingerprint;
     private final OptionalJsonBody optionalBody;
 
+    private final Caller caller;
+    private final Audit audit;
+
     public WorkflowResource(WorkflowLifecycle workflows, CancelWorkflow cancellation, Fingerprint fingerprint,
-            OptionalJsonBody optionalBody) {
+            OptionalJsonBody optionalBody, Caller caller, Audit audit) {
+        this.caller = caller;
+        this.audit = audit;
         this.workflows = workflows;
         this.cancellation = cancellation;
         this.fingerprint = fingerprint;
@@ -65,6 +74,7 @@ public class WorkflowResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
     @Operation(operationId = "createWorkflow", summary = "Create a workflow: a graph (definition, input) or one task per payload run in order (task_payloads)")
     @Parameter(name = Fingerprint.HEADER, in = ParameterIn.HEADER, description = "Makes the request safe to repeat: the same key and body return the original workflow")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
@@ -77,13 +87,14 @@ public class WorkflowResource {
         if (request == null) {
             throw new ValidationException("body", "a JSON object is required");
         }
-        IdempotencyKey key = fingerprint.key(idempotencyKey, request);
+        IdempotencyKey key = fingerprint.key(idempotencyKey, request, caller.client());
         CreateWorkflowCommand command = request.definition() == null
                 ? CreateWorkflowCommand.of(request.name(), request.description(), request.taskType(),
                         request.priority(), request.timeoutSeconds(), request.taskPayloads(), request.metadata(),
                         request.autoStart(), key)
                 : fromDefinition(request, key);
-        command = command.withRetry(request.retry() == null ? null : request.retry().toOverrides());
+        command = command.withRetry(request.retry() == null ? null : request.retry().toOverrides())
+                .by(caller.client());
         return workflows.create(command).map(created -> Created.response(created,
                 w -> WorkflowResponse.of(w.workflow()), w -> "/api/v1/workflows/" + w.workflow().id()));
     }
@@ -104,6 +115,7 @@ public class WorkflowResource {
     @POST
     @Path("/from-yaml")
     @Consumes({ MediaType.TEXT_PLAIN, "application/yaml", "text/yaml", "application/x-yaml" })
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
     @Operation(operationId = "createWorkflowFromYaml", summary = "Create a workflow from a YAML definition (seed 001); it waits for POST .../start unless auto_start=true")
     @RequestBody(content = @Content(mediaType = "application/yaml", schema = @Schema(type = SchemaType.STRING, description = "workflow: {name, jobs: [{id, type, parameters, depends_on, on_success, on_failure, always_run}]}; an optional top-level input: {...} next to workflow: holds the input")))
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
@@ -122,7 +134,8 @@ public class WorkflowResource {
         WorkflowDefinition definition = WorkflowDocument.parse(document);
         boolean start = Params.optionalBoolean("auto_start", autoStart, false);
         CreateWorkflowCommand command = new CreateWorkflowCommand(definition, inputMap, Map.of(), start,
-                fingerprint.key(idempotencyKey, Map.of("yaml", body, "auto_start", start)));
+                fingerprint.key(idempotencyKey, Map.of("yaml", body, "auto_start", start), caller.client()))
+                .by(caller.client());
         return workflows.create(command).map(created -> Created.response(created,
                 w -> WorkflowResponse.of(w.workflow()), w -> "/api/v1/workflows/" + w.workflow().id()));
     }
@@ -131,6 +144,7 @@ public class WorkflowResource {
     @Path("/{workflow_id}/cancel")
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CancelWorkflowRequest.class)))
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "cancelWorkflow", summary = "Cancel a workflow: its open steps are cancelled and the bots holding them told")
     @APIResponse(responseCode = "200", description = "The cancelled workflow (also when it already was)", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
     @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -138,58 +152,65 @@ public class WorkflowResource {
     public Uni<WorkflowResponse> cancel(@PathParam("workflow_id") String workflowId, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         CancelWorkflowRequest request = optionalBody.read(body, contentType, CancelWorkflowRequest.class);
-        return cancellation.cancel(id(workflowId), request == null ? null : request.reason())
+        return audit.after(cancellation.cancel(id(workflowId), request == null ? null : request.reason()),
+                "workflow.cancel", workflowId)
                 .map(WorkflowResponse::of);
     }
 
     @GET
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "listWorkflows", summary = "List workflows, newest first, optionally by status")
     @APIResponse(responseCode = "200", description = "A page of workflows")
     @APIResponse(responseCode = "400", description = "Invalid filter or page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<WorkflowResponse>> list(@QueryParam("status") String status, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
         WorkflowStatus parsed = Params.optionalEnum("status", status, WorkflowStatus.values(), WorkflowStatus::wire);
-        return workflows.list(new WorkflowQuery(parsed), Params.page(limit, offset))
+        return workflows.list(new WorkflowQuery(parsed, caller.readScope()), Params.page(limit, offset))
                 .map(list -> list.stream().map(WorkflowResponse::of).toList());
     }
 
     @GET
     @Path("/{workflow_id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "getWorkflow", summary = "Get a workflow")
     @APIResponse(responseCode = "200", description = "The workflow", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
     @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<WorkflowResponse> get(@PathParam("workflow_id") String workflowId) {
-        return workflows.get(id(workflowId)).map(WorkflowResponse::of);
+        return workflows.get(id(workflowId), caller.readScope()).map(WorkflowResponse::of);
     }
 
     @GET
     @Path("/{workflow_id}/tasks")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "getWorkflowTasks", summary = "Get a workflow with its tasks, its graph and its input")
     @APIResponse(responseCode = "200", description = "The workflow and its tasks", content = @Content(schema = @Schema(implementation = WorkflowTasksResponse.class)))
     @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<WorkflowTasksResponse> tasks(@PathParam("workflow_id") String workflowId) {
-        return workflows.getWithTasks(id(workflowId)).map(WorkflowTasksResponse::of);
+        return workflows.getWithTasks(id(workflowId), caller.readScope()).map(WorkflowTasksResponse::of);
     }
 
     @POST
     @Path("/{workflow_id}/start")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
     @Operation(operationId = "startWorkflow", summary = "Start a workflow created with auto_start false: its first steps become pending")
     @APIResponse(responseCode = "200", description = "The started workflow", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
     @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The workflow was already started", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<WorkflowResponse> start(@PathParam("workflow_id") String workflowId) {
-        return workflows.start(id(workflowId)).map(WorkflowResponse::of);
+        return workflows.start(id(workflowId), caller.readScope()).map(WorkflowResponse::of);
     }
 
     @DELETE
     @Path("/{workflow_id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "deleteWorkflow", summary = "Delete a workflow and its tasks, unless a bot holds one of them")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "A bot holds one of its tasks", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> delete(@PathParam("workflow_id") String workflowId) {
-        return workflows.delete(id(workflowId)).map(ignored -> Response.noContent().build());
+        return audit.after(workflows.delete(id(workflowId)), "workflow.delete", workflowId)
+                .map(ignored -> Response.noContent().build());
     }
 
     private static WorkflowId id(String value) {

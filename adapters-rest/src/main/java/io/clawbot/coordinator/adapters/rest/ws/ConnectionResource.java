@@ -1,5 +1,7 @@
 package io.clawbot.coordinator.adapters.rest.ws;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.clawbot.coordinator.adapters.rest.access.Roles;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.application.task.AssignTask;
@@ -45,6 +47,7 @@ public class ConnectionResource {
 
     @GET
     @Path("/connections")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
     @Operation(operationId = "listConnections", summary = "List the bots connected to this replica over the WebSocket")
     @APIResponse(responseCode = "200", description = "The live connections")
     public List<ConnectionResponse> connections() {
@@ -55,6 +58,7 @@ public class ConnectionResource {
 
     @POST
     @Path("/broadcast/task/{task_id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
     @Operation(operationId = "broadcastTask", summary = "Send an assigned task to its bot over the WebSocket again, through the replica holding its connection")
     @APIResponse(responseCode = "200", description = "Sent", content = @Content(schema = @Schema(implementation = BroadcastResponse.class)))
     @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -59,6 +59,11 @@ public interface BotRegistry {
      */
     Uni<List<BotId>> markStale(Duration staleAfter);
 
-    /** Removes the bot; {@code false} when there was none. */
+    /**
+     * Removes the bot unless it holds a task; the check and the removal are one step that no claim of a task for
+     * the bot can come between.
+     *
+     * @return {@code false} when there was none; fails with a {@code ConflictException} when it holds a task
+     */
     Uni<Boolean> delete(BotId id);
 }

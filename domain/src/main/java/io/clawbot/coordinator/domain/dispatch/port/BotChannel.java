@@ -34,4 +34,11 @@ public interface BotChannel {
      * @return as for {@link #pushAssignment(Task)}
      */
     Uni<Boolean> pushCancel(Task task, String reason);
+
+    /**
+     * Ends the bot's session wherever it is connected, for good (see {@link BotSockets#disconnect}).
+     *
+     * @return as for {@link #pushAssignment(Task)}
+     */
+    Uni<Boolean> disconnect(BotId botId, String reason);
 }

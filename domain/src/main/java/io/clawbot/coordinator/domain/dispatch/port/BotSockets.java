@@ -2,6 +2,7 @@ package io.clawbot.coordinator.domain.dispatch.port;
 
 import io.clawbot.coordinator.domain.dispatch.port.BotChannel.Connection;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 
@@ -19,4 +20,10 @@ public interface BotSockets {
 
     /** Tells the bot that held {@code task} to stop working on it; {@code false} when it is not connected here. */
     Uni<Boolean> pushCancel(Task task, String reason);
+
+    /**
+     * Closes the bot's session here for good (the bot was deleted or its token replaced): it is told why and does
+     * not come back with the same credentials; {@code false} when it is not connected here.
+     */
+    Uni<Boolean> disconnect(BotId botId, String reason);
 }

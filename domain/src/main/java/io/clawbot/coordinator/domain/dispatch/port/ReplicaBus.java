@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.domain.dispatch.port;
 
+import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.Task;
 
 /**
@@ -25,4 +26,11 @@ public interface ReplicaBus {
      * @param replica as for {@link #relayAssignment(Task, String)}
      */
     void relayCancel(Task task, String reason, String replica);
+
+    /**
+     * Asks the replica holding the bot's connection to close it for good.
+     *
+     * @param replica as for {@link #relayAssignment(Task, String)}
+     */
+    void relayDisconnect(BotId botId, String reason, String replica);
 }

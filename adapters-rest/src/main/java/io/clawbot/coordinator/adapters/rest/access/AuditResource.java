@@ -1,0 +1,53 @@
+package io.clawbot.coordinator.adapters.rest.access;
+
+import io.clawbot.coordinator.adapters.rest.common.Params;
+import io.clawbot.coordinator.adapters.rest.common.Problem;
+import io.clawbot.coordinator.application.access.AuditTrail;
+import io.clawbot.coordinator.domain.access.AuditEntry;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The audit trail, for admins. */
+@Path("/api/v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Keys", description = "API keys for HTTP clients and their roles")
+@RolesAllowed(Roles.ADMIN)
+public class AuditResource {
+
+    @Schema(name = "AuditEntry", description = "One administrative action")
+    public record AuditEntryResponse(long id, Instant at, String actor, String action, String target,
+            String source) {
+
+        static AuditEntryResponse of(AuditEntry e) {
+            return new AuditEntryResponse(e.id(), e.at(), e.actor(), e.action(), e.target(), e.source());
+        }
+    }
+
+    private final AuditTrail trail;
+
+    public AuditResource(AuditTrail trail) {
+        this.trail = trail;
+    }
+
+    @GET
+    @Operation(operationId = "listAuditEntries", summary = "List administrative actions, newest first: who (key:<name>), what (e.g. task.cancel), on what, when and from which address")
+    @APIResponse(responseCode = "200", description = "A page of entries")
+    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<List<AuditEntryResponse>> list(@QueryParam("actor") String actor, @QueryParam("action") String action,
+            @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        return trail.list(actor, action, Params.page(limit, offset))
+                .map(entries -> entries.stream().map(AuditEntryResponse::of).toList());
+    }
+}

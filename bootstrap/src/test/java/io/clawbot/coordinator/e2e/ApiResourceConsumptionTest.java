@@ -1,0 +1,126 @@
+package io.clawbot.coordinator.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayInputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OWASP API Security Top 10 (2023), API4 Unrestricted Resource Consumption: what a client or a bot sends is
+ * bounded and refused precisely, large results within the limits work, and a flood costs little once judged.
+ */
+@QuarkusTest
+class ApiResourceConsumptionTest {
+
+    @Test
+    void an_oversized_chunked_body_is_refused_without_an_error_in_the_log() {
+        List<LogRecord> errors = capture("", Level.SEVERE, () -> {
+            byte[] chunk = ("{\"type\": \"t\", \"payload\": {\"blob\": \"" + "x".repeat(3_000_000) + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            int status = given().contentType("application/json")
+                    .body(new SequenceInputStream(new ByteArrayInputStream(chunk),
+                            new ByteArrayInputStream(new byte[0])))
+                    .when().post("/api/v1/tasks").statusCode();
+            assertThat(status).isEqualTo(413);
+        });
+        assertThat(errors).extracting(LogRecord::getMessage).isEmpty();
+    }
+
+    @Test
+    void a_result_larger_than_one_websocket_frame_of_the_transport_completes() throws Exception {
+        String type = Fixtures.unique("big");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("big"), type);
+        try (TestBot bot = TestBot.connect(creds.token())) {
+            String task = Fixtures.createTask(type, 0);
+            bot.next("task_assigned");
+            String blob = "y".repeat(300_000);
+            bot.send("task_complete", Map.of("task_id", task, "attempt", 1, "success", true,
+                    "result", Map.of("blob", blob)));
+            assertThat(bot.next("task_ack").payload()).containsEntry("status", "completed");
+            given().when().get("/api/v1/tasks/" + task).then().body("result.blob.length()", equalTo(300_000));
+        }
+    }
+
+    @Test
+    void a_frame_over_the_channel_limit_gets_an_error_frame_and_the_session_stays() throws Exception {
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("huge"), "x");
+        try (TestBot bot = TestBot.connect(creds.token())) {
+            bot.sendRaw("{\"type\": \"heartbeat\", \"payload\": {\"pad\": \"" + "z".repeat(1_100_000) + "\"}}");
+            assertThat(bot.next("error").payload()).containsEntry("code", "frame_too_large");
+            bot.send("heartbeat", Map.of());
+            assertThat(bot.frames.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isNotNull()
+                    .extracting(TestBot.Frame::type).isEqualTo("heartbeat_ack");
+        }
+    }
+
+    @Test
+    void binary_frames_and_nul_characters_get_error_frames() throws Exception {
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("binary"), "x");
+        try (TestBot bot = TestBot.connect(creds.token())) {
+            bot.sendBinary(new byte[]{ 1, 2, 3 });
+            assertThat(bot.next("error").payload()).containsEntry("code", "binary_not_supported");
+            bot.sendRaw("{\"type\": \"heartbeat\", \"payload\": {\"note\": \"a\\u0000b\"}}");
+            assertThat(bot.next("error").payload()).containsEntry("code", "invalid_text");
+        }
+    }
+
+    @Test
+    void a_flood_of_bad_frames_is_cut_off_and_logged_once() throws Exception {
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("flood"), "x");
+        List<LogRecord> warnings = capture("io.clawbot.coordinator.adapters.ws", Level.WARNING, () -> {
+            try (TestBot bot = TestBot.connect(creds.token())) {
+                for (int i = 0; i < 2_000 && !bot.closed.isDone(); i++) {
+                    bot.sendRaw("not json " + i);
+                }
+                assertThat(bot.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1008);
+                Thread.sleep(Duration.ofMillis(500));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.getFirst().getMessage()).contains("too many invalid frames");
+    }
+
+    /** The records at {@code level} or above that loggers under {@code name} publish while {@code action} runs. */
+    private static List<LogRecord> capture(String name, Level level, Runnable action) {
+        List<LogRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= level.intValue()) {
+                    records.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(name);
+        logger.addHandler(handler);
+        try {
+            action.run();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        return List.copyOf(records);
+    }
+}
