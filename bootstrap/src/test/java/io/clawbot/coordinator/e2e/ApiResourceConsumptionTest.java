@@ -40,6 +40,31 @@ class ApiResourceConsumptionTest {
     }
 
     @Test
+    void a_yaml_body_over_its_limit_is_413_and_a_dense_graph_over_the_edge_limit_is_400() {
+        long workflows = Database.count("select count(*) from workflows");
+        String yaml = "workflow:\n  name: big\n  jobs:\n    - id: a\n      parameters:\n        blob: "
+                + "x".repeat(300_000) + "\n";
+        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8)).when()
+                .post("/api/v1/workflows/from-yaml").then().statusCode(413)
+                .contentType("application/problem+json");
+        StringBuilder steps = new StringBuilder();
+        // 450 steps, each depending on every earlier one: 101,025 edges in about 700 KB.
+        for (int i = 0; i < 450; i++) {
+            StringBuilder deps = new StringBuilder();
+            for (int j = 0; j < i; j++) {
+                deps.append(j == 0 ? "" : ",").append("\"s").append(Integer.toString(j, 36)).append('"');
+            }
+            steps.append(i == 0 ? "" : ", ").append("{\"id\": \"s").append(Integer.toString(i, 36))
+                    .append("\", \"type\": \"t\", ")
+                    .append("\"depends_on\": [").append(deps).append("]}");
+        }
+        given().contentType("application/json").body("{\"definition\": {\"name\": \"dense\", \"steps\": ["
+                + steps + "]}}").when().post("/api/v1/workflows").then().statusCode(400)
+                .body("field", equalTo("definition.steps"));
+        assertThat(Database.count("select count(*) from workflows")).isEqualTo(workflows);
+    }
+
+    @Test
     void a_result_larger_than_one_websocket_frame_of_the_transport_completes() throws Exception {
         String type = Fixtures.unique("big");
         var creds = Fixtures.registerBotWithToken(Fixtures.unique("big"), type);

@@ -19,6 +19,11 @@ public final class Names {
         return value;
     }
 
+    /** Whether {@code value} is a valid capability or task type (see {@link #token}). */
+    public static boolean isToken(String value) {
+        return value != null && TOKEN.matcher(value).matches();
+    }
+
     /** Free text that must be present: trimmed, 1 to {@code max} characters. */
     public static String required(String field, String value, int max) {
         if (value == null || value.isBlank()) {

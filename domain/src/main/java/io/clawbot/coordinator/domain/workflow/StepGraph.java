@@ -3,11 +3,10 @@ package io.clawbot.coordinator.domain.workflow;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +17,13 @@ import java.util.Set;
  * once: each step's place, the steps that name it as a branch, and the steps an {@code always_run} step waits for.
  * The checks name the fault by its path under {@code steps}: every name a step refers to exists, the graph has no
  * cycle, every step can run in some outcome, and every reference in the params names a step that runs before.
+ * What each step comes after and before is worked out once, as bit sets in topological order, so the checks cost
+ * about steps x edges / 64 rather than growing with the cube of the steps.
  */
 final class StepGraph {
     private static final String LIST = "steps";
+    /** The most {@code depends_on}, {@code on_success} and {@code on_failure} entries of all steps together. */
+    static final int MAX_EDGES = 20_000;
 
     private final List<StepDefinition> steps;
     private final Map<String, Integer> index = new HashMap<>();
@@ -34,6 +37,9 @@ final class StepGraph {
     private final Map<String, List<StepDefinition>> onFailureSources = new HashMap<>();
     /** What each {@code always_run} step waits for. */
     private final Map<String, Set<String>> awaited = new HashMap<>();
+    /** By position: the steps that must come before each step, and those that come after it. */
+    private BitSet[] before;
+    private BitSet[] after;
 
     /**
      * The graph of {@code steps}, checked.
@@ -57,6 +63,12 @@ final class StepGraph {
             next.put(s.id(), new LinkedHashSet<>());
             prev.put(s.id(), new LinkedHashSet<>());
         }
+        long edges = steps.stream()
+                .mapToLong(st -> st.dependsOn().size() + st.onSuccess().size() + st.onFailure().size()).sum();
+        if (edges > MAX_EDGES) {
+            throw new ValidationException(LIST, "name " + edges + " other steps in depends_on, on_success and "
+                    + "on_failure together; the limit is " + MAX_EDGES);
+        }
     }
 
     /** Adds the edges; every name must be known. */
@@ -67,6 +79,12 @@ final class StepGraph {
             }
             s.onSuccess().forEach(t -> edge(s.id(), t));
             s.onFailure().forEach(t -> edge(s.id(), t));
+            for (String target : s.onSuccess()) {
+                onSuccessSources.computeIfAbsent(target, k -> new ArrayList<>()).add(s);
+            }
+            for (String target : s.onFailure()) {
+                onFailureSources.computeIfAbsent(target, k -> new ArrayList<>()).add(s);
+            }
         }
     }
 
@@ -88,6 +106,7 @@ final class StepGraph {
         }
         link();
         noCycle();
+        order();
         everyStepCanRun();
         referencesRunEarlier();
     }
@@ -95,14 +114,17 @@ final class StepGraph {
     private void known(int i, String field, List<String> names) {
         for (int k = 0; k < names.size(); k++) {
             String name = names.get(k);
-            String where = path(i) + "." + field + (names.size() > 1 ? "[" + k + "]" : "");
             if (!index.containsKey(name)) {
-                throw new ValidationException(where, "names no step '" + name + "'");
+                throw new ValidationException(where(i, field, names, k), "names no step '" + name + "'");
             }
             if (name.equals(steps.get(i).id())) {
-                throw new ValidationException(where, "a step cannot name itself");
+                throw new ValidationException(where(i, field, names, k), "a step cannot name itself");
             }
         }
+    }
+
+    private String where(int i, String field, List<String> names, int k) {
+        return path(i) + "." + field + (names.size() > 1 ? "[" + k + "]" : "");
     }
 
     /** Depth-first: a step met again while still on the path closes a cycle. */
@@ -134,24 +156,31 @@ final class StepGraph {
         path.removeLast();
     }
 
-    private Set<String> descendants(String id) {
-        return reach(id, next);
-    }
-
-    private Set<String> ancestors(String id) {
-        return reach(id, prev);
-    }
-
-    private static Set<String> reach(String id, Map<String, Set<String>> edges) {
-        Set<String> out = new HashSet<>();
-        Deque<String> todo = new ArrayDeque<>(edges.getOrDefault(id, Set.of()));
-        while (!todo.isEmpty()) {
-            String n = todo.pop();
-            if (out.add(n)) {
-                todo.addAll(edges.get(n));
+    /** Works out {@link #before} and {@link #after} in one pass each over the steps in topological order. */
+    private void order() {
+        List<String> order = topological();
+        int n = steps.size();
+        before = new BitSet[n];
+        after = new BitSet[n];
+        for (String id : order) {
+            BitSet b = new BitSet(n);
+            for (String p : prev.get(id)) {
+                int at = index.get(p);
+                b.or(before[at]);
+                b.set(at);
             }
+            before[index.get(id)] = b;
         }
-        return out;
+        for (int k = order.size() - 1; k >= 0; k--) {
+            String id = order.get(k);
+            BitSet a = new BitSet(n);
+            for (String x : next.get(id)) {
+                int at = index.get(x);
+                a.or(after[at]);
+                a.set(at);
+            }
+            after[index.get(id)] = a;
+        }
     }
 
     /**
@@ -162,46 +191,56 @@ final class StepGraph {
      * neither can one that depends on such a step. {@code always_run} steps require nothing.
      */
     private void everyStepCanRun() {
-        Map<String, Map<String, Boolean>> required = new HashMap<>();
+        int n = steps.size();
+        // By position: the steps a step needs to complete, and those it needs to fail.
+        BitSet[] complete = new BitSet[n];
+        BitSet[] fail = new BitSet[n];
         Map<String, String> never = new HashMap<>();
         for (String id : topological()) {
-            StepDefinition s = steps.get(index.get(id));
-            Map<String, Boolean> needs = new HashMap<>();
+            int at = index.get(id);
+            StepDefinition s = steps.get(at);
+            BitSet mustComplete = new BitSet(n);
+            BitSet mustFail = new BitSet(n);
             if (!s.alwaysRun()) {
                 for (String d : s.dependsOn()) {
                     if (never.containsKey(d)) {
                         never.put(id, "it depends on '" + d + "', which can never run");
                         break;
                     }
-                    String conflict = require(needs, d, true, required.get(d));
+                    int dep = index.get(d);
+                    String conflict = require(mustComplete, mustFail, dep, true, complete[dep], fail[dep]);
                     if (conflict != null) {
                         never.put(id, conflict);
                         break;
                     }
                 }
                 List<String[]> branches = new ArrayList<>();
-                for (StepDefinition source : steps) {
-                    if (source.onSuccess().contains(id) && !never.containsKey(source.id())) {
+                for (StepDefinition source : branchSources(id, true)) {
+                    if (!never.containsKey(source.id())) {
                         branches.add(new String[]{ source.id(), "complete" });
                     }
-                    if (source.onFailure().contains(id) && !never.containsKey(source.id())) {
+                }
+                for (StepDefinition source : branchSources(id, false)) {
+                    if (!never.containsKey(source.id())) {
                         branches.add(new String[]{ source.id(), "fail" });
                     }
                 }
-                boolean isTarget = isTarget(id);
-                if (isTarget && branches.isEmpty() && !never.containsKey(id)) {
+                if (isTarget(id) && branches.isEmpty() && !never.containsKey(id)) {
                     never.put(id, "every step that names it as a branch can never run");
                 }
                 if (branches.size() == 1 && !never.containsKey(id)) {
                     String[] only = branches.getFirst();
-                    String conflict = require(needs, only[0], only[1].equals("complete"), required.get(only[0]));
+                    int source = index.get(only[0]);
+                    String conflict = require(mustComplete, mustFail, source, only[1].equals("complete"),
+                            complete[source], fail[source]);
                     if (conflict != null) {
                         never.put(id, conflict + " (it is started only by '" + only[0] + "' to " + only[1]
                                 + ")");
                     }
                 }
             }
-            required.put(id, needs);
+            complete[at] = mustComplete;
+            fail[at] = mustFail;
         }
         for (int i = 0; i < steps.size(); i++) {
             String reason = never.get(steps.get(i).id());
@@ -211,21 +250,21 @@ final class StepGraph {
         }
     }
 
-    /** Adds "{@code step} must complete (or fail)" and the step's own requirements; the conflict, if any. */
-    private static String require(Map<String, Boolean> needs, String step, boolean complete,
-            Map<String, Boolean> itsNeeds) {
-        Map<String, Boolean> add = new LinkedHashMap<>();
-        if (itsNeeds != null) {
-            add.putAll(itsNeeds);
+    /**
+     * Adds "{@code step} must complete (or fail)" and the step's own requirements ({@code itsComplete},
+     * {@code itsFail}); the conflict, if any.
+     */
+    private String require(BitSet mustComplete, BitSet mustFail, int step, boolean complete, BitSet itsComplete,
+            BitSet itsFail) {
+        if (itsComplete != null) {
+            mustComplete.or(itsComplete);
+            mustFail.or(itsFail);
         }
-        add.put(step, complete);
-        for (Map.Entry<String, Boolean> e : add.entrySet()) {
-            Boolean before = needs.putIfAbsent(e.getKey(), e.getValue());
-            if (before != null && !before.equals(e.getValue())) {
-                return "it needs '" + e.getKey() + "' both to complete and to fail";
-            }
-        }
-        return null;
+        (complete ? mustComplete : mustFail).set(step);
+        BitSet both = (BitSet) mustComplete.clone();
+        both.and(mustFail);
+        int first = both.nextSetBit(0);
+        return first < 0 ? null : "it needs '" + steps.get(first).id() + "' both to complete and to fail";
     }
 
     /** The step ids, each after every step with an edge to it (the graph has no cycle by now). */
@@ -255,17 +294,20 @@ final class StepGraph {
     private void referencesRunEarlier() {
         for (int i = 0; i < steps.size(); i++) {
             StepDefinition s = steps.get(i);
-            Set<String> before = ancestors(s.id());
+            List<StepParams.Reference> refs = StepParams.references(path(i) + ".params", s.params());
+            if (refs.stream().allMatch(ref -> ref.step() == null)) {
+                continue;
+            }
+            BitSet earlier = (BitSet) before[i].clone();
             if (s.alwaysRun() && s.dependsOn().isEmpty() && !isTarget(s.id())) {
-                Set<String> after = descendants(s.id());
-                for (StepDefinition o : steps) {
-                    if (!o.alwaysRun() && !after.contains(o.id())) {
-                        before.add(o.id());
-                        before.addAll(ancestors(o.id()));
+                for (int o = 0; o < steps.size(); o++) {
+                    if (o != i && !steps.get(o).alwaysRun() && !after[i].get(o)) {
+                        earlier.set(o);
+                        earlier.or(before[o]);
                     }
                 }
             }
-            for (StepParams.Reference ref : StepParams.references(path(i) + ".params", s.params())) {
+            for (StepParams.Reference ref : refs) {
                 if (ref.step() == null) {
                     continue;
                 }
@@ -273,7 +315,7 @@ final class StepGraph {
                     throw new ValidationException(ref.path(), "refers to '" + ref.text() + "', but there is no "
                             + "step '" + ref.step() + "'");
                 }
-                if (!before.contains(ref.step())) {
+                if (!earlier.get(index.get(ref.step()))) {
                     throw new ValidationException(ref.path(), "refers to '" + ref.text() + "', but step '"
                             + ref.step() + "' does not run before '" + s.id() + "'");
                 }
@@ -282,23 +324,10 @@ final class StepGraph {
     }
 
     private boolean isTarget(String id) {
-        for (StepDefinition s : steps) {
-            if (s.onSuccess().contains(id) || s.onFailure().contains(id)) {
-                return true;
-            }
-        }
-        return false;
+        return onSuccessSources.containsKey(id) || onFailureSources.containsKey(id);
     }
 
     private void precompute() {
-        for (StepDefinition s : steps) {
-            for (String target : s.onSuccess()) {
-                onSuccessSources.computeIfAbsent(target, k -> new ArrayList<>()).add(s);
-            }
-            for (String target : s.onFailure()) {
-                onFailureSources.computeIfAbsent(target, k -> new ArrayList<>()).add(s);
-            }
-        }
         for (StepDefinition s : steps) {
             if (s.alwaysRun()) {
                 awaited.put(s.id(), Collections.unmodifiableSet(computeAwaited(s)));
@@ -314,10 +343,11 @@ final class StepGraph {
         if (!named.isEmpty()) {
             return named;
         }
-        Set<String> after = descendants(step.id());
+        BitSet later = after[index.get(step.id())];
         Set<String> all = new LinkedHashSet<>();
-        for (StepDefinition s : steps) {
-            if (!s.alwaysRun() && !after.contains(s.id())) {
+        for (int i = 0; i < steps.size(); i++) {
+            StepDefinition s = steps.get(i);
+            if (!s.alwaysRun() && !later.get(i) && !s.id().equals(step.id())) {
                 all.add(s.id());
             }
         }

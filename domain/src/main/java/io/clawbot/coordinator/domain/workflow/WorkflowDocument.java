@@ -6,6 +6,7 @@ import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,19 +198,28 @@ public final class WorkflowDocument {
             return List.of();
         }
         List<?> raw = value instanceof List<?> l ? l : List.of(value);
+        if (raw.size() > WorkflowDefinition.MAX_STEPS) {
+            throw new ValidationException(path, "must name at most " + WorkflowDefinition.MAX_STEPS + " steps");
+        }
         List<String> out = new ArrayList<>(raw.size());
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < raw.size(); i++) {
-            String where = value instanceof List<?> ? path + "[" + i + "]" : path;
             if (!(raw.get(i) instanceof String name)) {
-                throw new ValidationException(where, "must be a step id (a string)");
+                throw new ValidationException(where(value, path, i), "must be a step id (a string)");
             }
-            Names.token(where, name);
-            if (out.contains(name)) {
-                throw new ValidationException(where, "names '" + name + "' twice");
+            if (!seen.add(name)) {
+                throw new ValidationException(where(value, path, i), "names '" + name + "' twice");
+            }
+            if (!Names.isToken(name)) {
+                Names.token(where(value, path, i), name);
             }
             out.add(name);
         }
         return out;
+    }
+
+    private static String where(Object value, String path, int i) {
+        return value instanceof List<?> ? path + "[" + i + "]" : path;
     }
 
     /** The document form of a definition: what {@link #parse} reads back to an equal definition. */

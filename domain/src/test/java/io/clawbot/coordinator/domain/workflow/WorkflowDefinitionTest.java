@@ -717,4 +717,55 @@ class WorkflowDefinitionTest {
                     Map.of("load_v-2", Map.of("n", 42)))).isEqualTo(Map.of("n", 42));
         }
     }
+
+    @Nested
+    class Size {
+
+        /** {@code n} steps, each depending on the {@code fanIn} steps before it (or all, when fewer). */
+        private Map<String, Object> dense(int n, int fanIn) {
+            List<Map<String, Object>> steps = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                List<String> deps = new java.util.ArrayList<>();
+                for (int j = Math.max(0, i - fanIn); j < i; j++) {
+                    deps.add("s" + j);
+                }
+                steps.add(step("s" + i, "type", "t", "depends_on", deps, "params",
+                        Map.of("from", i == 0 ? "start" : "${steps.s" + (i - 1) + ".result.x}")));
+            }
+            return Map.of("name", "dense", "steps", steps);
+        }
+
+        @Test
+        void a_graph_of_more_edges_than_the_limit_is_refused_whole() {
+            // 600 steps each depending on every earlier one: 179,700 edges.
+            assertInvalid(dense(600, 600), "steps", "the limit is " + StepGraph.MAX_EDGES);
+        }
+
+        @Test
+        void the_largest_graphs_within_the_limits_are_checked_completely() {
+            WorkflowDefinition wide = WorkflowDocument.parse(dense(WorkflowDefinition.MAX_STEPS, 20));
+            assertThat(wide.steps()).hasSize(WorkflowDefinition.MAX_STEPS);
+            WorkflowDefinition deep = WorkflowDocument.parse(dense(200, 200));
+            assertThat(deep.steps().getLast().dependsOn()).hasSize(199);
+
+            // A reference to a step that does not run before is still found at the end of a long chain.
+            Map<String, Object> bad = dense(WorkflowDefinition.MAX_STEPS, 1);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> steps = new java.util.ArrayList<>((List<Map<String, Object>>) bad.get("steps"));
+            steps.set(3, step("s3", "type", "t", "depends_on", List.of("s2"), "params",
+                    Map.of("late", "${steps.s999.result.x}")));
+            assertInvalid(Map.of("name", "bad", "steps", steps), "steps[3].params.late", "does not run before");
+        }
+
+        @Test
+        void a_step_naming_a_step_twice_or_too_many_steps_is_refused() {
+            assertInvalid(doc(step("a"), step("b", "depends_on", List.of("a", "a"))), "steps[1].depends_on[1]",
+                    "names 'a' twice");
+            List<String> many = new java.util.ArrayList<>();
+            for (int i = 0; i <= WorkflowDefinition.MAX_STEPS; i++) {
+                many.add("x" + i);
+            }
+            assertInvalid(doc(step("a", "depends_on", many)), "steps[0].depends_on", "at most");
+        }
+    }
 }

@@ -40,6 +40,9 @@ public class PgWorkflowStore implements WorkflowStore {
             + "w.created_at, w.updated_at, w.version, w.definition, w.input, w.owner_key_id, "
             + "array(select t.id from tasks t where t.workflow_id = w.id order by t.workflow_position) as task_ids "
             + "from workflows w";
+    /** For lists: no definition (parsing a large one for every row made a page cost seconds) and no input. */
+    private static final String SELECT_SUMMARY = SELECT.replace("w.definition, w.input,",
+            "null::jsonb as definition, null::jsonb as input,");
 
     private final Pool pool;
 
@@ -98,7 +101,7 @@ public class PgWorkflowStore implements WorkflowStore {
     public Uni<List<Workflow>> list(WorkflowQuery query, PageRequest page) {
         Sql.Where where = new Sql.Where().and("w.status = ?", query.status() == null ? null : query.status().wire())
                 .and("w.owner_key_id = ?", query.owner() == null ? null : query.owner().value());
-        String sql = SELECT + where.clause() + " order by w.created_at desc, w.id desc limit "
+        String sql = SELECT_SUMMARY + where.clause() + " order by w.created_at desc, w.id desc limit "
                 + where.param(page.limit()) + " offset " + where.param(page.offset());
         return pool.preparedQuery(sql).execute(where.tuple()).map(rows -> {
             List<Workflow> out = new ArrayList<>(rows.size());

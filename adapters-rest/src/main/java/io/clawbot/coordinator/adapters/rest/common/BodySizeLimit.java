@@ -5,7 +5,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-/** Refuses bodies over {@link ApiConfig#maxBodyBytes()} with a precise 413 before anything reads them. */
+/**
+ * Refuses bodies over {@link ApiConfig#maxBodyBytes()}, and YAML bodies over {@link YamlDocuments#MAX_BYTES}, with a
+ * precise 413 before anything reads them.
+ */
 public class BodySizeLimit {
 
     private final ApiConfig config;
@@ -26,12 +29,15 @@ public class BodySizeLimit {
         } catch (NumberFormatException e) {
             return null;
         }
-        if (bytes <= config.maxBodyBytes()) {
+        long limit = YamlDocuments.isYaml(request.getHeaderString(HttpHeaders.CONTENT_TYPE))
+                ? Math.min(YamlDocuments.MAX_BYTES, config.maxBodyBytes())
+                : config.maxBodyBytes();
+        if (bytes <= limit) {
             return null;
         }
         return Response.status(413).type(Problem.MEDIA_TYPE)
                 .entity(Problem.of("payload-too-large", "Payload too large", 413, "The request body has " + bytes
-                        + " bytes; the limit is " + config.maxBodyBytes(), request.getUriInfo().getPath(), null))
+                        + " bytes; the limit is " + limit, request.getUriInfo().getPath(), null))
                 .build();
     }
 }

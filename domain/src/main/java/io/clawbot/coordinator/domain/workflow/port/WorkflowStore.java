@@ -24,7 +24,10 @@ public interface WorkflowStore {
     /** The workflow, or {@code null} when none has this id. */
     Uni<Workflow> findById(WorkflowId id);
 
-    /** Workflows matching the query, newest first. */
+    /**
+     * Workflows matching the query, newest first, as a list shows them: without their definitions and inputs
+     * (both {@code null} and empty), which can be large and are read with {@link #findById}.
+     */
     Uni<List<Workflow>> list(WorkflowQuery query, PageRequest page);
 
     /**
