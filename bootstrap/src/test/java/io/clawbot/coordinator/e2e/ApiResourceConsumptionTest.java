@@ -65,6 +65,32 @@ class ApiResourceConsumptionTest {
     }
 
     @Test
+    void a_bot_flooding_heartbeats_costs_the_database_about_one_write_a_second() throws Exception {
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("beats"), "x");
+        try (TestBot bot = TestBot.connect(creds.token())) {
+            long before = version(creds.id());
+            long start = System.nanoTime();
+            for (int i = 0; i < 150; i++) {
+                bot.send("heartbeat", Map.of());
+                TestBot.Frame answer = bot.frames.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(answer).isNotNull().extracting(TestBot.Frame::type).isEqualTo("heartbeat_ack");
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < 150; i++) {
+                Keys.as(creds.token()).when().post("/api/v1/bots/" + creds.id() + "/heartbeat").then().statusCode(200);
+            }
+            double total = (System.nanoTime() - start) / 1e9;
+            assertThat(version(creds.id()) - before).as("writes for 300 heartbeats in %.1f s", total)
+                    .isLessThanOrEqualTo((long) Math.ceil(total) + 2);
+            assertThat(seconds).isPositive();
+        }
+    }
+
+    private static long version(String botId) {
+        return Database.count("select version from bots where id = '" + botId + "'");
+    }
+
+    @Test
     void a_result_larger_than_one_websocket_frame_of_the_transport_completes() throws Exception {
         String type = Fixtures.unique("big");
         var creds = Fixtures.registerBotWithToken(Fixtures.unique("big"), type);
@@ -108,7 +134,11 @@ class ApiResourceConsumptionTest {
         List<LogRecord> warnings = capture("io.clawbot.coordinator.adapters.ws", Level.WARNING, () -> {
             try (TestBot bot = TestBot.connect(creds.token())) {
                 for (int i = 0; i < 2_000 && !bot.closed.isDone(); i++) {
-                    bot.sendRaw("not json " + i);
+                    try {
+                        bot.sendRaw("not json " + i);
+                    } catch (java.util.concurrent.CompletionException closedMeanwhile) {
+                        break;
+                    }
                 }
                 assertThat(bot.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1008);
                 Thread.sleep(Duration.ofMillis(500));

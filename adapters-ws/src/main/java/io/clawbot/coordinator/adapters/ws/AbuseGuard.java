@@ -6,6 +6,8 @@ package io.clawbot.coordinator.adapters.ws;
  */
 final class AbuseGuard {
 
+    static final long HEARTBEAT_GAP_NANOS = 1_000_000_000L;
+
     private final double ratePerNano;
     private final double burst;
     private final int maxErrors;
@@ -16,6 +18,8 @@ final class AbuseGuard {
     private int errors;
     private long windowStart;
     private volatile boolean closing;
+    /** When a heartbeat was last recorded for this connection; {@code Long.MIN_VALUE} before the first. */
+    private long lastHeartbeat = Long.MIN_VALUE;
 
     AbuseGuard(ChannelConfig config, long now) {
         this.ratePerNano = config.framesPerSecond() / 1e9;
@@ -25,6 +29,19 @@ final class AbuseGuard {
         this.tokens = burst;
         this.lastRefill = now;
         this.windowStart = now;
+    }
+
+    /**
+     * Whether a heartbeat received now should be recorded: at most one a second is (each is a write to the
+     * database); the others are answered alone. A bot sends one every heartbeat interval (15 s), so only a bot
+     * that floods is affected.
+     */
+    boolean heartbeatDue(long now) {
+        if (lastHeartbeat != Long.MIN_VALUE && now - lastHeartbeat < HEARTBEAT_GAP_NANOS) {
+            return false;
+        }
+        lastHeartbeat = now;
+        return true;
     }
 
     /** Takes one frame from the budget; {@code false} when the bot is over its rate. */

@@ -107,7 +107,7 @@ public class BotControlSocket {
         }
         Uni<BotMessages.Frame> answer;
         try {
-            answer = handle(botId, frame);
+            answer = handle(botId, frame, guard, now);
         } catch (InboundFrame.Rejected r) {
             return error(connection, botId, guard, r.code, r.getMessage(), r.taskId);
         }
@@ -122,10 +122,15 @@ public class BotControlSocket {
                 });
     }
 
-    private Uni<BotMessages.Frame> handle(BotId botId, InboundFrame frame) throws InboundFrame.Rejected {
+    private Uni<BotMessages.Frame> handle(BotId botId, InboundFrame frame, AbuseGuard guard, long now)
+            throws InboundFrame.Rejected {
         return switch (frame.type) {
-            case "heartbeat" -> connections.heartbeat(botId, frame.optionalRunning("running", MAX_RUNNING))
-                    .map(bot -> BotMessages.heartbeatAck(Instant.now()));
+            case "heartbeat" -> {
+                var running = frame.optionalRunning("running", MAX_RUNNING);
+                yield guard.heartbeatDue(now)
+                        ? connections.heartbeat(botId, running).map(bot -> BotMessages.heartbeatAck(Instant.now()))
+                        : Uni.createFrom().item(BotMessages.heartbeatAck(Instant.now()));
+            }
             case "slots" -> {
                 int slots = frame.requiredInt("slots", Bot.MIN_SLOTS, Bot.MAX_SLOTS);
                 yield connections.setSlots(botId, slots).invoke(bot -> sessions.setSlots(botId, bot.slots()))

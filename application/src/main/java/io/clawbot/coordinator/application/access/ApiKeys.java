@@ -14,12 +14,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** API keys: issued, listed, rotated and revoked by admins, and checked on every request. */
 public final class ApiKeys {
 
     /** How stale a key's last-used time may get before a request writes it again. */
     static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    /**
+     * How long a replica trusts a key it read without reading it again: a revocation or rotation made on another
+     * replica takes effect here within this time (on the replica that made it, at once).
+     */
+    public static final Duration TRUST_FOR = Duration.ofSeconds(2);
+    private static final int MAX_CACHED = 10_000;
+
+    /** A key as read, by the hash of its secret, and until when it is trusted without reading it again. */
+    private record Known(ApiKey key, Instant until) {
+    }
+
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
     private final ApiKeyStore keys;
     private final IdSource ids;
@@ -54,13 +68,19 @@ public final class ApiKeys {
     public Uni<IssuedKey> rotate(KeyId id) {
         String secret = Secrets.newKey();
         return keys.replaceSecret(id, Secrets.visiblePart(secret), Secrets.hash(secret))
+                .invoke(() -> forget(id))
                 .onItem().ifNull().failWith(() -> new NotFoundException("key", id))
                 .map(stored -> new IssuedKey(stored, secret));
     }
 
     /** Revokes the key (again: no change); it stays listed, revoked. */
     public Uni<ApiKey> revoke(KeyId id) {
-        return keys.revoke(id, clock.instant()).onItem().ifNull().failWith(() -> new NotFoundException("key", id));
+        return keys.revoke(id, clock.instant()).invoke(() -> forget(id))
+                .onItem().ifNull().failWith(() -> new NotFoundException("key", id));
+    }
+
+    private void forget(KeyId id) {
+        known.values().removeIf(k -> k.key().id().equals(id));
     }
 
     /**
@@ -71,8 +91,20 @@ public final class ApiKeys {
         if (!Secrets.wellFormed(secret) || !secret.startsWith(Secrets.KEY_PREFIX)) {
             return Uni.createFrom().nullItem();
         }
-        return keys.findBySecretHash(Secrets.hash(secret)).flatMap(key -> {
+        String hash = Secrets.hash(secret);
+        Known cached = known.get(hash);
+        Instant start = clock.instant();
+        if (cached != null && start.isBefore(cached.until())) {
+            return Uni.createFrom().item(cached.key().activeAt(start) ? cached.key().principal() : null);
+        }
+        return keys.findBySecretHash(hash).flatMap(key -> {
             Instant now = clock.instant();
+            if (key != null) {
+                if (known.size() > MAX_CACHED) {
+                    known.clear();
+                }
+                known.put(hash, new Known(key, now.plus(TRUST_FOR)));
+            }
             if (key == null || !key.activeAt(now)) {
                 return Uni.createFrom().nullItem();
             }

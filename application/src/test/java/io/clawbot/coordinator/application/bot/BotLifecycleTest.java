@@ -419,6 +419,7 @@ class BotLifecycleTest {
         void a_heartbeat_that_lost_a_race_is_retried_on_the_fresh_bot() {
             Bot bot = register("r2d2");
             heartbeat(bot);
+            world.clock.advance(BotLifecycle.HEARTBEAT_GAP);
             AtomicInteger heartbeats = new AtomicInteger();
             BotRegistry racing = new RaceOnFirstHeartbeat(world.bots, heartbeats,
                     () -> lifecycle.markBusy(bot.id()).await().indefinitely());
@@ -430,6 +431,18 @@ class BotLifecycleTest {
             assertThat(heartbeats).hasValue(2);
             assertThat(after.status()).isEqualTo(BotStatus.BUSY);
             assertThat(after.version()).isEqualTo(3);
+        }
+
+        @Test
+        void heartbeats_closer_than_the_gap_are_recorded_once() {
+            Bot bot = register("r2d2");
+            Bot first = heartbeat(bot);
+            world.clock.advance(BotLifecycle.HEARTBEAT_GAP.dividedBy(2));
+            Bot second = heartbeat(bot);
+            assertThat(second.version()).as("not written again").isEqualTo(first.version());
+            assertThat(second.lastHeartbeatAt()).isEqualTo(first.lastHeartbeatAt());
+            world.clock.advance(BotLifecycle.HEARTBEAT_GAP);
+            assertThat(heartbeat(bot).version()).isEqualTo(first.version() + 1);
         }
 
         @Test

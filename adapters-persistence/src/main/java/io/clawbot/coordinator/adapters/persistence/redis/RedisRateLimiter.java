@@ -3,7 +3,6 @@ package io.clawbot.coordinator.adapters.persistence.redis;
 import io.clawbot.coordinator.domain.common.port.RateLimiter;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
@@ -22,10 +21,12 @@ public class RedisRateLimiter implements RateLimiter {
 
     private static final Logger LOG = Logger.getLogger(RedisRateLimiter.class);
     private static final String PREFIX = "clawbot:rate:";
+    /** Keys whose shares a replica keeps before it starts again from none. */
+    private static final int MAX_KEYS = 50_000;
 
     /**
-     * KEYS[1] the bucket; ARGV[1] capacity, ARGV[2] tokens per second. Returns {allowed (0/1), tokens left
-     * (floored), milliseconds until the next token when refused}.
+     * KEYS[1] the bucket; ARGV[1] capacity, ARGV[2] tokens per second, ARGV[3] how many tokens to take at most.
+     * Returns {tokens taken, tokens left (floored), milliseconds until the next token when none was taken}.
      */
     private static final String SCRIPT = """
             local capacity = tonumber(ARGV[1])
@@ -40,50 +41,128 @@ public class RedisRateLimiter implements RateLimiter {
               at = now
             end
             tokens = math.min(capacity, tokens + math.max(0, now - at) * rate / 1000)
-            local allowed = 0
+            local taken = math.min(tonumber(ARGV[3]), math.floor(tokens))
             local wait = 0
-            if tokens >= 1 then
-              tokens = tokens - 1
-              allowed = 1
+            if taken >= 1 then
+              tokens = tokens - taken
             else
+              taken = 0
               wait = math.ceil((1 - tokens) * 1000 / rate)
             end
             redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
             redis.call('PEXPIRE', KEYS[1], math.ceil(capacity * 1000 / rate) + 1000)
-            return {allowed, math.floor(tokens), wait}
+            return {taken, math.floor(tokens), wait}
             """;
 
     private final ReactiveRedisDataSource redis;
     private final Map<String, LocalBucket> fallback = new ConcurrentHashMap<>();
+    private final Map<String, Share> shares = new ConcurrentHashMap<>();
     private final AtomicBoolean degraded = new AtomicBoolean();
 
     public RedisRateLimiter(ReactiveRedisDataSource redis) {
         this.redis = redis;
     }
 
+    /**
+     * Takes a token from what this replica holds of the bucket, and only when it holds none asks Redis, for a batch
+     * (a twentieth of the bucket, 1 to 50 tokens): a busy key costs a Redis call per batch, not per request. Callers
+     * that find the replica's share empty while a batch is on its way wait for that one call. When Redis refuses,
+     * the refusal is answered here until the next token is due. A replica holds at most a batch it has not used,
+     * so all of them together never exceed the limit by more than a batch each.
+     */
     @Override
     public Uni<Decision> tryAcquire(String key, Limit limit) {
+        if (shares.size() > MAX_KEYS) {
+            // Many keys (source addresses) seen: forget the shares; unused tokens only make limits stricter.
+            shares.clear();
+        }
+        if (fallback.size() > MAX_KEYS) {
+            fallback.clear();
+        }
+        Share share = shares.computeIfAbsent(key, k -> new Share());
+        Uni<Boolean> batch;
+        synchronized (share) {
+            Decision local = share.take(System.nanoTime());
+            if (local != null) {
+                return Uni.createFrom().item(local);
+            }
+            if (share.fetching == null) {
+                share.fetching = fetch(key, limit, share).memoize().indefinitely();
+            }
+            batch = share.fetching;
+        }
+        return batch.flatMap(reached -> {
+            if (!reached) {
+                return Uni.createFrom().item(fallback.computeIfAbsent(key, k -> new LocalBucket())
+                        .take(limit, System.nanoTime()));
+            }
+            synchronized (share) {
+                Decision local = share.take(System.nanoTime());
+                if (local != null) {
+                    return Uni.createFrom().item(local);
+                }
+            }
+            // Others took the whole batch meanwhile: ask again.
+            return tryAcquire(key, limit);
+        });
+    }
+
+    static int batchSize(Limit limit) {
+        return Math.max(1, Math.min(50, limit.capacity() / 20));
+    }
+
+    /** One call to Redis for a batch; {@code false} when Redis could not be reached. */
+    private Uni<Boolean> fetch(String key, Limit limit, Share share) {
         return redis.execute("EVAL", SCRIPT, "1", PREFIX + key, Integer.toString(limit.capacity()),
-                Double.toString(limit.perSecond()))
-                .map(RedisRateLimiter::decision)
-                .invoke(() -> {
+                Double.toString(limit.perSecond()), Integer.toString(batchSize(limit)))
+                .map(response -> {
                     if (degraded.compareAndSet(true, false)) {
                         LOG.info("Redis answers again: rate limits are shared by every replica");
                         fallback.clear();
                     }
+                    synchronized (share) {
+                        share.fetching = null;
+                        share.granted(response.get(0).toInteger(), response.get(1).toInteger(),
+                                response.get(2).toLong(), System.nanoTime());
+                    }
+                    return true;
                 })
                 .onFailure().recoverWithItem(failure -> {
                     if (degraded.compareAndSet(false, true)) {
                         LOG.warnf("Redis is unreachable (%s): rate limits hold per replica until it is back",
                                 failure.getMessage());
                     }
-                    return fallback.computeIfAbsent(key, k -> new LocalBucket()).take(limit, System.nanoTime());
+                    synchronized (share) {
+                        share.fetching = null;
+                    }
+                    return false;
                 });
     }
 
-    private static Decision decision(Response response) {
-        boolean allowed = response.get(0).toInteger() == 1;
-        return new Decision(allowed, response.get(1).toInteger(), Duration.ofMillis(response.get(2).toLong()));
+    /** What this replica holds of one Redis bucket. Guarded by its own lock. */
+    private static final class Share {
+        private int tokens;
+        private int remoteLeft;
+        private long refusedUntil = Long.MIN_VALUE;
+        private Uni<Boolean> fetching;
+
+        /** A decision made here, or {@code null} when Redis must be asked. */
+        Decision take(long now) {
+            if (tokens > 0) {
+                tokens--;
+                return new Decision(true, tokens + remoteLeft, Duration.ZERO);
+            }
+            if (refusedUntil != Long.MIN_VALUE && now < refusedUntil) {
+                return new Decision(false, 0, Duration.ofNanos(refusedUntil - now));
+            }
+            return null;
+        }
+
+        void granted(int taken, int left, long waitMillis, long now) {
+            tokens += taken;
+            remoteLeft = left;
+            refusedUntil = taken > 0 ? Long.MIN_VALUE : now + waitMillis * 1_000_000L;
+        }
     }
 
     /** The same bucket, in this replica's memory. */
