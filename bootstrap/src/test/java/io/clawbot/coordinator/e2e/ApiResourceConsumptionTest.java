@@ -91,6 +91,34 @@ class ApiResourceConsumptionTest {
     }
 
     @Test
+    void a_page_of_large_tasks_stops_at_its_byte_limit_and_links_to_the_rest() {
+        String type = Fixtures.unique("heavy");
+        String blob = "h".repeat(900_000);
+        java.util.Set<String> created = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            created.add(given().contentType("application/json").body("{\"type\": \"" + type
+                    + "\", \"payload\": {\"blob\": \"" + blob + "\"}}").when().post("/api/v1/tasks").then()
+                    .statusCode(201).extract().path("id"));
+        }
+        var first = given().queryParam("type", type).queryParam("limit", 10).when().get("/api/v1/tasks").then()
+                .statusCode(200).extract();
+        List<String> firstIds = first.jsonPath().getList("id");
+        assertThat(first.asByteArray().length).isLessThanOrEqualTo(4 * 1024 * 1024);
+        assertThat(firstIds).hasSizeBetween(1, 5);
+        String link = first.header("Link");
+        assertThat(link).startsWith("</api/v1/tasks?").endsWith(">; rel=\"next\"")
+                .contains("offset=" + firstIds.size());
+        String next = link.substring(1, link.indexOf('>'));
+        List<String> rest = given().urlEncodingEnabled(false).when().get(next).then().statusCode(200).extract()
+                .jsonPath().getList("id");
+        java.util.Set<String> all = new java.util.HashSet<>(firstIds);
+        all.addAll(rest);
+        assertThat(all).isEqualTo(created);
+        given().queryParam("type", type).queryParam("limit", 1).when().get("/api/v1/tasks").then().statusCode(200)
+                .header("Link", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void a_result_larger_than_one_websocket_frame_of_the_transport_completes() throws Exception {
         String type = Fixtures.unique("big");
         var creds = Fixtures.registerBotWithToken(Fixtures.unique("big"), type);
@@ -125,6 +153,19 @@ class ApiResourceConsumptionTest {
             assertThat(bot.next("error").payload()).containsEntry("code", "binary_not_supported");
             bot.sendRaw("{\"type\": \"heartbeat\", \"payload\": {\"note\": \"a\\u0000b\"}}");
             assertThat(bot.next("error").payload()).containsEntry("code", "invalid_text");
+        }
+    }
+
+    @Test
+    void a_text_frame_that_is_not_utf8_closes_the_session_with_1007_and_utf8_passes() throws Exception {
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("utf8"), "x");
+        try (RawWebSocket ws = RawWebSocket.open(creds.token())) {
+            assertThat(ws.next()).contains("\"connected\"");
+            ws.sendText("{\"type\": \"heartbeat\", \"payload\": {\"note\": \"é ☃ 𝄞\"}}"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(ws.next()).contains("heartbeat_ack");
+            ws.sendText(new byte[]{ '{', '"', (byte) 0xC3, (byte) 0x28, '"', '}' });
+            assertThat(ws.next()).isEqualTo("close:1007");
         }
     }
 

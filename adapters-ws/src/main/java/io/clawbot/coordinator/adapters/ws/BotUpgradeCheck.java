@@ -52,6 +52,7 @@ public class BotUpgradeCheck implements HttpUpgradeCheck {
                 return unauthorized("unknown or revoked bot token");
             }
             context.userData().put(BOT, bot);
+            StrictUtf8.install(context.httpRequest());
             return CheckResult.permitUpgrade();
         });
     }

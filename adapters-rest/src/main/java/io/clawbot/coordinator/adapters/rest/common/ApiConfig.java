@@ -14,6 +14,13 @@ public interface ApiConfig {
     @WithDefault("1048576")
     long maxBodyBytes();
 
+    /**
+     * The largest answer a list gives, in bytes; a page that would be larger stops early and names the next
+     * offset in a {@code Link} header.
+     */
+    @WithDefault("4194304")
+    int maxPageBytes();
+
     /** Request rates, as token buckets shared by every replica (in Redis; per replica while Redis is down). */
     RateLimits rateLimits();
 

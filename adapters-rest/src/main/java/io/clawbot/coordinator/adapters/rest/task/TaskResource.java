@@ -7,6 +7,7 @@ import io.clawbot.coordinator.adapters.rest.access.Caller;
 import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
 import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
+import io.clawbot.coordinator.adapters.rest.common.PageBytes;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.AssignTaskRequest;
@@ -28,6 +29,7 @@ import io.clawbot.coordinator.application.task.SubmitTaskCommand;
 import io.clawbot.coordinator.application.task.TaskQueries;
 import io.clawbot.coordinator.application.task.TaskReport;
 import io.clawbot.coordinator.domain.access.Principal;
+import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
@@ -46,13 +48,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -76,12 +81,14 @@ public class TaskResource {
     private final OptionalJsonBody optionalBody;
     private final Caller caller;
     private final Audit audit;
+    private final PageBytes pages;
 
     public TaskResource(SubmitTask submission, TaskQueries queries, AssignTask assignment, ReportTask reports,
             CancelTask cancellation, RedriveTask redrive, DeleteTask deletion, Fingerprint fingerprint,
-            OptionalJsonBody optionalBody, Caller caller, Audit audit) {
+            OptionalJsonBody optionalBody, Caller caller, Audit audit, PageBytes pages) {
         this.caller = caller;
         this.audit = audit;
+        this.pages = pages;
         this.submission = submission;
         this.queries = queries;
         this.assignment = assignment;
@@ -117,41 +124,44 @@ public class TaskResource {
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "listTasks", summary = "List tasks, oldest first, filtered by status, bot, workflow or type")
-    @APIResponse(responseCode = "200", description = "A page of tasks")
+    @APIResponse(responseCode = "200", description = "A page of tasks; one cut short by its size names the next offset in a Link header", content = @Content(schema = @Schema(implementation = TaskResponse.class, type = SchemaType.ARRAY)))
     @APIResponse(responseCode = "400", description = "Invalid filter or page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<List<TaskResponse>> list(@QueryParam("status") String status, @QueryParam("bot_id") String botId,
+    public Uni<Response> list(@QueryParam("status") String status, @QueryParam("bot_id") String botId,
             @QueryParam("workflow_id") String workflowId, @QueryParam("type") String type,
-            @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+            @QueryParam("limit") String limit, @QueryParam("offset") String offset, @Context UriInfo uri) {
         UUID bot = Params.optionalUuid("bot_id", botId);
         UUID workflow = Params.optionalUuid("workflow_id", workflowId);
         TaskQuery query = new TaskQuery(Params.optionalEnum("status", status, TaskStatus.values(), TaskStatus::wire),
                 bot == null ? null : new BotId(bot), workflow == null ? null : new WorkflowId(workflow), type,
                 TaskQuery.Order.CREATED).ownedBy(caller.readScope());
-        return queries.list(query, Params.page(limit, offset)).map(TaskResource::responses);
+        PageRequest page = Params.page(limit, offset);
+        return queries.list(query, page).map(tasks -> pages.page(tasks, TaskResponse::of, page, uri));
     }
 
     @GET
     @Path("/pending")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "listPendingTasks", summary = "List pending tasks in the order bots take them: highest priority, then oldest")
-    @APIResponse(responseCode = "200", description = "A page of pending tasks")
+    @APIResponse(responseCode = "200", description = "A page of pending tasks (see listTasks for pages cut short)", content = @Content(schema = @Schema(implementation = TaskResponse.class, type = SchemaType.ARRAY)))
     @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<List<TaskResponse>> pending(@QueryParam("type") String type, @QueryParam("limit") String limit,
-            @QueryParam("offset") String offset) {
-        return queries.list(TaskQuery.pending(type).ownedBy(caller.readScope()), Params.page(limit, offset))
-                .map(TaskResource::responses);
+    public Uni<Response> pending(@QueryParam("type") String type, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset, @Context UriInfo uri) {
+        PageRequest page = Params.page(limit, offset);
+        return queries.list(TaskQuery.pending(type).ownedBy(caller.readScope()), page)
+                .map(tasks -> pages.page(tasks, TaskResponse::of, page, uri));
     }
 
     @GET
     @Path("/dead-letters")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "listDeadLetters", summary = "List the dead-letter tasks: failed or timed out with no retry left, most recently ended first")
-    @APIResponse(responseCode = "200", description = "A page of failed and timed-out tasks")
+    @APIResponse(responseCode = "200", description = "A page of failed and timed-out tasks (see listTasks for pages cut short)", content = @Content(schema = @Schema(implementation = TaskResponse.class, type = SchemaType.ARRAY)))
     @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<List<TaskResponse>> deadLetters(@QueryParam("type") String type, @QueryParam("limit") String limit,
-            @QueryParam("offset") String offset) {
-        return queries.list(TaskQuery.deadLetters(type).ownedBy(caller.readScope()), Params.page(limit, offset))
-                .map(TaskResource::responses);
+    public Uni<Response> deadLetters(@QueryParam("type") String type, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset, @Context UriInfo uri) {
+        PageRequest page = Params.page(limit, offset);
+        return queries.list(TaskQuery.deadLetters(type).ownedBy(caller.readScope()), page)
+                .map(tasks -> pages.page(tasks, TaskResponse::of, page, uri));
     }
 
     @POST
@@ -321,7 +331,4 @@ public class TaskResource {
         return TaskResponse.of(reported.task());
     }
 
-    private static List<TaskResponse> responses(List<io.clawbot.coordinator.domain.task.Task> tasks) {
-        return tasks.stream().map(TaskResponse::of).toList();
-    }
 }
