@@ -57,8 +57,4 @@ public record ApiKey(KeyId id, String name, Role role, List<String> taskTypes, S
     public Principal.Client principal() {
         return new Principal.Client(id, name, role, taskTypes);
     }
-
-    public ApiKey withSecret(String newPrefix) {
-        return new ApiKey(id, name, role, taskTypes, newPrefix, createdAt, expiresAt, lastUsedAt, revokedAt);
-    }
 }

@@ -22,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** The audit trail, for admins. */
 @Path("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Keys", description = "API keys for HTTP clients and their roles")
+@Tag(name = "Audit", description = "What admins and operators changed, by whom, from where")
 @RolesAllowed(Roles.ADMIN)
 public class AuditResource {
 
