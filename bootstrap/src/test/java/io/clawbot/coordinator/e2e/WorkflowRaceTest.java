@@ -85,7 +85,9 @@ class WorkflowRaceTest {
         for (int b = 0; b < BOTS; b++) {
             bots.add(Fixtures.registerBot(type + "-bot-" + b, type));
         }
-        ExecutorService reporters = Executors.newFixedThreadPool(BOTS);
+        // A thread per report: the runs share this pool, and a fixed one could fill with one run's reports waiting
+        // at their barrier while the rest of another run's reports queue behind them.
+        ExecutorService reporters = Executors.newCachedThreadPool();
         ExecutorService runners = Executors.newFixedThreadPool(4);
         try {
             List<Callable<String>> runs = new ArrayList<>();
