@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of every module: unit tests, the architecture test and the end-to-end tests against real
+# Lints the committed API document, then runs every test of every module: unit tests, the architecture test and the end-to-end tests against real
 # PostgreSQL and Redis. The servers are the ones DATABASE_URL and REDIS_URL name when set; otherwise the
 # tests start embedded ones themselves. Extra arguments go to Maven (e.g. -o for offline). Then the scale-out
 # check (three coordinator processes, their own PostgreSQL and Redis) on the jars just built; SCALE_OUT_CHECK=0
@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-home.sh
 echo "Using JDK at $JAVA_HOME"
+scripts/lint-openapi.sh
 ./mvnw -B verify "$@"
 if [ "${SCALE_OUT_CHECK:-1}" != "0" ]; then
     scripts/scale-out-check.sh --no-build

@@ -15,6 +15,8 @@ import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -26,11 +28,22 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Health", description = "Service status")
 public class ServiceResource {
 
-    public record RootResponse(String service, String version, String status, String docs) {
+    // @formatter:off
+    @Schema(name = "RootResponse", requiredProperties = { "service", "version", "status", "docs" })
+    public record RootResponse(
+            @Schema(description = "The product's name") String service,
+            @Schema(description = "The running build's version") String version,
+            @Schema(description = "Always ok: the process answers") String status,
+            @Schema(description = "Where the API document is described") String docs) {
     }
 
-    public record HealthResponse(String status, String version, Map<String, String> checks) {
+    @Schema(name = "HealthResponse", requiredProperties = { "status", "version", "checks" })
+    public record HealthResponse(
+            @Schema(description = "healthy; degraded while Redis is down; unhealthy while the database is down", enumeration = { "healthy", "degraded", "unhealthy" }) String status,
+            @Schema(description = "The running build's version") String version,
+            @Schema(description = "Each readiness check's name and state (up or down)") Map<String, String> checks) {
     }
+    // @formatter:on
 
     private final SmallRyeHealthReporter health;
     private final String version;
@@ -43,8 +56,8 @@ public class ServiceResource {
 
     @GET
     @PermitAll
-    @Operation(operationId = "root", summary = "Service name, version and where the API docs are")
-    @APIResponse(responseCode = "200", description = "The service is running")
+    @Operation(operationId = "root", summary = "Service name, version and where the API docs are", description = "Answers without credentials: a quick check that a coordinator is listening here, and which version it runs.")
+    @APIResponse(responseCode = "200", description = "The service is running", content = @Content(schema = @Schema(implementation = RootResponse.class)))
     public RootResponse root() {
         return new RootResponse("ClawBot Coordinator", version, "ok", "/q/swagger-ui");
     }
@@ -52,9 +65,9 @@ public class ServiceResource {
     @GET
     @Path("/health")
     @PermitAll
-    @Operation(operationId = "health", summary = "Detailed health: the database and Redis checks")
-    @APIResponse(responseCode = "200", description = "Healthy, or degraded: Redis is down and replicas dispatch on their tick")
-    @APIResponse(responseCode = "503", description = "The database is down")
+    @Operation(operationId = "health", summary = "Detailed health: the database and Redis checks", description = "The readiness checks in one document, without credentials. Redis being down only degrades the service (200); the database being down makes it unhealthy (503).")
+    @APIResponse(responseCode = "200", description = "Healthy, or degraded: Redis is down and replicas dispatch on their tick", content = @Content(schema = @Schema(implementation = HealthResponse.class)))
+    @APIResponse(responseCode = "503", description = "The database is down", content = @Content(schema = @Schema(implementation = HealthResponse.class)))
     public Uni<Response> health() {
         return health.getReadinessAsync().map(report -> {
             Map<String, String> checks = new LinkedHashMap<>();

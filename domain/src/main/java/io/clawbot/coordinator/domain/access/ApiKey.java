@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 public record ApiKey(KeyId id, String name, Role role, List<String> taskTypes, String prefix, Instant createdAt,
         Instant expiresAt, Instant lastUsedAt, Instant revokedAt) {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** A key's name, as a regular expression matched against the whole value. */
+    public static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+    private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
     public static final int MAX_TASK_TYPES = 100;
 
     public ApiKey {

@@ -5,7 +5,9 @@ import java.util.regex.Pattern;
 /** Shared rules for short identifiers that people type: bot names, capabilities, task types. */
 public final class Names {
 
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}");
+    /** A capability or task type, as a regular expression matched against the whole value. */
+    public static final String TOKEN_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$";
+    private static final Pattern TOKEN = Pattern.compile(TOKEN_PATTERN);
 
     private Names() {
     }

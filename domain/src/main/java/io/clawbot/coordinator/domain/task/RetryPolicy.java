@@ -31,7 +31,8 @@ public record RetryPolicy(
         Set<String> nonRetryableErrors) {
 
     public static final int MAX_ATTEMPTS = 100;
-    public static final Duration MAX_BACKOFF = Duration.ofDays(1);
+    public static final int MAX_BACKOFF_SECONDS = 24 * 3600;
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(MAX_BACKOFF_SECONDS);
     public static final double MAX_MULTIPLIER = 10;
     public static final int MAX_NON_RETRYABLE_ERRORS = 50;
 

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 public record DefinitionVersion(String name, int version, WorkflowDefinition definition, Instant createdAt) {
 
     public static final int MAX_NAME_LENGTH = 100;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0," + (MAX_NAME_LENGTH - 1) + "}");
+    /** A registration name, as a regular expression matched against the whole value. */
+    public static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{0," + (MAX_NAME_LENGTH - 1) + "}$";
+    private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
 
     public DefinitionVersion {
         Objects.requireNonNull(name, "name");

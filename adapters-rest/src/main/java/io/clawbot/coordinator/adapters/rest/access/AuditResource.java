@@ -1,7 +1,6 @@
 package io.clawbot.coordinator.adapters.rest.access;
 
 import io.clawbot.coordinator.adapters.rest.common.Params;
-import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.application.access.AuditTrail;
 import io.clawbot.coordinator.domain.access.AuditEntry;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +13,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -26,7 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.ADMIN)
 public class AuditResource {
 
-    @Schema(name = "AuditEntry", description = "One administrative action")
+    @Schema(name = "AuditEntry", description = "One administrative action", requiredProperties = { "id", "at", "actor",
+            "action" })
     public record AuditEntryResponse(long id, Instant at, String actor, String action, String target,
             String source) {
 
@@ -42,9 +41,9 @@ public class AuditResource {
     }
 
     @GET
-    @Operation(operationId = "listAuditEntries", summary = "List administrative actions, newest first: who (key:<name>), what (e.g. task.cancel), on what, when and from which address")
+    @Operation(operationId = "listAuditEntries", summary = "List administrative actions, newest first: who (key:<name>), what (e.g. task.cancel), on what, when and from which address", description = "Recorded once they succeed: changes made with an API key to keys, to bots' registration and tokens, to tasks (assign, start, complete, fail, cancel, redrive, delete) and workflows (cancel, delete), and to workflow definitions and schedules; creating or starting work, and anything done with a bot's token, is not recorded. actor and action match exactly (key:ci, task.cancel); pages take limit (1-500, default 50) and offset.")
     @APIResponse(responseCode = "200", description = "A page of entries")
-    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid page")
     public Uni<List<AuditEntryResponse>> list(@QueryParam("actor") String actor, @QueryParam("action") String action,
             @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         return trail.list(actor, action, Params.page(limit, offset))

@@ -17,17 +17,17 @@ public final class KeyDtos {
     // @formatter:off
     @Schema(name = "CreateKeyRequest")
     public record CreateKeyRequest(
-            @Schema(required = true, example = "ci-pipeline", description = "1-64 letters, digits, '.', '_' or '-'; unique among live keys") String name,
-            @Schema(required = true, enumeration = { "admin", "operator", "submitter", "reader" }) String role,
-            @Schema(description = "For a submitter: the only task types it may create (empty: any)") List<String> taskTypes,
+            @Schema(required = true, example = "ci-pipeline", description = "Letters, digits, '.', '_' or '-'; unique among live keys", pattern = ApiKey.NAME_PATTERN) String name,
+            @Schema(required = true) String role,
+            @Schema(description = "For a submitter: the only task types it may create (empty: any)", maxItems = ApiKey.MAX_TASK_TYPES) List<String> taskTypes,
             @Schema(description = "When the key stops working; none: never") Instant expiresAt) {
     }
 
-    @Schema(name = "ApiKey", description = "An API key as stored: never its secret")
+    @Schema(name = "ApiKey", description = "An API key as stored: never its secret", requiredProperties = { "id", "name", "role", "task_types", "prefix", "created_at" })
     public record KeyResponse(
             UUID id,
             String name,
-            @Schema(enumeration = { "admin", "operator", "submitter", "reader" }) String role,
+            String role,
             List<String> taskTypes,
             @Schema(description = "The first characters of the secret, to recognise it") String prefix,
             Instant createdAt,
@@ -43,7 +43,7 @@ public final class KeyDtos {
     }
 
     // @formatter:off
-    @Schema(name = "IssuedKey", description = "A key with its secret, shown this once")
+    @Schema(name = "IssuedKey", description = "A key with its secret, shown this once", requiredProperties = { "id", "name", "role", "task_types", "prefix", "created_at", "key" })
     public record IssuedKeyResponse(
             UUID id,
             String name,

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.adapters.rest.bot;
 
+import io.clawbot.coordinator.application.bot.RegisterBotCommand;
 import io.clawbot.coordinator.domain.bot.Bot;
 import java.time.Instant;
 import java.util.List;
@@ -15,12 +16,13 @@ public final class BotDtos {
 
     @Schema(name = "RegisterBotRequest")
     public record RegisterBotRequest(
-            @Schema(required = true, example = "build-bot-01", description = "Unique name, 1-100 characters") String name,
-            @Schema(example = "[\"python\", \"docker\", \"build\"]", description = "What the bot can do; task types it may take") List<String> capabilities,
+            @Schema(required = true, example = "build-bot-01", description = "Unique name", minLength = 1, maxLength = RegisterBotCommand.MAX_NAME_LENGTH) String name,
+            @Schema(example = "[\"python\", \"docker\", \"build\"]", description = "What the bot can do; task types it may take", maxItems = RegisterBotCommand.MAX_CAPABILITIES) List<String> capabilities,
             @Schema(description = "Free-form JSON object") Map<String, Object> metadata) {
     }
 
-    @Schema(name = "RegisteredBot", description = "A newly registered bot with its token, shown this once")
+    @Schema(name = "RegisteredBot", description = "A newly registered bot with its token, shown this once", requiredProperties = {
+            "id", "name", "capabilities", "status", "metadata", "slots", "created_at", "updated_at", "token" })
     public record RegisteredBotResponse(
             UUID id,
             String name,
@@ -39,19 +41,18 @@ public final class BotDtos {
         }
     }
 
-    @Schema(name = "BotToken")
+    @Schema(name = "BotToken", requiredProperties = { "bot_id", "token" })
     public record TokenResponse(UUID botId, String token) {
     }
 
     // The formatter mishandles records with annotated components.
     // @formatter:off
-    @Schema(name = "Bot")
+    @Schema(name = "Bot", requiredProperties = { "id", "name", "capabilities", "status", "metadata", "slots", "created_at", "updated_at" })
     public record BotResponse(
             UUID id,
             String name,
             List<String> capabilities,
-            @Schema(enumeration = {
-                    "offline", "online", "busy" }) String status,
+            String status,
             Map<String, Object> metadata,
             int slots,
             Instant lastHeartbeatAt,

@@ -64,10 +64,10 @@ public class BotResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.ADMIN })
-    @Operation(operationId = "registerBot", summary = "Register a new bot")
+    @Operation(operationId = "registerBot", summary = "Register a new bot", description = "The bot starts offline with one slot and comes online when it connects or sends a heartbeat. Its capabilities (at most 64, duplicates dropped) are the task types it may take; a bot without any takes only tasks without a type. Only a hash of the token is kept; the token authenticates the bot on the WebSocket and for its own HTTP reports.")
     @APIResponse(responseCode = "201", description = "Registered; the response carries the bot's token, shown this once", content = @Content(schema = @Schema(implementation = RegisteredBotResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid or malformed body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid or malformed body")
+    @APIResponse(responseCode = "409", description = "The name is taken")
     public Uni<Response> register(RegisterBotRequest request) {
         if (request == null) {
             throw new ValidationException("body", "a JSON object is required");
@@ -80,9 +80,9 @@ public class BotResource {
 
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
-    @Operation(operationId = "listBots", summary = "List bots, optionally by capability and status")
+    @Operation(operationId = "listBots", summary = "List bots, optionally by capability and status", description = "Oldest registration first; capability matches bots that declare it and status matches the stored status. Pages take limit (1-500, default 50) and offset.")
     @APIResponse(responseCode = "200", description = "A page of bots")
-    @APIResponse(responseCode = "400", description = "Invalid filter or page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid filter or page")
     public Uni<List<BotResponse>> list(@QueryParam("capability") String capability,
             @QueryParam("status") String status, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
@@ -94,9 +94,9 @@ public class BotResource {
     @GET
     @Path("/available")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
-    @Operation(operationId = "listAvailableBots", summary = "List bots that are online and not stale, optionally by capability")
+    @Operation(operationId = "listAvailableBots", summary = "List bots that are online and not stale, optionally by capability", description = "Available means a stored status of online (not busy) and a heartbeat within coordinator.bots.stale-after (90 s by default). Oldest registration first; pages take limit (1-500, default 50) and offset.")
     @APIResponse(responseCode = "200", description = "A page of available bots")
-    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid page")
     public Uni<List<BotResponse>> available(@QueryParam("capability") String capability,
             @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         return bots.list(BotQuery.available(capability), Params.page(limit, offset))
@@ -106,10 +106,10 @@ public class BotResource {
     @GET
     @Path("/{bot_id}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
-    @Operation(operationId = "getBot", summary = "Get a bot")
+    @Operation(operationId = "getBot", summary = "Get a bot", description = "Answers the bot's stored status, capabilities, slots, metadata and last heartbeat; its token is never shown.")
     @APIResponse(responseCode = "200", description = "The bot", content = @Content(schema = @Schema(implementation = BotResponse.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID")
+    @APIResponse(responseCode = "404", description = "No such bot")
     public Uni<BotResponse> get(@PathParam("bot_id") String botId) {
         return bots.get(id(botId)).map(BotResponse::of);
     }
@@ -117,9 +117,9 @@ public class BotResource {
     @POST
     @Path("/{bot_id}/heartbeat")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.BOT })
-    @Operation(operationId = "botHeartbeat", summary = "Record a heartbeat; an offline bot comes online")
+    @Operation(operationId = "botHeartbeat", summary = "Record a heartbeat; an offline bot comes online", description = "An offline bot becomes online, or busy when it already holds as many tasks as it has slots; an online or busy bot keeps its status, and a heartbeat within a second of the last recorded one changes nothing. A bot's token may send it only for its own id (403 otherwise); unlike a heartbeat on the WebSocket, it does not renew the leases of the bot's running tasks.")
     @APIResponse(responseCode = "200", description = "The bot after the heartbeat", content = @Content(schema = @Schema(implementation = BotResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such bot")
     public Uni<BotResponse> heartbeat(@PathParam("bot_id") String botId) {
         return bots.heartbeat(self(botId)).map(BotResponse::of);
     }
@@ -127,10 +127,10 @@ public class BotResource {
     @POST
     @Path("/{bot_id}/busy")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.BOT })
-    @Operation(operationId = "markBotBusy", summary = "Mark an online bot busy")
+    @Operation(operationId = "markBotBusy", summary = "Mark an online bot busy", description = "Changes the stored status only: a busy bot drops out of listAvailableBots, while work pushed to a connected bot follows its free slots. Marking a busy bot busy answers 200 and changes nothing; an offline bot answers 409 until it sends a heartbeat. A bot's token may do this only for its own id.")
     @APIResponse(responseCode = "200", description = "The bot", content = @Content(schema = @Schema(implementation = BotResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The bot is offline", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such bot")
+    @APIResponse(responseCode = "409", description = "The bot is offline")
     public Uni<BotResponse> busy(@PathParam("bot_id") String botId) {
         return bots.markBusy(self(botId)).map(BotResponse::of);
     }
@@ -138,10 +138,10 @@ public class BotResource {
     @POST
     @Path("/{bot_id}/available")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.BOT })
-    @Operation(operationId = "markBotAvailable", summary = "Mark a busy bot available")
+    @Operation(operationId = "markBotAvailable", summary = "Mark a busy bot available", description = "The bot becomes online again, whatever it holds; marking an online bot available answers 200 and changes nothing. An offline bot answers 409 until it sends a heartbeat. A bot's token may do this only for its own id.")
     @APIResponse(responseCode = "200", description = "The bot", content = @Content(schema = @Schema(implementation = BotResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The bot is offline", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such bot")
+    @APIResponse(responseCode = "409", description = "The bot is offline")
     public Uni<BotResponse> markAvailable(@PathParam("bot_id") String botId) {
         return bots.markAvailable(self(botId)).map(BotResponse::of);
     }
@@ -149,9 +149,9 @@ public class BotResource {
     @POST
     @Path("/{bot_id}/token")
     @RolesAllowed({ Roles.ADMIN })
-    @Operation(operationId = "rotateBotToken", summary = "Issue a new token for a bot; the previous one stops working at once")
+    @Operation(operationId = "rotateBotToken", summary = "Issue a new token for a bot; the previous one stops working at once", description = "Only a hash of the new token is kept. The bot's WebSocket session, on whichever replica holds it, is closed so that it reconnects with the new token.")
     @APIResponse(responseCode = "200", description = "The new token, shown this once", content = @Content(schema = @Schema(implementation = TokenResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such bot")
     public Uni<TokenResponse> rotateToken(@PathParam("bot_id") String botId) {
         BotId id = id(botId);
         return audit.after(retirement.rotateToken(id), "bot.token.rotate", id)
@@ -159,23 +159,27 @@ public class BotResource {
     }
 
     @DELETE
+
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
     @Path("/{bot_id}/token")
     @RolesAllowed({ Roles.ADMIN })
-    @Operation(operationId = "revokeBotToken", summary = "Revoke a bot's token: it cannot connect until a new one is issued")
+    @Operation(operationId = "revokeBotToken", summary = "Revoke a bot's token: it cannot connect until a new one is issued", description = "The token no longer authenticates on the WebSocket or over HTTP, and the bot's open session is closed wherever it is connected; the bot stays registered until rotateBotToken gives it a new token. Revoking again answers 204.")
     @APIResponse(responseCode = "204", description = "Revoked")
-    @APIResponse(responseCode = "404", description = "No such bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such bot")
     public Uni<Response> revokeToken(@PathParam("bot_id") String botId) {
         return audit.after(retirement.revokeToken(id(botId)), "bot.token.revoke", botId)
                 .map(ignored -> Response.noContent().build());
     }
 
     @DELETE
+
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
     @Path("/{bot_id}")
     @RolesAllowed({ Roles.ADMIN })
-    @Operation(operationId = "deleteBot", summary = "Delete a bot that holds no task")
+    @Operation(operationId = "deleteBot", summary = "Delete a bot that holds no task", description = "Removes the bot from the registry and closes its WebSocket session wherever it is connected; its token stops working. A bot holding assigned or running tasks answers 409 (bot-has-tasks) until they end or are cancelled.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No such bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The bot holds tasks", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such bot")
+    @APIResponse(responseCode = "409", description = "The bot holds tasks")
     public Uni<Response> delete(@PathParam("bot_id") String botId) {
         return audit.after(retirement.delete(id(botId)), "bot.delete", botId)
                 .map(ignored -> Response.noContent().build());

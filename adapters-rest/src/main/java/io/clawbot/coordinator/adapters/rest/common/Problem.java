@@ -8,7 +8,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * input field when there is one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@Schema(name = "Problem", description = "RFC 9457 problem details")
+@Schema(name = "Problem", description = "RFC 9457 problem details", requiredProperties = { "type", "title", "status",
+        "detail" })
 public record Problem(
         @Schema(description = "Stable identifier of the kind of problem", example = "urn:clawbot:problem:task-not-found") String type,
         @Schema(description = "Short summary of the kind of problem") String title,

@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.adapters.rest.schedule;
 
 import io.clawbot.coordinator.application.schedule.FireTimes;
+import io.clawbot.coordinator.application.schedule.ScheduleLifecycle;
 import io.clawbot.coordinator.domain.schedule.Schedule;
 import io.clawbot.coordinator.domain.schedule.ScheduleSpec;
 import java.time.Instant;
@@ -19,14 +20,14 @@ public final class ScheduleDtos {
     // @formatter:off
     @Schema(name = "ScheduleRequest", description = "A schedule's whole definition, to create it or to replace it")
     public record ScheduleRequest(
-            @Schema(required = true, description = "Unique, 1-200 characters", example = "nightly-build") String name,
-            @Schema(description = "Free text, up to 2000 characters") String description,
-            @Schema(required = true, description = "Standard 5-field cron expression: minute hour day-of-month month day-of-week", example = "0 9 * * 1-5") String cron,
+            @Schema(required = true, description = "Unique", example = "nightly-build", minLength = 1, maxLength = ScheduleSpec.MAX_NAME_LENGTH) String name,
+            @Schema(description = "Free text", maxLength = ScheduleSpec.MAX_DESCRIPTION_LENGTH) String description,
+            @Schema(required = true, description = "Standard 5-field cron expression: minute hour day-of-month month day-of-week", example = "0 9 * * 1-5", maxLength = ScheduleSpec.MAX_CRON_LENGTH) String cron,
             @Schema(description = "IANA time zone the expression is read in", defaultValue = "UTC", example = "Europe/Berlin") String timeZone,
-            @Schema(description = "What each occurrence makes", enumeration = { "task", "workflow" }, defaultValue = "task") String target,
+            @Schema(description = "What each occurrence makes", defaultValue = "task") String target,
             @Schema(required = true, description = "The JSON body of POST /api/v1/tasks (target task) or POST /api/v1/workflows (target workflow)") Map<String, Object> template,
             @Schema(description = "Whether it fires; a disabled schedule keeps its definition", defaultValue = "true") Boolean enabled,
-            @Schema(description = "After an outage longer than the misfire threshold: skip the missed occurrences, or fire once for them", enumeration = { "skip", "fire_once" }, defaultValue = "skip") String misfirePolicy) {
+            @Schema(description = "After an outage longer than the misfire threshold: skip the missed occurrences, or fire once for them", defaultValue = "skip") String misfirePolicy) {
         // @formatter:on
 
         @Schema(hidden = true)
@@ -40,20 +41,20 @@ public final class ScheduleDtos {
     public record PreviewRequest(
             @Schema(required = true, example = "0 9 * * 1-5") String cron,
             @Schema(defaultValue = "UTC", example = "Europe/Berlin") String timeZone,
-            @Schema(description = "How many fire times, 1-100", defaultValue = "5") Integer count) {
+            @Schema(description = "How many fire times", defaultValue = "5", minimum = "1", maximum = "" + ScheduleLifecycle.MAX_PREVIEW_COUNT) Integer count) {
         // @formatter:on
     }
 
     // @formatter:off
-    @Schema(name = "Schedule")
+    @Schema(name = "Schedule", requiredProperties = { "id", "name", "cron", "time_zone", "misfire_policy", "target", "template", "enabled", "created_at", "updated_at" })
     public record ScheduleResponse(
             UUID id,
             String name,
             String description,
             String cron,
             String timeZone,
-            @Schema(enumeration = { "skip", "fire_once" }) String misfirePolicy,
-            @Schema(enumeration = { "task", "workflow" }) String target,
+            String misfirePolicy,
+            String target,
             Map<String, Object> template,
             boolean enabled,
             @Schema(description = "The occurrence it waits for; null while disabled") Instant nextFireAt,
@@ -69,7 +70,7 @@ public final class ScheduleDtos {
         }
     }
 
-    @Schema(name = "ScheduleFireTimes")
+    @Schema(name = "ScheduleFireTimes", requiredProperties = { "cron", "time_zone", "next_fire_times" })
     public record FireTimesResponse(String cron, String timeZone, List<Instant> nextFireTimes) {
 
         public static FireTimesResponse of(FireTimes times) {

@@ -48,12 +48,12 @@ public class ScheduleResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "createSchedule", summary = "Create a schedule; enabled, it waits for the first occurrence after now")
+    @Operation(operationId = "createSchedule", summary = "Create a schedule; enabled, it waits for the first occurrence after now", description = "The template is checked with the rules of the endpoint it stands for when the schedule is saved, its errors named under template, and a cron expression that never fires again answers 400. time_zone defaults to UTC, target to task, enabled to true and misfire_policy to skip.")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON, a bad cron expression, time zone or template, or another invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a bad cron expression, time zone or template, or another invalid field")
+    @APIResponse(responseCode = "409", description = "The name is taken")
+    @APIResponse(responseCode = "413", description = "The body is too large")
+    @APIResponse(responseCode = "415", description = "The body is not JSON")
     public Uni<Response> create(ScheduleRequest request) {
         return audit.after(schedules.create(body(request).toSpec()), "schedule.create", s -> s.id())
                 .map(s -> Created.at("/api/v1/schedules/" + s.id())
@@ -62,9 +62,9 @@ public class ScheduleResource {
 
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
-    @Operation(operationId = "listSchedules", summary = "List schedules, oldest first")
+    @Operation(operationId = "listSchedules", summary = "List schedules, oldest first", description = "Disabled schedules are included. Pages take limit (1-500, default 50) and offset.")
     @APIResponse(responseCode = "200", description = "A page of schedules")
-    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid page")
     public Uni<List<ScheduleResponse>> list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         return schedules.list(Params.page(limit, offset))
                 .map(list -> list.stream().map(ScheduleResponse::of).toList());
@@ -74,9 +74,9 @@ public class ScheduleResource {
     @Path("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
-    @Operation(operationId = "previewSchedule", summary = "The next fire times of a cron expression in a time zone, without saving anything")
+    @Operation(operationId = "previewSchedule", summary = "The next fire times of a cron expression in a time zone, without saving anything", description = "Reads the expression as createSchedule would, time_zone defaulting to UTC, and answers count fire times after now (default 5, at most 100), fewer when the expression stops firing.")
     @APIResponse(responseCode = "200", description = "The next fire times, earliest first", content = @Content(schema = @Schema(implementation = FireTimesResponse.class)))
-    @APIResponse(responseCode = "400", description = "A bad cron expression, time zone or count", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "A bad cron expression, time zone or count")
     public Uni<FireTimesResponse> preview(PreviewRequest request) {
         PreviewRequest body = body(request);
         return Uni.createFrom().item(
@@ -86,10 +86,10 @@ public class ScheduleResource {
     @GET
     @Path("/{schedule_id}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
-    @Operation(operationId = "getSchedule", summary = "Get a schedule")
+    @Operation(operationId = "getSchedule", summary = "Get a schedule", description = "Answers the whole definition with next_fire_at (null while disabled) and last_fired_at.")
     @APIResponse(responseCode = "200", description = "The schedule", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID")
+    @APIResponse(responseCode = "404", description = "No such schedule")
     public Uni<ScheduleResponse> get(@PathParam("schedule_id") String scheduleId) {
         return schedules.get(id(scheduleId)).map(ScheduleResponse::of);
     }
@@ -98,11 +98,11 @@ public class ScheduleResource {
     @Path("/{schedule_id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "replaceSchedule", summary = "Replace a schedule's definition; its next fire time is recomputed from now when the expression, time zone or enablement changes")
+    @Operation(operationId = "replaceSchedule", summary = "Replace a schedule's definition; its next fire time is recomputed from now when the expression, time zone or enablement changes", description = "Takes the whole definition, as createSchedule does: a field left out takes its default again, so an absent enabled enables the schedule. When none of those three changes, it keeps the occurrence it was waiting for; last_fired_at is always kept.")
     @APIResponse(responseCode = "200", description = "The schedule as replaced", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON, a bad cron expression, time zone or template, or another invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a bad cron expression, time zone or template, or another invalid field")
+    @APIResponse(responseCode = "404", description = "No such schedule")
+    @APIResponse(responseCode = "409", description = "The name is taken")
     public Uni<ScheduleResponse> replace(@PathParam("schedule_id") String scheduleId, ScheduleRequest request) {
         ScheduleId id = id(scheduleId);
         return audit.after(schedules.replace(id, body(request).toSpec()), "schedule.replace", id)
@@ -110,11 +110,13 @@ public class ScheduleResource {
     }
 
     @DELETE
+
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
     @Path("/{schedule_id}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "deleteSchedule", summary = "Delete a schedule; what it already created stays")
+    @Operation(operationId = "deleteSchedule", summary = "Delete a schedule; what it already created stays", description = "Removes the schedule for good; tasks and workflows it created are not touched. An unknown or already deleted schedule answers 404.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule")
     public Uni<Response> delete(@PathParam("schedule_id") String scheduleId) {
         return audit.after(schedules.delete(id(scheduleId)), "schedule.delete", scheduleId)
                 .map(ignored -> Response.noContent().build());
@@ -123,9 +125,9 @@ public class ScheduleResource {
     @POST
     @Path("/{schedule_id}/enable")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "enableSchedule", summary = "Enable a schedule: it fires from the first occurrence after now, without catching up")
+    @Operation(operationId = "enableSchedule", summary = "Enable a schedule: it fires from the first occurrence after now, without catching up", description = "Occurrences missed while it was disabled are not fired. Enabling an enabled schedule answers 200 and keeps its next fire time.")
     @APIResponse(responseCode = "200", description = "The enabled schedule (also when it already was)", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule")
     public Uni<ScheduleResponse> enable(@PathParam("schedule_id") String scheduleId) {
         return audit.after(schedules.enable(id(scheduleId)), "schedule.enable", scheduleId).map(ScheduleResponse::of);
     }
@@ -133,9 +135,9 @@ public class ScheduleResource {
     @POST
     @Path("/{schedule_id}/disable")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "disableSchedule", summary = "Disable a schedule: it keeps its definition and fires no more")
+    @Operation(operationId = "disableSchedule", summary = "Disable a schedule: it keeps its definition and fires no more", description = "Clears next_fire_at; enableSchedule resumes it from the first occurrence after that moment. Disabling a disabled schedule answers 200 and changes nothing.")
     @APIResponse(responseCode = "200", description = "The disabled schedule (also when it already was)", content = @Content(schema = @Schema(implementation = ScheduleResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule")
     public Uni<ScheduleResponse> disable(@PathParam("schedule_id") String scheduleId) {
         return audit.after(schedules.disable(id(scheduleId)), "schedule.disable", scheduleId).map(ScheduleResponse::of);
     }
@@ -143,10 +145,10 @@ public class ScheduleResource {
     @GET
     @Path("/{schedule_id}/next-fire-times")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER })
-    @Operation(operationId = "getScheduleFireTimes", summary = "The next fire times of a schedule's expression after now, enabled or not")
+    @Operation(operationId = "getScheduleFireTimes", summary = "The next fire times of a schedule's expression after now, enabled or not", description = "Computed from the stored expression and time zone, whatever next_fire_at says: count fire times after now (default 5, 1-100).")
     @APIResponse(responseCode = "200", description = "The next fire times, earliest first", content = @Content(schema = @Schema(implementation = FireTimesResponse.class)))
-    @APIResponse(responseCode = "400", description = "The count is not 1-100", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The count is not 1-100")
+    @APIResponse(responseCode = "404", description = "No such schedule")
     public Uni<FireTimesResponse> nextFireTimes(@PathParam("schedule_id") String scheduleId,
             @QueryParam("count") String count) {
         ScheduleId id = id(scheduleId);

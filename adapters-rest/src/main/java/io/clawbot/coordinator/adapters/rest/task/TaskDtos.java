@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.adapters.rest.task;
 
+import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
@@ -21,14 +22,18 @@ public final class TaskDtos {
 
     @Schema(name = "CreateTaskRequest")
     public record CreateTaskRequest(
-            @Schema(description = "Capability a bot needs to take the task; absent lets any bot take it", example = "build") String type,
-            @Schema(description = "Higher runs first, -1000 to 1000", defaultValue = "0") Integer priority,
+            @Schema(description = "Capability a bot needs to take the task; absent lets any bot take it", example = "build", pattern = Names.TOKEN_PATTERN) String type,
+            @Schema(description = "Higher runs first; absent: 0", minimum = "" + TaskSpec.MIN_PRIORITY, maximum = ""
+                    + TaskSpec.MAX_PRIORITY) Integer priority,
             @Schema(description = "What the bot should do: any JSON object") Map<String, Object> payload,
-            @Schema(description = "How long a bot may work on it, from its acceptance, 1-3600 seconds", defaultValue = "300") Integer timeoutSeconds,
+            @Schema(description = "How long a bot may work on it, in seconds from its acceptance; absent: 300", minimum = ""
+                    + TaskSpec.MIN_TIMEOUT_SECONDS, maximum = "" + TaskSpec.MAX_TIMEOUT_SECONDS) Integer timeoutSeconds,
             @Schema(description = "Retry choices; fields left out come from the defaults for the task's type") RetryRequest retry,
-            @Schema(description = "How long the task may wait for a bot each time it becomes ready before it times out, 1-604800 seconds; absent: no limit") Integer scheduleToStartSeconds,
+            @Schema(description = "How long the task may wait for a bot each time it becomes ready before it times out, in seconds; absent: no limit", minimum = "1", maximum = ""
+                    + TaskSpec.MAX_WAIT_SECONDS) Integer scheduleToStartSeconds,
             @Schema(description = "Not dispatched before this instant (ISO-8601 with an offset); not with delay_seconds") OffsetDateTime runAt,
-            @Schema(description = "Not dispatched before this many seconds after creation, 0-604800; not with run_at") Double delaySeconds) {
+            @Schema(description = "Not dispatched before this many seconds after creation; not with run_at", minimum = "0", maximum = ""
+                    + TaskSpec.MAX_WAIT_SECONDS) Double delaySeconds) {
 
         /** The spec the request asks for. */
         @Schema(hidden = true)
@@ -45,12 +50,16 @@ public final class TaskDtos {
 
     @Schema(name = "RetryPolicyRequest", description = "Retry choices; each field is optional")
     public record RetryRequest(
-            @Schema(description = "Attempts in all, including the first, 1-100; 1 never retries") Integer maxAttempts,
-            @Schema(description = "Wait before the first retry, in seconds") Double backoffSeconds,
-            @Schema(description = "Each further wait is the previous one times this, 1-10") Double backoffMultiplier,
-            @Schema(description = "The longest wait, in seconds") Double maxBackoffSeconds,
-            @Schema(description = "Share of each wait drawn at random, 0-1") Double jitter,
-            @Schema(description = "Error codes that end the task at once") List<String> nonRetryableErrors) {
+            @Schema(description = "Attempts in all, including the first; 1 never retries", minimum = "1", maximum = ""
+                    + RetryPolicy.MAX_ATTEMPTS) Integer maxAttempts,
+            @Schema(description = "Wait before the first retry, in seconds", minimum = "0", maximum = ""
+                    + RetryPolicy.MAX_BACKOFF_SECONDS) Double backoffSeconds,
+            @Schema(description = "Each further wait is the previous one times this", minimum = "1", maximum = ""
+                    + RetryPolicy.MAX_MULTIPLIER) Double backoffMultiplier,
+            @Schema(description = "The longest wait, in seconds; not less than backoff_seconds", minimum = "0", maximum = ""
+                    + RetryPolicy.MAX_BACKOFF_SECONDS) Double maxBackoffSeconds,
+            @Schema(description = "Share of each wait drawn at random", minimum = "0", maximum = "1") Double jitter,
+            @Schema(description = "Error codes that end the task at once", maxItems = RetryPolicy.MAX_NON_RETRYABLE_ERRORS) List<String> nonRetryableErrors) {
 
         @Schema(hidden = true)
         public RetryPolicy.Overrides toOverrides() {
@@ -66,7 +75,8 @@ public final class TaskDtos {
         }
     }
 
-    @Schema(name = "RetryPolicy")
+    @Schema(name = "RetryPolicy", requiredProperties = { "max_attempts", "backoff_seconds", "backoff_multiplier",
+            "max_backoff_seconds", "jitter", "non_retryable_errors" })
     public record RetryResponse(int maxAttempts, double backoffSeconds, double backoffMultiplier,
             double maxBackoffSeconds, double jitter, List<String> nonRetryableErrors) {
 
@@ -107,13 +117,11 @@ public final class TaskDtos {
 
     // The formatter mishandles records with annotated components.
     // @formatter:off
-    @Schema(name = "Task")
+    @Schema(name = "Task", requiredProperties = { "id", "status", "priority", "payload", "timeout_seconds", "attempt", "created_at", "updated_at", "retry", "attempts_made" })
     public record TaskResponse(
             UUID id,
             String type,
-            @Schema(enumeration = {
-                    "waiting", "pending", "assigned", "in_progress", "completed", "failed",
-                    "timed_out", "cancelled" }) String status,
+            String status,
             int priority,
             Map<String, Object> payload,
             Map<String, Object> result,
@@ -146,7 +154,8 @@ public final class TaskDtos {
         }
     }
 
-    @Schema(name = "TaskEvent", description = "One entry of a task's history")
+    @Schema(name = "TaskEvent", description = "One entry of a task's history", requiredProperties = { "to_status",
+            "attempt", "actor", "cause", "occurred_at" })
     public record TaskEventResponse(
             @Schema(description = "Absent for the creation") String fromStatus,
             String toStatus,

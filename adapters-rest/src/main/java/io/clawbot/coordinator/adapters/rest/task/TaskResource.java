@@ -103,14 +103,14 @@ public class TaskResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
-    @Operation(operationId = "createTask", summary = "Create a task; it is pending until a bot takes it")
+    @Operation(operationId = "createTask", summary = "Create a task; it is pending until a bot takes it", description = "The task is stored as pending at once and taken by a bot that has its type as a capability (any bot when it has none), highest priority first and not before its run_at or delay_seconds, at most 7 days ahead. With an Idempotency-Key, a repeat with the same body within the retention period (24 hours by default) answers 200 with the original task and Idempotent-Replayed: true, and the same key with another body answers 422. A key limited to certain task types gets 403 for any other type.")
     @Parameter(name = Fingerprint.HEADER, in = ParameterIn.HEADER, description = "Makes the request safe to repeat: the same key and body return the original task")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
     @APIResponse(responseCode = "200", description = "A repeat of an earlier request with the same Idempotency-Key: the original task", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON, a wrong type or an invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a wrong type or an invalid field")
+    @APIResponse(responseCode = "413", description = "The body is too large")
+    @APIResponse(responseCode = "415", description = "The body is not JSON")
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another body")
     public Uni<Response> create(CreateTaskRequest request, @HeaderParam(Fingerprint.HEADER) String idempotencyKey) {
         if (request == null) {
             throw new ValidationException("body", "a JSON object is required");
@@ -123,9 +123,9 @@ public class TaskResource {
 
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "listTasks", summary = "List tasks, oldest first, filtered by status, bot, workflow or type")
+    @Operation(operationId = "listTasks", summary = "List tasks, oldest first, filtered by status, bot, workflow or type", description = "The filters combine and match exactly; limit (1-500, default 50) and offset page through the list, and a page stops early, before it passes the page byte limit (4 MiB by default). A key confined to its own work sees only the tasks it created.")
     @APIResponse(responseCode = "200", description = "A page of tasks; one cut short by its size names the next offset in a Link header", content = @Content(schema = @Schema(implementation = TaskResponse.class, type = SchemaType.ARRAY)))
-    @APIResponse(responseCode = "400", description = "Invalid filter or page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid filter or page")
     public Uni<Response> list(@QueryParam("status") String status, @QueryParam("bot_id") String botId,
             @QueryParam("workflow_id") String workflowId, @QueryParam("type") String type,
             @QueryParam("limit") String limit, @QueryParam("offset") String offset, @Context UriInfo uri) {
@@ -141,9 +141,9 @@ public class TaskResource {
     @GET
     @Path("/pending")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "listPendingTasks", summary = "List pending tasks in the order bots take them: highest priority, then oldest")
+    @Operation(operationId = "listPendingTasks", summary = "List pending tasks in the order bots take them: highest priority, then oldest", description = "Optionally of one type; tasks whose run_at or retry backoff lies ahead are listed too, though no bot takes them before then, and workflow steps still waiting for their turn are not. Pages take limit and offset; a key confined to its own work sees only the tasks it created.")
     @APIResponse(responseCode = "200", description = "A page of pending tasks (see listTasks for pages cut short)", content = @Content(schema = @Schema(implementation = TaskResponse.class, type = SchemaType.ARRAY)))
-    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid page")
     public Uni<Response> pending(@QueryParam("type") String type, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset, @Context UriInfo uri) {
         PageRequest page = Params.page(limit, offset);
@@ -154,9 +154,9 @@ public class TaskResource {
     @GET
     @Path("/dead-letters")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "listDeadLetters", summary = "List the dead-letter tasks: failed or timed out with no retry left, most recently ended first")
+    @Operation(operationId = "listDeadLetters", summary = "List the dead-letter tasks: failed or timed out with no retry left, most recently ended first", description = "Optionally of one type, paged with limit and offset. Standalone tasks listed here can be put back in the queue with redriveTask; workflow steps are listed too but cannot be redriven on their own. A key confined to its own work sees only the tasks it created.")
     @APIResponse(responseCode = "200", description = "A page of failed and timed-out tasks (see listTasks for pages cut short)", content = @Content(schema = @Schema(implementation = TaskResponse.class, type = SchemaType.ARRAY)))
-    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid page")
     public Uni<Response> deadLetters(@QueryParam("type") String type, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset, @Context UriInfo uri) {
         PageRequest page = Params.page(limit, offset);
@@ -167,11 +167,11 @@ public class TaskResource {
     @POST
     @Path("/{task_id}/redrive")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "redriveTask", summary = "Put a failed or timed-out task back in the queue with a fresh set of attempts")
+    @Operation(operationId = "redriveTask", summary = "Put a failed or timed-out task back in the queue with a fresh set of attempts", description = "The task becomes pending at once with its payload and retry policy; the attempts made before no longer count against max_attempts, and attempt numbers keep rising, so reports about old attempts stay stale. Any other status, or a workflow step, answers 409.")
     @APIResponse(responseCode = "200", description = "The task, pending again", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The task is not failed or timed out, or is a workflow step", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID")
+    @APIResponse(responseCode = "404", description = "No such task")
+    @APIResponse(responseCode = "409", description = "The task is not failed or timed out, or is a workflow step")
     public Uni<TaskResponse> redrive(@PathParam("task_id") String taskId) {
         return audit.after(redrive.redrive(id(taskId), caller.principal().actor()), "task.redrive", taskId)
                 .map(TaskResponse::of);
@@ -180,10 +180,10 @@ public class TaskResource {
     @GET
     @Path("/{task_id}/events")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "getTaskEvents", summary = "Get a task's history: every transition, oldest first, with who caused it and why")
+    @Operation(operationId = "getTaskEvents", summary = "Get a task's history: every transition, oldest first, with who caused it and why", description = "Each entry gives the status before and after, the attempt, the actor (api, system, key:<name> or bot:<id>), a cause code and a reason; the creation comes first. A key confined to its own work gets 404 for a task it did not create.")
     @APIResponse(responseCode = "200", description = "The task's history")
-    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID")
+    @APIResponse(responseCode = "404", description = "No such task")
     public Uni<List<TaskEventResponse>> events(@PathParam("task_id") String taskId) {
         return queries.history(id(taskId), caller.readScope())
                 .map(events -> events.stream().map(TaskEventResponse::of).toList());
@@ -192,10 +192,10 @@ public class TaskResource {
     @GET
     @Path("/{task_id}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "getTask", summary = "Get a task")
+    @Operation(operationId = "getTask", summary = "Get a task", description = "Answers the task's current state: status, attempt, the bot holding it, its result or last error, and its deadlines. A key confined to its own work gets 404 for a task it did not create, as for an unknown id.")
     @APIResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID")
+    @APIResponse(responseCode = "404", description = "No such task")
     public Uni<TaskResponse> get(@PathParam("task_id") String taskId) {
         return queries.get(id(taskId), caller.readScope()).map(TaskResponse::of);
     }
@@ -204,11 +204,11 @@ public class TaskResource {
     @Path("/{task_id}/assign")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "assignTask", summary = "Assign a pending task to a bot with its capability, as a new attempt")
+    @Operation(operationId = "assignTask", summary = "Assign a pending task to a bot with its capability, as a new attempt", description = "Bypasses the queue: the task goes to the bot as a new attempt and is pushed over the bot's WebSocket, on whichever replica holds it; the bot's status and free slots are not checked, and an assignment the bot does not accept within the acknowledgement timeout ends that attempt. Assigning an assigned task again to the same bot answers 200 and changes nothing.")
     @APIResponse(responseCode = "200", description = "The assigned task", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such task or bot", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The task is not pending or the bot lacks the capability", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body")
+    @APIResponse(responseCode = "404", description = "No such task or bot")
+    @APIResponse(responseCode = "409", description = "The task is not pending or the bot lacks the capability")
     public Uni<TaskResponse> assign(@PathParam("task_id") String taskId, AssignTaskRequest request) {
         if (request == null || request.botId() == null) {
             throw new ValidationException("bot_id", "is required");
@@ -222,11 +222,11 @@ public class TaskResource {
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StartTaskRequest.class)))
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.BOT })
-    @Operation(operationId = "startTask", summary = "Report that the bot started an assigned task")
+    @Operation(operationId = "startTask", summary = "Report that the bot started an assigned task", description = "Moves an assigned task to in_progress; its execution timeout (timeout_seconds) starts counting. The optional body fences the report with attempt and bot_id (a stale attempt, or a task another bot holds, answers 409); a bot's own token always fences it to that bot, and a bot_id naming another bot answers 403. Repeating the report once the task is running answers 200 and changes nothing.")
     @APIResponse(responseCode = "200", description = "The running task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The task is not assigned, or the attempt or bot is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body")
+    @APIResponse(responseCode = "404", description = "No such task")
+    @APIResponse(responseCode = "409", description = "The task is not assigned, or the attempt or bot is stale")
     public Uni<TaskResponse> start(@PathParam("task_id") String taskId, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         StartTaskRequest request = optionalBody.read(body, contentType, StartTaskRequest.class);
@@ -242,11 +242,11 @@ public class TaskResource {
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CompleteTaskRequest.class)))
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.BOT })
-    @Operation(operationId = "completeTask", summary = "Report that a task finished with a result")
+    @Operation(operationId = "completeTask", summary = "Report that a task finished with a result", description = "Moves an assigned or running task to completed with the result (an empty object when left out); starting it first is not required. Fencing works as for startTask; a repeat answers 200 with the stored result and changes nothing. In a workflow, the steps this completion releases become pending in the same write.")
     @APIResponse(responseCode = "200", description = "The completed task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The task is not held by a bot, or the attempt or bot is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body")
+    @APIResponse(responseCode = "404", description = "No such task")
+    @APIResponse(responseCode = "409", description = "The task is not held by a bot, or the attempt or bot is stale")
     public Uni<TaskResponse> complete(@PathParam("task_id") String taskId, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         CompleteTaskRequest request = optionalBody.read(body, contentType, CompleteTaskRequest.class);
@@ -262,11 +262,11 @@ public class TaskResource {
     @Path("/{task_id}/fail")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.BOT })
-    @Operation(operationId = "failTask", summary = "Report that a task failed")
+    @Operation(operationId = "failTask", summary = "Report that a task failed", description = "Ends the current attempt with error and an optional error_code: while the retry policy allows another attempt and does not list the code as non-retryable, the task goes back to pending after the policy's backoff; otherwise it becomes failed. Fencing works as for startTask; a repeat that names the same attempt answers 200 and changes nothing.")
     @APIResponse(responseCode = "200", description = "The failed task (also for a repeated report)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The task is not held by a bot, or the attempt or bot is stale", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body")
+    @APIResponse(responseCode = "404", description = "No such task")
+    @APIResponse(responseCode = "409", description = "The task is not held by a bot, or the attempt or bot is stale")
     public Uni<TaskResponse> fail(@PathParam("task_id") String taskId, FailTaskRequest request) {
         if (request == null) {
             throw new ValidationException("error", "is required");
@@ -281,10 +281,10 @@ public class TaskResource {
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CancelTaskRequest.class)))
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "cancelTask", summary = "Cancel an open task; a workflow's later steps are cancelled with it")
+    @Operation(operationId = "cancelTask", summary = "Cancel an open task; a workflow's later steps are cancelled with it", description = "Moves a waiting, pending, assigned or running task to cancelled, with the optional reason in its history, and tells a bot holding it to stop. In a workflow, steps that depend on it are skipped, while always_run steps still run. Cancelling a cancelled task answers 200 and changes nothing; a completed, failed, timed-out or skipped task answers 409.")
     @APIResponse(responseCode = "200", description = "The cancelled task (also when it already was)", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The task already finished", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task")
+    @APIResponse(responseCode = "409", description = "The task already finished")
     public Uni<TaskResponse> cancel(@PathParam("task_id") String taskId, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         CancelTaskRequest request = optionalBody.read(body, contentType, CancelTaskRequest.class);
@@ -293,12 +293,14 @@ public class TaskResource {
     }
 
     @DELETE
+
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
     @Path("/{task_id}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "deleteTask", summary = "Delete a standalone task that no bot holds")
+    @Operation(operationId = "deleteTask", summary = "Delete a standalone task that no bot holds", description = "Removes the task and its history for good, in any status but assigned and in_progress, and releases its Idempotency-Key: a repeat of the creating request then creates a new task. A workflow step answers 409 (delete the workflow instead), as does a task that changed while it was being deleted.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No such task", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "A bot holds the task, or it belongs to a workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such task")
+    @APIResponse(responseCode = "409", description = "A bot holds the task, or it belongs to a workflow")
     public Uni<Response> delete(@PathParam("task_id") String taskId) {
         return audit.after(deletion.delete(id(taskId)), "task.delete", taskId)
                 .map(ignored -> Response.noContent().build());

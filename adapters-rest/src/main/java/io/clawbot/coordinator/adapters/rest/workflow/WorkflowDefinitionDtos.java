@@ -19,7 +19,7 @@ public final class WorkflowDefinitionDtos {
     // @formatter:off
     @Schema(name = "CreateWorkflowDefinitionRequest")
     public record CreateDefinitionRequest(
-            @Schema(description = "The name it is registered and addressed under: unique, 1-100 characters of letters, digits, '.', '_', ':' or '-'; defaults to the definition's own name", example = "data-pipeline") String name,
+            @Schema(description = "The name it is registered and addressed under: unique, letters, digits, '.', '_', ':' or '-'; defaults to the definition's own name", example = "data-pipeline", pattern = DefinitionVersion.NAME_PATTERN) String name,
             @Schema(required = true, description = "The workflow document: {name, description, steps: [{id, type, params, depends_on, on_success, on_failure, always_run, priority, timeout_seconds, retry}]}, or seed 001's {workflow: {name, jobs: [{..., parameters}]}}; without a name it takes the registration name") Map<String, Object> definition) {
         // @formatter:on
     }
@@ -34,7 +34,7 @@ public final class WorkflowDefinitionDtos {
     // @formatter:off
     @Schema(name = "StartWorkflowRunRequest")
     public record StartRunRequest(
-            @Schema(description = "The version to run; the latest when left out", example = "2") Integer version,
+            @Schema(description = "The version to run; the latest when left out", example = "2", minimum = "1") Integer version,
             @Schema(description = "What the steps' params may refer to as ${input.…}") Map<String, Object> input,
             @Schema(description = "Kept with the workflow") Map<String, Object> metadata,
             @Schema(description = "Release the first steps at once; false waits for POST /api/v1/workflows/{id}/start", defaultValue = "true") Boolean autoStart) {
@@ -42,7 +42,7 @@ public final class WorkflowDefinitionDtos {
     }
 
     // @formatter:off
-    @Schema(name = "WorkflowDefinitionVersion")
+    @Schema(name = "WorkflowDefinitionVersion", requiredProperties = { "name", "version", "workflow_name", "definition", "created_at" })
     public record VersionResponse(
             @Schema(description = "The registration name") String name,
             int version,
@@ -58,7 +58,7 @@ public final class WorkflowDefinitionDtos {
         }
     }
 
-    @Schema(name = "WorkflowDefinitionVersionHeader")
+    @Schema(name = "WorkflowDefinitionVersionHeader", requiredProperties = { "version", "created_at" })
     public record VersionHeaderResponse(int version, Instant createdAt) {
 
         public static VersionHeaderResponse of(DefinitionVersion.Header h) {
@@ -67,7 +67,7 @@ public final class WorkflowDefinitionDtos {
     }
 
     // @formatter:off
-    @Schema(name = "StoredWorkflowDefinition")
+    @Schema(name = "StoredWorkflowDefinition", requiredProperties = { "name", "version", "workflow_name", "definition", "created_at", "versions" })
     public record DefinitionResponse(
             @Schema(description = "The registration name") String name,
             @Schema(description = "The latest version, shown here") int version,
@@ -87,7 +87,7 @@ public final class WorkflowDefinitionDtos {
     }
 
     // @formatter:off
-    @Schema(name = "WorkflowDefinitionSummary")
+    @Schema(name = "WorkflowDefinitionSummary", requiredProperties = { "name", "latest_version", "workflow_name", "created_at", "updated_at" })
     public record SummaryResponse(
             @Schema(description = "The registration name") String name,
             int latestVersion,

@@ -10,7 +10,6 @@ import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
 import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
 import io.clawbot.coordinator.adapters.rest.common.Params;
-import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.adapters.rest.common.YamlDocuments;
 import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDefinitionDtos.CreateDefinitionRequest;
 import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDefinitionDtos.DefinitionResponse;
@@ -84,16 +83,16 @@ public class WorkflowDefinitionResource {
     @Consumes({ MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml", "text/x-yaml",
             MediaType.TEXT_PLAIN })
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "createWorkflowDefinition", summary = "Register a workflow definition under a new name as version 1")
+    @Operation(operationId = "createWorkflowDefinition", summary = "Register a workflow definition under a new name as version 1", description = "Send JSON {name, definition}, or the YAML document itself with ?name= (the document's own name when left out; refused with a JSON body); the document is checked as for createWorkflow. A document without a name takes the registration name; runs are called by the document's name.")
     @Parameter(name = "name", in = ParameterIn.QUERY, description = "With a YAML body: the name to register it under; defaults to the document's name")
     @RequestBody(required = true, content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreateDefinitionRequest.class)),
             @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING, description = YAML_BODY)) })
     @APIResponse(responseCode = "201", description = "Registered", content = @Content(schema = @Schema(implementation = VersionResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON or YAML, a bad name, or an invalid definition: the field names the path of the error, such as definition.steps[2].on_success (JSON) or jobs[2].on_success (YAML)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "A definition with this name exists (workflow-definition-exists); add a version instead", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "The body is neither JSON nor YAML", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON or YAML, a bad name, or an invalid definition: the field names the path of the error, such as definition.steps[2].on_success (JSON) or jobs[2].on_success (YAML)")
+    @APIResponse(responseCode = "409", description = "A definition with this name exists (workflow-definition-exists); add a version instead")
+    @APIResponse(responseCode = "413", description = "The body is too large")
+    @APIResponse(responseCode = "415", description = "The body is neither JSON nor YAML")
     public Uni<Response> create(String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @QueryParam("name") String name) {
         Uni<DefinitionVersion> created;
@@ -112,9 +111,9 @@ public class WorkflowDefinitionResource {
 
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "listWorkflowDefinitions", summary = "List workflow definitions by name, each with its latest version")
+    @Operation(operationId = "listWorkflowDefinitions", summary = "List workflow definitions by name, each with its latest version", description = "Sorted by registration name; each entry gives the latest version, the document's name and description, when the first version was stored (created_at) and when the latest was (updated_at). Pages take limit (1-500, default 50) and offset.")
     @APIResponse(responseCode = "200", description = "A page of definitions")
-    @APIResponse(responseCode = "400", description = "Invalid page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid page")
     public Uni<List<SummaryResponse>> list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         return definitions.list(Params.page(limit, offset))
                 .map(list -> list.stream().map(SummaryResponse::of).toList());
@@ -123,9 +122,9 @@ public class WorkflowDefinitionResource {
     @GET
     @Path("/{name}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "getWorkflowDefinition", summary = "Get a workflow definition's latest version and the list of its versions")
+    @Operation(operationId = "getWorkflowDefinition", summary = "Get a workflow definition's latest version and the list of its versions", description = "Answers the latest version's document in its canonical form, with versions listing every version number and when it was stored, oldest first.")
     @APIResponse(responseCode = "200", description = "The latest version", content = @Content(schema = @Schema(implementation = DefinitionResponse.class)))
-    @APIResponse(responseCode = "404", description = "No definition has this name", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No definition has this name")
     public Uni<DefinitionResponse> get(@PathParam("name") String name) {
         return definitions.getWithVersions(name).map(DefinitionResponse::of);
     }
@@ -133,10 +132,10 @@ public class WorkflowDefinitionResource {
     @GET
     @Path("/{name}/versions/{version}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "getWorkflowDefinitionVersion", summary = "Get one version of a workflow definition")
+    @Operation(operationId = "getWorkflowDefinitionVersion", summary = "Get one version of a workflow definition", description = "Answers the document in its canonical form. A stored version never changes, so the answer for a name and version stays the same.")
     @APIResponse(responseCode = "200", description = "The version", content = @Content(schema = @Schema(implementation = VersionResponse.class)))
-    @APIResponse(responseCode = "400", description = "The version is not a whole number of 1 or more", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No definition has this name, or it has no such version", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The version is not a whole number of 1 or more")
+    @APIResponse(responseCode = "404", description = "No definition has this name, or it has no such version")
     public Uni<VersionResponse> getVersion(@PathParam("name") String name, @PathParam("version") String version) {
         return definitions.get(name, Params.optionalInt("version", version)).map(VersionResponse::of);
     }
@@ -146,16 +145,16 @@ public class WorkflowDefinitionResource {
     @Consumes({ MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml", "text/x-yaml",
             MediaType.TEXT_PLAIN })
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "addWorkflowDefinitionVersion", summary = "Store a new version of a workflow definition, numbered one above the latest; runs already started keep theirs")
+    @Operation(operationId = "addWorkflowDefinitionVersion", summary = "Store a new version of a workflow definition, numbered one above the latest; runs already started keep theirs", description = "Takes JSON {definition} or the YAML document itself, checked as for createWorkflow; a document without a name takes the registration name. Versions added at the same moment get consecutive numbers, and earlier versions stay as they were.")
     @RequestBody(required = true, content = {
             @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NewVersionRequest.class)),
             @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING, description = YAML_BODY)) })
     @APIResponse(responseCode = "201", description = "Stored", content = @Content(schema = @Schema(implementation = VersionResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON or YAML, or an invalid definition (the field names the path of the error)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No definition has this name", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "Too many versions were added at the same moment (concurrent-modification); retry", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "The body is neither JSON nor YAML", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON or YAML, or an invalid definition (the field names the path of the error)")
+    @APIResponse(responseCode = "404", description = "No definition has this name")
+    @APIResponse(responseCode = "409", description = "Too many versions were added at the same moment (concurrent-modification); retry")
+    @APIResponse(responseCode = "413", description = "The body is too large")
+    @APIResponse(responseCode = "415", description = "The body is neither JSON nor YAML")
     public Uni<Response> addVersion(@PathParam("name") String name, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         Uni<DefinitionVersion> added = isJson(contentType)
@@ -171,14 +170,14 @@ public class WorkflowDefinitionResource {
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StartRunRequest.class)))
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
-    @Operation(operationId = "startWorkflowDefinitionRun", summary = "Create a workflow that runs a version of the definition (the latest by default) with an input")
+    @Operation(operationId = "startWorkflowDefinitionRun", summary = "Create a workflow that runs a version of the definition (the latest by default) with an input", description = "The body is optional: version (the latest when left out), input, metadata and auto_start (default true); the workflow then runs as one made by createWorkflow. With an Idempotency-Key, the same key, name and body answer 200 with the original workflow, even after a newer version was stored, and another body answers 422. A key limited to certain task types gets 403 for a step of any other type.")
     @Parameter(name = Fingerprint.HEADER, in = ParameterIn.HEADER, description = "Makes the request safe to repeat: the same key, name and body return the original workflow")
     @APIResponse(responseCode = "201", description = "Created: the workflow, as POST /api/v1/workflows answers", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
     @APIResponse(responseCode = "200", description = "A repeat of an earlier request with the same Idempotency-Key: the original workflow", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON or an invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No definition has this name, or it has no such version", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another request", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON or an invalid field")
+    @APIResponse(responseCode = "404", description = "No definition has this name, or it has no such version")
+    @APIResponse(responseCode = "415", description = "The body is not JSON")
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another request")
     public Uni<Response> startRun(@PathParam("name") String name, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(Fingerprint.HEADER) String idempotencyKey) {

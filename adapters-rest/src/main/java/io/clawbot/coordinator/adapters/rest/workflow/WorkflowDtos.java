@@ -3,9 +3,12 @@ package io.clawbot.coordinator.adapters.rest.workflow;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos;
 import io.clawbot.coordinator.application.workflow.WorkflowWithTasks;
+import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
 import io.clawbot.coordinator.domain.workflow.Workflow;
+import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import io.clawbot.coordinator.domain.workflow.WorkflowDocument;
 import java.time.Instant;
 import java.util.List;
@@ -21,13 +24,15 @@ public final class WorkflowDtos {
 
     @Schema(name = "CreateWorkflowRequest")
     public record CreateWorkflowRequest(
-            @Schema(required = true, example = "CI/CD Pipeline") String name,
-            String description,
-            @Schema(required = true, description = "One task per payload, run in order") List<Map<String, Object>> taskPayloads,
+            @Schema(description = "Required with task_payloads; not with a definition, which names the workflow itself", example = "CI/CD Pipeline", maxLength = WorkflowDefinition.MAX_NAME_LENGTH) String name,
+            @Schema(description = "With task_payloads; not with a definition", maxLength = WorkflowDefinition.MAX_DESCRIPTION_LENGTH) String description,
+            @Schema(description = "One task per payload, run in order; either this (at least one) or definition (with a definition, absent or empty)", maxItems = WorkflowDefinition.MAX_STEPS) List<Map<String, Object>> taskPayloads,
             Map<String, Object> metadata,
-            @Schema(description = "Capability every step needs; absent lets any bot take them") String taskType,
-            @Schema(description = "Priority of every step, -1000 to 1000", defaultValue = "0") Integer priority,
-            @Schema(description = "Timeout of every step, 1-3600 seconds", defaultValue = "300") Integer timeoutSeconds,
+            @Schema(description = "Capability every step needs; absent lets any bot take them; not with a definition", pattern = Names.TOKEN_PATTERN) String taskType,
+            @Schema(description = "Priority of every step; absent: 0; not with a definition", minimum = ""
+                    + TaskSpec.MIN_PRIORITY, maximum = "" + TaskSpec.MAX_PRIORITY) Integer priority,
+            @Schema(description = "Timeout of every step, in seconds; absent: 300; not with a definition", minimum = ""
+                    + TaskSpec.MIN_TIMEOUT_SECONDS, maximum = "" + TaskSpec.MAX_TIMEOUT_SECONDS) Integer timeoutSeconds,
             @Schema(description = "Release the first step at once; false waits for POST .../start", defaultValue = "true") Boolean autoStart,
             @Schema(description = "Retry choices of every step; fields left out come from the defaults for the task type") TaskDtos.RetryRequest retry,
             @Schema(description = "A workflow graph instead of task_payloads: {name, steps: [{id, type, params, depends_on, on_success, on_failure, always_run, priority, timeout_seconds, retry}]}; seed 001's {workflow: {name, jobs}} form is read too") Map<String, Object> definition,
@@ -41,13 +46,12 @@ public final class WorkflowDtos {
 
     // The formatter mishandles records with annotated components.
     // @formatter:off
-    @Schema(name = "Workflow")
+    @Schema(name = "Workflow", requiredProperties = { "id", "name", "status", "task_ids", "metadata", "created_at", "updated_at" })
     public record WorkflowResponse(
             UUID id,
             String name,
             String description,
-            @Schema(enumeration = {
-                    "pending", "in_progress", "completed", "failed", "cancelled" }) String status,
+            String status,
             List<UUID> taskIds,
             Map<String, Object> metadata,
             Instant startedAt,
@@ -62,7 +66,7 @@ public final class WorkflowDtos {
         }
     }
 
-    @Schema(name = "WorkflowWithTasks")
+    @Schema(name = "WorkflowWithTasks", requiredProperties = { "workflow", "tasks", "definition", "input" })
     public record WorkflowTasksResponse(
             WorkflowResponse workflow,
             @Schema(description = "The steps' tasks in the definition's order") List<TaskResponse> tasks,

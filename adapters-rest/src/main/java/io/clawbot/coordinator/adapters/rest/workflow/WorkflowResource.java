@@ -75,14 +75,14 @@ public class WorkflowResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
-    @Operation(operationId = "createWorkflow", summary = "Create a workflow: a graph (definition, input) or one task per payload run in order (task_payloads)")
+    @Operation(operationId = "createWorkflow", summary = "Create a workflow: a graph (definition, input) or one task per payload run in order (task_payloads)", description = "With a definition, steps run by their depends_on, on_success, on_failure and always_run, their params resolved from the input and earlier results; with task_payloads, each step waits for the one before. The whole graph is checked first (a fault answers 400 with its path), and unless auto_start is false the first steps are pending at once. An Idempotency-Key works as for createTask, with keys kept apart from those of tasks; a key limited to certain task types gets 403 for a step of any other type.")
     @Parameter(name = Fingerprint.HEADER, in = ParameterIn.HEADER, description = "Makes the request safe to repeat: the same key and body return the original workflow")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
     @APIResponse(responseCode = "200", description = "A repeat of an earlier request with the same Idempotency-Key: the original workflow", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON, a wrong type or an invalid field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "The body is not JSON", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another body", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, a wrong type or an invalid field")
+    @APIResponse(responseCode = "413", description = "The body is too large")
+    @APIResponse(responseCode = "415", description = "The body is not JSON")
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with another body")
     public Uni<Response> create(CreateWorkflowRequest request, @HeaderParam(Fingerprint.HEADER) String idempotencyKey) {
         if (request == null) {
             throw new ValidationException("body", "a JSON object is required");
@@ -104,7 +104,10 @@ public class WorkflowResource {
         return CreateWorkflowCommand.ofDocument(request.definition(), field -> switch (field) {
             case "name" -> request.name();
             case "description" -> request.description();
-            case "task_payloads" -> request.taskPayloads();
+            // Clients generated from the document send an empty list for an array they were not given.
+            case "task_payloads" -> request.taskPayloads() == null || request.taskPayloads().isEmpty()
+                    ? null
+                    : request.taskPayloads();
             case "task_type" -> request.taskType();
             case "priority" -> request.priority();
             case "timeout_seconds" -> request.timeoutSeconds();
@@ -116,12 +119,12 @@ public class WorkflowResource {
     @Path("/from-yaml")
     @Consumes({ MediaType.TEXT_PLAIN, "application/yaml", "text/yaml", "application/x-yaml" })
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
-    @Operation(operationId = "createWorkflowFromYaml", summary = "Create a workflow from a YAML definition (seed 001); it waits for POST .../start unless auto_start=true")
+    @Operation(operationId = "createWorkflowFromYaml", summary = "Create a workflow from a YAML definition (seed 001); it waits for POST .../start unless auto_start=true", description = "The body is the YAML document (at most 256 KiB), optionally with a top-level input: next to workflow:, checked as for createWorkflow. An Idempotency-Key header is honoured: the same key with the same document and auto_start answers 200 with the original workflow, and with another document 422.")
     @RequestBody(content = @Content(mediaType = "application/yaml", schema = @Schema(type = SchemaType.STRING, description = "workflow: {name, jobs: [{id, type, parameters, depends_on, on_success, on_failure, always_run}]}; an optional top-level input: {...} next to workflow: holds the input")))
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed YAML, or an invalid definition: the field names the path of the error, such as jobs[2].on_success", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "The body is too large", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "The body is not YAML or text", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Malformed YAML, or an invalid definition: the field names the path of the error, such as jobs[2].on_success")
+    @APIResponse(responseCode = "413", description = "The body is too large")
+    @APIResponse(responseCode = "415", description = "The body is not YAML or text")
     public Uni<Response> createFromYaml(String body, @QueryParam("auto_start") String autoStart,
             @HeaderParam(Fingerprint.HEADER) String idempotencyKey) {
         Map<String, Object> document = new java.util.LinkedHashMap<>(YamlDocuments.parse(body));
@@ -145,10 +148,10 @@ public class WorkflowResource {
     @Consumes(MediaType.WILDCARD)
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CancelWorkflowRequest.class)))
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "cancelWorkflow", summary = "Cancel a workflow: its open steps are cancelled and the bots holding them told")
+    @Operation(operationId = "cancelWorkflow", summary = "Cancel a workflow: its open steps are cancelled and the bots holding them told", description = "Every waiting, pending, assigned or running step becomes cancelled with the optional reason, in one write with the workflow, and the bots holding steps are told to stop. Cancelling a cancelled workflow answers 200 and changes nothing; a completed or failed workflow answers 409.")
     @APIResponse(responseCode = "200", description = "The cancelled workflow (also when it already was)", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The workflow already finished", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such workflow")
+    @APIResponse(responseCode = "409", description = "The workflow already finished")
     public Uni<WorkflowResponse> cancel(@PathParam("workflow_id") String workflowId, String body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
         CancelWorkflowRequest request = optionalBody.read(body, contentType, CancelWorkflowRequest.class);
@@ -159,9 +162,9 @@ public class WorkflowResource {
 
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "listWorkflows", summary = "List workflows, newest first, optionally by status")
+    @Operation(operationId = "listWorkflows", summary = "List workflows, newest first, optionally by status", description = "status matches the status that follows from the workflow's steps. Pages take limit (1-500, default 50) and offset; a key confined to its own work sees only the workflows it created.")
     @APIResponse(responseCode = "200", description = "A page of workflows")
-    @APIResponse(responseCode = "400", description = "Invalid filter or page", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid filter or page")
     public Uni<List<WorkflowResponse>> list(@QueryParam("status") String status, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
         WorkflowStatus parsed = Params.optionalEnum("status", status, WorkflowStatus.values(), WorkflowStatus::wire);
@@ -172,10 +175,10 @@ public class WorkflowResource {
     @GET
     @Path("/{workflow_id}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "getWorkflow", summary = "Get a workflow")
+    @Operation(operationId = "getWorkflow", summary = "Get a workflow", description = "Answers the workflow's status, which follows from its steps, and its task ids in the definition's order; getWorkflowTasks adds the tasks, the graph and the input. A key confined to its own work gets 404 for a workflow it did not create.")
     @APIResponse(responseCode = "200", description = "The workflow", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID")
+    @APIResponse(responseCode = "404", description = "No such workflow")
     public Uni<WorkflowResponse> get(@PathParam("workflow_id") String workflowId) {
         return workflows.get(id(workflowId), caller.readScope()).map(WorkflowResponse::of);
     }
@@ -183,9 +186,9 @@ public class WorkflowResource {
     @GET
     @Path("/{workflow_id}/tasks")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "getWorkflowTasks", summary = "Get a workflow with its tasks, its graph and its input")
+    @Operation(operationId = "getWorkflowTasks", summary = "Get a workflow with its tasks, its graph and its input", description = "The tasks come in the definition's order with their current state, and the definition in its canonical form (name, description, steps). A key confined to its own work gets 404 for a workflow it did not create.")
     @APIResponse(responseCode = "200", description = "The workflow and its tasks", content = @Content(schema = @Schema(implementation = WorkflowTasksResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such workflow")
     public Uni<WorkflowTasksResponse> tasks(@PathParam("workflow_id") String workflowId) {
         return workflows.getWithTasks(id(workflowId), caller.readScope()).map(WorkflowTasksResponse::of);
     }
@@ -193,21 +196,23 @@ public class WorkflowResource {
     @POST
     @Path("/{workflow_id}/start")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
-    @Operation(operationId = "startWorkflow", summary = "Start a workflow created with auto_start false: its first steps become pending")
+    @Operation(operationId = "startWorkflow", summary = "Start a workflow created with auto_start false: its first steps become pending", description = "Steps without depends_on that no step names as a branch become pending, their params resolved from the input. A workflow started before, auto_start included, or one that has ended answers 409; a key confined to its own work gets 404 for a workflow it did not create.")
     @APIResponse(responseCode = "200", description = "The started workflow", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
-    @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The workflow was already started", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such workflow")
+    @APIResponse(responseCode = "409", description = "The workflow was already started")
     public Uni<WorkflowResponse> start(@PathParam("workflow_id") String workflowId) {
         return workflows.start(id(workflowId), caller.readScope()).map(WorkflowResponse::of);
     }
 
     @DELETE
+
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
     @Path("/{workflow_id}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR })
-    @Operation(operationId = "deleteWorkflow", summary = "Delete a workflow and its tasks, unless a bot holds one of them")
+    @Operation(operationId = "deleteWorkflow", summary = "Delete a workflow and its tasks, unless a bot holds one of them", description = "Removes the workflow with every step and their history, in any status, and releases its Idempotency-Key: a repeat of the creating request then creates it anew. Cancel a step a bot holds before deleting.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No such workflow", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "A bot holds one of its tasks", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such workflow")
+    @APIResponse(responseCode = "409", description = "A bot holds one of its tasks")
     public Uni<Response> delete(@PathParam("workflow_id") String workflowId) {
         return audit.after(workflows.delete(id(workflowId)), "workflow.delete", workflowId)
                 .map(ignored -> Response.noContent().build());
