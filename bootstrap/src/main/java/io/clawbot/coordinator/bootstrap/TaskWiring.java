@@ -11,7 +11,9 @@ import io.clawbot.coordinator.application.task.ReportTask;
 import io.clawbot.coordinator.application.task.RetryDefaults;
 import io.clawbot.coordinator.application.task.SubmitTask;
 import io.clawbot.coordinator.application.task.TaskQueries;
+import io.clawbot.coordinator.application.task.TaskWatch;
 import io.clawbot.coordinator.application.task.TaskWriter;
+import io.clawbot.coordinator.bootstrap.config.WatchConfig;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
@@ -36,6 +38,12 @@ public class TaskWiring {
     @Singleton
     TaskQueries taskQueries(TaskStore tasks) {
         return new TaskQueries(tasks);
+    }
+
+    @Produces
+    @Singleton
+    TaskWatch taskWatch(TaskStore tasks, WatchConfig config) {
+        return new TaskWatch(tasks, config.maxWatchers());
     }
 
     @Produces

@@ -118,24 +118,24 @@ class ContractClientTest {
             List<UUID> ran = List.of(run(bot, true, Map.of("ok", true)), run(bot, true, Map.of("ok", 2)));
             assertThat(ran).containsExactlyInAnyOrder(created.getId(), delayed.getId());
         }
-        Task done = tasks.getTask(created.getId());
+        Task done = tasks.getTask(created.getId(), null, null);
         assertThat(done.getStatus()).isEqualTo(Task.StatusEnum.COMPLETED);
         assertThat(done.getCompletedAt()).isNotNull();
         assertThat(done.getAttemptsMade()).isEqualTo(1);
 
-        List<TaskEvent> history = tasks.getTaskEvents(created.getId());
+        List<TaskEvent> history = tasks.getTaskEvents(created.getId(), null);
         assertThat(history).extracting(TaskEvent::getToStatus).containsExactly(TaskEvent.ToStatusEnum.PENDING,
                 TaskEvent.ToStatusEnum.ASSIGNED, TaskEvent.ToStatusEnum.IN_PROGRESS,
                 TaskEvent.ToStatusEnum.COMPLETED);
         assertThat(history.get(0).getFromStatus()).isNull();
 
-        List<Task> firstPage = tasks.listTasks(null, 1, 0, "completed", type, null);
-        List<Task> secondPage = tasks.listTasks(null, 1, 1, "completed", type, null);
+        List<Task> firstPage = tasks.listTasks(null, 1, 0, "completed", type, null, null);
+        List<Task> secondPage = tasks.listTasks(null, 1, 1, "completed", type, null, null);
         assertThat(firstPage).hasSize(1);
         assertThat(secondPage).hasSize(1);
         assertThat(List.of(firstPage.get(0).getId(), secondPage.get(0).getId()))
                 .containsExactlyInAnyOrder(created.getId(), delayed.getId());
-        assertThat(tasks.listPendingTasks(10, 0, type)).isEmpty();
+        assertThat(tasks.listPendingTasks(10, 0, type, null)).isEmpty();
     }
 
     @Test
@@ -145,17 +145,17 @@ class ContractClientTest {
                 null);
         try (TestBot bot = bot(type)) {
             run(bot, false, null);
-            Task failed = tasks.getTask(task.getId());
+            Task failed = tasks.getTask(task.getId(), null, null);
             assertThat(failed.getStatus()).isEqualTo(Task.StatusEnum.FAILED);
             assertThat(failed.getErrorCode()).isEqualTo("bad_input");
-            assertThat(tasks.listDeadLetters(10, 0, type)).extracting(Task::getId).containsExactly(task.getId());
+            assertThat(tasks.listDeadLetters(10, 0, type, null)).extracting(Task::getId).containsExactly(task.getId());
 
             Task redriven = tasks.redriveTask(task.getId());
             assertThat(redriven.getStatus()).isEqualTo(Task.StatusEnum.PENDING);
             run(bot, true, Map.of("second", "time"));
         }
-        assertThat(tasks.getTask(task.getId()).getResult()).isEqualTo(Map.of("second", "time"));
-        assertThat(tasks.listDeadLetters(10, 0, type)).isEmpty();
+        assertThat(tasks.getTask(task.getId(), 10, null).getResult()).isEqualTo(Map.of("second", "time"));
+        assertThat(tasks.listDeadLetters(10, 0, type, null)).isEmpty();
     }
 
     @Test
@@ -172,13 +172,13 @@ class ContractClientTest {
             run(bot, true, Map.of());
             run(bot, true, Map.of());
         }
-        WorkflowWithTasks done = workflows.getWorkflowTasks(created.getId());
+        WorkflowWithTasks done = workflows.getWorkflowTasks(created.getId(), null);
         assertThat(done.getWorkflow().getStatus()).isEqualTo(Workflow.StatusEnum.COMPLETED);
         assertThat(done.getTasks()).extracting(Task::getStatus).containsExactly(Task.StatusEnum.COMPLETED,
                 Task.StatusEnum.COMPLETED, Task.StatusEnum.SKIPPED);
         assertThat(done.getTasks().get(0).getPayload()).isEqualTo(Map.of("what", "prod"));
         assertThat(done.getInput()).isEqualTo(Map.of("target", "prod"));
-        assertThat(workflows.listWorkflows(500, 0, "completed")).extracting(Workflow::getId)
+        assertThat(workflows.listWorkflows(500, 0, "completed", null)).extracting(Workflow::getId)
                 .contains(created.getId());
     }
 
@@ -190,14 +190,14 @@ class ContractClientTest {
                 "release", "steps", List.of(Map.of("id", "build", "type", type, "params",
                         Map.of("tag", "${input.tag}"))))),
                 null);
-        assertThat(definitions.getWorkflowDefinition(name).getVersion()).isEqualTo(1);
+        assertThat(definitions.getWorkflowDefinition(name, null).getVersion()).isEqualTo(1);
         Workflow run = definitions.startWorkflowDefinitionRun(name, UUID.randomUUID().toString(),
                 new StartWorkflowRunRequest().input(Map.of("tag", "v1.2.3")).metadata(Map.of("by", "contract")));
         assertThat(run.getName()).isEqualTo("release");
         try (TestBot bot = bot(type)) {
             run(bot, true, Map.of());
         }
-        WorkflowWithTasks done = workflows.getWorkflowTasks(run.getId());
+        WorkflowWithTasks done = workflows.getWorkflowTasks(run.getId(), null);
         assertThat(done.getTasks().get(0).getPayload()).isEqualTo(Map.of("tag", "v1.2.3"));
         assertThat(done.getWorkflow().getMetadata()).containsEntry("by", "contract");
     }
@@ -211,24 +211,24 @@ class ContractClientTest {
         assertThat(schedule.getEnabled()).isTrue();
         assertThat(schedule.getMisfirePolicy()).isEqualTo(Schedule.MisfirePolicyEnum.FIRE_ONCE);
         assertThat(schedule.getNextFireAt()).isNotNull();
-        ScheduleFireTimes next = schedules.getScheduleFireTimes(schedule.getId(), 3);
+        ScheduleFireTimes next = schedules.getScheduleFireTimes(schedule.getId(), 3, null);
         assertThat(next.getNextFireTimes()).hasSize(3);
         Schedule disabled = schedules.disableSchedule(schedule.getId());
         assertThat(disabled.getEnabled()).isFalse();
         assertThat(disabled.getNextFireAt()).isNull();
         schedules.deleteSchedule(schedule.getId());
-        assertThatThrownBy(() -> schedules.getSchedule(schedule.getId()))
+        assertThatThrownBy(() -> schedules.getSchedule(schedule.getId(), null))
                 .satisfies(e -> assertThat(problem(e).getStatus()).isEqualTo(404));
     }
 
     @Test
     void every_error_shape_is_a_problem_document_the_client_can_read() throws Exception {
         List<Problem> problems = new ArrayList<>();
-        problems.add(problem(() -> tasks.getTask(UUID.randomUUID())));
+        problems.add(problem(() -> tasks.getTask(UUID.randomUUID(), null, null)));
         problems.add(problem(() -> tasks.createTask(new CreateTaskRequest().priority(5000), null)));
-        problems.add(problem(() -> tasks.listTasks(null, 0, null, null, null, null)));
-        problems.add(problem(() -> new TasksApi(clientWith(null)).getTask(UUID.randomUUID())));
-        problems.add(problem(() -> new TasksApi(clientWith("cbk_not_a_key")).getTask(UUID.randomUUID())));
+        problems.add(problem(() -> tasks.listTasks(null, 0, null, null, null, null, null)));
+        problems.add(problem(() -> new TasksApi(clientWith(null)).getTask(UUID.randomUUID(), null, null)));
+        problems.add(problem(() -> new TasksApi(clientWith("cbk_not_a_key")).getTask(UUID.randomUUID(), null, null)));
         Task task = tasks.createTask(new CreateTaskRequest().type(Fixtures.unique("contract-err")), null);
         problems.add(problem(() -> tasks.redriveTask(task.getId())));
         String reader = Keys.issue("reader");

@@ -144,8 +144,8 @@ public class BotControlSocket {
             case "task_progress" -> {
                 TaskId task = new TaskId(frame.taskId());
                 int attempt = frame.requiredInt("attempt", 1, Integer.MAX_VALUE);
-                frame.requireObjectIfPresent("progress");
-                yield connections.progress(botId, task, attempt).map(t -> BotMessages.taskAck(t, false));
+                Map<String, Object> progress = frame.optionalObject(json, "progress");
+                yield connections.progress(botId, task, attempt, progress).map(t -> BotMessages.taskAck(t, false));
             }
             case "task_complete" -> {
                 TaskId task = new TaskId(frame.taskId());

@@ -16,6 +16,7 @@ import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Fence;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskProgress;
 import io.clawbot.coordinator.domain.task.TaskQuery;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.port.TaskLeases;
@@ -109,12 +110,18 @@ public final class BotConnections {
     }
 
     /**
-     * Progress renews the task's lease; the task must be running on this bot at this attempt. When the store renews
-     * nothing, the domain says why.
+     * Progress renews the task's lease and, when the bot says how far it is, keeps that as the task's latest
+     * progress; the task must be running on this bot at this attempt. When the store renews nothing, the domain
+     * says why.
+     *
+     * @param progress what the bot reported ({@code percent} 0-100 and {@code message} are checked), or
+     *        {@code null}
      */
-    public Uni<Task> progress(BotId botId, TaskId taskId, int attempt) {
-        return leases.renewLease(taskId, attempt, botId).flatMap(renewed -> queries.get(taskId)
-                .map(task -> renewed ? task : task.progress(new Fence(attempt, botId)).orThrow()));
+    public Uni<Task> progress(BotId botId, TaskId taskId, int attempt, Map<String, Object> progress) {
+        return Uni.createFrom().item(() -> TaskProgress.validate(progress))
+                .flatMap(checked -> leases.renewLease(taskId, attempt, botId, checked))
+                .flatMap(renewed -> queries.get(taskId)
+                        .map(task -> renewed ? task : task.progress(new Fence(attempt, botId)).orThrow()));
     }
 
     public Uni<Reported> completed(BotId botId, TaskId taskId, Integer attempt, Map<String, Object> result) {

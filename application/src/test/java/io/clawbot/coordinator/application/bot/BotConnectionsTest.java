@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.application.bot;
 
+import io.clawbot.coordinator.domain.common.ValidationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -516,7 +517,7 @@ class BotConnectionsTest {
             Task task = running();
             Instant at = world.clock.advance(FakeWorld.TERMS.lease().minusSeconds(1));
 
-            Task answer = connections.progress(bot.id(), task.id(), task.attempt()).await().indefinitely();
+            Task answer = connections.progress(bot.id(), task.id(), task.attempt(), null).await().indefinitely();
 
             assertThat(answer).isEqualTo(world.db.task(task.id()));
             assertThat(world.db.leaseExpiresAt(task.id())).isEqualTo(at.plus(FakeWorld.TERMS.lease()));
@@ -525,10 +526,26 @@ class BotConnectionsTest {
         }
 
         @Test
+        void progress_with_data_is_kept_as_the_tasks_latest_and_bad_percentages_are_refused() {
+            Task task = running();
+
+            Task answer = connections.progress(bot.id(), task.id(), task.attempt(),
+                    Map.of("percent", 55.5, "message", "linking")).await().indefinitely();
+
+            assertThat(answer.progress().percent()).isEqualTo(55.5);
+            assertThat(world.db.task(task.id()).progress().message()).isEqualTo("linking");
+            assertThatThrownBy(() -> connections.progress(bot.id(), task.id(), task.attempt(),
+                    Map.of("percent", 101)).await().indefinitely())
+                    .isInstanceOf(ValidationException.class).hasMessageContaining("progress.percent");
+            assertThat(world.db.task(task.id()).progress().percent()).isEqualTo(55.5);
+        }
+
+        @Test
         void progress_on_a_task_that_was_not_accepted_is_refused() {
             Task task = assigned();
 
-            assertThatThrownBy(() -> connections.progress(bot.id(), task.id(), task.attempt()).await().indefinitely())
+            assertThatThrownBy(
+                    () -> connections.progress(bot.id(), task.id(), task.attempt(), null).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessage("Task " + task.id() + " is assigned; only a running task reports progress");
         }
@@ -539,10 +556,10 @@ class BotConnectionsTest {
             Task pending = submit();
             BotId other = world.onlineBot("c3po", "render").id();
 
-            assertThatThrownBy(() -> connections.progress(bot.id(), pending.id(), 0).await().indefinitely())
+            assertThatThrownBy(() -> connections.progress(bot.id(), pending.id(), 0, null).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessage("Task " + pending.id() + " is not assigned to bot " + bot.id());
-            assertThatThrownBy(() -> connections.progress(other, othersTask.id(), othersTask.attempt())
+            assertThatThrownBy(() -> connections.progress(other, othersTask.id(), othersTask.attempt(), null)
                     .await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessage("Task " + othersTask.id() + " is not assigned to bot " + other);
@@ -554,7 +571,7 @@ class BotConnectionsTest {
         void progress_for_a_stale_attempt_is_refused() {
             Task task = running();
 
-            assertThatThrownBy(() -> connections.progress(bot.id(), task.id(), 7).await().indefinitely())
+            assertThatThrownBy(() -> connections.progress(bot.id(), task.id(), 7, null).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessage("Stale attempt 7 for task " + task.id() + "; the current attempt is 1");
         }
@@ -564,14 +581,15 @@ class BotConnectionsTest {
             Task task = running();
             completed(task.id(), task.attempt(), Map.of());
 
-            assertThatThrownBy(() -> connections.progress(bot.id(), task.id(), task.attempt()).await().indefinitely())
+            assertThatThrownBy(
+                    () -> connections.progress(bot.id(), task.id(), task.attempt(), null).await().indefinitely())
                     .isInstanceOf(InvalidTransitionException.class)
                     .hasMessageContaining("is completed");
         }
 
         @Test
         void progress_on_an_unknown_task_is_not_found() {
-            assertThatThrownBy(() -> connections.progress(bot.id(), new TaskId(new UUID(9, 9)), 1)
+            assertThatThrownBy(() -> connections.progress(bot.id(), new TaskId(new UUID(9, 9)), 1, null)
                     .await().indefinitely())
                     .isInstanceOf(NotFoundException.class);
         }

@@ -578,10 +578,48 @@ public abstract class StoreContract {
         Task running = running(assigned(pending(type, 0), bot), bot);
         Task assigned = assigned(pending(type, 0), bot);
 
-        assertThat(await(s().leases().renewLease(running.id(), running.attempt(), bot.id()))).isTrue();
-        assertThat(await(s().leases().renewLease(running.id(), running.attempt() + 1, bot.id()))).isFalse();
-        assertThat(await(s().leases().renewLease(running.id(), running.attempt(), other.id()))).isFalse();
-        assertThat(await(s().leases().renewLease(assigned.id(), assigned.attempt(), bot.id()))).isFalse();
+        assertThat(await(s().leases().renewLease(running.id(), running.attempt(), bot.id(), null))).isTrue();
+        assertThat(await(s().leases().renewLease(running.id(), running.attempt() + 1, bot.id(), null))).isFalse();
+        assertThat(await(s().leases().renewLease(running.id(), running.attempt(), other.id(), null))).isFalse();
+        assertThat(await(s().leases().renewLease(assigned.id(), assigned.attempt(), bot.id(), null))).isFalse();
+    }
+
+    @Test
+    void tasks_are_found_by_ids_in_one_read_and_unknown_ids_are_left_out() {
+        String type = unique("contract-ids");
+        Task one = pending(type, 0);
+        Task two = pending(type, 1);
+        TaskId unknown = new TaskId(UUID.randomUUID());
+
+        List<Task> found = await(s().tasks().findByIds(List.of(one.id(), unknown, two.id())));
+
+        assertThat(found).extracting(Task::id).containsExactlyInAnyOrder(one.id(), two.id());
+        assertThat(found).filteredOn(t -> t.id().equals(two.id())).singleElement()
+                .extracting(Task::priority).isEqualTo(1);
+        assertThat(await(s().tasks().findByIds(List.of()))).isEmpty();
+    }
+
+    @Test
+    void progress_comes_with_a_renewal_is_kept_across_renewals_without_any_and_leaves_the_version_alone() {
+        String type = unique("contract-progress");
+        Bot bot = onlineBot(1, type);
+        Task running = running(assigned(pending(type, 0), bot), bot);
+        assertThat(await(s().tasks().findById(running.id())).progress()).isNull();
+
+        assertThat(await(s().leases().renewLease(running.id(), running.attempt(), bot.id(),
+                Map.of("percent", 40, "message", "compiling", "files", List.of("a.c"))))).isTrue();
+        assertThat(await(s().leases().renewLease(running.id(), running.attempt(), bot.id(), null))).isTrue();
+        Task read = await(s().tasks().findById(running.id()));
+        assertThat(read.progress().data()).isEqualTo(Map.of("percent", 40, "message", "compiling", "files",
+                List.of("a.c")));
+        assertThat(read.progress().attempt()).isEqualTo(running.attempt());
+        assertThat(read.progress().percent()).isEqualTo(40.0);
+        assertThat(read.progress().reportedAt()).isNotNull();
+        assertThat(read.version()).isEqualTo(running.version());
+
+        assertThat(await(s().leases().renewLease(running.id(), running.attempt() + 1, bot.id(),
+                Map.of("percent", 99)))).isFalse();
+        assertThat(await(s().tasks().findById(running.id())).progress().percent()).isEqualTo(40.0);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskProgress;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import io.smallrye.mutiny.Uni;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** Leases and deadlines in memory, judged by the database's clock as the port says. */
 public final class FakeTaskLeases implements TaskLeases {
@@ -55,7 +57,7 @@ public final class FakeTaskLeases implements TaskLeases {
     }
 
     @Override
-    public Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId) {
+    public Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId, Map<String, Object> progress) {
         return Uni.createFrom().item(() -> {
             synchronized (db) {
                 Task task = db.tasks.get(taskId);
@@ -64,6 +66,9 @@ public final class FakeTaskLeases implements TaskLeases {
                     return false;
                 }
                 db.leaseExpiresAt.put(taskId, db.clock.instant().plus(lease));
+                if (progress != null) {
+                    db.tasks.put(taskId, task.withProgress(new TaskProgress(progress, attempt, db.clock.instant())));
+                }
                 return true;
             }
         });

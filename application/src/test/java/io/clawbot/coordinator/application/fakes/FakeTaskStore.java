@@ -99,6 +99,15 @@ public final class FakeTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<List<Task>> findByIds(List<TaskId> ids) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                return ids.stream().distinct().map(db.tasks::get).filter(java.util.Objects::nonNull).toList();
+            }
+        });
+    }
+
+    @Override
     public Uni<List<Task>> findByWorkflow(WorkflowId workflowId) {
         return Uni.createFrom().item(() -> db.steps(workflowId));
     }

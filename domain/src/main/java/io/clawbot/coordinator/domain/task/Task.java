@@ -44,6 +44,7 @@ import java.util.Objects;
  * @param attemptsBefore attempts made before its last redrive, which do not count against {@code retry}
  * @param owner the API key of the client that created it (a workflow's steps: the workflow's); {@code null} when
  *        the service did (schedules), and for work created before keys existed
+ * @param progress the latest progress a bot reported (kept by the store, read only); {@code null} when none
  */
 public record Task(
         TaskId id,
@@ -71,7 +72,8 @@ public record Task(
         Instant deadlineAt,
         Instant leaseExpiresAt,
         int attemptsBefore,
-        KeyId owner) {
+        KeyId owner,
+        TaskProgress progress) {
 
     /** The error codes of the ways an attempt can run out of time. */
     public enum Timeout {
@@ -143,14 +145,21 @@ public record Task(
                 : null;
         return new Task(id, spec.type(), status, spec.priority(), spec.payload(), null, null, null,
                 spec.timeoutSeconds(), workflowId, position, null, 0, now, now, null, null, null, 0, retry,
-                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null);
+                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null, null);
     }
 
     /** The same new task, created by the client with this key ({@code null}: by the service itself). */
     public Task ownedBy(KeyId key) {
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
-                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, key);
+                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, key, progress);
+    }
+
+    /** The same task with the latest progress a bot reported; its state and version are unchanged. */
+    public Task withProgress(TaskProgress latest) {
+        return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
+                workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
+                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, latest);
     }
 
     /** The schedule-to-start deadline of a task that becomes ready now and may run from {@code runAt}. */
@@ -566,7 +575,7 @@ public record Task(
                     from.timeoutSeconds, from.workflowId, from.workflowPosition, botId, attempt, from.createdAt,
                     updatedAt, assignedAt, startedAt, completedAt, from.version, from.retry,
                     from.scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? from.leaseExpiresAt : null,
-                    attemptsBefore, from.owner);
+                    attemptsBefore, from.owner, from.progress);
         }
     }
 }

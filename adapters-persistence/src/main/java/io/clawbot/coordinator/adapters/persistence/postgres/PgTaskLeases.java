@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Leases and deadlines on PostgreSQL: each renewal or search is one statement, judged by the database's clock. */
@@ -56,12 +57,16 @@ public class PgTaskLeases implements TaskLeases {
     }
 
     @Override
-    public Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId) {
+    public Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId, Map<String, Object> progress) {
         return pool
                 .preparedQuery(
-                        "update tasks set lease_expires_at = $5::timestamptz + make_interval(secs => $4::float8) "
+                        "update tasks set lease_expires_at = $5::timestamptz + make_interval(secs => $4::float8), "
+                                + "progress = coalesce($6::jsonb, progress), progress_attempt = case when $6::jsonb "
+                                + "is null then progress_attempt else attempt end, progress_at = case when $6::jsonb "
+                                + "is null then progress_at else $5::timestamptz end "
                                 + "where id = $1 and attempt = $2 and bot_id = $3 and status = 'in_progress'")
-                .execute(Tuple.of(taskId.value(), attempt, botId.value(), TaskRows.seconds(terms.lease()), now()))
+                .execute(Tuple.from(new Object[]{ taskId.value(), attempt, botId.value(),
+                        TaskRows.seconds(terms.lease()), now(), Jsonb.of(progress) }))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -110,6 +110,16 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<List<Task>> findByIds(List<TaskId> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery("select " + TaskRows.COLUMNS + " from tasks where id = any($1::uuid[])")
+                .execute(Tuple.of(ids.stream().map(TaskId::value).toArray(UUID[]::new)))
+                .map(PgTaskStore::toTasks);
+    }
+
+    @Override
     public Uni<List<Task>> findByWorkflow(WorkflowId workflowId) {
         return findByWorkflow(pool, workflowId);
     }

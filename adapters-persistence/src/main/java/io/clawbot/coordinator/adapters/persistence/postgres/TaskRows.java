@@ -8,6 +8,7 @@ import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskProgress;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.vertx.mutiny.sqlclient.Row;
@@ -27,7 +28,7 @@ final class TaskRows {
             + "completed_at, version, error_code, retry_policy, attempts_before, schedule_to_start_seconds, run_at, "
             + "deadline_at, owner_key_id";
 
-    static final String COLUMNS = WRITTEN + ", lease_expires_at";
+    static final String COLUMNS = WRITTEN + ", lease_expires_at, progress, progress_attempt, progress_at";
 
     static final String INSERT = "insert into tasks (" + WRITTEN + ") values "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
@@ -119,7 +120,16 @@ final class TaskRows {
                 Sql.instant(row.getOffsetDateTime("deadline_at")),
                 Sql.instant(row.getOffsetDateTime("lease_expires_at")),
                 row.getInteger("attempts_before"),
-                owner == null ? null : new KeyId(owner));
+                owner == null ? null : new KeyId(owner),
+                progress(row));
+    }
+
+    private static TaskProgress progress(Row row) {
+        Map<String, Object> data = Jsonb.toMap(row.getValue("progress"));
+        return data == null
+                ? null
+                : new TaskProgress(data, row.getInteger("progress_attempt"),
+                        Sql.instant(row.getOffsetDateTime("progress_at")));
     }
 
     /** The stored form of a retry policy; the same field names as the API's. */

@@ -113,6 +113,9 @@ public class ContractFilter implements OASFilter {
 
     private void describe(String path, PathItem item) {
         item.getOperations().forEach((method, operation) -> {
+            if (method == PathItem.HttpMethod.GET) {
+                conditional(operation);
+            }
             parameters(path, operation);
             if (operation.getRequestBody() != null) {
                 walk(operation.getRequestBody().getContent());
@@ -166,11 +169,41 @@ public class ContractFilter implements OASFilter {
                 schema.type(List.of(SchemaType.STRING)).enumeration(new ArrayList<>(STATUS_FILTERS.get(path)));
             } else if (name.equals("version") || name.equals("count")) {
                 schema.type(List.of(SchemaType.INTEGER)).format("int32").minimum(BigDecimal.ONE);
+            } else if (name.equals("wait")) {
+                schema.type(List.of(SchemaType.INTEGER)).format("int32").minimum(BigDecimal.ZERO)
+                        .maximum(BigDecimal.valueOf(Params.MAX_WAIT_SECONDS)).defaultValue(0);
+                if (p.getDescription() == null) {
+                    p.setDescription("Seconds to wait for the end before answering with the state then");
+                }
             } else if (name.equals("auto_start")) {
                 schema.type(List.of(SchemaType.BOOLEAN));
             }
             p.setSchema(schema);
         }
+    }
+
+    /**
+     * A read whose answer carries an {@code ETag} and answers {@code If-None-Match} with 304 (see
+     * {@link ConditionalReads}).
+     */
+    private static void conditional(Operation operation) {
+        APIResponse ok = operation.getResponses().getAPIResponse("200");
+        if (ok == null) {
+            return;
+        }
+        List<Parameter> parameters = operation.getParameters() == null
+                ? new ArrayList<>()
+                : new ArrayList<>(operation.getParameters());
+        parameters.add(OASFactory.createParameter().name(ConditionalReads.IF_NONE_MATCH).in(Parameter.In.HEADER)
+                .description("The ETag of an earlier answer: 304 with no body while it is still the current one")
+                .schema(OASFactory.createSchema().type(List.of(SchemaType.STRING))));
+        operation.setParameters(parameters);
+        ok.addHeader("ETag", OASFactory.createHeader().description("A strong tag of this answer's bytes")
+                .schema(OASFactory.createSchema().type(List.of(SchemaType.STRING))));
+        operation.getResponses().addAPIResponse("304", OASFactory.createAPIResponse()
+                .description("Not modified: If-None-Match names the current tag")
+                .addHeader("ETag", OASFactory.createHeader().description("The current tag")
+                        .schema(OASFactory.createSchema().type(List.of(SchemaType.STRING)))));
     }
 
     /**

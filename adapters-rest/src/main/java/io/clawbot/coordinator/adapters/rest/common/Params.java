@@ -54,6 +54,21 @@ public final class Params {
         }
     }
 
+    /** The longest {@code ?wait=} a client may ask for, in seconds. */
+    public static final int MAX_WAIT_SECONDS = 60;
+
+    /** A {@code ?wait=} in whole seconds, 0 to {@link #MAX_WAIT_SECONDS}; zero when absent. */
+    public static java.time.Duration wait(String value) {
+        Integer seconds = optionalInt("wait", value);
+        if (seconds == null) {
+            return java.time.Duration.ZERO;
+        }
+        if (seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+            throw new ValidationException("wait", "must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
+        }
+        return java.time.Duration.ofSeconds(seconds);
+    }
+
     /** {@code true} or {@code false}; {@code fallback} when absent. */
     public static boolean optionalBoolean(String name, String value, boolean fallback) {
         if (value == null || value.isBlank()) {

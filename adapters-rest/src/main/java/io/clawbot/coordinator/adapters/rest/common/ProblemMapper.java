@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.clawbot.coordinator.application.watch.Watches;
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.common.DomainException;
 import io.clawbot.coordinator.domain.common.ForbiddenException;
@@ -42,6 +43,14 @@ public class ProblemMapper {
             case IdempotencyKeyReusedException k -> respond(Problem.of(k.code(), "Idempotency key reused", 422,
                     k.getMessage(), path(uri), "Idempotency-Key"));
         };
+    }
+
+    /** This replica serves as many waiting clients as it may ({@code coordinator.watch.max-watchers}). */
+    @ServerExceptionMapper
+    public Response tooManyWatchers(Watches.LimitReached e, UriInfo uri) {
+        return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "1")
+                .entity(Problem.of("too-many-waiting", "Service Unavailable", 503, e.getMessage(), path(uri), null))
+                .build();
     }
 
     /** No credentials on an endpoint that needs them. */

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskProgress;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import java.time.Duration;
@@ -141,7 +142,8 @@ public final class TaskDtos {
             @Schema(description = "Attempts made since creation or the last redrive") int attemptsMade,
             Integer scheduleToStartSeconds,
             @Schema(description = "Not dispatched before this instant") Instant runAt,
-            @Schema(description = "Pending: when its schedule-to-start limit runs out; running: when its execution timeout does") Instant deadlineAt) {
+            @Schema(description = "Pending: when its schedule-to-start limit runs out; running: when its execution timeout does") Instant deadlineAt,
+            @Schema(description = "The latest progress a bot reported; it stays after the task ends") ProgressResponse progress) {
         // @formatter:on
 
         public static TaskResponse of(Task t) {
@@ -150,7 +152,25 @@ public final class TaskDtos {
                     t.workflowId() == null ? null : t.workflowId().value(),
                     t.workflowPosition(), t.botId() == null ? null : t.botId().value(), t.attempt(), t.createdAt(),
                     t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), RetryResponse.of(t.retry()),
-                    t.attemptsMade(), t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt());
+                    t.attemptsMade(), t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(),
+                    ProgressResponse.of(t.progress()));
+        }
+    }
+
+    // @formatter:off
+    @Schema(name = "TaskProgress", description = "What a bot last said of how far it is (task_progress)", requiredProperties = { "data", "attempt", "reported_at" })
+    public record ProgressResponse(
+            @Schema(description = "The share done, 0 to 100, when the bot gave one", minimum = "0", maximum = "100") Double percent,
+            @Schema(description = "The bot's message, when it gave one") String message,
+            @Schema(description = "The progress object as the bot sent it") Map<String, Object> data,
+            @Schema(description = "The attempt it is about") int attempt,
+            @Schema(description = "When the coordinator took it") Instant reportedAt) {
+        // @formatter:on
+
+        public static ProgressResponse of(TaskProgress p) {
+            return p == null
+                    ? null
+                    : new ProgressResponse(p.percent(), p.message(), p.data(), p.attempt(), p.reportedAt());
         }
     }
 

@@ -28,6 +28,7 @@ import io.clawbot.coordinator.application.task.SubmitTask;
 import io.clawbot.coordinator.application.task.SubmitTaskCommand;
 import io.clawbot.coordinator.application.task.TaskQueries;
 import io.clawbot.coordinator.application.task.TaskReport;
+import io.clawbot.coordinator.application.task.TaskWatch;
 import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.ValidationException;
@@ -35,9 +36,11 @@ import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Fence;
+import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskQuery;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -53,6 +56,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -82,10 +88,12 @@ public class TaskResource {
     private final Caller caller;
     private final Audit audit;
     private final PageBytes pages;
+    private final TaskWatch watch;
 
     public TaskResource(SubmitTask submission, TaskQueries queries, AssignTask assignment, ReportTask reports,
             CancelTask cancellation, RedriveTask redrive, DeleteTask deletion, Fingerprint fingerprint,
-            OptionalJsonBody optionalBody, Caller caller, Audit audit, PageBytes pages) {
+            OptionalJsonBody optionalBody, Caller caller, Audit audit, PageBytes pages, TaskWatch watch) {
+        this.watch = watch;
         this.caller = caller;
         this.audit = audit;
         this.pages = pages;
@@ -192,12 +200,38 @@ public class TaskResource {
     @GET
     @Path("/{task_id}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "getTask", summary = "Get a task", description = "Answers the task's current state: status, attempt, the bot holding it, its result or last error, and its deadlines. A key confined to its own work gets 404 for a task it did not create, as for an unknown id.")
+    @Operation(operationId = "getTask", summary = "Get a task; with wait, once it has ended", description = "Answers the task's current state: status, attempt, the bot holding it, its result or last error, its deadlines and its latest progress. With wait=N (seconds, up to 60), answers as soon as the task is completed, failed, timed out or cancelled, or after N seconds with its state then, whichever comes first; the waiting costs the coordinator no thread and no database connection, and sees the task end on any replica. A key confined to its own work gets 404 for a task it did not create, as for an unknown id.")
     @APIResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(implementation = TaskResponse.class)))
-    @APIResponse(responseCode = "400", description = "The id is not a UUID")
+    @APIResponse(responseCode = "400", description = "The id is not a UUID, or wait is not 0 to 60")
     @APIResponse(responseCode = "404", description = "No such task")
-    public Uni<TaskResponse> get(@PathParam("task_id") String taskId) {
-        return queries.get(id(taskId), caller.readScope()).map(TaskResponse::of);
+    @APIResponse(responseCode = "503", description = "This replica serves as many waiting clients as it may; Retry-After says when to try again")
+    public Uni<TaskResponse> get(@PathParam("task_id") String taskId, @QueryParam("wait") String wait) {
+        Duration max = Params.wait(wait);
+        return queries.get(id(taskId), caller.readScope()).flatMap(task -> watch.untilEnded(task, max))
+                .map(TaskResponse::of);
+    }
+
+    @GET
+    @Path("/{task_id}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
+    @Operation(operationId = "streamTask", summary = "Follow a task as Server-Sent Events until it ends", description = "Sends the task first (event task), then each entry of its history as it is written (event transition, its id the entry's place in the history, from 1) and each progress a bot reports (event progress), and the task once it has ended (event end), after which the stream closes. A client that reconnects with Last-Event-ID gets the history entries after that one. Changes reach the stream within coordinator.watch.interval (200 ms), whichever replica made them.")
+    @APIResponse(responseCode = "200", description = "The stream of events", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING, description = "text/event-stream: events task, transition, progress and end, each with JSON data")))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID, or Last-Event-ID is not a number")
+    @APIResponse(responseCode = "404", description = "No such task")
+    @APIResponse(responseCode = "503", description = "This replica serves as many waiting clients as it may; Retry-After says when to try again")
+    public Multi<OutboundSseEvent> stream(@PathParam("task_id") String taskId,
+            @Parameter(description = "The id of the last transition event received: the stream resumes after it") @HeaderParam("Last-Event-ID") String lastEventId,
+            @Context Sse sse) {
+        TaskId id = id(taskId);
+        Integer resumeAfter = Params.optionalInt("Last-Event-ID", lastEventId);
+        TaskStream stream = new TaskStream(sse, queries, resumeAfter == null ? 0 : Math.max(0, resumeAfter));
+        return queries.get(id, caller.readScope()).onItem().transformToMulti(first -> {
+            Multi<Task> states = first.status().isTerminal()
+                    ? Multi.createFrom().item(first)
+                    : Multi.createBy().concatenating().streams(Multi.createFrom().item(first), watch.changes(id));
+            return states.onItem().transformToMultiAndConcatenate(stream::events);
+        });
     }
 
     @POST

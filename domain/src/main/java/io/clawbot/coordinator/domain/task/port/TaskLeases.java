@@ -6,6 +6,7 @@ import io.clawbot.coordinator.domain.task.Task;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The leases of held tasks and the deadlines of open ones. A task gets the acknowledgement lease when it is
@@ -28,11 +29,14 @@ public interface TaskLeases {
     Uni<Void> renewRunningLeases(BotId botId, List<Running> running);
 
     /**
-     * Renews the lease of one running task if the bot still holds it at this attempt (progress).
+     * Renews the lease of one running task if the bot still holds it at this attempt (progress), and keeps
+     * {@code progress} as the task's latest progress when given, in the same write and without changing the task's
+     * version.
      *
+     * @param progress what the bot reported, or {@code null} to keep the latest
      * @return whether it did
      */
-    Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId);
+    Uni<Boolean> renewLease(TaskId taskId, int attempt, BotId botId, Map<String, Object> progress);
 
     /** Shortens the leases of everything a bot holds to at most {@code grace} from now (it disconnected). */
     Uni<Void> shortenLeases(BotId botId, Duration grace);

@@ -29,6 +29,9 @@ public interface TaskStore {
     /** The task, or {@code null} when none has this id. */
     Uni<Task> findById(TaskId id);
 
+    /** The tasks of these ids that exist, in one query, in no particular order. */
+    Uni<List<Task>> findByIds(List<TaskId> ids);
+
     /** A task's history, oldest first; empty when there is no such task (every task has its creation entry). */
     Uni<List<TaskTransitioned>> history(TaskId id);
 
