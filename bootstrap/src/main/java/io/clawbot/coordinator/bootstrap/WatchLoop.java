@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.bootstrap;
 
 import io.clawbot.coordinator.application.task.TaskWatch;
+import io.clawbot.coordinator.application.workflow.WorkflowWatch;
 import io.clawbot.coordinator.bootstrap.config.WatchConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -19,12 +20,14 @@ public class WatchLoop {
     private static final Logger LOG = Logger.getLogger(WatchLoop.class);
 
     private final TaskWatch tasks;
+    private final WorkflowWatch workflows;
     private final WatchConfig config;
     private final Vertx vertx;
     private long timer = -1;
 
-    public WatchLoop(TaskWatch tasks, WatchConfig config, Vertx vertx) {
+    public WatchLoop(TaskWatch tasks, WorkflowWatch workflows, WatchConfig config, Vertx vertx) {
         this.tasks = tasks;
+        this.workflows = workflows;
         this.config = config;
         this.vertx = vertx;
     }
@@ -42,5 +45,7 @@ public class WatchLoop {
     private void tick() {
         tasks.tick().subscribe().with(ignored -> {
         }, failure -> LOG.warnf(failure, "watch tick failed; the next one reads again"));
+        workflows.tick().subscribe().with(ignored -> {
+        }, failure -> LOG.warnf(failure, "workflow watch tick failed; the next one reads again"));
     }
 }

@@ -2,6 +2,13 @@ package io.clawbot.coordinator.bootstrap;
 
 import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseClock;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
+import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaCensus;
+import io.clawbot.coordinator.application.insight.ExplainTask;
+import io.clawbot.coordinator.application.insight.FleetStatusQuery;
+import io.clawbot.coordinator.application.workflow.WorkflowWatch;
+import io.clawbot.coordinator.bootstrap.config.WatchConfig;
+import io.clawbot.coordinator.domain.dispatch.port.ReplicaCensus;
+import io.clawbot.coordinator.domain.insight.port.Insights;
 import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
 import io.clawbot.coordinator.adapters.ws.BotSessions;
 import io.clawbot.coordinator.application.bot.BotConnections;
@@ -35,6 +42,7 @@ import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
@@ -111,6 +119,27 @@ public class Wiring {
         return new RedisBotPresence(redis, name, config.heartbeatInterval().multipliedBy(3));
     }
 
+    /** How many bots each replica holds; an entry is left out three reports after its replica stopped. */
+    @Produces
+    @Singleton
+    ReplicaCensus replicaCensus(ReactiveRedisDataSource redis, ReplicaName name, InstantSource clock) {
+        return new RedisReplicaCensus(redis, name, CensusReport.INTERVAL.multipliedBy(3), clock);
+    }
+
+    /** The status summary, read at most once a second per replica however many clients poll it. */
+    @Produces
+    @Singleton
+    FleetStatusQuery fleetStatus(Insights insights, ReplicaCensus census, InstantSource clock) {
+        return new FleetStatusQuery(insights, census, clock, Duration.ofSeconds(1));
+    }
+
+    @Produces
+    @Singleton
+    ExplainTask explainTask(TaskQueries queries, TaskStore tasks, WorkflowStore workflows, Insights insights,
+            InstantSource clock) {
+        return new ExplainTask(queries, tasks, workflows, insights, clock);
+    }
+
     @Produces
     @Singleton
     BotConnections botConnections(BotLifecycle bots, ReportTask reports, TaskQueries queries, ExpireAttempts expiry,
@@ -123,6 +152,13 @@ public class Wiring {
     WorkflowLifecycle workflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
             InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
         return new WorkflowLifecycle(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults);
+    }
+
+    @Produces
+    @Singleton
+    WorkflowWatch workflowWatch(WorkflowStore workflows, TaskStore tasks, WorkflowLifecycle lifecycle,
+            WatchConfig config) {
+        return new WorkflowWatch(workflows, tasks, lifecycle, config.maxWatchers());
     }
 
     @Produces

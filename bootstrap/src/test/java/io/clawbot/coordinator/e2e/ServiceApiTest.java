@@ -78,7 +78,8 @@ class ServiceApiTest {
         }
         assertThat(operations).as("seed 000 HTTP operations, the two token operations, dead letters, redrive, "
                 + "task history, the nine schedule operations, workflows from YAML, workflow cancel and the six "
-                + "workflow definition operations, the five key operations and the audit trail").isEqualTo(56);
+                + "workflow definition operations, the five key operations, the audit trail, the task and workflow "
+                + "streams, explain and the status").isEqualTo(60);
     }
 
     @Test

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.clawbot.coordinator.application.task.TaskWatch;
+import io.clawbot.coordinator.application.workflow.WorkflowWatch;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -30,7 +33,20 @@ import org.junit.jupiter.api.Test;
  * ends with the state then; every watch is released afterwards.
  */
 @QuarkusTest
+@TestProfile(WaitAndStreamTest.OwnService.class)
 class WaitAndStreamTest {
+
+    /**
+     * A service of this class's own, on an emptied database: no task left by another class is pending for its
+     * bots to take, and every watch counted is one of this class's.
+     */
+    public static class OwnService implements QuarkusTestProfile {
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("coordinator.watch.max-watchers", "1000");
+        }
+    }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Threads for the requests that wait: the common pool has one thread on two cores, and others need it. */
@@ -38,6 +54,9 @@ class WaitAndStreamTest {
 
     @Inject
     TaskWatch watch;
+
+    @Inject
+    WorkflowWatch workflowWatch;
 
     /** Polls {@code condition} until it holds; fails after {@code seconds}. */
     private static void until(int seconds, BooleanSupplier condition) throws InterruptedException {
@@ -159,7 +178,11 @@ class WaitAndStreamTest {
 
     /** The events of a task's stream until it closes: each as {event name, id or null, data}. */
     private static List<String[]> streamEvents(String task, String lastEventId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + "/api/v1/tasks/" + task + "/stream"))
+        return events("/api/v1/tasks/" + task + "/stream", lastEventId);
+    }
+
+    private static List<String[]> events(String path, String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                 .header("Authorization", "Bearer " + AsAdmin.key()).header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(30));
         if (lastEventId != null) {
@@ -240,5 +263,50 @@ class WaitAndStreamTest {
             until(10, () -> watch.watching() >= 1);
         }
         until(10, () -> watch.watching() == 0);
+    }
+
+    @Test
+    void a_stream_of_an_unknown_task_or_workflow_is_a_404_problem() {
+        for (String path : List.of("/api/v1/tasks/" + java.util.UUID.randomUUID() + "/stream",
+                "/api/v1/workflows/" + java.util.UUID.randomUUID() + "/stream")) {
+            given().when().get(path).then().statusCode(404).contentType("application/problem+json");
+        }
+        given().when().get("/api/v1/workflows/" + java.util.UUID.randomUUID() + "?wait=5").then().statusCode(404);
+    }
+
+    @Test
+    void a_workflow_wait_and_stream_follow_its_steps_to_the_end() throws Exception {
+        String type = Fixtures.unique("wf-wait");
+        String workflow = given().contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("definition", Map.of("name", "two", "steps", List.of(Map.of("id", "a", "type", type),
+                        Map.of("id", "b", "type", type, "depends_on", List.of("a"))))))
+                .when().post("/api/v1/workflows").then().statusCode(201).extract().path("id");
+        CompletableFuture<JsonPath> waiting = getAsync("/api/v1/workflows/" + workflow + "?wait=30");
+        CompletableFuture<List<String[]>> stream = CompletableFuture.supplyAsync(() -> {
+            try {
+                return events("/api/v1/workflows/" + workflow + "/stream", null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, WAITERS);
+        until(10, () -> watch.watching() + workflowWatch.watching() >= 2);
+        assertThat(waiting).isNotDone();
+
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("wf-bot"), type);
+        try (TestBot bot = TestBot.connect(creds.token())) {
+            run(bot, Map.of("percent", 50));
+            run(bot, Map.of("percent", 90));
+        }
+
+        assertThat(waiting.get(20, TimeUnit.SECONDS).getString("status")).isEqualTo("completed");
+        List<String[]> events = stream.get(20, TimeUnit.SECONDS);
+        assertThat(events.getFirst()[0]).isEqualTo("workflow");
+        assertThat(events.getLast()[0]).isEqualTo("end");
+        JsonPath end = new JsonPath(events.getLast()[2]);
+        assertThat(end.getString("workflow.status")).isEqualTo("completed");
+        assertThat(end.getList("tasks.status")).containsExactly("completed", "completed");
+        assertThat(events.stream().filter(e -> e[0].equals("step")).map(e -> new JsonPath(e[2]).getString("status"))
+                .toList()).contains("completed");
+        until(5, () -> workflowWatch.watching() == 0);
     }
 }

@@ -585,6 +585,25 @@ public abstract class StoreContract {
     }
 
     @Test
+    void workflows_and_their_steps_are_found_for_many_workflows_in_one_read_each() {
+        String type = unique("contract-wf-ids");
+        List<Task> one = twoStepRun(type, 1);
+        List<Task> two = twoStepRun(type, 1);
+        WorkflowId unknown = new WorkflowId(UUID.randomUUID());
+        List<WorkflowId> ids = List.of(one.getFirst().workflowId(), unknown, two.getFirst().workflowId());
+
+        assertThat(await(s().workflows().findByIds(ids))).extracting(Workflow::id)
+                .containsExactlyInAnyOrder(one.getFirst().workflowId(), two.getFirst().workflowId());
+        List<Task> steps = await(s().tasks().findByWorkflows(ids));
+        assertThat(steps).extracting(Task::id).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(one.stream(), two.stream()).map(Task::id).toList());
+        assertThat(steps.stream().filter(t -> t.workflowId().equals(one.getFirst().workflowId()))
+                .map(Task::workflowPosition).toList()).containsExactly(0, 1);
+        assertThat(await(s().workflows().findByIds(List.of()))).isEmpty();
+        assertThat(await(s().tasks().findByWorkflows(List.of()))).isEmpty();
+    }
+
+    @Test
     void tasks_are_found_by_ids_in_one_read_and_unknown_ids_are_left_out() {
         String type = unique("contract-ids");
         Task one = pending(type, 0);

@@ -108,6 +108,15 @@ public final class FakeTaskStore implements TaskStore {
     }
 
     @Override
+    public Uni<List<Task>> findByWorkflows(List<WorkflowId> workflowIds) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                return workflowIds.stream().distinct().flatMap(id -> db.steps(id).stream()).toList();
+            }
+        });
+    }
+
+    @Override
     public Uni<List<Task>> findByWorkflow(WorkflowId workflowId) {
         return Uni.createFrom().item(() -> db.steps(workflowId));
     }

@@ -62,6 +62,15 @@ public final class FakeWorkflowStore implements WorkflowStore {
     }
 
     @Override
+    public Uni<List<Workflow>> findByIds(List<WorkflowId> ids) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                return ids.stream().distinct().map(this::read).filter(java.util.Objects::nonNull).toList();
+            }
+        });
+    }
+
+    @Override
     public Uni<List<Workflow>> list(WorkflowQuery query, PageRequest page) {
         return Uni.createFrom().item(() -> {
             synchronized (db) {

@@ -124,6 +124,17 @@ public class PgTaskStore implements TaskStore {
         return findByWorkflow(pool, workflowId);
     }
 
+    @Override
+    public Uni<List<Task>> findByWorkflows(List<WorkflowId> workflowIds) {
+        if (workflowIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery("select " + TaskRows.COLUMNS
+                + " from tasks where workflow_id = any($1::uuid[]) order by workflow_id, workflow_position")
+                .execute(Tuple.of(workflowIds.stream().map(WorkflowId::value).toArray(UUID[]::new)))
+                .map(PgTaskStore::toTasks);
+    }
+
     static Uni<List<Task>> findByWorkflow(SqlClient client, WorkflowId workflowId) {
         return client.preparedQuery("select " + TaskRows.COLUMNS
                 + " from tasks where workflow_id = $1 order by workflow_position")

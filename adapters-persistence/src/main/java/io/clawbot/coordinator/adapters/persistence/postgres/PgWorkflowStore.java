@@ -98,6 +98,20 @@ public class PgWorkflowStore implements WorkflowStore {
     }
 
     @Override
+    public Uni<List<Workflow>> findByIds(List<WorkflowId> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery(SELECT + " where w.id = any($1::uuid[])")
+                .execute(Tuple.of(ids.stream().map(WorkflowId::value).toArray(java.util.UUID[]::new)))
+                .map(rows -> {
+                    List<Workflow> out = new ArrayList<>(rows.size());
+                    rows.forEach(row -> out.add(toWorkflow(row)));
+                    return out;
+                });
+    }
+
+    @Override
     public Uni<List<Workflow>> list(WorkflowQuery query, PageRequest page) {
         Sql.Where where = new Sql.Where().and("w.status = ?", query.status() == null ? null : query.status().wire())
                 .and("w.owner_key_id = ?", query.owner() == null ? null : query.owner().value());

@@ -2,6 +2,7 @@ package io.clawbot.coordinator.adapters.rest.task;
 
 import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.insight.Explanation;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskProgress;
@@ -155,6 +156,44 @@ public final class TaskDtos {
                     t.attemptsMade(), t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(),
                     ProgressResponse.of(t.progress()));
         }
+    }
+
+    // @formatter:off
+    @Schema(name = "TaskExplanation", description = "Why a task is not running", requiredProperties = { "task_id", "status", "reasons", "waiting_for" })
+    public record ExplanationResponse(
+            UUID taskId,
+            String status,
+            @Schema(description = "Every reason that holds, the deciding one first; for a task that runs or has ended, one saying so") List<ReasonResponse> reasons,
+            @Schema(description = "For a pending task: the bots that could take it and their room") CapacityResponse capacity,
+            @Schema(description = "For a pending task: ready tasks before it in claim order that its bots could take instead") Long ahead,
+            @Schema(description = "For a waiting workflow step: the steps it waits for that have not ended") List<String> waitingFor) {
+        // @formatter:on
+
+        public static ExplanationResponse of(Explanation e) {
+            return new ExplanationResponse(e.task().id().value(), e.task().status().wire(),
+                    e.reasons().stream().map(r -> new ReasonResponse(r.code(), r.message())).toList(),
+                    e.capacity() == null
+                            ? null
+                            : new CapacityResponse(e.capacity().registered(), e.capacity().available(),
+                                    e.capacity().slots(), e.capacity().held(), e.capacity().free()),
+                    e.ahead(), e.waitingFor());
+        }
+    }
+
+    // @formatter:off
+    @Schema(name = "TaskExplanationReason", requiredProperties = { "code", "message" })
+    public record ReasonResponse(
+            @Schema(description = "running, assigned, ended, waiting_for_steps, delayed, no_bot_registered, no_bot_connected, all_busy, behind_other_tasks or about_to_be_dispatched") String code,
+            String message) {
+    }
+
+    @Schema(name = "TaskCapacity", requiredProperties = { "registered", "connected", "slots", "slots_used", "slots_free" })
+    public record CapacityResponse(
+            @Schema(description = "Bots with the task's type as a capability (every bot for a task without a type)") long registered,
+            @Schema(description = "Those online or busy") long connected,
+            @Schema(description = "Their slots") long slots,
+            @Schema(description = "Tasks they hold") long slotsUsed,
+            long slotsFree) {
     }
 
     // @formatter:off

@@ -8,16 +8,19 @@ import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
 import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
 import io.clawbot.coordinator.adapters.rest.common.PageBytes;
+import io.clawbot.coordinator.adapters.rest.common.KnownBeforeStreaming;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.AssignTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.CancelTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.CompleteTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.CreateTaskRequest;
+import io.clawbot.coordinator.adapters.rest.task.TaskDtos.ExplanationResponse;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.FailTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.StartTaskRequest;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskEventResponse;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
+import io.clawbot.coordinator.application.insight.ExplainTask;
 import io.clawbot.coordinator.application.task.AssignTask;
 import io.clawbot.coordinator.application.task.CancelTask;
 import io.clawbot.coordinator.application.task.DeleteTask;
@@ -89,11 +92,14 @@ public class TaskResource {
     private final Audit audit;
     private final PageBytes pages;
     private final TaskWatch watch;
+    private final ExplainTask explanations;
 
     public TaskResource(SubmitTask submission, TaskQueries queries, AssignTask assignment, ReportTask reports,
             CancelTask cancellation, RedriveTask redrive, DeleteTask deletion, Fingerprint fingerprint,
-            OptionalJsonBody optionalBody, Caller caller, Audit audit, PageBytes pages, TaskWatch watch) {
+            OptionalJsonBody optionalBody, Caller caller, Audit audit, PageBytes pages, TaskWatch watch,
+            ExplainTask explanations) {
         this.watch = watch;
+        this.explanations = explanations;
         this.caller = caller;
         this.audit = audit;
         this.pages = pages;
@@ -212,7 +218,19 @@ public class TaskResource {
     }
 
     @GET
+    @Path("/{task_id}/explain")
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
+    @Operation(operationId = "explainTask", summary = "Why is this task not running?", description = "For a pending task: delayed until when, no bot registered with its type, none connected, all busy (their slots and how many tasks come before it), behind other tasks, or about to be dispatched; for a waiting workflow step, the steps it waits for; for any other task, that it runs, waits for a bot's acceptance or has ended. Each reason has a stable code and a message.")
+    @APIResponse(responseCode = "200", description = "The explanation", content = @Content(schema = @Schema(implementation = ExplanationResponse.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID")
+    @APIResponse(responseCode = "404", description = "No such task")
+    public Uni<ExplanationResponse> explain(@PathParam("task_id") String taskId) {
+        return explanations.explain(id(taskId), caller.readScope()).map(ExplanationResponse::of);
+    }
+
+    @GET
     @Path("/{task_id}/stream")
+    @KnownBeforeStreaming
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
     @Operation(operationId = "streamTask", summary = "Follow a task as Server-Sent Events until it ends", description = "Sends the task first (event task), then each entry of its history as it is written (event transition, its id the entry's place in the history, from 1) and each progress a bot reports (event progress), and the task once it has ended (event end), after which the stream closes. A client that reconnects with Last-Event-ID gets the history entries after that one. Changes reach the stream within coordinator.watch.interval (200 ms), whichever replica made them.")

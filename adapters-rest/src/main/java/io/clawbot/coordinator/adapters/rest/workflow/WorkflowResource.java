@@ -1,5 +1,12 @@
 package io.clawbot.coordinator.adapters.rest.workflow;
 
+import java.time.Duration;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.core.Context;
+import io.smallrye.mutiny.Multi;
+import io.clawbot.coordinator.application.workflow.WorkflowWithTasks;
+import io.clawbot.coordinator.application.workflow.WorkflowWatch;
 import jakarta.annotation.security.RolesAllowed;
 import io.clawbot.coordinator.adapters.rest.access.Roles;
 import io.clawbot.coordinator.adapters.rest.access.Audit;
@@ -7,6 +14,7 @@ import io.clawbot.coordinator.adapters.rest.access.Caller;
 import io.clawbot.coordinator.adapters.rest.common.Created;
 import io.clawbot.coordinator.adapters.rest.common.Fingerprint;
 import io.clawbot.coordinator.adapters.rest.common.OptionalJsonBody;
+import io.clawbot.coordinator.adapters.rest.common.KnownBeforeStreaming;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.adapters.rest.common.YamlDocuments;
@@ -61,9 +69,11 @@ public class WorkflowResource {
 
     private final Caller caller;
     private final Audit audit;
+    private final WorkflowWatch watch;
 
     public WorkflowResource(WorkflowLifecycle workflows, CancelWorkflow cancellation, Fingerprint fingerprint,
-            OptionalJsonBody optionalBody, Caller caller, Audit audit) {
+            OptionalJsonBody optionalBody, Caller caller, Audit audit, WorkflowWatch watch) {
+        this.watch = watch;
         this.caller = caller;
         this.audit = audit;
         this.workflows = workflows;
@@ -175,12 +185,39 @@ public class WorkflowResource {
     @GET
     @Path("/{workflow_id}")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "getWorkflow", summary = "Get a workflow", description = "Answers the workflow's status, which follows from its steps, and its task ids in the definition's order; getWorkflowTasks adds the tasks, the graph and the input. A key confined to its own work gets 404 for a workflow it did not create.")
+    @Operation(operationId = "getWorkflow", summary = "Get a workflow; with wait, once it has ended", description = "Answers the workflow's status, which follows from its steps, and its task ids in the definition's order; getWorkflowTasks adds the tasks, the graph and the input. With wait=N (seconds, up to 60), answers as soon as the workflow has completed, failed or been cancelled, or after N seconds with its state then, holding no thread or database connection meanwhile. A key confined to its own work gets 404 for a workflow it did not create.")
     @APIResponse(responseCode = "200", description = "The workflow", content = @Content(schema = @Schema(implementation = WorkflowResponse.class)))
+    @APIResponse(responseCode = "400", description = "The id is not a UUID, or wait is not 0 to 60")
+    @APIResponse(responseCode = "404", description = "No such workflow")
+    @APIResponse(responseCode = "503", description = "This replica serves as many waiting clients as it may; Retry-After says when to try again")
+    public Uni<WorkflowResponse> get(@PathParam("workflow_id") String workflowId, @QueryParam("wait") String wait) {
+        Duration max = Params.wait(wait);
+        if (max.isZero()) {
+            return workflows.get(id(workflowId), caller.readScope()).map(WorkflowResponse::of);
+        }
+        return workflows.getWithTasks(id(workflowId), caller.readScope()).flatMap(w -> watch.untilEnded(w, max))
+                .map(w -> WorkflowResponse.of(w.workflow()));
+    }
+
+    @GET
+    @Path("/{workflow_id}/stream")
+    @KnownBeforeStreaming
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
+    @Operation(operationId = "streamWorkflow", summary = "Follow a workflow and its steps as Server-Sent Events until it ends", description = "Sends the workflow with its tasks first (event workflow), then each step whose status or progress changed (event step, the task) and the workflow whenever its own status changes (event workflow), and the workflow with its tasks once it has ended (event end), after which the stream closes. Changes reach the stream within coordinator.watch.interval (200 ms), whichever replica made them.")
+    @APIResponse(responseCode = "200", description = "The stream of events", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING, description = "text/event-stream: events workflow, step and end, each with JSON data")))
     @APIResponse(responseCode = "400", description = "The id is not a UUID")
     @APIResponse(responseCode = "404", description = "No such workflow")
-    public Uni<WorkflowResponse> get(@PathParam("workflow_id") String workflowId) {
-        return workflows.get(id(workflowId), caller.readScope()).map(WorkflowResponse::of);
+    @APIResponse(responseCode = "503", description = "This replica serves as many waiting clients as it may; Retry-After says when to try again")
+    public Multi<OutboundSseEvent> stream(@PathParam("workflow_id") String workflowId, @Context Sse sse) {
+        WorkflowId id = id(workflowId);
+        return workflows.getWithTasks(id, caller.readScope()).onItem().transformToMulti(first -> {
+            WorkflowStream stream = new WorkflowStream(sse);
+            Multi<WorkflowWithTasks> states = first.workflow().status().isTerminal()
+                    ? Multi.createFrom().item(first)
+                    : Multi.createBy().concatenating().streams(Multi.createFrom().item(first), watch.changes(id));
+            return states.onItem().transformToIterable(stream::events);
+        });
     }
 
     @GET

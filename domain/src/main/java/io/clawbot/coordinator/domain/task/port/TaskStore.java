@@ -41,6 +41,9 @@ public interface TaskStore {
     /** The steps of a workflow in their order. */
     Uni<List<Task>> findByWorkflow(WorkflowId workflowId);
 
+    /** The steps of these workflows, in one query, each workflow's in their order. */
+    Uni<List<Task>> findByWorkflows(List<WorkflowId> workflowIds);
+
     /** How many tasks a bot holds (assigned or in progress). */
     Uni<Long> countHeldBy(BotId botId);
 

@@ -24,6 +24,9 @@ public interface WorkflowStore {
     /** The workflow, or {@code null} when none has this id. */
     Uni<Workflow> findById(WorkflowId id);
 
+    /** The workflows of these ids that exist, in one query, in no particular order. */
+    Uni<List<Workflow>> findByIds(List<WorkflowId> ids);
+
     /**
      * Workflows matching the query, newest first, as a list shows them: without their definitions and inputs
      * (both {@code null} and empty), which can be large and are read with {@link #findById}.

@@ -1,0 +1,87 @@
+package io.clawbot.coordinator.domain.insight;
+
+import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Why a task is not running, in codes a tool can act on and words a person can read. Every reason that holds is
+ * given, the one that decides first.
+ *
+ * @param reasons empty only for a task that is running or has ended: {@link Reason#code()} then says so
+ */
+public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Long ahead, List<String> waitingFor) {
+
+    /** One reason, with a stable code. */
+    public record Reason(String code, String message) {
+    }
+
+    public static final String RUNNING = "running";
+    public static final String ASSIGNED = "assigned";
+    public static final String ENDED = "ended";
+    public static final String WAITING_FOR_STEPS = "waiting_for_steps";
+    public static final String DELAYED = "delayed";
+    public static final String NO_BOT_REGISTERED = "no_bot_registered";
+    public static final String NO_BOT_CONNECTED = "no_bot_connected";
+    public static final String ALL_BUSY = "all_busy";
+    public static final String BEHIND_OTHERS = "behind_other_tasks";
+    public static final String ABOUT_TO_BE_DISPATCHED = "about_to_be_dispatched";
+
+    public Explanation {
+        reasons = List.copyOf(reasons);
+        waitingFor = waitingFor == null ? List.of() : List.copyOf(waitingFor);
+    }
+
+    /**
+     * Explains {@code task} at {@code now}.
+     *
+     * @param capacity the bots that could take it; read only for a pending task
+     * @param ahead tasks before it in claim order that its bots could take; only for a pending task
+     * @param waitingFor for a waiting workflow step, the ids of the steps it waits for that have not ended
+     */
+    public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor) {
+        List<Reason> reasons = new ArrayList<>();
+        TaskStatus status = task.status();
+        String kind = task.type() == null ? "any bot" : "a bot with capability '" + task.type() + "'";
+        switch (status) {
+            case IN_PROGRESS -> reasons.add(new Reason(RUNNING, "It is running on bot " + task.botId()
+                    + " (attempt " + task.attempt() + ")"));
+            case ASSIGNED -> reasons.add(new Reason(ASSIGNED, "It was offered to bot " + task.botId()
+                    + ", which has not accepted it yet (attempt " + task.attempt() + ")"));
+            case WAITING -> reasons.add(new Reason(WAITING_FOR_STEPS, waitingFor == null || waitingFor.isEmpty()
+                    ? "It is a workflow step waiting for the steps it depends on"
+                    : "It is a workflow step waiting for " + String.join(", ", waitingFor)));
+            case PENDING -> pending(task, now, capacity, ahead, kind, reasons);
+            default -> reasons.add(new Reason(ENDED, "It has ended: " + status.wire()));
+        }
+        return new Explanation(task, reasons, status == TaskStatus.PENDING ? capacity : null,
+                status == TaskStatus.PENDING ? ahead : null, waitingFor);
+    }
+
+    private static void pending(Task task, Instant now, Capacity capacity, Long ahead, String kind,
+            List<Reason> reasons) {
+        if (task.runAt() != null && task.runAt().isAfter(now)) {
+            reasons.add(new Reason(DELAYED, "It is not to run before " + task.runAt()
+                    + (task.attempt() > 0 ? " (the backoff before attempt " + (task.attempt() + 1) + ")" : "")));
+        }
+        if (capacity.registered() == 0) {
+            reasons.add(new Reason(NO_BOT_REGISTERED, "No bot is registered that can take it: it needs " + kind));
+        } else if (capacity.available() == 0) {
+            reasons.add(new Reason(NO_BOT_CONNECTED, capacity.registered() + " bot(s) can take it, but none is "
+                    + "connected"));
+        } else if (capacity.free() == 0) {
+            reasons.add(new Reason(ALL_BUSY, "The " + capacity.available() + " connected bot(s) that can take it are"
+                    + " busy: " + capacity.held() + " task(s) in " + capacity.slots() + " slot(s)"
+                    + (ahead != null && ahead > 0 ? "; " + ahead + " task(s) come before it" : "")));
+        } else if (ahead != null && ahead >= capacity.free()) {
+            reasons.add(new Reason(BEHIND_OTHERS, ahead + " task(s) of higher priority or older come before it, "
+                    + "for " + capacity.free() + " free slot(s)"));
+        }
+        if (reasons.isEmpty()) {
+            reasons.add(new Reason(ABOUT_TO_BE_DISPATCHED, capacity.free() + " free slot(s) on connected bots can "
+                    + "take it; the next dispatch round gives it to one"));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.clawbot.coordinator.domain.insight;
+
+import static io.clawbot.coordinator.domain.testing.Tasks.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.insight.Explanation.Reason;
+import io.clawbot.coordinator.domain.task.Task;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ExplanationTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-14T08:00:00Z");
+    private static final Capacity ROOM = new Capacity(2, 2, 4, 1);
+
+    private static List<String> codes(Explanation e) {
+        return e.reasons().stream().map(Reason::code).toList();
+    }
+
+    @Test
+    void a_pending_task_with_room_is_about_to_be_dispatched() {
+        Explanation e = Explanation.of(aTask().typed("build").pending().build(), NOW, ROOM, 0L, null);
+        assertThat(codes(e)).containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
+        assertThat(e.capacity()).isEqualTo(ROOM);
+        assertThat(e.ahead()).isZero();
+    }
+
+    @Test
+    void no_bot_registered_none_connected_and_all_busy_are_told_apart() {
+        Task task = aTask().typed("render").pending().build();
+        assertThat(codes(Explanation.of(task, NOW, new Capacity(0, 0, 0, 0), 0L, null)))
+                .containsExactly(Explanation.NO_BOT_REGISTERED);
+        assertThat(Explanation.of(task, NOW, new Capacity(0, 0, 0, 0), 0L, null).reasons().getFirst().message())
+                .contains("'render'");
+        assertThat(codes(Explanation.of(task, NOW, new Capacity(3, 0, 0, 0), 0L, null)))
+                .containsExactly(Explanation.NO_BOT_CONNECTED);
+        Explanation busy = Explanation.of(task, NOW, new Capacity(3, 2, 4, 4), 7L, null);
+        assertThat(codes(busy)).containsExactly(Explanation.ALL_BUSY);
+        assertThat(busy.reasons().getFirst().message()).contains("4 task(s) in 4 slot(s)").contains("7 task(s)");
+    }
+
+    @Test
+    void a_task_behind_more_tasks_than_free_slots_says_so() {
+        Explanation e = Explanation.of(aTask().typed("build").pending().build(), NOW, ROOM, 3L, null);
+        assertThat(codes(e)).containsExactly(Explanation.BEHIND_OTHERS);
+        assertThat(e.reasons().getFirst().message()).contains("3 task(s)").contains("3 free slot(s)");
+    }
+
+    @Test
+    void a_delayed_task_says_until_when_beside_the_state_of_its_bots() {
+        Instant later = NOW.plusSeconds(90);
+        Explanation e = Explanation.of(aTask().typed("build").pending().runAt(later).build(), NOW,
+                new Capacity(0, 0, 0, 0), 0L, null);
+        assertThat(codes(e)).containsExactly(Explanation.DELAYED, Explanation.NO_BOT_REGISTERED);
+        assertThat(e.reasons().getFirst().message()).contains(later.toString());
+        assertThat(codes(Explanation.of(aTask().pending().runAt(NOW.minusSeconds(1)).build(), NOW, ROOM, 0L,
+                null))).containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
+    }
+
+    @Test
+    void a_waiting_step_names_what_it_waits_for_and_other_states_say_what_they_are() {
+        Explanation waiting = Explanation.of(aTask().waiting().build(), NOW, null, null, List.of("build", "test"));
+        assertThat(codes(waiting)).containsExactly(Explanation.WAITING_FOR_STEPS);
+        assertThat(waiting.reasons().getFirst().message()).endsWith("build, test");
+        assertThat(waiting.capacity()).isNull();
+
+        BotId bot = new BotId(UUID.randomUUID());
+        assertThat(codes(Explanation.of(aTask().assignedTo(bot, 1).build(), NOW, null, null, null)))
+                .containsExactly(Explanation.ASSIGNED);
+        assertThat(codes(Explanation.of(aTask().cancelled("no").build(), NOW, null, null, null)))
+                .containsExactly(Explanation.ENDED);
+    }
+}
