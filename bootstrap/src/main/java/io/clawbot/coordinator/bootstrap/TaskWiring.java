@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.bootstrap;
 
+import io.clawbot.coordinator.adapters.jsonschema.NetworkntSchemaCheck;
 import io.clawbot.coordinator.application.task.AssignTask;
 import io.clawbot.coordinator.application.task.BotNotices;
 import io.clawbot.coordinator.application.task.CancelTask;
@@ -13,6 +14,8 @@ import io.clawbot.coordinator.application.task.SubmitTask;
 import io.clawbot.coordinator.application.task.TaskQueries;
 import io.clawbot.coordinator.application.task.TaskWatch;
 import io.clawbot.coordinator.application.task.TaskWriter;
+import io.clawbot.coordinator.application.tasktype.TaskTypes;
+import io.clawbot.coordinator.bootstrap.config.TaskTypesConfig;
 import io.clawbot.coordinator.bootstrap.config.WatchConfig;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.port.IdSource;
@@ -22,6 +25,8 @@ import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
 import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.task.port.WorkQueue;
+import io.clawbot.coordinator.domain.tasktype.port.SchemaCheck;
+import io.clawbot.coordinator.domain.tasktype.port.TaskTypeStore;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.InstantSource;
@@ -61,8 +66,21 @@ public class TaskWiring {
     @Produces
     @Singleton
     SubmitTask submitTask(TaskStore tasks, IdSource ids, InstantSource clock, WorkSignal signal,
-            RetryDefaults retryDefaults) {
-        return new SubmitTask(tasks, ids, clock, signal, retryDefaults);
+            RetryDefaults retryDefaults, TaskTypes types) {
+        return new SubmitTask(tasks, ids, clock, signal, retryDefaults, types);
+    }
+
+    /** Payload schemas checked with networknt's JSON Schema 2020-12 validator. */
+    @Produces
+    @Singleton
+    SchemaCheck schemaCheck() {
+        return new NetworkntSchemaCheck();
+    }
+
+    @Produces
+    @Singleton
+    TaskTypes taskTypes(TaskTypeStore store, SchemaCheck schemas, InstantSource clock, TaskTypesConfig config) {
+        return new TaskTypes(store, schemas, clock, config.strict());
     }
 
     @Produces

@@ -5,6 +5,7 @@ import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaCensus;
 import io.clawbot.coordinator.application.insight.ExplainTask;
 import io.clawbot.coordinator.application.insight.FleetStatusQuery;
+import io.clawbot.coordinator.application.tasktype.TaskTypes;
 import io.clawbot.coordinator.application.workflow.WorkflowWatch;
 import io.clawbot.coordinator.bootstrap.config.WatchConfig;
 import io.clawbot.coordinator.domain.dispatch.port.ReplicaCensus;
@@ -150,8 +151,8 @@ public class Wiring {
     @Produces
     @Singleton
     WorkflowLifecycle workflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
-            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
-        return new WorkflowLifecycle(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults);
+            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, TaskTypes types) {
+        return new WorkflowLifecycle(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults, types);
     }
 
     @Produces

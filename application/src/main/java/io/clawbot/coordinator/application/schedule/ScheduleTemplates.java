@@ -56,7 +56,8 @@ public final class ScheduleTemplates {
             TaskSpec spec = TaskSpec.of(fields.string("type"), fields.integer("priority"), fields.object("payload"),
                     fields.integer("timeout_seconds"))
                     .withTiming(fields.retry("retry"), fields.integer("schedule_to_start_seconds"), null, null);
-            return new SubmitTaskCommand(spec, key);
+            return new SubmitTaskCommand(spec, key, null, fields.integer("priority") != null,
+                    fields.integer("timeout_seconds") != null);
         });
     }
 

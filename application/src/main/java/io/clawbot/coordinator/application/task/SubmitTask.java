@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.application.task;
 
+import io.clawbot.coordinator.application.tasktype.TaskTypes;
 import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.ValidationException;
@@ -8,6 +9,7 @@ import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
@@ -23,10 +25,21 @@ public final class SubmitTask {
     private final InstantSource clock;
     private final WorkSignal signal;
     private final RetryDefaults retryDefaults;
+    private final TaskTypes types;
 
-    /** @param retryDefaults the retry policy of new tasks before the client's choices */
+    /** A submission without a task type registry: types are not checked. */
     public SubmitTask(TaskStore tasks, IdSource ids, InstantSource clock, WorkSignal signal,
             RetryDefaults retryDefaults) {
+        this(tasks, ids, clock, signal, retryDefaults, null);
+    }
+
+    /**
+     * @param retryDefaults the retry policy of new tasks before the client's choices
+     * @param types the registry whose types' schemas and defaults apply; {@code null}: none
+     */
+    public SubmitTask(TaskStore tasks, IdSource ids, InstantSource clock, WorkSignal signal,
+            RetryDefaults retryDefaults, TaskTypes types) {
+        this.types = types;
         this.tasks = tasks;
         this.ids = ids;
         this.clock = clock;
@@ -35,15 +48,35 @@ public final class SubmitTask {
     }
 
     public Uni<Created<Task>> submit(SubmitTaskCommand command) {
-        TaskSpec spec = command.spec();
         Instant now = clock.instant();
-        checkRunAt(spec.runAt(), now);
+        checkRunAt(command.spec().runAt(), now);
         Principal.Client creator = command.creator();
         if (creator != null) {
-            creator.checkMayCreate(spec.type(), "type");
+            creator.checkMayCreate(command.spec().type(), "type");
         }
-        Task task = Task.create(new TaskId(ids.next()), spec, retryDefaults.resolve(spec.type(), spec.retry()),
-                now).ownedBy(creator == null ? null : creator.keyId());
+        if (types == null) {
+            return create(command, command.spec(), retryDefaults.resolve(command.spec().type(),
+                    command.spec().retry()), now);
+        }
+        return types.check(command.spec().type(), command.spec().payload(), "payload", "type").flatMap(type -> {
+            TaskSpec spec = command.spec();
+            RetryPolicy retry = retryDefaults.resolve(spec.type(), spec.retry());
+            if (type != null) {
+                spec = spec.withDefaults(
+                        command.priorityGiven() || type.priority() == null ? spec.priority() : type.priority(),
+                        command.timeoutGiven() || type.timeoutSeconds() == null
+                                ? spec.timeoutSeconds()
+                                : type.timeoutSeconds());
+                retry = retryDefaults.resolve(spec.type(), type.retry()).with(spec.retry());
+            }
+            return create(command, spec, retry, now);
+        });
+    }
+
+    private Uni<Created<Task>> create(SubmitTaskCommand command, TaskSpec spec, RetryPolicy retry, Instant now) {
+        Principal.Client creator = command.creator();
+        Task task = Task.create(new TaskId(ids.next()), spec, retry, now)
+                .ownedBy(creator == null ? null : creator.keyId());
         Actor actor = creator == null ? Actor.api() : creator.actor();
         return tasks.create(task, TaskTransitioned.created(task, actor), command.idempotencyKey())
                 .invoke(created -> signal.workMayBeAvailable());

@@ -11,10 +11,16 @@ import java.util.Objects;
  * @param idempotencyKey optional; makes the submission safe to repeat
  * @param creator the client submitting it; {@code null} when the service does (a schedule)
  */
-public record SubmitTaskCommand(TaskSpec spec, IdempotencyKey idempotencyKey, Principal.Client creator) {
+public record SubmitTaskCommand(TaskSpec spec, IdempotencyKey idempotencyKey, Principal.Client creator,
+        boolean priorityGiven, boolean timeoutGiven) {
 
     public SubmitTaskCommand {
         Objects.requireNonNull(spec, "spec");
+    }
+
+    /** A submission whose priority and timeout were chosen: a task type's defaults do not replace them. */
+    public SubmitTaskCommand(TaskSpec spec, IdempotencyKey idempotencyKey, Principal.Client creator) {
+        this(spec, idempotencyKey, creator, true, true);
     }
 
     public SubmitTaskCommand(TaskSpec spec, IdempotencyKey idempotencyKey) {

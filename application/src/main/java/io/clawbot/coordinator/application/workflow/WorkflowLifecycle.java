@@ -2,6 +2,7 @@ package io.clawbot.coordinator.application.workflow;
 
 import io.clawbot.coordinator.application.common.ConcurrentRetry;
 import io.clawbot.coordinator.application.task.RetryDefaults;
+import io.clawbot.coordinator.application.tasktype.TaskTypes;
 import io.clawbot.coordinator.domain.access.Visibility;
 import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.domain.common.Created;
@@ -24,6 +25,7 @@ import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowAdvance;
+import io.clawbot.coordinator.domain.workflow.StepParams;
 import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
 import io.clawbot.coordinator.domain.workflow.WorkflowQuery;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
@@ -43,9 +45,17 @@ public final class WorkflowLifecycle {
     private final InstantSource clock;
     private final WorkSignal signal;
     private final RetryDefaults retryDefaults;
+    private final TaskTypes types;
 
     public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
             InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
+        this(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults, null);
+    }
+
+    /** @param types the registry whose schemas the steps' params are checked against; {@code null}: none */
+    public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
+            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, TaskTypes types) {
+        this.types = types;
         this.unitOfWork = unitOfWork;
         this.retryDefaults = retryDefaults;
         this.workflows = workflows;
@@ -75,6 +85,30 @@ public final class WorkflowLifecycle {
                     spec.retry()), workflowId, i, false, now).ownedBy(owner));
         }
         List<Task> steps = DagPlan.initial(definition, command.input(), waiting, command.autoStart(), now);
+        return checkSteps(steps).flatMap(ignored -> store(command, workflowId, definition, steps, owner, now));
+    }
+
+    /**
+     * Checks each step of a registered type against its schema, where its params are known now: those without
+     * a {@code ${...}} reference left (the first steps' references to the input are resolved already).
+     */
+    private Uni<Void> checkSteps(List<Task> steps) {
+        if (types == null) {
+            return Uni.createFrom().voidItem();
+        }
+        List<TaskTypes.Submission> known = new ArrayList<>();
+        for (Task step : steps) {
+            if (step.type() != null && StepParams.references("params", step.payload()).isEmpty()) {
+                String at = "steps[" + step.workflowPosition() + "]";
+                known.add(new TaskTypes.Submission(step.type(), step.payload(), at + ".params", at + ".type"));
+            }
+        }
+        return types.checkAll(known);
+    }
+
+    private Uni<Created<WorkflowWithTasks>> store(CreateWorkflowCommand command, WorkflowId workflowId,
+            WorkflowDefinition definition, List<Task> steps, KeyId owner, Instant now) {
+        Principal.Client creator = command.creator();
         List<TaskTransitioned> creations = new ArrayList<>(steps.size());
         Actor actor = creator == null ? Actor.api() : creator.actor();
         steps.forEach(step -> creations.add(TaskTransitioned.created(step, actor)));

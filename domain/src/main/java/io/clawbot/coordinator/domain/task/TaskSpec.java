@@ -75,6 +75,12 @@ public record TaskSpec(
     }
 
     /** This spec with the timing and retry choices of a submission. */
+    /** The same spec with another priority and timeout (a task type's defaults for what the client left out). */
+    public TaskSpec withDefaults(int nextPriority, int nextTimeoutSeconds) {
+        return new TaskSpec(type, nextPriority, payload, nextTimeoutSeconds, retry, scheduleToStartSeconds, runAt,
+                delay);
+    }
+
     public TaskSpec withTiming(RetryPolicy.Overrides nextRetry, Integer nextScheduleToStart, Instant nextRunAt,
             Duration nextDelay) {
         return new TaskSpec(type, priority, payload, timeoutSeconds, nextRetry, nextScheduleToStart, nextRunAt,

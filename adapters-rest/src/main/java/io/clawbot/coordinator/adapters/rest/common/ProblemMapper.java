@@ -34,7 +34,9 @@ public class ProblemMapper {
             case NotFoundException n ->
                 respond(Problem.of(n.code(), "Not found", 404, n.getMessage(), path(uri), null));
             case ValidationException v -> respond(
-                    Problem.of(v.code(), "Invalid request", 400, v.getMessage(), path(uri), v.field()));
+                    Problem.of(v.code(), "Invalid request", 400, v.getMessage(), path(uri), v.field())
+                            .withErrors(v.violations().stream()
+                                    .map(x -> new Problem.Violation(x.pointer(), x.message())).toList()));
             case InvalidTransitionException t -> respond(
                     Problem.of(t.code(), "Invalid transition", 409, t.getMessage(), path(uri), null));
             case ConflictException c -> respond(Problem.of(c.code(), "Conflict", 409, c.getMessage(), path(uri), null));

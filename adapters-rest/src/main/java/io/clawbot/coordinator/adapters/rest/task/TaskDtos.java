@@ -35,12 +35,19 @@ public final class TaskDtos {
                     + TaskSpec.MAX_WAIT_SECONDS) Integer scheduleToStartSeconds,
             @Schema(description = "Not dispatched before this instant (ISO-8601 with an offset); not with delay_seconds") OffsetDateTime runAt,
             @Schema(description = "Not dispatched before this many seconds after creation; not with run_at", minimum = "0", maximum = ""
-                    + TaskSpec.MAX_WAIT_SECONDS) Double delaySeconds) {
+                    + TaskSpec.MAX_WAIT_SECONDS) Double delaySeconds,
+            @Schema(description = "Seed 004's name for payload; give one or the other") Map<String, Object> params) {
 
         /** The spec the request asks for. */
         @Schema(hidden = true)
         public TaskSpec toSpec() {
-            TaskSpec base = TaskSpec.of(type, priority, payload, timeoutSeconds);
+            // Generated clients send an empty object for a map they were not given.
+            boolean hasPayload = payload != null && !payload.isEmpty();
+            boolean hasParams = params != null && !params.isEmpty();
+            if (hasPayload && hasParams) {
+                throw new ValidationException("params", "is another name for payload: give one or the other");
+            }
+            TaskSpec base = TaskSpec.of(type, priority, hasParams ? params : payload, timeoutSeconds);
             if (delaySeconds != null && !(delaySeconds >= 0 && delaySeconds <= TaskSpec.MAX_WAIT_SECONDS)) {
                 throw new ValidationException("delay_seconds", "must be between 0 and " + TaskSpec.MAX_WAIT_SECONDS);
             }
