@@ -47,6 +47,13 @@ final class Api {
         return http.send(request(replica, path, body).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET; the answer whatever its status, waited for up to {@code timeout}. */
+    HttpResponse<String> get(int replica, String path, Duration timeout) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(replicas.base(replica) + path))
+                .header("Authorization", "Bearer " + replicas.adminKey()).timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpRequest.Builder request(int replica, String path, String body) {
         return HttpRequest.newBuilder(URI.create(replicas.base(replica) + path))
                 .header("Authorization", "Bearer " + replicas.adminKey())

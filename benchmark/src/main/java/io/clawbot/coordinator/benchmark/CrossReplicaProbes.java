@@ -2,6 +2,7 @@ package io.clawbot.coordinator.benchmark;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,6 +166,32 @@ final class CrossReplicaProbes {
         }
         System.out.printf("manual assign and cancel on replica %d, bot on replica %d: %s%n", origin + 1,
                 botReplica + 1, out);
+        out.putAll(waitElsewhere());
+        return out;
+    }
+
+    /**
+     * A client waiting ({@code ?wait=}) on the replica that neither took the submission nor holds the bot: its
+     * answer comes when the task ends on the bot's replica, well before the wait runs out.
+     */
+    private Map<String, Object> waitElsewhere() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        int waiter = 3 - origin - botReplica;
+        String id = api.createTask(origin, ProbeBot.task("waited", false, "")).get("id").asText();
+        long before = System.nanoTime();
+        HttpResponse<String> answer = api.get(waiter, "/api/v1/tasks/" + id + "?wait=30", Duration.ofSeconds(40));
+        double ms = (System.nanoTime() - before) / 1e6;
+        String status = answer.statusCode() == 200
+                ? Api.JSON.readTree(answer.body()).path("status").asText()
+                : "HTTP " + answer.statusCode();
+        out.put("wait_on_third_replica_saw_the_end", status.equals("completed")
+                ? true
+                : new Violation("a wait on replica " + (waiter + 1) + " for a task submitted on replica "
+                        + (origin + 1) + " and run on replica " + (botReplica + 1) + " answered " + status
+                        + " after " + Percentiles.round(ms) + " ms"));
+        out.put("wait_on_third_replica_ms", Percentiles.round(ms));
+        System.out.printf("wait on replica %d for a task run on replica %d: %s after %.1f ms%n", waiter + 1,
+                botReplica + 1, status, ms);
         return out;
     }
 
