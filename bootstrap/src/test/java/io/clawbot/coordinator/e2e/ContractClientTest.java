@@ -233,8 +233,11 @@ class ContractClientTest {
         problems.add(problem(() -> tasks.redriveTask(task.getId())));
         String reader = Keys.issue("reader");
         problems.add(problem(() -> new TasksApi(clientWith(reader)).createTask(new CreateTaskRequest(), null)));
+        String key = UUID.randomUUID().toString();
+        tasks.createTask(new CreateTaskRequest().type(Fixtures.unique("contract-key")).priority(1), key);
+        problems.add(problem(() -> tasks.createTask(new CreateTaskRequest().type("other").priority(2), key)));
 
-        assertThat(problems).extracting(Problem::getStatus).containsExactly(404, 400, 400, 401, 401, 409, 403);
+        assertThat(problems).extracting(Problem::getStatus).containsExactly(404, 400, 400, 401, 401, 409, 403, 422);
         assertThat(problems.get(1).getField()).isEqualTo("priority");
         assertThat(problems.get(2).getField()).isEqualTo("limit");
         assertThat(problems).allSatisfy(p -> {
