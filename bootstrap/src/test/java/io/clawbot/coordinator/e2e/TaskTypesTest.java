@@ -132,4 +132,50 @@ class TaskTypesTest {
         given().when().get("/api/v1/task-types/" + type).then().statusCode(404);
         given().when().delete("/api/v1/task-types/" + type).then().statusCode(404);
     }
+
+    /** Runs {@code racers} requests at once, released together; their statuses. */
+    private static List<Integer> race(int racers, java.util.function.IntFunction<Integer> request) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                int n = i;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return request.apply(n);
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void racing_registrations_make_one_type_and_racing_replacements_each_count_once() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            String type = Fixtures.unique("raced");
+            List<Integer> created = race(8, n -> given().contentType(ContentType.JSON)
+                    .body(Map.of("name", type, "priority", n)).when().post("/api/v1/task-types").then().extract()
+                    .statusCode());
+            assertThat(created).as("round %d", round).containsOnly(201, 409);
+            assertThat(created).filteredOn(s -> s == 201).hasSize(1);
+
+            List<Integer> replaced = race(8, n -> given().contentType(ContentType.JSON)
+                    .body(Map.of("timeout_seconds", 100 + n)).when().put("/api/v1/task-types/" + type).then()
+                    .extract().statusCode());
+            assertThat(replaced).as("round %d", round).containsOnly(200, 409);
+            long wins = replaced.stream().filter(s -> s == 200).count();
+            assertThat(wins).isPositive();
+            assertThat(given().when().get("/api/v1/task-types/" + type).then().statusCode(200).extract()
+                    .jsonPath().getLong("version")).as("one version per replacement that answered 200")
+                    .isEqualTo(wins);
+        }
+    }
 }
