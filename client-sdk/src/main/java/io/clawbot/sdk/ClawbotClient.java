@@ -196,29 +196,19 @@ public final class ClawbotClient {
             if (response.statusCode() != 200) {
                 throw refusal(response.statusCode(), lines.lines().reduce("", String::concat));
             }
-            String name = null;
-            String id = null;
-            StringBuilder data = new StringBuilder();
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isEmpty()) {
-                    if (name != null) {
-                        events.accept(new TaskEvent(name, id, json.readValue(data.toString(),
-                                new TypeReference<Map<String, Object>>() {
-                                })));
-                    }
-                    name = null;
-                    id = null;
-                    data.setLength(0);
-                } else if (line.startsWith("event:")) {
-                    name = line.substring(6).strip();
-                } else if (line.startsWith("id:")) {
-                    id = line.substring(3).strip();
-                } else if (line.startsWith("data:")) {
-                    data.append(line.substring(5).strip());
-                }
-            }
+            ServerSentEvents.read(lines, event -> events.accept(new TaskEvent(event.name(), event.id(),
+                    parse(event.data()))));
         } catch (IOException e) {
             throw new ClawbotException(0, null, "the stream of task " + taskId + " broke: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> parse(String data) {
+        try {
+            return json.readValue(data, new TypeReference<Map<String, Object>>() {
+            });
+        } catch (IOException e) {
+            throw new ClawbotException(0, null, "an event that is not a JSON object: " + e.getMessage(), e);
         }
     }
 

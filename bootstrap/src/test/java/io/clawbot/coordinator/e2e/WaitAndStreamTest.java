@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.clawbot.coordinator.application.task.TaskWatch;
 import io.clawbot.coordinator.application.workflow.WorkflowWatch;
+import io.clawbot.sdk.ServerSentEvents;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -188,29 +189,15 @@ class WaitAndStreamTest {
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<Stream<String>> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.io.InputStream> response = HTTP.send(request.build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("text/event-stream"));
         List<String[]> events = new ArrayList<>();
-        String name = null;
-        String id = null;
-        StringBuilder data = new StringBuilder();
-        for (String line : (Iterable<String>) response.body()::iterator) {
-            if (line.isEmpty()) {
-                if (name != null) {
-                    events.add(new String[]{ name, id, data.toString() });
-                }
-                name = null;
-                id = null;
-                data.setLength(0);
-            } else if (line.startsWith("event:")) {
-                name = line.substring(6).strip();
-            } else if (line.startsWith("id:")) {
-                id = line.substring(3).strip();
-            } else if (line.startsWith("data:")) {
-                data.append(line.substring(5).strip());
-            }
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            ServerSentEvents.read(lines, e -> events.add(new String[]{ e.name(), e.id(), e.data() }));
         }
         return events;
     }
