@@ -102,6 +102,14 @@ class ApiFunctionLevelAuthorizationTest {
             row("POST", "/api/v1/schedules/{id}/enable", null, A, O),
             row("POST", "/api/v1/schedules/{id}/disable", null, A, O),
             row("GET", "/api/v1/schedules/{id}/next-fire-times", null, A, O, R),
+            row("POST", "/api/v1/triggers", "{\"name\": \"t-{n}\", \"source\": \"github\", \"target\": \"task\", "
+                    + "\"template\": {\"type\": \"fla\"}}", A, O),
+            row("GET", "/api/v1/triggers", null, A, O, R),
+            row("GET", "/api/v1/triggers/none-{n}", null, A, O, R),
+            row("PUT", "/api/v1/triggers/none-{n}", "{}", A, O),
+            row("DELETE", "/api/v1/triggers/none-{n}", null, A, O),
+            row("POST", "/api/v1/triggers/none-{n}/secret", "{}", A, O),
+            row("GET", "/api/v1/triggers/none-{n}/deliveries", null, A, O, R),
             row("GET", "/api/v1/ws/connections", null, A, O, R),
             row("POST", "/api/v1/ws/broadcast/task/{id}", null, A, O));
 
@@ -164,7 +172,8 @@ class ApiFunctionLevelAuthorizationTest {
 
     @Test
     void the_table_covers_every_operation_of_the_api() {
-        // The API document lists every operation; the public ones are / and /health.
+        // The API document lists every operation; the public ones are / and /health, and the hooks, which a
+        // signature authenticates (TriggersTest).
         var paths = given().port(ServiceApiTest.managementPort()).queryParam("format", "json").when()
                 .get("/q/openapi").then().statusCode(200).extract().jsonPath()
                 .<String, Map<String, Object>>getMap("paths");
@@ -176,6 +185,8 @@ class ApiFunctionLevelAuthorizationTest {
         TABLE.forEach(row -> tabled.add(row.method() + " " + shape(row.path().replace("none-{n}", "{name}"))));
         tabled.add("GET /");
         tabled.add("GET /health");
+        tabled.add("POST /api/v1/hooks/{}");
+        tabled.add("POST /api/v1/hooks/slack/{}");
         assertThat(tabled).isEqualTo(documented);
     }
 

@@ -79,7 +79,8 @@ class ServiceApiTest {
         assertThat(operations).as("seed 000 HTTP operations, the two token operations, dead letters, redrive, "
                 + "task history, the nine schedule operations, workflows from YAML, workflow cancel and the six "
                 + "workflow definition operations, the five key operations, the audit trail, the task and workflow "
-                + "streams, explain and the status, and the five task type operations").isEqualTo(65);
+                + "streams, explain and the status, the five task type operations, the seven trigger operations "
+                + "and the two hooks").isEqualTo(74);
     }
 
     @Test

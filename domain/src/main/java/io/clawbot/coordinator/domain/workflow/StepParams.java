@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.domain.workflow;
 
+import io.clawbot.coordinator.domain.common.JsonTrees;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,20 +108,7 @@ public final class StepParams {
 
     private static Object resolveValue(Object value, Map<String, Object> input,
             Map<String, Map<String, Object>> results) {
-        return switch (value) {
-            case Map<?, ?> m -> {
-                Map<String, Object> out = new LinkedHashMap<>();
-                m.forEach((k, v) -> out.put(String.valueOf(k), resolveValue(v, input, results)));
-                yield out;
-            }
-            case List<?> l -> {
-                List<Object> out = new ArrayList<>(l.size());
-                l.forEach(v -> out.add(resolveValue(v, input, results)));
-                yield out;
-            }
-            case String s -> resolveText(s, input, results);
-            case null, default -> value;
-        };
+        return JsonTrees.mapStrings(value, s -> resolveText(s, input, results));
     }
 
     private static Object resolveText(String s, Map<String, Object> input, Map<String, Map<String, Object>> results) {
@@ -145,33 +133,10 @@ public final class StepParams {
     }
 
     private static Object escape(Object value) {
-        return switch (value) {
-            case Map<?, ?> m -> {
-                Map<String, Object> out = new LinkedHashMap<>();
-                m.forEach((k, v) -> out.put(String.valueOf(k), escape(v)));
-                yield out;
-            }
-            case List<?> l -> {
-                List<Object> out = new ArrayList<>(l.size());
-                l.forEach(v -> out.add(escape(v)));
-                yield out;
-            }
-            case String s -> s.replace("${", "$${");
-            case null, default -> value;
-        };
+        return JsonTrees.mapStrings(value, s -> s.replace("${", "$${"));
     }
 
     private static Object lookup(Reference ref, Map<String, Object> input, Map<String, Map<String, Object>> results) {
-        Object current = ref.step() == null ? input : results.get(ref.step());
-        for (String key : ref.keys()) {
-            current = switch (current) {
-                case Map<?, ?> m -> m.get(key);
-                case List<?> l when key.chars().allMatch(Character::isDigit) && key.length() < 10
-                        && Integer.parseInt(key) < l.size() ->
-                    l.get(Integer.parseInt(key));
-                case null, default -> null;
-            };
-        }
-        return current;
+        return JsonTrees.lookup(ref.step() == null ? input : results.get(ref.step()), ref.keys());
     }
 }

@@ -6,6 +6,10 @@ import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.schedule.MisfirePolicy;
 import io.clawbot.coordinator.domain.schedule.ScheduleTarget;
+import io.clawbot.coordinator.domain.trigger.DeliveryOutcome;
+import io.clawbot.coordinator.domain.trigger.Trigger;
+import io.clawbot.coordinator.domain.trigger.TriggerSource;
+import io.clawbot.coordinator.domain.trigger.TriggerTarget;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.workflow.WorkflowStatus;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
@@ -79,7 +83,14 @@ public class ContractFilter implements OASFilter {
             Map.entry("Schedule", Map.of("target", wire(ScheduleTarget.values(), ScheduleTarget::wire),
                     "misfire_policy", wire(MisfirePolicy.values(), MisfirePolicy::wire))),
             Map.entry("ScheduleRequest", Map.of("target", wire(ScheduleTarget.values(), ScheduleTarget::wire),
-                    "misfire_policy", wire(MisfirePolicy.values(), MisfirePolicy::wire))));
+                    "misfire_policy", wire(MisfirePolicy.values(), MisfirePolicy::wire))),
+            Map.entry("Trigger", Map.of("source", wire(TriggerSource.values(), TriggerSource::wire), "target",
+                    wire(TriggerTarget.values(), TriggerTarget::wire))),
+            Map.entry("TriggerRequest", Map.of("source", wire(TriggerSource.values(), TriggerSource::wire), "target",
+                    wire(TriggerTarget.values(), TriggerTarget::wire))),
+            Map.entry("TriggerDelivery", Map.of("outcome", wire(DeliveryOutcome.values(), DeliveryOutcome::wire),
+                    "reply_state", List.of("none", "waiting", "sent", "failed"))),
+            Map.entry("HookAnswer", Map.of("outcome", List.of("accepted", "duplicate", "filtered", "rejected"))));
 
     /** The {@code status} query parameter of each list, by path. */
     private static final Map<String, List<String>> STATUS_FILTERS = Map.of("/api/v1/tasks",
@@ -177,6 +188,11 @@ public class ContractFilter implements OASFilter {
                 }
             } else if (name.equals("auto_start")) {
                 schema.type(List.of(SchemaType.BOOLEAN));
+            } else if (name.equals("outcome")) {
+                schema.type(List.of(SchemaType.STRING))
+                        .enumeration(new ArrayList<>(wire(DeliveryOutcome.values(), DeliveryOutcome::wire)));
+            } else if (name.equals("trigger")) {
+                schema.type(List.of(SchemaType.STRING)).pattern("^" + Trigger.NAME.pattern() + "$");
             }
             p.setSchema(schema);
         }

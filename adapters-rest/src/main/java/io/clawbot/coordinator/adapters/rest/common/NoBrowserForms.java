@@ -13,6 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * ({@code application/x-www-form-urlencoded}, {@code multipart/form-data}) and {@code text/plain}, except on the one
  * endpoints documented to take YAML as plain text. Keys travel in a header that such a request cannot carry,
  * so this is a second wall, not the first; it also keeps an empty form post from passing as an empty JSON body.
+ * The hooks take forms (Slack's slash commands and interactions, GitHub's form deliveries): they are authenticated
+ * by a signature over the body, which a cross-site page cannot make.
  */
 public class NoBrowserForms {
 
@@ -21,6 +23,8 @@ public class NoBrowserForms {
     /** The endpoints documented to take YAML as text/plain: a workflow, a definition, a definition's version. */
     private static final Pattern PLAIN_TEXT_ENDPOINTS = Pattern
             .compile("/api/v1/(workflows/from-yaml|workflow-definitions|workflow-definitions/[^/]+/versions)");
+    /** The signed hooks, which take forms. */
+    private static final Pattern HOOKS = Pattern.compile("/api/v1/hooks/(slack/)?[^/]+");
 
     @ServerRequestFilter(preMatching = true)
     public Response refuse(ContainerRequestContext request) {
@@ -33,7 +37,8 @@ public class NoBrowserForms {
             return null;
         }
         String path = "/" + request.getUriInfo().getPath().replaceFirst("^/", "");
-        if (!hasBody(request) || base.equals("text/plain") && PLAIN_TEXT_ENDPOINTS.matcher(path).matches()) {
+        if (!hasBody(request) || base.equals("text/plain") && PLAIN_TEXT_ENDPOINTS.matcher(path).matches()
+                || base.equals("application/x-www-form-urlencoded") && HOOKS.matcher(path).matches()) {
             // A label on nothing (some clients put one on every POST); or plain text where it is documented.
             return null;
         }
