@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.bootstrap;
 
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.adapters.jsonschema.NetworkntSchemaCheck;
 import io.clawbot.coordinator.application.task.AssignTask;
 import io.clawbot.coordinator.application.task.BotNotices;
@@ -53,8 +54,9 @@ public class TaskWiring {
 
     @Produces
     @Singleton
-    TaskWriter taskWriter(UnitOfWork unitOfWork, TaskStore tasks, BotRegistry bots, WorkSignal signal) {
-        return new TaskWriter(unitOfWork, tasks, bots, signal);
+    TaskWriter taskWriter(UnitOfWork unitOfWork, TaskStore tasks, BotRegistry bots, WorkSignal signal,
+            Conditions conditions) {
+        return new TaskWriter(unitOfWork, tasks, bots, signal, conditions);
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.bootstrap;
 
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseClock;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaCensus;
@@ -151,8 +152,10 @@ public class Wiring {
     @Produces
     @Singleton
     WorkflowLifecycle workflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
-            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, TaskTypes types) {
-        return new WorkflowLifecycle(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults, types);
+            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, TaskTypes types,
+            Conditions conditions) {
+        return new WorkflowLifecycle(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults, types,
+                conditions);
     }
 
     @Produces
@@ -172,7 +175,7 @@ public class Wiring {
     @Produces
     @Singleton
     RepairStalledWorkflows repairStalledWorkflows(WorkflowStore workflows, UnitOfWork unitOfWork, WorkSignal signal,
-            InstantSource clock) {
-        return new RepairStalledWorkflows(workflows, unitOfWork, signal, clock);
+            InstantSource clock, Conditions conditions) {
+        return new RepairStalledWorkflows(workflows, unitOfWork, signal, clock, conditions);
     }
 }

@@ -1,5 +1,9 @@
 package io.clawbot.coordinator.bootstrap;
 
+import io.clawbot.coordinator.application.workflow.DecideApproval;
+import io.clawbot.coordinator.application.task.TaskWriter;
+import io.clawbot.coordinator.adapters.cel.CelConditions;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.application.workflow.WorkflowDefinitions;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowDefinitionStore;
@@ -12,8 +16,21 @@ public class WorkflowDefinitionWiring {
 
     @Produces
     @Singleton
+    DecideApproval decideApproval(WorkflowLifecycle workflows, TaskWriter writer, InstantSource clock) {
+        return new DecideApproval(workflows, writer, clock);
+    }
+
+    /** Steps' and triggers' conditions, in CEL. */
+    @Produces
+    @Singleton
+    Conditions conditions() {
+        return new CelConditions();
+    }
+
+    @Produces
+    @Singleton
     WorkflowDefinitions workflowDefinitions(WorkflowDefinitionStore store, WorkflowLifecycle workflows,
-            InstantSource clock) {
-        return new WorkflowDefinitions(store, workflows, clock);
+            InstantSource clock, Conditions conditions) {
+        return new WorkflowDefinitions(store, workflows, clock, conditions);
     }
 }

@@ -86,6 +86,8 @@ class ApiFunctionLevelAuthorizationTest {
                     A, O, S),
             row("POST", "/api/v1/workflows/{id}/start", null, A, O, S),
             row("POST", "/api/v1/workflows/{id}/cancel", null, A, O),
+            row("POST", "/api/v1/workflows/{id}/steps/gate/approve", null, A, O, S),
+            row("POST", "/api/v1/workflows/{id}/steps/gate/reject", null, A, O, S),
             row("DELETE", "/api/v1/workflows/{id}", null, A, O),
             row("GET", "/api/v1/workflow-definitions", null, A, O, R, S),
             row("GET", "/api/v1/workflow-definitions/none-{n}", null, A, O, R, S),
@@ -182,7 +184,8 @@ class ApiFunctionLevelAuthorizationTest {
                 .filter(m -> List.of("get", "post", "put", "delete", "patch").contains(m))
                 .forEach(m -> documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + shape(path))));
         java.util.Set<String> tabled = new java.util.TreeSet<>();
-        TABLE.forEach(row -> tabled.add(row.method() + " " + shape(row.path().replace("none-{n}", "{name}"))));
+        TABLE.forEach(row -> tabled.add(row.method() + " " + shape(row.path().replace("none-{n}", "{name}")
+                .replace("/steps/gate/", "/steps/{step}/"))));
         tabled.add("GET /");
         tabled.add("GET /health");
         tabled.add("POST /api/v1/hooks/{}");

@@ -80,7 +80,7 @@ class ServiceApiTest {
                 + "task history, the nine schedule operations, workflows from YAML, workflow cancel and the six "
                 + "workflow definition operations, the five key operations, the audit trail, the task and workflow "
                 + "streams, explain and the status, the five task type operations, the seven trigger operations "
-                + "and the two hooks").isEqualTo(74);
+                + "and the two hooks, and the two approval decisions").isEqualTo(76);
     }
 
     @Test

@@ -293,6 +293,25 @@ class TriggersTest {
     }
 
     @Test
+    void a_cel_condition_over_the_event_decides_which_events_start_work() {
+        String trigger = Fixtures.unique("conditional");
+        String type = Fixtures.unique("hk-conditional");
+        createTrigger(taskTrigger(trigger, "slack", type, Map.of("secret", SLACK_SECRET, "match", Map.of(
+                "condition", "event.text.contains('deploy') && event.user != 'U0INTERN1'"))));
+        slack(trigger, "application/json", event(UUID.randomUUID().toString(), ""), now(), SLACK_SECRET).then()
+                .statusCode(200).body("outcome", equalTo("accepted"));
+        slack(trigger, "application/json", event(UUID.randomUUID().toString(), "").replace("deploy staging",
+                "lunch?"), now(), SLACK_SECRET).then().statusCode(200).body("outcome", equalTo("filtered"));
+        slack(trigger, "application/json", event(UUID.randomUUID().toString(), "").replace("U2147483697",
+                "U0INTERN1"), now(), SLACK_SECRET).then().statusCode(200).body("outcome", equalTo("filtered"));
+        assertThat(tasksOfType(type)).isEqualTo(1);
+        assertThat(deliveries(trigger).getFirst().get("reason").toString()).contains("condition is false");
+        given().contentType(ContentType.JSON).body(taskTrigger(Fixtures.unique("bad-condition"), "github", type,
+                Map.of("match", Map.of("condition", "event.text.contains(")))).when().post("/api/v1/triggers")
+                .then().statusCode(400).body("field", equalTo("match.condition"));
+    }
+
+    @Test
     void slack_retries_of_one_event_create_its_work_once_even_when_they_race() throws Exception {
         String trigger = Fixtures.unique("retried");
         String type = Fixtures.unique("hk-retry");

@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public record RegisterBotCommand(String name, List<String> capabilities, Map<String, Object> metadata) {
 
+    /** Capabilities no bot may declare: the types of the coordinator's own steps ({@code clawbot:approval}). */
+    public static final String RESERVED_PREFIX = "clawbot:";
+
     public static final int MAX_NAME_LENGTH = 100;
     public static final int MAX_CAPABILITIES = 64;
 
@@ -28,7 +31,12 @@ public record RegisterBotCommand(String name, List<String> capabilities, Map<Str
         }
         List<String> checked = new ArrayList<>(capabilities.size());
         for (int i = 0; i < capabilities.size(); i++) {
-            checked.add(Names.token("capabilities[" + i + "]", capabilities.get(i)));
+            String capability = Names.token("capabilities[" + i + "]", capabilities.get(i));
+            if (capability.startsWith(RESERVED_PREFIX)) {
+                throw new ValidationException("capabilities[" + i + "]", "'" + RESERVED_PREFIX + "' names are the "
+                        + "coordinator's own (an approval step is decided by people, not taken by a bot)");
+            }
+            checked.add(capability);
         }
         capabilities = List.copyOf(new LinkedHashSet<>(checked));
         metadata = JsonObjects.copyOf(metadata);

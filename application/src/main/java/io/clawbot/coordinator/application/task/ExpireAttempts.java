@@ -11,7 +11,9 @@ import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
@@ -83,6 +85,9 @@ public final class ExpireAttempts {
     }
 
     private Uni<Boolean> expire(Task task) {
+        if (task.isApproval()) {
+            return expireApproval(task);
+        }
         Instant now = clock.instant();
         Transition<Task> transition = task.status() == TaskStatus.IN_PROGRESS
                 ? task.timeOut(now, random.getAsDouble())
@@ -96,6 +101,25 @@ public final class ExpireAttempts {
                 .call(done -> task.status().isHeldByBot()
                         ? notices.dropped(task, why)
                         : Uni.createFrom().item(false)));
+    }
+
+    /** An approval nobody decided in time: its default outcome applies, recorded as the decision of the clock. */
+    private Uni<Boolean> expireApproval(Task task) {
+        Instant now = clock.instant();
+        if (task.deadlineAt() == null || now.isBefore(task.deadlineAt())) {
+            return Uni.createFrom().item(false);
+        }
+        Object terms = task.payload() == null ? null : task.payload().get("approval");
+        boolean approve = terms instanceof Map<?, ?> m && "approve".equals(m.get("default_outcome"));
+        String why = "no decision within the approval's timeout: the default outcome, "
+                + (approve ? "approve" : "reject") + ", applies";
+        Map<String, Object> decision = new LinkedHashMap<>();
+        decision.put("decision", approve ? "approved" : "rejected");
+        decision.put("by", Actor.system().value());
+        decision.put("comment", why);
+        decision.put("decided_at", now.toString());
+        decision.put("timed_out", true);
+        return once(writer.write(task, task.decide(approve, decision, why, now), Actor.system(), why, now));
     }
 
     /** Whether this sweep made the change: a lost race means another sweep (or a report) decided the task. */

@@ -10,6 +10,7 @@ import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
@@ -29,8 +30,16 @@ public final class TaskWriter {
     private final TaskStore tasks;
     private final BotRegistry bots;
     private final WorkSignal signal;
+    private final Conditions conditions;
 
     public TaskWriter(UnitOfWork unitOfWork, TaskStore tasks, BotRegistry bots, WorkSignal signal) {
+        this(unitOfWork, tasks, bots, signal, Conditions.NONE);
+    }
+
+    /** @param conditions the language of workflow steps' {@code when} conditions */
+    public TaskWriter(UnitOfWork unitOfWork, TaskStore tasks, BotRegistry bots, WorkSignal signal,
+            Conditions conditions) {
+        this.conditions = conditions;
         this.unitOfWork = unitOfWork;
         this.tasks = tasks;
         this.bots = bots;
@@ -51,7 +60,8 @@ public final class TaskWriter {
         }
         changes.task(before, after, actor, reason);
         if (after.workflowId() != null) {
-            changes.follow(after.workflowId(), (workflow, steps) -> DagPlan.advance(workflow, steps, after, now));
+            changes.follow(after.workflowId(), (workflow, steps) -> DagPlan.advance(workflow, steps, after, now,
+                    conditions));
         }
         boolean freesSlot = before.status().isHeldByBot() && !after.status().isHeldByBot();
         return releaseBots(freesSlot ? List.of(before) : List.of(), now, changes)

@@ -3,6 +3,7 @@ package io.clawbot.coordinator.application.trigger;
 import io.clawbot.coordinator.domain.common.DomainException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.common.port.RateLimiter;
 import io.clawbot.coordinator.domain.trigger.Delivery;
@@ -42,6 +43,7 @@ public final class ReceiveHook {
     private final IdSource ids;
     private final InstantSource clock;
     private final Defaults defaults;
+    private final Conditions conditions;
 
     /**
      * The service's settings for hooks.
@@ -53,7 +55,8 @@ public final class ReceiveHook {
     }
 
     public ReceiveHook(TriggerStore triggers, DeliveryStore deliveries, TriggerWork work, RateLimiter limiter,
-            JsonBodies json, IdSource ids, InstantSource clock, Defaults defaults) {
+            JsonBodies json, IdSource ids, InstantSource clock, Defaults defaults, Conditions conditions) {
+        this.conditions = conditions;
         this.triggers = triggers;
         this.deliveries = deliveries;
         this.work = work;
@@ -106,6 +109,15 @@ public final class ReceiveHook {
             return filter(trigger, event, "from a bot: " + event.botReason());
         }
         String mismatch = trigger.match().refusal(event);
+        if (mismatch == null && trigger.match().condition() != null) {
+            Conditions.Outcome outcome = conditions.evaluate(trigger.match().condition(),
+                    Map.of("event", event.values()));
+            if (!outcome.value()) {
+                mismatch = outcome.error() == null
+                        ? "the condition is false"
+                        : "the condition cannot be evaluated (" + outcome.error() + ")";
+            }
+        }
         if (mismatch != null) {
             return filter(trigger, event, "no match: " + mismatch);
         }

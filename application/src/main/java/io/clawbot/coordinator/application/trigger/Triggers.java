@@ -6,7 +6,9 @@ import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.trigger.Delivery;
 import io.clawbot.coordinator.domain.trigger.DeliveryOutcome;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.trigger.Trigger;
+import io.clawbot.coordinator.domain.trigger.TriggerMatch;
 import io.clawbot.coordinator.domain.trigger.TriggerSecrets;
 import io.clawbot.coordinator.domain.trigger.TriggerSource;
 import io.clawbot.coordinator.domain.trigger.TriggerTarget;
@@ -31,9 +33,11 @@ public final class Triggers {
     private final DeliveryStore deliveries;
     private final WorkflowDefinitions definitions;
     private final InstantSource clock;
+    private final Conditions conditions;
 
     public Triggers(TriggerStore store, DeliveryStore deliveries, WorkflowDefinitions definitions,
-            InstantSource clock) {
+            InstantSource clock, Conditions conditions) {
+        this.conditions = conditions;
         this.store = store;
         this.deliveries = deliveries;
         this.definitions = definitions;
@@ -162,6 +166,9 @@ public final class Triggers {
                 Boolean.TRUE.equals(draft.reply()), draft.appUserId(), draft.maxRequests(), draft.windowSeconds(),
                 null, null, false, now, now, 0);
         TriggerTemplates.validate(trigger.target(), trigger.template());
+        if (trigger.match().condition() != null) {
+            conditions.check("match.condition", trigger.match().condition(), TriggerMatch.CONDITION_VARIABLES);
+        }
         return trigger;
     }
 

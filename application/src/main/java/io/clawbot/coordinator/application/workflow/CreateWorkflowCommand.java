@@ -116,7 +116,8 @@ public record CreateWorkflowCommand(
         }
         List<StepDefinition> steps = definition.steps().stream()
                 .map(s -> new StepDefinition(s.id(), s.type(), s.params(), s.dependsOn(), s.onSuccess(),
-                        s.onFailure(), s.alwaysRun(), s.priority(), s.timeoutSeconds(), retry))
+                        s.onFailure(), s.alwaysRun(), s.priority(), s.timeoutSeconds(),
+                        s.approval() == null ? retry : null, s.when(), s.approval()))
                 .toList();
         return new CreateWorkflowCommand(new WorkflowDefinition(definition.name(), definition.description(), steps),
                 input, metadata, autoStart, idempotencyKey, creator);

@@ -5,6 +5,7 @@ import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
 import io.clawbot.coordinator.domain.workflow.port.WorkflowStore;
 import io.smallrye.mutiny.Multi;
@@ -27,8 +28,17 @@ public final class RepairStalledWorkflows {
     private final WorkSignal signal;
     private final InstantSource clock;
 
+    private final Conditions conditions;
+
     public RepairStalledWorkflows(WorkflowStore workflows, UnitOfWork unitOfWork, WorkSignal signal,
             InstantSource clock) {
+        this(workflows, unitOfWork, signal, clock, Conditions.NONE);
+    }
+
+    /** @param conditions the language of workflow steps' {@code when} conditions */
+    public RepairStalledWorkflows(WorkflowStore workflows, UnitOfWork unitOfWork, WorkSignal signal,
+            InstantSource clock, Conditions conditions) {
+        this.conditions = conditions;
         this.workflows = workflows;
         this.unitOfWork = unitOfWork;
         this.signal = signal;
@@ -60,7 +70,7 @@ public final class RepairStalledWorkflows {
     private Uni<Boolean> repair(WorkflowId id) {
         Instant now = clock.instant();
         return ConcurrentRetry.run(() -> unitOfWork.apply(TaskChanges.builder()
-                .follow(id, (workflow, steps) -> DagPlan.reconcile(workflow, steps, now)).build()))
+                .follow(id, (workflow, steps) -> DagPlan.reconcile(workflow, steps, now, conditions)).build()))
                 .map(written -> {
                     if (written.madePending()) {
                         signal.workMayBeAvailable();

@@ -7,6 +7,7 @@ import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.workflow.DefinitionSummary;
 import io.clawbot.coordinator.domain.workflow.DefinitionVersion;
 import io.clawbot.coordinator.domain.workflow.WorkflowDefinition;
@@ -31,8 +32,16 @@ public final class WorkflowDefinitions {
     private final WorkflowDefinitionStore store;
     private final WorkflowLifecycle workflows;
     private final InstantSource clock;
+    private final Conditions conditions;
 
     public WorkflowDefinitions(WorkflowDefinitionStore store, WorkflowLifecycle workflows, InstantSource clock) {
+        this(store, workflows, clock, Conditions.NONE);
+    }
+
+    /** @param conditions the language the steps' {@code when} conditions are checked in when stored */
+    public WorkflowDefinitions(WorkflowDefinitionStore store, WorkflowLifecycle workflows, InstantSource clock,
+            Conditions conditions) {
+        this.conditions = conditions;
         this.store = store;
         this.workflows = workflows;
         this.clock = clock;
@@ -62,6 +71,7 @@ public final class WorkflowDefinitions {
             }
             String registered = name == null ? null : DefinitionVersion.checkName("name", name);
             WorkflowDefinition definition = parse(document, registered, documentField);
+            checkConditions(definition, documentField);
             if (registered == null) {
                 try {
                     registered = DefinitionVersion.checkName("name", definition.name());
@@ -82,6 +92,7 @@ public final class WorkflowDefinitions {
     public Uni<DefinitionVersion> addVersion(String name, Object document, String documentField) {
         return Uni.createFrom().deferred(() -> {
             WorkflowDefinition definition = parse(document, name, documentField);
+            checkConditions(definition, documentField);
             return ConcurrentRetry.run(() -> store.addVersion(name, definition, clock.instant()))
                     .onItem().ifNull().failWith(() -> unknown(name));
         });
@@ -124,6 +135,13 @@ public final class WorkflowDefinitions {
             Principal.Client creator) {
         return get(name, version).flatMap(stored -> workflows.create(new CreateWorkflowCommand(stored.definition(),
                 input, metadata, autoStart, idempotencyKey, creator)));
+    }
+
+    private void checkConditions(WorkflowDefinition definition, String documentField) {
+        if (definition.steps().stream().anyMatch(s -> s.when() != null)) {
+            WorkflowLifecycle.checkConditions(conditions, definition,
+                    documentField.isEmpty() ? "steps" : documentField + ".steps");
+        }
     }
 
     private static void checkVersion(Integer version) {

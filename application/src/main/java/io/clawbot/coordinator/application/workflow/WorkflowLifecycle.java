@@ -22,7 +22,9 @@ import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
+import io.clawbot.coordinator.domain.workflow.StepDefinition;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.clawbot.coordinator.domain.workflow.WorkflowAdvance;
 import io.clawbot.coordinator.domain.workflow.StepParams;
@@ -46,16 +48,28 @@ public final class WorkflowLifecycle {
     private final WorkSignal signal;
     private final RetryDefaults retryDefaults;
     private final TaskTypes types;
+    private final Conditions conditions;
 
     public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
             InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
-        this(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults, null);
+        this(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults, null, Conditions.NONE);
     }
 
     /** @param types the registry whose schemas the steps' params are checked against; {@code null}: none */
     public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
             InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, TaskTypes types) {
+        this(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults, types, Conditions.NONE);
+    }
+
+    /**
+     * @param types the registry whose schemas the steps' params are checked against; {@code null}: none
+     * @param conditions the language of the steps' {@code when} conditions
+     */
+    public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
+            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, TaskTypes types,
+            Conditions conditions) {
         this.types = types;
+        this.conditions = conditions;
         this.unitOfWork = unitOfWork;
         this.retryDefaults = retryDefaults;
         this.workflows = workflows;
@@ -78,14 +92,30 @@ public final class WorkflowLifecycle {
         List<Task> waiting = new ArrayList<>(definition.steps().size());
         for (int i = 0; i < definition.steps().size(); i++) {
             TaskSpec spec = definition.steps().get(i).spec();
-            if (creator != null) {
+            if (creator != null && !Task.APPROVAL_TYPE.equals(spec.type())) {
                 creator.checkMayCreate(spec.type(), "steps[" + i + "].type");
             }
             waiting.add(Task.createStep(new TaskId(ids.next()), spec, retryDefaults.resolve(spec.type(),
                     spec.retry()), workflowId, i, false, now).ownedBy(owner));
         }
-        List<Task> steps = DagPlan.initial(definition, command.input(), waiting, command.autoStart(), now);
-        return checkSteps(steps).flatMap(ignored -> store(command, workflowId, definition, steps, owner, now));
+        List<Task> steps = DagPlan.initial(definition, command.input(), waiting, command.autoStart(), now,
+                conditions);
+        return Uni.createFrom().voidItem().invoke(() -> {
+            if (definition.steps().stream().anyMatch(s -> s.when() != null)) {
+                checkConditions(conditions, definition, "steps");
+            }
+        }).flatMap(ignored -> checkSteps(steps))
+                .flatMap(ignored -> store(command, workflowId, definition, steps, owner, now));
+    }
+
+    /** Checks every step's {@code when}: a 400 naming the step's {@code when} when it is not a valid condition. */
+    public static void checkConditions(Conditions conditions, WorkflowDefinition definition, String list) {
+        for (int i = 0; i < definition.steps().size(); i++) {
+            String when = definition.steps().get(i).when();
+            if (when != null) {
+                conditions.check(list + "[" + i + "].when", when, StepDefinition.CONDITION_VARIABLES);
+            }
+        }
     }
 
     /**
@@ -98,7 +128,8 @@ public final class WorkflowLifecycle {
         }
         List<TaskTypes.Submission> known = new ArrayList<>();
         for (Task step : steps) {
-            if (step.type() != null && StepParams.references("params", step.payload()).isEmpty()) {
+            if (step.type() != null && !step.isApproval()
+                    && StepParams.references("params", step.payload()).isEmpty()) {
                 String at = "steps[" + step.workflowPosition() + "]";
                 known.add(new TaskTypes.Submission(step.type(), step.payload(), at + ".params", at + ".type"));
             }
@@ -155,7 +186,8 @@ public final class WorkflowLifecycle {
         return ConcurrentRetry.run(() -> getWithTasks(id, scope).flatMap(current -> {
             Instant now = clock.instant();
             Workflow started = current.workflow().start(now).orThrow();
-            WorkflowAdvance advance = DagPlan.start(current.workflow(), started, current.tasks(), now);
+            WorkflowAdvance advance = DagPlan.start(current.workflow(), started, current.tasks(), now,
+                    conditions);
             return unitOfWork.apply(TaskChanges.builder().advance(advance).build()).replaceWith(advance.after())
                     .invoke(signal::workMayBeAvailable);
         }));

@@ -8,6 +8,7 @@ import io.clawbot.coordinator.application.trigger.TriggerWork;
 import io.clawbot.coordinator.application.trigger.Triggers;
 import io.clawbot.coordinator.application.workflow.WorkflowDefinitions;
 import io.clawbot.coordinator.application.workflow.WorkflowLifecycle;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.common.port.RateLimiter;
 import io.clawbot.coordinator.domain.trigger.port.ChatReplies;
@@ -30,17 +31,18 @@ public class TriggerWiring {
     @Produces
     @Singleton
     Triggers triggers(TriggerStore store, DeliveryStore deliveries, WorkflowDefinitions definitions,
-            InstantSource clock) {
-        return new Triggers(store, deliveries, definitions, clock);
+            InstantSource clock, Conditions conditions) {
+        return new Triggers(store, deliveries, definitions, clock, conditions);
     }
 
     @Produces
     @Singleton
     ReceiveHook receiveHook(TriggerStore triggers, DeliveryStore deliveries, TriggerWork work, RateLimiter limiter,
-            JsonBodies json, IdSource ids, InstantSource clock, HookConfig config) {
+            JsonBodies json, IdSource ids, InstantSource clock, HookConfig config, Conditions conditions) {
         return new ReceiveHook(triggers, deliveries, work, limiter, json, ids, clock,
                 new ReceiveHook.Defaults(config.rateLimit().maxRequests(), config.rateLimit().windowSeconds(),
-                        config.slack().responseUrlHosts()));
+                        config.slack().responseUrlHosts()),
+                conditions);
     }
 
     @Produces

@@ -75,6 +75,14 @@ public record Task(
         KeyId owner,
         TaskProgress progress) {
 
+    /**
+     * The reserved type of a workflow's approval step: no bot may declare it, so no bot takes the step; a key of
+     * the approvers' role decides it.
+     */
+    public static final String APPROVAL_TYPE = "clawbot:approval";
+    /** The error code of a rejected approval. */
+    public static final String REJECTED = "rejected";
+
     /** The error codes of the ways an attempt can run out of time. */
     public enum Timeout {
         /** The bot did not accept the assignment within the acknowledgement timeout. */
@@ -411,14 +419,51 @@ public record Task(
         };
     }
 
+    /**
+     * An approval step's decision: pending -> completed (approved) or failed (rejected, code {@code rejected}), with
+     * the decision as its result. Decided once: an approval that ended refuses another decision.
+     *
+     * @param decision what was decided, by whom and when, kept as the result
+     */
+    public Transition<Task> decide(boolean approve, Map<String, Object> decision, String reason, Instant now) {
+        now = notBefore(now);
+        if (!isApproval()) {
+            return wrongStatus("only an approval step is decided");
+        }
+        return switch (status) {
+            case PENDING -> {
+                Next next = ended(approve ? TaskStatus.COMPLETED : TaskStatus.FAILED, now);
+                next.startedAt = null;
+                next.result = JsonObjects.copyOf(decision);
+                next.error = approve ? null : reason;
+                next.errorCode = approve ? null : REJECTED;
+                yield Transition.changed(next.build());
+            }
+            case WAITING -> wrongStatus("its turn has not come: the steps before it have not ended");
+            default -> Transition.rejected(Refusal.ALREADY_ENDED, "Approval " + id + " was decided already ("
+                    + status.wire() + ")");
+        };
+    }
+
+    /** Whether this is a workflow's approval step, which no bot takes. */
+    public boolean isApproval() {
+        return APPROVAL_TYPE.equals(type);
+    }
+
     /** Waiting -> skipped: its workflow will not reach it. Skipping again is idempotent. */
     public Transition<Task> skip(String reason, Instant now) {
+        return skip(reason, null, now);
+    }
+
+    /** Skips a waiting step, with an error code that says why ({@code condition_false}: its condition was false). */
+    public Transition<Task> skip(String reason, String code, Instant now) {
         now = notBefore(now);
         return switch (status) {
             case WAITING -> {
                 Next next = next(TaskStatus.SKIPPED, now);
                 next.completedAt = now;
                 next.error = reason;
+                next.errorCode = code;
                 yield Transition.changed(next.build());
             }
             case SKIPPED -> Transition.unchanged(this);

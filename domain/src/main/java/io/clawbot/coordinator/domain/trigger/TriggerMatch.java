@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.domain.trigger;
 
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -14,9 +15,14 @@ import java.util.regex.PatternSyntaxException;
  * @param channels a Slack channel id, or a GitHub repository's full name
  * @param textPattern a Java regular expression searched for in the text (at most {@link #MAX_PATTERN} characters;
  *        only the first {@link #MAX_TEXT} characters of a text are searched)
+ * @param condition a condition over {@code event} (as templates see it), in the language of workflow steps'
+ *        {@code when}; evaluated after the lists and the pattern
  */
 public record TriggerMatch(List<String> eventTypes, List<String> commands, List<String> channels,
-        String textPattern) {
+        String textPattern, String condition) {
+
+    /** The variables a trigger's condition reads. */
+    public static final java.util.Set<String> CONDITION_VARIABLES = java.util.Set.of("event");
 
     public static final int MAX_ITEMS = 100;
     public static final int MAX_PATTERN = 500;
@@ -26,6 +32,11 @@ public record TriggerMatch(List<String> eventTypes, List<String> commands, List<
         eventTypes = list("match.event_types", eventTypes);
         commands = list("match.commands", commands);
         channels = list("match.channels", channels);
+        if (condition != null && (condition.isBlank()
+                || condition.length() > Conditions.MAX_LENGTH)) {
+            throw new ValidationException("match.condition", "must be 1-"
+                    + Conditions.MAX_LENGTH + " characters");
+        }
         if (textPattern != null) {
             if (textPattern.length() > MAX_PATTERN) {
                 throw new ValidationException("match.text_pattern", "must be at most " + MAX_PATTERN + " characters");
@@ -40,7 +51,7 @@ public record TriggerMatch(List<String> eventTypes, List<String> commands, List<
     }
 
     public static TriggerMatch any() {
-        return new TriggerMatch(List.of(), List.of(), List.of(), null);
+        return new TriggerMatch(List.of(), List.of(), List.of(), null, null);
     }
 
     /** Why the event does not match, or {@code null} when it does. */

@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.domain.workflow;
 
 import io.clawbot.coordinator.domain.common.Transition;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskStatus;
@@ -55,7 +56,13 @@ public final class DagPlan {
      * @param steps the workflow's steps; {@code changed} takes the place of its earlier state
      */
     public static WorkflowAdvance advance(Workflow workflow, List<Task> steps, Task changed, Instant now) {
-        return reconcile(workflow, replace(steps, changed), now);
+        return advance(workflow, steps, changed, now, Conditions.NONE);
+    }
+
+    /** {@link #advance}, with the language the steps' {@code when} conditions are evaluated in. */
+    public static WorkflowAdvance advance(Workflow workflow, List<Task> steps, Task changed, Instant now,
+            Conditions conditions) {
+        return reconcile(workflow, replace(steps, changed), now, conditions);
     }
 
     /**
@@ -66,20 +73,31 @@ public final class DagPlan {
      * @param steps the workflow's steps as stored
      */
     public static WorkflowAdvance reconcile(Workflow workflow, List<Task> steps, Instant now) {
+        return reconcile(workflow, steps, now, Conditions.NONE);
+    }
+
+    /** {@link #reconcile}, with the language the steps' {@code when} conditions are evaluated in. */
+    public static WorkflowAdvance reconcile(Workflow workflow, List<Task> steps, Instant now, Conditions conditions) {
         List<Task> current = new ArrayList<>(steps);
         current.sort(Comparator.comparing(Task::workflowPosition));
         WorkflowDefinition definition = definition(workflow, current);
         List<StepMove> moves = workflow.isStarted()
-                ? settle(definition, workflow.input(), current, now)
+                ? settle(definition, workflow.input(), current, now, conditions)
                 : List.of();
         return new WorkflowAdvance(moves, workflow, workflow.withStatus(status(definition, current), now));
     }
 
     /** Starts a workflow: its first steps become pending. */
     public static WorkflowAdvance start(Workflow before, Workflow started, List<Task> steps, Instant now) {
+        return start(before, started, steps, now, Conditions.NONE);
+    }
+
+    /** {@link #start}, with the language the steps' {@code when} conditions are evaluated in. */
+    public static WorkflowAdvance start(Workflow before, Workflow started, List<Task> steps, Instant now,
+            Conditions conditions) {
         List<Task> current = new ArrayList<>(steps);
         WorkflowDefinition definition = definition(started, current);
-        List<StepMove> moves = settle(definition, started.input(), current, now);
+        List<StepMove> moves = settle(definition, started.input(), current, now, conditions);
         return new WorkflowAdvance(moves, before, started.withStatus(status(definition, current), now));
     }
 
@@ -89,9 +107,15 @@ public final class DagPlan {
      */
     public static List<Task> initial(WorkflowDefinition definition, Map<String, Object> input, List<Task> waiting,
             boolean started, Instant now) {
+        return initial(definition, input, waiting, started, now, Conditions.NONE);
+    }
+
+    /** {@link #initial}, with the language the steps' {@code when} conditions are evaluated in. */
+    public static List<Task> initial(WorkflowDefinition definition, Map<String, Object> input, List<Task> waiting,
+            boolean started, Instant now, Conditions conditions) {
         List<Task> current = new ArrayList<>(waiting);
         if (started) {
-            settle(definition, input, current, now);
+            settle(definition, input, current, now, conditions);
         }
         return current;
     }
@@ -135,7 +159,7 @@ public final class DagPlan {
 
     /** Moves waiting steps on until nothing more follows; {@code current} is updated in place. */
     private static List<StepMove> settle(WorkflowDefinition definition, Map<String, Object> input,
-            List<Task> current, Instant now) {
+            List<Task> current, Instant now, Conditions conditions) {
         List<StepMove> moves = new ArrayList<>();
         boolean moved = true;
         while (moved) {
@@ -148,11 +172,16 @@ public final class DagPlan {
                 }
                 StepDefinition def = stepOf(definition, step);
                 Decision decision = decide(definition, def, byStep);
+                if (decision.kind == Kind.RUN && def.when() != null) {
+                    decision = when(def, conditions, input, definition, current, decision);
+                }
                 Transition<Task> transition = switch (decision.kind) {
                     case WAIT -> null;
                     case RUN -> step.makeReady(now,
-                            StepParams.resolve(def.params(), input, results(definition, current)));
-                    case SKIP -> step.skip(decision.reason, now);
+                            StepParams.resolve(def.payloadTemplate(), input, results(definition, current)));
+                    case SKIP -> decision.code == null
+                            ? step.skip(decision.reason, now)
+                            : step.skip(decision.reason, decision.code, now);
                 };
                 if (transition instanceof Transition.Changed<Task> c) {
                     moves.add(new StepMove(step, c.next(), Actor.system(), decision.reason));
@@ -168,7 +197,42 @@ public final class DagPlan {
         WAIT, RUN, SKIP
     }
 
-    private record Decision(Kind kind, String reason) {
+    /** The error code of a step skipped because its {@code when} was false. */
+    public static final String CONDITION_FALSE = "condition_false";
+
+    private record Decision(Kind kind, String reason, String code) {
+
+        Decision(Kind kind, String reason) {
+            this(kind, reason, null);
+        }
+    }
+
+    /**
+     * A step whose turn has come runs when its condition holds, and is skipped when it does not (or cannot be
+     * evaluated: a missing field, a wrong type; the reason says which).
+     */
+    private static Decision when(StepDefinition def, Conditions conditions, Map<String, Object> input,
+            WorkflowDefinition definition, List<Task> current, Decision run) {
+        Map<String, Object> steps = new HashMap<>();
+        for (Task step : current) {
+            StepDefinition d = stepOf(definition, step);
+            if (d != null) {
+                Map<String, Object> view = new HashMap<>();
+                view.put("status", step.status().wire());
+                view.put("result", step.status() == TaskStatus.COMPLETED ? step.result() : null);
+                steps.put(d.id(), view);
+            }
+        }
+        Map<String, Object> variables = new HashMap<>();
+        variables.put("input", input == null ? Map.of() : input);
+        variables.put("steps", steps);
+        Conditions.Outcome outcome = conditions.evaluate(def.when(), variables);
+        if (outcome.value()) {
+            return new Decision(Kind.RUN, run.reason + "; when: " + def.when());
+        }
+        return new Decision(Kind.SKIP, outcome.error() == null
+                ? "skipped: when is false: " + def.when()
+                : "skipped: when cannot be evaluated (" + outcome.error() + "): " + def.when(), CONDITION_FALSE);
     }
 
     private static Decision decide(WorkflowDefinition definition, StepDefinition def, Map<String, Task> byStep) {
@@ -185,11 +249,11 @@ public final class DagPlan {
         }
         for (String d : def.dependsOn()) {
             Task dep = byStep.get(d);
-            if (isEnded(dep) && dep.status() != TaskStatus.COMPLETED) {
+            if (isEnded(dep) && !satisfies(dep)) {
                 return new Decision(Kind.SKIP, "skipped: depends on '" + d + "', which ended " + dep.status().wire());
             }
         }
-        boolean depsDone = def.dependsOn().stream().allMatch(d -> byStep.get(d).status() == TaskStatus.COMPLETED);
+        boolean depsDone = def.dependsOn().stream().allMatch(d -> satisfies(byStep.get(d)));
         List<StepDefinition> onSuccess = definition.branchSources(def.id(), true);
         List<StepDefinition> onFailure = definition.branchSources(def.id(), false);
         if (onSuccess.isEmpty() && onFailure.isEmpty()) {
@@ -221,6 +285,15 @@ public final class DagPlan {
         return allEnded
                 ? new Decision(Kind.SKIP, "skipped: no step took the branch to it")
                 : new Decision(Kind.WAIT, null);
+    }
+
+    /**
+     * A dependency is met by a step that completed, or that was skipped because its own condition was false (a
+     * step that has nothing to do is done, as in Argo's DAGs); any other end skips the steps that depend on it.
+     */
+    private static boolean satisfies(Task dep) {
+        return dep.status() == TaskStatus.COMPLETED
+                || dep.status() == TaskStatus.SKIPPED && CONDITION_FALSE.equals(dep.errorCode());
     }
 
     private static boolean isEnded(Task task) {

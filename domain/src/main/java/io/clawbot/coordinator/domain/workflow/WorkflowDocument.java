@@ -2,6 +2,7 @@ package io.clawbot.coordinator.domain.workflow;
 
 import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import java.math.BigInteger;
@@ -26,7 +27,10 @@ public final class WorkflowDocument {
 
     private static final Set<String> ROOT_FIELDS = Set.of("name", "description", "steps", "jobs");
     private static final Set<String> STEP_FIELDS = Set.of("id", "type", "params", "parameters", "depends_on",
-            "on_success", "on_failure", "always_run", "priority", "timeout_seconds", "retry");
+            "on_success", "on_failure", "always_run", "priority", "timeout_seconds", "retry", "when", "kind",
+            "approvers", "default_outcome");
+    /** The roles that may decide an approval (a reader changes nothing). */
+    private static final Set<String> APPROVER_ROLES = Set.of("admin", "operator", "submitter");
     private static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_seconds", "backoff_multiplier",
             "max_backoff_seconds", "jitter", "non_retryable_errors");
 
@@ -115,15 +119,65 @@ public final class WorkflowDocument {
         }
         Integer priority = integer(path + ".priority", fields.get("priority"));
         Integer timeout = integer(path + ".timeout_seconds", fields.get("timeout_seconds"));
+        boolean approvalStep = "approval".equals(fields.get("kind"));
         try {
-            TaskSpec.of(type, priority, params, timeout);
+            // An approval's timeout is how long a decision may take, up to the longest wait a task may have.
+            TaskSpec.of(type, priority, params, approvalStep ? null : timeout);
         } catch (ValidationException e) {
             throw e.under(path);
         }
+        if (approvalStep && timeout != null && (timeout < 1 || timeout > TaskSpec.MAX_WAIT_SECONDS)) {
+            throw new ValidationException(path + ".timeout_seconds", "an approval's timeout must be between 1 and "
+                    + TaskSpec.MAX_WAIT_SECONDS + " seconds (7 days)");
+        }
+        String when = text(path + ".when", fields.get("when"));
+        if (when != null && (when.isBlank() || when.length() > Conditions.MAX_LENGTH)) {
+            throw new ValidationException(path + ".when", "must be a condition of 1-" + Conditions.MAX_LENGTH
+                    + " characters");
+        }
+        StepDefinition.Approval approval = approval(path, fields, type);
         return new StepDefinition(id, type, params, names(path + ".depends_on", fields.get("depends_on")),
                 names(path + ".on_success", fields.get("on_success")),
                 names(path + ".on_failure", fields.get("on_failure")), Boolean.TRUE.equals(alwaysRun), priority,
-                timeout, retry(path + ".retry", fields.get("retry")));
+                timeout, approval == null ? retry(path + ".retry", fields.get("retry")) : null, when, approval);
+    }
+
+    /** An approval step's terms, or {@code null} for a task step; approval fields on a task step are refused. */
+    private static StepDefinition.Approval approval(String path, Map<String, Object> fields, String type) {
+        String kind = text(path + ".kind", fields.get("kind"));
+        if (kind == null || kind.equals("task")) {
+            for (String field : List.of("approvers", "default_outcome")) {
+                if (fields.containsKey(field)) {
+                    throw new ValidationException(path + "." + field, "belongs to a step of kind approval");
+                }
+            }
+            return null;
+        }
+        if (!kind.equals("approval")) {
+            throw new ValidationException(path + ".kind", "must be task or approval");
+        }
+        if (type != null) {
+            throw new ValidationException(path + ".type", "an approval step runs no task type: no bot takes it");
+        }
+        if (fields.containsKey("retry")) {
+            throw new ValidationException(path + ".retry", "an approval is decided once: it has no retries");
+        }
+        String approvers = text(path + ".approvers", fields.get("approvers"));
+        if (approvers == null) {
+            approvers = "operator";
+        }
+        if (!APPROVER_ROLES.contains(approvers)) {
+            throw new ValidationException(path + ".approvers", "must be the role that decides: admin, operator or "
+                    + "submitter");
+        }
+        String outcome = text(path + ".default_outcome", fields.get("default_outcome"));
+        if (outcome == null) {
+            outcome = "reject";
+        }
+        if (!StepDefinition.Approval.OUTCOMES.contains(outcome)) {
+            throw new ValidationException(path + ".default_outcome", "must be approve or reject");
+        }
+        return new StepDefinition.Approval(approvers, outcome);
     }
 
     private static RetryPolicy.Overrides retry(String path, Object value) {
@@ -257,6 +311,14 @@ public final class WorkflowDocument {
             }
             if (s.retry() != null) {
                 step.put("retry", retryDocument(s.retry()));
+            }
+            if (s.when() != null) {
+                step.put("when", s.when());
+            }
+            if (s.approval() != null) {
+                step.put("kind", "approval");
+                step.put("approvers", s.approval().approvers());
+                step.put("default_outcome", s.approval().defaultOutcome());
             }
             list.add(step);
         }

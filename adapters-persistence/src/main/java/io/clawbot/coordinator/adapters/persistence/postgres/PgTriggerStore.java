@@ -119,13 +119,14 @@ public class PgTriggerStore implements TriggerStore {
         json.put("commands", m.commands());
         json.put("channels", m.channels());
         json.put("text_pattern", m.textPattern());
+        json.put("condition", m.condition());
         return json;
     }
 
     @SuppressWarnings("unchecked")
     private static TriggerMatch match(Map<String, Object> json) {
         return new TriggerMatch((List<String>) json.get("event_types"), (List<String>) json.get("commands"),
-                (List<String>) json.get("channels"), (String) json.get("text_pattern"));
+                (List<String>) json.get("channels"), (String) json.get("text_pattern"), (String) json.get("condition"));
     }
 
     private static Trigger toTrigger(Row row) {

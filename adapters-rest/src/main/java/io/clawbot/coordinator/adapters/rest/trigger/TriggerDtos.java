@@ -3,6 +3,7 @@ package io.clawbot.coordinator.adapters.rest.trigger;
 import io.clawbot.coordinator.application.trigger.TriggerDraft;
 import io.clawbot.coordinator.application.trigger.Triggers;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.trigger.Delivery;
 import io.clawbot.coordinator.domain.trigger.Trigger;
 import io.clawbot.coordinator.domain.trigger.TriggerMatch;
@@ -27,15 +28,16 @@ public final class TriggerDtos {
             @Schema(description = "Event types: a Slack event type (app_mention, message), slash_command, an interaction type (block_actions), GitHub's X-GitHub-Event (push), a Standard Webhooks body's type", maxItems = TriggerMatch.MAX_ITEMS, example = "[\"app_mention\"]") List<String> eventTypes,
             @Schema(description = "Slack slash commands", maxItems = TriggerMatch.MAX_ITEMS, example = "[\"/deploy\"]") List<String> commands,
             @Schema(description = "Slack channel ids, or GitHub repositories' full names", maxItems = TriggerMatch.MAX_ITEMS, example = "[\"C0123456789\"]") List<String> channels,
-            @Schema(description = "A Java regular expression searched for in the event's text (its first 4000 characters)", maxLength = TriggerMatch.MAX_PATTERN, example = "^deploy ") String textPattern) {
+            @Schema(description = "A Java regular expression searched for in the event's text (its first 4000 characters)", maxLength = TriggerMatch.MAX_PATTERN, example = "^deploy ") String textPattern,
+            @Schema(description = "A CEL condition over event (the fields templates see), checked when the trigger is saved", maxLength = Conditions.MAX_LENGTH, example = "event.user != 'U0INTERN1' && size(event.text) < 200") String condition) {
         // @formatter:on
 
         TriggerMatch toMatch() {
-            return new TriggerMatch(eventTypes, commands, channels, textPattern);
+            return new TriggerMatch(eventTypes, commands, channels, textPattern, condition);
         }
 
         static MatchDto of(TriggerMatch m) {
-            return new MatchDto(m.eventTypes(), m.commands(), m.channels(), m.textPattern());
+            return new MatchDto(m.eventTypes(), m.commands(), m.channels(), m.textPattern(), m.condition());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.adapters.rest.workflow;
 
+import io.clawbot.coordinator.application.workflow.DecideApproval;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos.TaskResponse;
 import io.clawbot.coordinator.adapters.rest.task.TaskDtos;
 import io.clawbot.coordinator.application.workflow.WorkflowWithTasks;
@@ -37,6 +38,11 @@ public final class WorkflowDtos {
             @Schema(description = "Retry choices of every step; fields left out come from the defaults for the task type") TaskDtos.RetryRequest retry,
             @Schema(description = "A workflow graph instead of task_payloads: {name, steps: [{id, type, params, depends_on, on_success, on_failure, always_run, priority, timeout_seconds, retry}]}; seed 001's {workflow: {name, jobs}} form is read too") Map<String, Object> definition,
             @Schema(description = "What the steps' params may refer to as ${input.…}") Map<String, Object> input) {
+    }
+
+    @Schema(name = "ApprovalDecisionRequest")
+    public record DecisionRequest(
+            @Schema(description = "Why; kept with the decision in the step's result and history", maxLength = DecideApproval.MAX_COMMENT) String comment) {
     }
 
     @Schema(name = "CancelWorkflowRequest")

@@ -1,5 +1,7 @@
 package io.clawbot.coordinator.adapters.rest.workflow;
 
+import io.clawbot.coordinator.application.workflow.DecideApproval;
+import io.clawbot.coordinator.adapters.rest.workflow.WorkflowDtos.DecisionRequest;
 import java.time.Duration;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -70,9 +72,12 @@ public class WorkflowResource {
     private final Caller caller;
     private final Audit audit;
     private final WorkflowWatch watch;
+    private final DecideApproval approvals;
 
     public WorkflowResource(WorkflowLifecycle workflows, CancelWorkflow cancellation, Fingerprint fingerprint,
-            OptionalJsonBody optionalBody, Caller caller, Audit audit, WorkflowWatch watch) {
+            OptionalJsonBody optionalBody, Caller caller, Audit audit, WorkflowWatch watch,
+            DecideApproval approvals) {
+        this.approvals = approvals;
         this.watch = watch;
         this.caller = caller;
         this.audit = audit;
@@ -105,8 +110,15 @@ public class WorkflowResource {
                 : fromDefinition(request, key);
         command = command.withRetry(request.retry() == null ? null : request.retry().toOverrides())
                 .by(caller.client());
-        return workflows.create(command).map(created -> Created.response(created,
-                w -> WorkflowResponse.of(w.workflow()), w -> "/api/v1/workflows/" + w.workflow().id()));
+        boolean document = request.definition() != null;
+        return workflows.create(command)
+                // A step's condition is checked against the graph as created; its place is in the definition.
+                .onFailure(ValidationException.class).transform(e -> document
+                        && ((ValidationException) e).field().matches("steps\\[\\d+]\\.when")
+                                ? ((ValidationException) e).under("definition")
+                                : e)
+                .map(created -> Created.response(created, w -> WorkflowResponse.of(w.workflow()),
+                        w -> "/api/v1/workflows/" + w.workflow().id()));
     }
 
     /** A graph given in JSON: the seed 000 fields that describe steps do not apply. */
@@ -228,6 +240,44 @@ public class WorkflowResource {
     @APIResponse(responseCode = "404", description = "No such workflow")
     public Uni<WorkflowTasksResponse> tasks(@PathParam("workflow_id") String workflowId) {
         return workflows.getWithTasks(id(workflowId), caller.readScope()).map(WorkflowTasksResponse::of);
+    }
+
+    @POST
+    @Path("/{workflow_id}/steps/{step}/approve")
+    @Consumes(MediaType.WILDCARD)
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecisionRequest.class)))
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
+    @Operation(operationId = "approveWorkflowStep", summary = "Approve a workflow's approval step", description = "Allowed to a key of the step's approvers role, or an admin. The step completes with the decision as its result ({decision, by, comment, decided_at}), its history says who approved and why, and the steps after it go on as after any completed step. A step whose turn has not come, or that was decided already (also by its timeout), answers 409; a key confined to its own work gets 404 for a workflow it did not create.")
+    @APIResponse(responseCode = "200", description = "The workflow and its steps after the decision", content = @Content(schema = @Schema(implementation = WorkflowTasksResponse.class)))
+    @APIResponse(responseCode = "403", description = "The key's role is not the step's approvers")
+    @APIResponse(responseCode = "404", description = "No such workflow or step")
+    @APIResponse(responseCode = "409", description = "Not an approval step, not its turn yet, or decided already")
+    public Uni<WorkflowTasksResponse> approve(@PathParam("workflow_id") String workflowId,
+            @PathParam("step") String step, String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        return decide(workflowId, step, true, body, contentType);
+    }
+
+    @POST
+    @Path("/{workflow_id}/steps/{step}/reject")
+    @Consumes(MediaType.WILDCARD)
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecisionRequest.class)))
+    @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.SUBMITTER })
+    @Operation(operationId = "rejectWorkflowStep", summary = "Reject a workflow's approval step", description = "Allowed to a key of the step's approvers role, or an admin. The step fails (error code rejected) with the decision as its result, and the workflow goes on as after any failed step: its on_failure branch runs, or the workflow fails. Otherwise as approveWorkflowStep.")
+    @APIResponse(responseCode = "200", description = "The workflow and its steps after the decision", content = @Content(schema = @Schema(implementation = WorkflowTasksResponse.class)))
+    @APIResponse(responseCode = "403", description = "The key's role is not the step's approvers")
+    @APIResponse(responseCode = "404", description = "No such workflow or step")
+    @APIResponse(responseCode = "409", description = "Not an approval step, not its turn yet, or decided already")
+    public Uni<WorkflowTasksResponse> reject(@PathParam("workflow_id") String workflowId,
+            @PathParam("step") String step, String body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType) {
+        return decide(workflowId, step, false, body, contentType);
+    }
+
+    private Uni<WorkflowTasksResponse> decide(String workflowId, String step, boolean approve, String body,
+            String contentType) {
+        DecisionRequest request = optionalBody.read(body, contentType, DecisionRequest.class);
+        return audit.after(approvals.decide(id(workflowId), step, approve, request == null ? null : request.comment(),
+                caller.client()), approve ? "workflow.step.approve" : "workflow.step.reject",
+                workflowId + "/" + step).map(WorkflowTasksResponse::of);
     }
 
     @POST
