@@ -267,6 +267,24 @@ class TriggersTest {
     }
 
     @Test
+    void a_slack_interaction_is_read_from_its_payload_field() {
+        String trigger = Fixtures.unique("buttons");
+        String type = Fixtures.unique("hk-button");
+        createTrigger(taskTrigger(trigger, "slack", type, Map.of("secret", SLACK_SECRET, "match",
+                Map.of("event_types", List.of("block_actions")))));
+        String payload = """
+                {"type": "block_actions", "trigger_id": "%s", "user": {"id": "U0BUTTON1"},
+                 "channel": {"id": "C0BUTTONS"}, "team": {"id": "T0001"},
+                 "response_url": "https://hooks.slack.com/actions/T0001/1/x",
+                 "actions": [{"action_id": "deploy", "value": "production"}]}
+                """.formatted(UUID.randomUUID());
+        String task = slack(trigger, "application/x-www-form-urlencoded", form(Map.of("payload", payload)), now(),
+                SLACK_SECRET).then().statusCode(200).body("outcome", equalTo("accepted")).extract().path("task_id");
+        given().when().get("/api/v1/tasks/" + task).then().body("payload.text", equalTo("production"))
+                .body("payload.user", equalTo("U0BUTTON1")).body("payload.channel", equalTo("C0BUTTONS"));
+    }
+
+    @Test
     void messages_from_bots_start_nothing_and_a_persons_mention_starts_a_task() {
         String trigger = Fixtures.unique("mentions");
         String type = Fixtures.unique("hk-mention");
