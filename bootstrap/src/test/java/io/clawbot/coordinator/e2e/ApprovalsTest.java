@@ -110,6 +110,10 @@ class ApprovalsTest {
         given().when().get("/api/v1/tasks/" + approval).then().body("status", equalTo("pending"))
                 .body("type", equalTo("clawbot:approval")).body("payload.request.amount", equalTo(25000))
                 .body("payload.approval.approvers", equalTo("operator"));
+        given().when().get("/api/v1/tasks/" + approval + "/explain").then().statusCode(200)
+                .body("reasons[0].code", equalTo("awaiting_decision"))
+                .body("reasons[0].message", containsString("operator role"))
+                .body("reasons[0].message", containsString("(reject) applies"));
         // No bot takes it, not even by hand.
         given().contentType(ContentType.JSON).body(Map.of("bot_id", bot)).when()
                 .post("/api/v1/tasks/" + approval + "/assign").then().statusCode(409);

@@ -28,6 +28,7 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
     public static final String ALL_BUSY = "all_busy";
     public static final String BEHIND_OTHERS = "behind_other_tasks";
     public static final String ABOUT_TO_BE_DISPATCHED = "about_to_be_dispatched";
+    public static final String AWAITING_DECISION = "awaiting_decision";
 
     public Explanation {
         reasons = List.copyOf(reasons);
@@ -53,11 +54,30 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
             case WAITING -> reasons.add(new Reason(WAITING_FOR_STEPS, waitingFor == null || waitingFor.isEmpty()
                     ? "It is a workflow step waiting for the steps it depends on"
                     : "It is a workflow step waiting for " + String.join(", ", waitingFor)));
-            case PENDING -> pending(task, now, capacity, ahead, kind, reasons);
+            case PENDING -> {
+                if (task.isApproval()) {
+                    reasons.add(awaitingDecision(task));
+                } else {
+                    pending(task, now, capacity, ahead, kind, reasons);
+                }
+            }
             default -> reasons.add(new Reason(ENDED, "It has ended: " + status.wire()));
         }
         return new Explanation(task, reasons, status == TaskStatus.PENDING ? capacity : null,
                 status == TaskStatus.PENDING ? ahead : null, waitingFor);
+    }
+
+    /** An approval step waits for people, not bots: who may decide, and what its timeout decides. */
+    private static Reason awaitingDecision(Task task) {
+        Object terms = task.payload() == null ? null : task.payload().get("approval");
+        Object approvers = terms instanceof java.util.Map<?, ?> m ? m.get("approvers") : null;
+        Object outcome = terms instanceof java.util.Map<?, ?> m ? m.get("default_outcome") : null;
+        return new Reason(AWAITING_DECISION, "It is an approval step of workflow " + task.workflowId()
+                + ", waiting for a decision by a key of the " + (approvers == null ? "operator" : approvers)
+                + " role or an admin (POST /api/v1/workflows/" + task.workflowId() + "/steps/<step>/approve or "
+                + "/reject)" + (task.deadlineAt() == null
+                        ? ""
+                        : "; undecided at " + task.deadlineAt() + ", the default outcome (" + outcome + ") applies"));
     }
 
     private static void pending(Task task, Instant now, Capacity capacity, Long ahead, String kind,
