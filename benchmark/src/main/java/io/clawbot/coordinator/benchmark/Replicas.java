@@ -42,6 +42,8 @@ final class Replicas implements AutoCloseable {
     private final String adminKey = newKey();
     private final Set<Integer> unavailable = ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** Variables every replica gets beyond the check's own. */
+    private final Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     Replicas(int count, Path app, Path work, String databaseUrl, String redisUrl) {
         this.app = app;
@@ -55,6 +57,12 @@ final class Replicas implements AutoCloseable {
             ports[i] = FreePort.find();
             managementPorts[i] = FreePort.find();
         }
+    }
+
+    /** Gives every replica started from now on this environment variable too. */
+    Replicas withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     int count() {
@@ -232,6 +240,7 @@ final class Replicas implements AutoCloseable {
         env.put("COORDINATOR_DISPATCH_LEASE", "10s");
         env.put("COORDINATOR_DISPATCH_RECONNECT_GRACE", "5s");
         env.put("COORDINATOR_DISPATCH_TICK_INTERVAL", ScaleOutCheck.TICK.toSeconds() + "s");
+        env.putAll(environment);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(replica).toFile()));
         processes[replica] = pb.start();
     }
