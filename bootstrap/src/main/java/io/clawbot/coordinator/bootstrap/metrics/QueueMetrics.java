@@ -1,0 +1,122 @@
+package io.clawbot.coordinator.bootstrap.metrics;
+
+import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
+import io.clawbot.coordinator.application.insight.FleetStatusQuery;
+import io.clawbot.coordinator.domain.insight.FleetStatus;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The queue and the fleet as gauges, from the status query (one cheap read of the database every
+ * {@code coordinator.metrics.queue-interval}). They describe the whole cluster as the database has it, and every
+ * replica publishes the same figures: aggregate them over replicas with {@code max}, not {@code sum}
+ * ({@code docs/metrics.md}). The bots connected to this replica are its own.
+ */
+@ApplicationScoped
+public class QueueMetrics {
+
+    private static final Logger LOG = Logger.getLogger(QueueMetrics.class);
+    /** A task type label for tasks any bot may take. */
+    static final String ANY_TYPE = "_any";
+
+    private final FleetStatusQuery status;
+    private final ReplicaName replica;
+    private final MeterRegistry registry;
+    private final AtomicReference<View> current = new AtomicReference<>(View.EMPTY);
+    private final Map<String, Boolean> typesSeen = new ConcurrentHashMap<>();
+
+    /** What the gauges read: the last status, as this replica publishes it. */
+    record View(Map<String, long[]> byType, long waiting, long assigned, long running, long deadLetters,
+            Map<String, Long> bots, long slotsUsed, long slotsFree, long connectedHere) {
+
+        static final View EMPTY = new View(Map.of(), 0, 0, 0, 0, Map.of(), 0, 0, 0);
+    }
+
+    public QueueMetrics(FleetStatusQuery status, ReplicaName replica, MeterRegistry registry) {
+        this.status = status;
+        this.replica = replica;
+        this.registry = registry;
+        gauge("clawbot_tasks_waiting_steps", "Workflow steps waiting for the steps they depend on", Tags.empty(),
+                () -> current.get().waiting());
+        gauge("clawbot_tasks_assigned", "Tasks offered to a bot that has not accepted them yet", Tags.empty(),
+                () -> current.get().assigned());
+        gauge("clawbot_tasks_running", "Tasks a bot is running", Tags.empty(), () -> current.get().running());
+        gauge("clawbot_dead_letters", "Tasks that failed or timed out for good", Tags.empty(),
+                () -> current.get().deadLetters());
+        for (String s : new String[]{ "online", "busy", "offline" }) {
+            gauge("clawbot_bots", "Registered bots by status", Tags.of("status", s),
+                    () -> current.get().bots().getOrDefault(s, 0L));
+        }
+        gauge("clawbot_bot_slots", "Slots of the bots online or busy, used and free", Tags.of("state", "used"),
+                () -> current.get().slotsUsed());
+        gauge("clawbot_bot_slots", "Slots of the bots online or busy, used and free", Tags.of("state", "free"),
+                () -> current.get().slotsFree());
+        gauge("clawbot_bots_connected", "Bots connected to this replica's WebSocket", Tags.empty(),
+                () -> current.get().connectedHere());
+    }
+
+    @Scheduled(every = "${coordinator.metrics.queue-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refresh() {
+        return status.status().invoke(this::publish)
+                .onFailure().invoke(f -> LOG.debug("queue metrics not refreshed; the next run tries again", f))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Reads the status now (a test's way to see the gauges move without waiting for the schedule). */
+    public Uni<Void> refreshNow() {
+        return refresh();
+    }
+
+    private void publish(FleetStatusQuery.View view) {
+        FleetStatus fleet = view.fleet();
+        String self = replica.value();
+        Map<String, long[]> byType = new HashMap<>();
+        for (FleetStatus.PendingGroup group : fleet.pending()) {
+            String type = group.type() == null ? ANY_TYPE : group.type();
+            long[] values = byType.computeIfAbsent(type, t -> new long[3]);
+            values[0] += group.ready();
+            values[1] += group.delayed();
+            if (group.oldestReadySince() != null) {
+                long age = Math.max(0, fleet.at().toEpochMilli() - group.oldestReadySince().toEpochMilli());
+                values[2] = Math.max(values[2], age);
+            }
+        }
+        byType.keySet().forEach(this::registerType);
+        int connected = view.connections().getOrDefault(self, 0);
+        current.set(new View(byType, fleet.waiting(), fleet.assigned(), fleet.inProgress(), fleet.deadLetters(),
+                fleet.bots(), fleet.slots().used(), fleet.slots().free(), connected));
+    }
+
+    /** A type's gauges, from the first time it has pending work; afterwards they read zero when it has none. */
+    private void registerType(String type) {
+        if (typesSeen.putIfAbsent(type, Boolean.TRUE) != null) {
+            return;
+        }
+        gauge("clawbot_tasks_pending", "Pending tasks by type: ready to run, or delayed (a delay or a retry's "
+                + "backoff ahead)", Tags.of("type", type, "state", "ready"), () -> value(type, 0));
+        gauge("clawbot_tasks_pending", "Pending tasks by type: ready to run, or delayed (a delay or a retry's "
+                + "backoff ahead)", Tags.of("type", type, "state", "delayed"), () -> value(type, 1));
+        Gauge.builder("clawbot_tasks_oldest_ready_age_seconds", () -> value(type, 2) / 1000.0)
+                .description("How long the oldest task of the type that may run now has waited")
+                .tags(Tags.of("type", type)).register(registry);
+    }
+
+    private long value(String type, int index) {
+        long[] values = current.get().byType().get(type);
+        return values == null ? 0 : values[index];
+    }
+
+    private void gauge(String name, String description, Tags tags, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).tags(tags).register(registry);
+    }
+}

@@ -1,0 +1,94 @@
+package io.clawbot.coordinator.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clawbot.coordinator.bootstrap.metrics.QueueMetrics;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The queue and fleet gauges on {@code /q/metrics}, against what the database holds. */
+@QuarkusTest
+@TestProfile(QueueMetricsTest.OwnService.class)
+class QueueMetricsTest {
+
+    /** A service of its own (an emptied database), whose gauges refresh only when the test asks. */
+    public static class OwnService implements QuarkusTestProfile {
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("coordinator.metrics.queue-interval", "1h");
+        }
+    }
+
+    private static final Pattern SAMPLE = Pattern.compile("^(clawbot_[a-z_]+)(\\{[^}]*})? ([-0-9.eE+NaN]+)$");
+
+    @Inject
+    QueueMetrics metrics;
+
+    private static Map<String, Double> scrape() {
+        String text = given().port(ServiceApiTest.managementPort()).noFiltersOfType(AsAdmin.class).when()
+                .get("/q/metrics").then().statusCode(200).extract().asString();
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : text.split("\n")) {
+            Matcher m = SAMPLE.matcher(line.strip());
+            if (m.matches()) {
+                samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
+            }
+        }
+        return samples;
+    }
+
+    private static void task(String type, Instant runAt) {
+        Map<String, Object> body = new HashMap<>(Map.of("type", type));
+        if (runAt != null) {
+            body.put("run_at", runAt.toString());
+        }
+        given().contentType(ContentType.JSON).body(body).when().post("/api/v1/tasks").then().statusCode(201);
+    }
+
+    @Test
+    void the_gauges_are_what_the_database_holds() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            task("m-render", null);
+        }
+        task("m-render", Instant.now().plus(Duration.ofHours(1)));
+        task("m-render", Instant.now().plus(Duration.ofHours(2)));
+        task("m-encode", null);
+        String bot = Fixtures.registerBot(Fixtures.unique("m-bot"), "nothing-pending");
+        Fixtures.heartbeat(bot);
+        Thread.sleep(1100); // the status is read at most once a second
+        metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
+
+        Map<String, Double> samples = scrape();
+        assertThat(samples).containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-render\"}", 3.0)
+                .containsEntry("clawbot_tasks_pending{state=\"delayed\",type=\"m-render\"}", 2.0)
+                .containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-encode\"}", 1.0);
+        assertThat(samples.get("clawbot_tasks_pending{state=\"ready\",type=\"m-render\"}")).isEqualTo(
+                (double) Database.count("select count(*) from tasks where type = 'm-render' and status = 'pending' "
+                        + "and (run_at is null or run_at <= now())"));
+        assertThat(samples.get("clawbot_bots{status=\"online\"}")).isEqualTo(
+                (double) Database.count("select count(*) from bots where status = 'online'"));
+        assertThat(samples.get("clawbot_dead_letters")).isEqualTo(
+                (double) Database.count("select count(*) from tasks where status in ('failed', 'timed_out')"));
+        assertThat(samples.get("clawbot_tasks_oldest_ready_age_seconds{type=\"m-render\"}")).isGreaterThan(1.0);
+
+        // The work goes; the gauges follow.
+        given().when().get("/api/v1/tasks?type=m-encode").then().statusCode(200);
+        String encode = given().when().get("/api/v1/tasks?type=m-encode").then().extract().path("[0].id");
+        given().when().post("/api/v1/tasks/" + encode + "/cancel").then().statusCode(200);
+        Thread.sleep(1100);
+        metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
+        assertThat(scrape()).containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-encode\"}", 0.0);
+    }
+}
