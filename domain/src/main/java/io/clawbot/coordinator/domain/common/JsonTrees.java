@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -31,6 +32,24 @@ public final class JsonTrees {
             case String s -> strings.apply(s);
             case null, default -> value;
         };
+    }
+
+    /**
+     * Visits every string in the tree with its path under {@code prefix}, as errors name fields:
+     * {@code params.a.b}, {@code params.items[2]}.
+     */
+    public static void forEachString(String prefix, Object value, BiConsumer<String, String> visitor) {
+        switch (value) {
+            case Map<?, ?> m -> m.forEach((k, v) -> forEachString(prefix + "." + k, v, visitor));
+            case List<?> l -> {
+                for (int i = 0; i < l.size(); i++) {
+                    forEachString(prefix + "[" + i + "]", l.get(i), visitor);
+                }
+            }
+            case String s -> visitor.accept(prefix, s);
+            case null, default -> {
+            }
+        }
     }
 
     /** Where a path leads from {@code root}: map keys, and list indexes as digits; {@code null} when it leads nowhere. */

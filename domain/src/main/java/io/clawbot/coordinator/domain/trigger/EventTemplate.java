@@ -33,28 +33,18 @@ public final class EventTemplate {
         return out;
     }
 
-    private static void collect(String path, Object value, List<String> out) {
-        switch (value) {
-            case Map<?, ?> m -> m.forEach((k, v) -> collect(path + "." + k, v, out));
-            case List<?> l -> {
-                for (int i = 0; i < l.size(); i++) {
-                    collect(path + "[" + i + "]", l.get(i), out);
-                }
+    private static void collect(String prefix, Object value, List<String> out) {
+        JsonTrees.forEachString(prefix, value, (path, s) -> {
+            Matcher m = REFERENCE.matcher(s);
+            boolean found = false;
+            while (m.find()) {
+                keys(path, m.group(), m.group(1));
+                found = true;
             }
-            case String s -> {
-                Matcher m = REFERENCE.matcher(s);
-                boolean found = false;
-                while (m.find()) {
-                    keys(path, m.group(), m.group(1));
-                    found = true;
-                }
-                if (found) {
-                    out.add(path);
-                }
+            if (found) {
+                out.add(path);
             }
-            case null, default -> {
-            }
-        }
+        });
     }
 
     /** The template with every event reference replaced by the event's value. */

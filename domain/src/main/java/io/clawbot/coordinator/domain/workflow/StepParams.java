@@ -46,26 +46,16 @@ public final class StepParams {
         return out;
     }
 
-    private static void collect(String path, Object value, List<Reference> out) {
-        switch (value) {
-            case Map<?, ?> m -> m.forEach((k, v) -> collect(path + "." + k, v, out));
-            case List<?> l -> {
-                for (int i = 0; i < l.size(); i++) {
-                    collect(path + "[" + i + "]", l.get(i), out);
-                }
+    private static void collect(String prefix, Object value, List<Reference> out) {
+        JsonTrees.forEachString(prefix, value, (path, s) -> {
+            Matcher m = REFERENCE.matcher(s);
+            while (m.find()) {
+                out.add(parse(path, m.group(), m.group(1)));
             }
-            case String s -> {
-                Matcher m = REFERENCE.matcher(s);
-                while (m.find()) {
-                    out.add(parse(path, m.group(), m.group(1)));
-                }
-                if (ESCAPED.matcher(s.replaceAll(REFERENCE.pattern(), "")).replaceAll("").contains("${")) {
-                    throw new ValidationException(path, "has an unclosed '${'");
-                }
+            if (ESCAPED.matcher(s.replaceAll(REFERENCE.pattern(), "")).replaceAll("").contains("${")) {
+                throw new ValidationException(path, "has an unclosed '${'");
             }
-            case null, default -> {
-            }
-        }
+        });
     }
 
     private static Reference parse(String path, String text, String inner) {
