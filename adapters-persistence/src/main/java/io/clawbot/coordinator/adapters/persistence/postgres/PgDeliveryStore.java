@@ -48,7 +48,9 @@ public class PgDeliveryStore implements DeliveryStore {
                     if (rows.rowCount() == 1) {
                         return Uni.createFrom().nullItem();
                     }
-                    return holder(d.trigger(), d.eventId()).map(found -> found == null ? d.id() : found);
+                    // The event's holder was refused in between (which frees its id): take the event again.
+                    return holder(d.trigger(), d.eventId())
+                            .flatMap(found -> found == null ? receive(d) : Uni.createFrom().item(found));
                 });
     }
 
