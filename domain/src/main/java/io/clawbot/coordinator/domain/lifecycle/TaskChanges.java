@@ -28,8 +28,29 @@ import java.util.List;
 public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> events, List<Versioned<Bot>> bots,
         List<Versioned<Workflow>> workflows, Follow follow) {
 
-    /** A new state and the version of the state it was computed from. */
-    public record Versioned<T>(T next, long expectedVersion) {
+    /**
+     * A new state and the version of the state it was computed from.
+     *
+     * @param previous the state it was computed from, for those told of the change once it is written (metrics)
+     */
+    public record Versioned<T>(T next, long expectedVersion, T previous) {
+
+        /** A new state computed from one at {@code expectedVersion} that the change does not keep. */
+        public Versioned(T next, long expectedVersion) {
+            this(next, expectedVersion, null);
+        }
+
+        /** Equal when the new state and the version are: the previous state is along for the ride. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Versioned<?> v && expectedVersion == v.expectedVersion
+                    && java.util.Objects.equals(next, v.next);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(next, expectedVersion);
+        }
     }
 
     /** Decides what follows for a workflow from its steps; pure, and may run more than once. */
@@ -105,14 +126,14 @@ public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> ev
 
         /** A task moving from {@code before} to {@code after}, recorded in its history. */
         public Builder task(Task before, Task after, Actor actor, String reason) {
-            tasks.add(new Versioned<>(after, before.version()));
+            tasks.add(new Versioned<>(after, before.version(), before));
             events.add(TaskTransitioned.between(before, after, actor, reason));
             return this;
         }
 
         public Builder bot(Bot before, Bot after) {
             if (!before.equals(after)) {
-                bots.add(new Versioned<>(after, before.version()));
+                bots.add(new Versioned<>(after, before.version(), before));
             }
             return this;
         }
@@ -122,7 +143,7 @@ public record TaskChanges(List<Versioned<Task>> tasks, List<TaskTransitioned> ev
          * of its steps, so that a change computed from an older reading of them fails instead of overwriting.
          */
         public Builder workflow(Workflow before, Workflow after) {
-            workflows.add(new Versioned<>(after, before.version()));
+            workflows.add(new Versioned<>(after, before.version(), before));
             return this;
         }
 

@@ -2,11 +2,14 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.insight.port.WorkMetrics;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.FastPath;
 import io.clawbot.coordinator.domain.task.HeldReport;
 import io.clawbot.coordinator.domain.task.RetryNote;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskStatus;
+import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.json.JsonObject;
@@ -72,7 +75,7 @@ final class HeldReportBatcher {
             + "freed as (update bots b set status = 'online', updated_at = $12, version = b.version + 1 "
             + "from ended where b.id = ended.bot_id and b.status = 'busy' and (select count(*) from tasks h "
             + "where h.bot_id = b.id and h.status in ('assigned', 'in_progress')) - ended.n < b.slots) "
-            + "select " + TaskRows.COLUMNS + " from done";
+            + "select " + TaskRows.COLUMNS + ", from_status, reason, actor from done";
 
     private record Pending(TaskId taskId, BotId botId, Integer attempt, String toStatus, String result,
             String error, String errorCode, String reason, String actor, UniEmitter<? super Task> answer) {
@@ -81,14 +84,19 @@ final class HeldReportBatcher {
     private final Pool pool;
     private final DoubleSupplier leaseSeconds;
     private final InstantSource clock;
+    private final WorkMetrics metrics;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    /** @param clock the service's clock: a batch's writes are timed by one reading of it */
-    HeldReportBatcher(Pool pool, DoubleSupplier leaseSeconds, InstantSource clock) {
+    /**
+     * @param clock the service's clock: a batch's writes are timed by one reading of it
+     * @param metrics told of each report written, once its batch is committed
+     */
+    HeldReportBatcher(Pool pool, DoubleSupplier leaseSeconds, InstantSource clock, WorkMetrics metrics) {
         this.pool = pool;
         this.leaseSeconds = leaseSeconds;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     Uni<Task> report(TaskId taskId, BotId botId, Integer attempt, HeldReport report, Map<String, Object> result,
@@ -176,7 +184,12 @@ final class HeldReportBatcher {
                 .map(rows -> {
                     List<Task> out = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        out.add(TaskRows.toTask(row));
+                        Task task = TaskRows.toTask(row);
+                        out.add(task);
+                        metrics.moved(null, task, new TaskTransitioned(task.id(),
+                                TaskStatus.fromWire(row.getString("from_status")), task.status(), task.attempt(),
+                                new Actor(row.getString("actor")), row.getString("reason"), task.updatedAt(),
+                                task.status() == TaskStatus.IN_PROGRESS ? "started" : task.status().wire()));
                     }
                     return out;
                 });

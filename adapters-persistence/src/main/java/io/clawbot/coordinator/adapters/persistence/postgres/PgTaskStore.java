@@ -9,6 +9,7 @@ import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
+import io.clawbot.coordinator.domain.insight.port.WorkMetrics;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges.Versioned;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.task.Task;
@@ -24,6 +25,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,9 +46,17 @@ public class PgTaskStore implements TaskStore {
     static final String HELD = "status in ('assigned', 'in_progress')";
 
     private final Pool pool;
+    private final WorkMetrics metrics;
 
     public PgTaskStore(Pool pool) {
+        this(pool, WorkMetrics.NONE);
+    }
+
+    /** @param metrics told of each task created */
+    @Inject
+    public PgTaskStore(Pool pool, WorkMetrics metrics) {
         this.pool = pool;
+        this.metrics = metrics;
     }
 
     @Override
@@ -60,7 +70,11 @@ public class PgTaskStore implements TaskStore {
                             .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT_EVENT)
                                     .execute(TaskRows.eventParams(creation)))
                             .replaceWith(Created.fresh(task));
-                }));
+                })).invoke(created -> {
+                    if (!created.replayed()) {
+                        metrics.moved(null, task, creation);
+                    }
+                });
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.common.ConflictException;
+import io.clawbot.coordinator.domain.insight.port.WorkMetrics;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges.Versioned;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
@@ -14,6 +15,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -27,10 +29,18 @@ public class PgUnitOfWork implements UnitOfWork {
 
     private final Pool pool;
     private final ChannelTerms terms;
+    private final WorkMetrics metrics;
 
     public PgUnitOfWork(Pool pool, ChannelTerms terms) {
+        this(pool, terms, WorkMetrics.NONE);
+    }
+
+    /** @param metrics told of everything each step wrote, once it is committed */
+    @Inject
+    public PgUnitOfWork(Pool pool, ChannelTerms terms, WorkMetrics metrics) {
         this.pool = pool;
         this.terms = terms;
+        this.metrics = metrics;
     }
 
     @Override
@@ -39,6 +49,7 @@ public class PgUnitOfWork implements UnitOfWork {
             return Uni.createFrom().item(changes);
         }
         return pool.withTransaction(conn -> follow(conn, changes).call(all -> write(conn, all)))
+                .invoke(written -> WorkMetrics.written(metrics, written))
                 .onFailure(PgErrors::isDeadlock)
                 .transform(f -> ConflictException.concurrentModification("A task or its workflow"));
     }

@@ -3,15 +3,19 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.insight.port.WorkMetrics;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.HeldReport;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.port.WorkQueue;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +36,7 @@ public class PgWorkQueue implements WorkQueue {
      * writes is the service's ($5), never before a task's last change; due is judged by the database's clock.
      */
     private static final String CLAIM = "with held as (select count(*) as n from tasks where bot_id = $1 and " + HELD
-            + "), picked as (select id from tasks where status = 'pending' and (type is null or type = any($2::text[])) "
+            + "), picked as (select id, greatest(updated_at, run_at) as ready_since from tasks where status = 'pending' and (type is null or type = any($2::text[])) "
             + "and (run_at is null or run_at <= now()) "
             + "order by priority desc, created_at, id limit greatest(0, $3 - (select n from held)) "
             + "for update skip locked), "
@@ -40,7 +44,7 @@ public class PgWorkQueue implements WorkQueue {
             + "assigned_at = greatest($5::timestamptz, t.updated_at), started_at = null, updated_at = greatest($5::timestamptz, t.updated_at), "
             + "version = t.version + 1, deadline_at = null, "
             + "lease_expires_at = greatest($5::timestamptz, t.updated_at) + make_interval(secs => $4::float8) from picked "
-            + "where t.id = picked.id returning t.*), "
+            + "where t.id = picked.id returning t.*, picked.ready_since), "
             + "history as (insert into task_events (task_id, from_status, to_status, attempt, actor, reason, "
             + "occurred_at, cause) select id, 'pending', 'assigned', attempt, 'system', 'dispatched to bot ' || "
             + "$1::text, updated_at, 'assigned' from claimed), "
@@ -49,19 +53,29 @@ public class PgWorkQueue implements WorkQueue {
             + "full_bot as (update bots b set status = 'busy', updated_at = $5, version = b.version + 1 "
             + "where b.id = $1 and b.status = 'online' and "
             + "(select n from held) + (select count(*) from claimed) >= b.slots) "
-            + "select " + TaskRows.COLUMNS + " from claimed order by priority desc, created_at, id";
+            + "select " + TaskRows.COLUMNS + ", ready_since from claimed order by priority desc, created_at, id";
 
     private final Pool pool;
     private final ChannelTerms terms;
     private final InstantSource clock;
     private final HeldReportBatcher reports;
+    private final WorkMetrics metrics;
 
-    /** @param clock the service's clock, which every time the statements write follows */
     public PgWorkQueue(Pool pool, ChannelTerms terms, InstantSource clock) {
+        this(pool, terms, clock, WorkMetrics.NONE);
+    }
+
+    /**
+     * @param clock the service's clock, which every time the statements write follows
+     * @param metrics told of each claim and report once it is committed
+     */
+    @Inject
+    public PgWorkQueue(Pool pool, ChannelTerms terms, InstantSource clock, WorkMetrics metrics) {
         this.pool = pool;
         this.terms = terms;
         this.clock = clock;
-        this.reports = new HeldReportBatcher(pool, () -> TaskRows.seconds(terms.lease()), clock);
+        this.metrics = metrics;
+        this.reports = new HeldReportBatcher(pool, () -> TaskRows.seconds(terms.lease()), clock, metrics);
     }
 
     @Override
@@ -69,7 +83,15 @@ public class PgWorkQueue implements WorkQueue {
         return pool.preparedQuery(CLAIM)
                 .execute(Tuple.of(botId.value(), capabilities.toArray(String[]::new), slots,
                         TaskRows.seconds(terms.ackTimeout()), Sql.ts(clock.instant())))
-                .map(PgTaskStore::toTasks);
+                .map(rows -> {
+                    List<Task> claimed = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        Task task = TaskRows.toTask(row);
+                        claimed.add(task);
+                        metrics.dispatched(task, row.getOffsetDateTime("ready_since").toInstant());
+                    }
+                    return claimed;
+                });
     }
 
     /** Batched with the reports that arrive while the previous batch is written (see {@link HeldReportBatcher}). */

@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.common.Created;
+import io.clawbot.coordinator.domain.insight.port.WorkMetrics;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.id.KeyId;
@@ -21,6 +22,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,9 +47,17 @@ public class PgWorkflowStore implements WorkflowStore {
             "null::jsonb as definition, null::jsonb as input,");
 
     private final Pool pool;
+    private final WorkMetrics metrics;
 
     public PgWorkflowStore(Pool pool) {
+        this(pool, WorkMetrics.NONE);
+    }
+
+    /** @param metrics told of each workflow created, and its steps */
+    @Inject
+    public PgWorkflowStore(Pool pool, WorkMetrics metrics) {
         this.pool = pool;
+        this.metrics = metrics;
     }
 
     @Override
@@ -75,7 +85,12 @@ public class PgWorkflowStore implements WorkflowStore {
                             .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT).executeBatch(taskRows))
                             .flatMap(ignored -> PgTaskStore.insertEvents(conn, creations))
                             .replaceWith(Created.fresh(workflow));
-                }));
+                })).invoke(created -> {
+                    if (!created.replayed()) {
+                        metrics.workflowStarted(workflow);
+                        WorkMetrics.created(metrics, steps, creations);
+                    }
+                });
     }
 
     @Override
