@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.bootstrap;
 
 import io.clawbot.coordinator.domain.common.port.Conditions;
+import io.clawbot.coordinator.domain.common.port.Tracing;
 import io.clawbot.coordinator.adapters.jsonschema.NetworkntSchemaCheck;
 import io.clawbot.coordinator.application.task.AssignTask;
 import io.clawbot.coordinator.application.task.BotNotices;
@@ -68,8 +69,8 @@ public class TaskWiring {
     @Produces
     @Singleton
     SubmitTask submitTask(TaskStore tasks, IdSource ids, InstantSource clock, WorkSignal signal,
-            RetryDefaults retryDefaults, TaskTypes types) {
-        return new SubmitTask(tasks, ids, clock, signal, retryDefaults, types);
+            RetryDefaults retryDefaults, TaskTypes types, Tracing tracing) {
+        return new SubmitTask(tasks, ids, clock, signal, retryDefaults, types, tracing);
     }
 
     /** Payload schemas checked with networknt's JSON Schema 2020-12 validator. */

@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.bootstrap;
 
 import io.clawbot.coordinator.domain.common.port.Conditions;
+import io.clawbot.coordinator.domain.common.port.Tracing;
 import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseClock;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaCensus;
@@ -153,9 +154,9 @@ public class Wiring {
     @Singleton
     WorkflowLifecycle workflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
             InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, TaskTypes types,
-            Conditions conditions) {
+            Conditions conditions, Tracing tracing) {
         return new WorkflowLifecycle(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults, types,
-                conditions);
+                conditions, tracing);
     }
 
     @Produces

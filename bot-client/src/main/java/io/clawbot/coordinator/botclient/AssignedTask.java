@@ -25,9 +25,18 @@ import java.util.Objects;
  *            when the assignment lapses unless accepted (ISO-8601 as sent), or {@code null}
  * @param workflowId
  *            the workflow the task belongs to, or {@code null} for a standalone task
+ * @param traceParent
+ *            the W3C {@code traceparent} of the task's trace ({@code traceparent} on the wire), which the run's
+ *            span continues; {@code null} when the coordinator traces nothing
  */
 public record AssignedTask(String taskId, int attempt, String type, Map<String, Object> payload, int priority,
-        int timeoutSeconds, String deadline, String workflowId) {
+        int timeoutSeconds, String deadline, String workflowId, String traceParent) {
+
+    /** An assignment outside any trace. */
+    public AssignedTask(String taskId, int attempt, String type, Map<String, Object> payload, int priority,
+            int timeoutSeconds, String deadline, String workflowId) {
+        this(taskId, attempt, type, payload, priority, timeoutSeconds, deadline, workflowId, null);
+    }
 
     public AssignedTask {
         Objects.requireNonNull(taskId, "taskId");

@@ -1,5 +1,7 @@
 package io.clawbot.coordinator.botclient;
 
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -120,7 +122,8 @@ public final class BotClient implements AutoCloseable {
         // Exactly `slots` threads: the pool is what bounds concurrency, and the queue holds any over-assignment.
         this.tasks = new TaskRunner(lock, outbox, plumbing, builder.handler, listener,
                 new ThreadPoolExecutor(slots, slots,
-                        0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("bot-task")));
+                        0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("bot-task")),
+                new RunSpans(builder.openTelemetry == null ? GlobalOpenTelemetry.get() : builder.openTelemetry));
     }
 
     /** A builder; {@code uri}, {@code handler} and usually {@code token} must be set. */
@@ -701,6 +704,7 @@ public final class BotClient implements AutoCloseable {
         private Duration heartbeatInterval;
         private Duration progressInterval;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private OpenTelemetry openTelemetry;
 
         private Builder() {
         }
@@ -773,6 +777,16 @@ public final class BotClient implements AutoCloseable {
          */
         public Builder progressInterval(Duration value) {
             this.progressInterval = value;
+            return this;
+        }
+
+        /**
+         * Where each run's span goes: it continues the task's trace from the coordinator ({@code traceparent} in
+         * {@code task_assigned}) and is current while the handler runs, so the handler's own spans join the trace.
+         * Default: {@link GlobalOpenTelemetry}, which records nothing unless the application installed an SDK.
+         */
+        public Builder openTelemetry(OpenTelemetry value) {
+            this.openTelemetry = value;
             return this;
         }
 

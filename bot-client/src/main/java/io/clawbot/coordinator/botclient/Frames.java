@@ -108,7 +108,7 @@ public final class Frames {
         return new AssignedTask(requireString(payload, "task_id"), requireInt(payload, "attempt"),
                 stringOr(payload, "type", null), input, intOr(payload, "priority", 0),
                 intOr(payload, "timeout_seconds", 0), stringOr(payload, "deadline", null),
-                stringOr(payload, "workflow_id", null));
+                stringOr(payload, "workflow_id", null), stringOr(payload, "traceparent", null));
     }
 
     static String requireString(Map<String, Object> payload, String field) {

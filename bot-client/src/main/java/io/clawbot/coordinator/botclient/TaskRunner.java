@@ -45,10 +45,12 @@ final class TaskRunner {
     private final TaskHandler handler;
     private final BotListener listener;
     private final ThreadPoolExecutor pool;
+    private final RunSpans spans;
     private final Map<TaskKey, RunningTask> running = new ConcurrentHashMap<>();
 
     TaskRunner(Object lock, Outbox outbox, Client client, TaskHandler handler, BotListener listener,
-            ThreadPoolExecutor pool) {
+            ThreadPoolExecutor pool, RunSpans spans) {
+        this.spans = spans;
         this.lock = lock;
         this.outbox = outbox;
         this.client = client;
@@ -140,9 +142,11 @@ final class TaskRunner {
         Map<String, Object> result = null;
         String error = null;
         String errorCode = null;
-        try {
+        RunSpans.Run span = spans.start(task);
+        try (var scope = span.makeCurrent()) {
             result = handler.handle(task);
         } catch (Throwable e) {
+            span.failed(e);
             // Anything the handler throws, Errors included, fails the task rather than leaving it to its lease.
             error = BotClient.describe(e);
             errorCode = e instanceof TaskFailure failure ? failure.code() : null;
@@ -150,6 +154,7 @@ final class TaskRunner {
                 Thread.currentThread().interrupt();
             }
         }
+        span.end();
         boolean success = error == null;
         Map<String, Object> payload = taskRef(task.taskId(), task.attempt());
         payload.put("success", success);

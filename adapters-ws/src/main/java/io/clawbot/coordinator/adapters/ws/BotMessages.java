@@ -40,6 +40,10 @@ final class BotMessages {
         payload.put("timeout_seconds", task.timeoutSeconds());
         payload.put("deadline", deadline.toString());
         payload.put("workflow_id", task.workflowId() == null ? null : task.workflowId().toString());
+        if (task.traceParent() != null) {
+            // The W3C trace context of the task's creation: the bot's run continues that trace.
+            payload.put("traceparent", task.traceParent());
+        }
         return new Frame("task_assigned", payload);
     }
 

@@ -5,6 +5,7 @@ import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.common.port.IdSource;
+import io.clawbot.coordinator.domain.common.port.Tracing;
 import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
@@ -26,6 +27,7 @@ public final class SubmitTask {
     private final WorkSignal signal;
     private final RetryDefaults retryDefaults;
     private final TaskTypes types;
+    private final Tracing tracing;
 
     /** A submission without a task type registry: types are not checked. */
     public SubmitTask(TaskStore tasks, IdSource ids, InstantSource clock, WorkSignal signal,
@@ -39,6 +41,13 @@ public final class SubmitTask {
      */
     public SubmitTask(TaskStore tasks, IdSource ids, InstantSource clock, WorkSignal signal,
             RetryDefaults retryDefaults, TaskTypes types) {
+        this(tasks, ids, clock, signal, retryDefaults, types, Tracing.NONE);
+    }
+
+    /** @param tracing the trace a submission runs in, which its task keeps */
+    public SubmitTask(TaskStore tasks, IdSource ids, InstantSource clock, WorkSignal signal,
+            RetryDefaults retryDefaults, TaskTypes types, Tracing tracing) {
+        this.tracing = tracing;
         this.types = types;
         this.tasks = tasks;
         this.ids = ids;
@@ -49,6 +58,7 @@ public final class SubmitTask {
 
     public Uni<Created<Task>> submit(SubmitTaskCommand command) {
         Instant now = clock.instant();
+        String trace = tracing.currentParent();
         checkRunAt(command.spec().runAt(), now);
         Principal.Client creator = command.creator();
         if (creator != null) {
@@ -56,7 +66,7 @@ public final class SubmitTask {
         }
         if (types == null) {
             return create(command, command.spec(), retryDefaults.resolve(command.spec().type(),
-                    command.spec().retry()), now);
+                    command.spec().retry()), now, trace);
         }
         return types.check(command.spec().type(), command.spec().payload(), "payload", "type").flatMap(type -> {
             TaskSpec spec = command.spec();
@@ -69,14 +79,15 @@ public final class SubmitTask {
                                 : type.timeoutSeconds());
                 retry = retryDefaults.resolve(spec.type(), type.retry()).with(spec.retry());
             }
-            return create(command, spec, retry, now);
+            return create(command, spec, retry, now, trace);
         });
     }
 
-    private Uni<Created<Task>> create(SubmitTaskCommand command, TaskSpec spec, RetryPolicy retry, Instant now) {
+    private Uni<Created<Task>> create(SubmitTaskCommand command, TaskSpec spec, RetryPolicy retry, Instant now,
+            String trace) {
         Principal.Client creator = command.creator();
         Task task = Task.create(new TaskId(ids.next()), spec, retry, now)
-                .ownedBy(creator == null ? null : creator.keyId());
+                .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace);
         Actor actor = creator == null ? Actor.api() : creator.actor();
         return tasks.create(task, TaskTransitioned.created(task, actor), command.idempotencyKey())
                 .invoke(created -> signal.workMayBeAvailable());

@@ -11,6 +11,7 @@ import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
 import io.clawbot.coordinator.domain.common.Refusal;
 import io.clawbot.coordinator.domain.common.port.IdSource;
+import io.clawbot.coordinator.domain.common.port.Tracing;
 import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.clawbot.coordinator.domain.id.KeyId;
 import io.clawbot.coordinator.domain.id.TaskId;
@@ -49,6 +50,7 @@ public final class WorkflowLifecycle {
     private final RetryDefaults retryDefaults;
     private final TaskTypes types;
     private final Conditions conditions;
+    private final Tracing tracing;
 
     public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
             InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults) {
@@ -68,6 +70,18 @@ public final class WorkflowLifecycle {
     public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
             InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, TaskTypes types,
             Conditions conditions) {
+        this(workflows, tasks, unitOfWork, ids, clock, signal, retryDefaults, types, conditions, Tracing.NONE);
+    }
+
+    /**
+     * @param types the registry whose schemas the steps' params are checked against; {@code null}: none
+     * @param conditions the language of the steps' {@code when} conditions
+     * @param tracing the trace a creation runs in, which the run's steps keep
+     */
+    public WorkflowLifecycle(WorkflowStore workflows, TaskStore tasks, UnitOfWork unitOfWork, IdSource ids,
+            InstantSource clock, WorkSignal signal, RetryDefaults retryDefaults, TaskTypes types,
+            Conditions conditions, Tracing tracing) {
+        this.tracing = tracing;
         this.types = types;
         this.conditions = conditions;
         this.unitOfWork = unitOfWork;
@@ -85,6 +99,7 @@ public final class WorkflowLifecycle {
      */
     public Uni<Created<WorkflowWithTasks>> create(CreateWorkflowCommand command) {
         Instant now = clock.instant();
+        String trace = tracing.currentParent();
         WorkflowId workflowId = new WorkflowId(ids.next());
         WorkflowDefinition definition = command.definition();
         Principal.Client creator = command.creator();
@@ -105,7 +120,7 @@ public final class WorkflowLifecycle {
                 checkConditions(conditions, definition, "steps");
             }
         }).flatMap(ignored -> checkSteps(steps))
-                .flatMap(ignored -> store(command, workflowId, definition, steps, owner, now));
+                .flatMap(ignored -> store(command, workflowId, definition, traced(steps, trace), owner, now));
     }
 
     /** Checks every step's {@code when}: a 400 naming the step's {@code when} when it is not a valid condition. */
@@ -135,6 +150,10 @@ public final class WorkflowLifecycle {
             }
         }
         return types.checkAll(known);
+    }
+
+    private static List<Task> traced(List<Task> steps, String trace) {
+        return trace == null ? steps : steps.stream().map(step -> step.tracedFrom(trace)).toList();
     }
 
     private Uni<Created<WorkflowWithTasks>> store(CreateWorkflowCommand command, WorkflowId workflowId,

@@ -8,7 +8,6 @@ import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -23,8 +22,7 @@ import org.jboss.logging.Logger;
  * {@value #MAX_TYPES} types (later ones count as {@code _other}), an attempt's cause is one of the service's codes
  * or up to {@value #MAX_BOT_CODES} codes of bots' own, and no id is ever a label.
  */
-@ApplicationScoped
-public class WorkMeters implements WorkMetrics {
+public final class WorkMeters implements WorkMetrics {
 
     private static final Logger LOG = Logger.getLogger(WorkMeters.class);
     static final int MAX_TYPES = 500;

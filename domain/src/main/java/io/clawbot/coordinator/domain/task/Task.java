@@ -45,6 +45,8 @@ import java.util.Objects;
  * @param owner the API key of the client that created it (a workflow's steps: the workflow's); {@code null} when
  *        the service did (schedules), and for work created before keys existed
  * @param progress the latest progress a bot reported (kept by the store, read only); {@code null} when none
+ * @param traceParent the W3C {@code traceparent} of what created it (the request, or its workflow's), which its
+ *        dispatches, its bot's run and its reports continue; {@code null} when it was created outside a trace
  */
 public record Task(
         TaskId id,
@@ -73,7 +75,8 @@ public record Task(
         Instant leaseExpiresAt,
         int attemptsBefore,
         KeyId owner,
-        TaskProgress progress) {
+        TaskProgress progress,
+        String traceParent) {
 
     /**
      * The reserved type of a workflow's approval step: no bot may declare it, so no bot takes the step; a key of
@@ -153,21 +156,31 @@ public record Task(
                 : null;
         return new Task(id, spec.type(), status, spec.priority(), spec.payload(), null, null, null,
                 spec.timeoutSeconds(), workflowId, position, null, 0, now, now, null, null, null, 0, retry,
-                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null, null);
+                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null, null, null);
     }
 
     /** The same new task, created by the client with this key ({@code null}: by the service itself). */
     public Task ownedBy(KeyId key) {
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
-                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, key, progress);
+                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, key, progress,
+                traceParent);
+    }
+
+    /** The same new task, created within the trace whose W3C {@code traceparent} this is ({@code null}: none). */
+    public Task tracedFrom(String parent) {
+        return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
+                workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
+                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
+                parent);
     }
 
     /** The same task with the latest progress a bot reported; its state and version are unchanged. */
     public Task withProgress(TaskProgress latest) {
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
-                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, latest);
+                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, latest,
+                traceParent);
     }
 
     /** The schedule-to-start deadline of a task that becomes ready now and may run from {@code runAt}. */
@@ -620,7 +633,7 @@ public record Task(
                     from.timeoutSeconds, from.workflowId, from.workflowPosition, botId, attempt, from.createdAt,
                     updatedAt, assignedAt, startedAt, completedAt, from.version, from.retry,
                     from.scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? from.leaseExpiresAt : null,
-                    attemptsBefore, from.owner, from.progress);
+                    attemptsBefore, from.owner, from.progress, from.traceParent);
         }
     }
 }

@@ -26,13 +26,13 @@ final class TaskRows {
     private static final String WRITTEN = "id, type, status, priority, payload, result, error, timeout_seconds, "
             + "workflow_id, workflow_position, bot_id, attempt, created_at, updated_at, assigned_at, started_at, "
             + "completed_at, version, error_code, retry_policy, attempts_before, schedule_to_start_seconds, run_at, "
-            + "deadline_at, owner_key_id";
+            + "deadline_at, owner_key_id, trace_parent";
 
     static final String COLUMNS = WRITTEN + ", lease_expires_at, progress, progress_attempt, progress_at";
 
     static final String INSERT = "insert into tasks (" + WRITTEN + ") values "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-            + "$23, $24, $25)";
+            + "$23, $24, $25, $26)";
 
     /**
      * A compare-and-set on the version the new state was computed from. Deadlines and the retry's run-at come
@@ -62,7 +62,7 @@ final class TaskRows {
                 Sql.ts(t.updatedAt()), Sql.ts(t.assignedAt()), Sql.ts(t.startedAt()), Sql.ts(t.completedAt()),
                 t.version(), t.errorCode(), Jsonb.of(retryJson(t.retry())), t.attemptsBefore(),
                 t.scheduleToStartSeconds(), Sql.ts(t.runAt()), Sql.ts(t.deadlineAt()),
-                t.owner() == null ? null : t.owner().value() });
+                t.owner() == null ? null : t.owner().value(), t.traceParent() });
     }
 
     static Tuple updateParams(Task t, long expectedVersion, ChannelTerms terms) {
@@ -121,7 +121,8 @@ final class TaskRows {
                 Sql.instant(row.getOffsetDateTime("lease_expires_at")),
                 row.getInteger("attempts_before"),
                 owner == null ? null : new KeyId(owner),
-                progress(row));
+                progress(row),
+                row.getString("trace_parent"));
     }
 
     private static TaskProgress progress(Row row) {

@@ -1,0 +1,79 @@
+package io.clawbot.coordinator.botclient;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.List;
+
+/**
+ * A span for each run of a handler, a child of the coordinator's trace of the task (the {@code traceparent} of
+ * {@code task_assigned}, read with the W3C trace-context propagator whatever the {@link OpenTelemetry} given is
+ * set up with), current while the handler runs. With the API's no-op (no SDK installed) it costs next to nothing.
+ */
+final class RunSpans {
+
+    private static final AttributeKey<String> TASK_ID = AttributeKey.stringKey("clawbot.task.id");
+    private static final AttributeKey<String> TASK_TYPE = AttributeKey.stringKey("clawbot.task.type");
+    private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("clawbot.task.attempt");
+
+    private static final TextMapGetter<AssignedTask> TRACEPARENT = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(AssignedTask carrier) {
+            return List.of("traceparent");
+        }
+
+        @Override
+        public String get(AssignedTask carrier, String key) {
+            return carrier != null && "traceparent".equals(key) ? carrier.traceParent() : null;
+        }
+    };
+
+    private final Tracer tracer;
+
+    RunSpans(OpenTelemetry openTelemetry) {
+        this.tracer = openTelemetry.getTracer("io.clawbot.coordinator.botclient");
+    }
+
+    /** The span of one run, started now. */
+    Run start(AssignedTask task) {
+        Context parent = task.traceParent() == null
+                ? Context.root()
+                : W3CTraceContextPropagator.getInstance().extract(Context.root(), task, TRACEPARENT);
+        var builder = tracer.spanBuilder("clawbot.run " + (task.type() == null ? "(any)" : task.type()))
+                .setParent(parent).setSpanKind(SpanKind.CONSUMER).setAttribute(TASK_ID, task.taskId())
+                .setAttribute(ATTEMPT, (long) task.attempt());
+        if (task.type() != null) {
+            builder.setAttribute(TASK_TYPE, task.type());
+        }
+        return new Run(builder.startSpan());
+    }
+
+    /** One run's span. */
+    static final class Run {
+        private final Span span;
+
+        Run(Span span) {
+            this.span = span;
+        }
+
+        Scope makeCurrent() {
+            return span.makeCurrent();
+        }
+
+        void failed(Throwable e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, BotClient.describe(e));
+        }
+
+        void end() {
+            span.end();
+        }
+    }
+}
