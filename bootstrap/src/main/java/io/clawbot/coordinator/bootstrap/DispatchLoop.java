@@ -3,6 +3,7 @@ package io.clawbot.coordinator.bootstrap;
 import io.clawbot.coordinator.application.bot.BotLifecycle;
 import io.clawbot.coordinator.application.task.Dispatcher;
 import io.clawbot.coordinator.application.task.ExpireAttempts;
+import io.clawbot.coordinator.bootstrap.metrics.ServiceMeters;
 import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
 import io.clawbot.coordinator.domain.dispatch.port.ReplicaBus;
 import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
@@ -37,10 +38,12 @@ public class DispatchLoop implements WorkSignal {
     private final ReplicaBus replicas;
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final Vertx vertx;
+    private final ServiceMeters meters;
     private long tickTimer;
 
     public DispatchLoop(Dispatcher dispatcher, ExpireAttempts tasks, BotLifecycle bots, DispatchConfig config,
-            ReplicaBus replicas, Vertx vertx) {
+            ReplicaBus replicas, Vertx vertx, ServiceMeters meters) {
+        this.meters = meters;
         this.replicas = replicas;
         this.vertx = vertx;
         this.dispatcher = dispatcher;
@@ -116,13 +119,17 @@ public class DispatchLoop implements WorkSignal {
                 .replaceWithVoid();
     }
 
-    private static Uni<Integer> step(String name, Uni<Integer> work, String done) {
+    private Uni<Integer> step(String name, Uni<Integer> work, String done) {
         return work.invoke(count -> {
+            meters.swept(name, count);
             if (count > 0) {
                 LOG.infof(done, count);
             }
         })
-                .onFailure().invoke(failure -> LOG.warnf(failure, "%s sweep failed; the next sweep retries", name))
+                .onFailure().invoke(failure -> {
+                    meters.sweepFailed(name);
+                    LOG.warnf(failure, "%s sweep failed; the next sweep retries", name);
+                })
                 .onFailure().recoverWithItem(0);
     }
 }

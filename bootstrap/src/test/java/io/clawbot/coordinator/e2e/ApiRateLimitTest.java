@@ -50,6 +50,8 @@ class ApiRateLimitTest {
     @Test
     void concurrent_requests_take_exactly_the_bucket_and_no_more() throws Exception {
         var bot = Fixtures.registerBotWithToken(Fixtures.unique("rated"), "x");
+        double refusedBefore = WorkMetricsTest.value(WorkMetricsTest.scrape(), "clawbot_rate_limited_total",
+                "scope=\"bot\"");
         List<CompletableFuture<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             calls.add(CompletableFuture.supplyAsync(
@@ -62,5 +64,8 @@ class ApiRateLimitTest {
         // Five in the bucket and (at a token per 1,000 s) none refilled while the twenty ran.
         assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(5L);
         assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(15L);
+        // Each refusal is counted, under the bot's scope.
+        assertThat(WorkMetricsTest.value(WorkMetricsTest.scrape(), "clawbot_rate_limited_total", "scope=\"bot\"")
+                - refusedBefore).isEqualTo(15.0);
     }
 }

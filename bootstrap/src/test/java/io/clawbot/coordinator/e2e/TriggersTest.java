@@ -425,6 +425,7 @@ class TriggersTest {
                 + "\"release 2.4\"}}";
         String signature = "sha256=" + hmacHex(GITHUB_SECRET.getBytes(StandardCharsets.UTF_8), body);
         String delivery = UUID.randomUUID().toString();
+        Map<String, Double> before = WorkMetricsTest.scrape();
         String task = hook().contentType("application/json").header("X-GitHub-Event", "push")
                 .header("X-GitHub-Delivery", delivery).header("X-Hub-Signature-256", signature).body(body)
                 .post("/api/v1/hooks/" + trigger).then().statusCode(200).body("outcome", equalTo("accepted"))
@@ -440,6 +441,14 @@ class TriggersTest {
                 "sha256=" + hmacHex("wrong-secret-000000".getBytes(StandardCharsets.UTF_8), body)).body(body)
                 .post("/api/v1/hooks/" + trigger).then().statusCode(401);
         assertThat(tasksOfType(type)).isEqualTo(1);
+        // Every answer is counted by its outcome.
+        Map<String, Double> after = WorkMetricsTest.scrape();
+        for (var expected : Map.of("accepted", 1.0, "duplicate", 1.0, "hook-signature-invalid", 2.0).entrySet()) {
+            String labels = "outcome=\"" + expected.getKey() + "\",source=\"webhook\"";
+            assertThat(WorkMetricsTest.value(after, "clawbot_hook_deliveries_total", labels)
+                    - WorkMetricsTest.value(before, "clawbot_hook_deliveries_total", labels)).as(labels)
+                    .isEqualTo(expected.getValue());
+        }
         // A GitHub trigger is not reached by the Slack path, nor a Slack trigger by the generic one.
         hook().contentType("application/json").body(body).post("/api/v1/hooks/slack/" + trigger).then()
                 .statusCode(404);

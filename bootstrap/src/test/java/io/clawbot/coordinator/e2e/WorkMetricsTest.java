@@ -54,6 +54,17 @@ class WorkMetricsTest {
         return samples.getOrDefault(name + (labels.isEmpty() ? "" : "{" + labels + "}"), 0.0);
     }
 
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String name,
+            String labels) {
+        return value(after, name, labels) - value(before, name, labels);
+    }
+
+    /** The sum of a metric's samples over all their labels. */
+    static double sum(Map<String, Double> samples, String name) {
+        return samples.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
     private static String create(String type, int maxAttempts) {
         return given().contentType(ContentType.JSON).body(Map.of("type", type, "retry",
                 Map.of("max_attempts", maxAttempts, "backoff_seconds", 0, "jitter", 0)))
@@ -121,6 +132,10 @@ class WorkMetricsTest {
             awaitStatus(ignored, "timed_out");
             bot.drain(Duration.ofMillis(300));
 
+            // A frame the protocol does not know: an error frame.
+            bot.send("launch_rockets", Map.of());
+            assertThat(bot.next("error").payload()).containsEntry("code", "unknown_type");
+
             // The redrive goes back to the queue; the bot's session leaves so it stays pending, and is cancelled.
         }
         eventually(() -> given().when().get("/api/v1/bots/" + creds.id())
@@ -183,6 +198,24 @@ class WorkMetricsTest {
                 - value(before, "clawbot_workflows_started_total", "")).isEqualTo(1.0);
         assertThat(value(after, "clawbot_workflows_ended_total", "status=\"completed\"")
                 - value(before, "clawbot_workflows_ended_total", "status=\"completed\"")).isEqualTo(1.0);
+
+        // The bot channel: every frame each way, by type; the error frame by its code; both sessions.
+        assertThat(delta(before, after, "clawbot_ws_frames_received_total", "type=\"task_accepted\"")).isEqualTo(4.0);
+        assertThat(delta(before, after, "clawbot_ws_frames_received_total", "type=\"task_complete\"")).isEqualTo(4.0);
+        assertThat(delta(before, after, "clawbot_ws_frames_received_total", "type=\"other\"")).isEqualTo(1.0);
+        assertThat(delta(before, after, "clawbot_ws_frames_sent_total", "type=\"task_assigned\"")).isEqualTo(5.0);
+        assertThat(delta(before, after, "clawbot_ws_frames_sent_total", "type=\"connected\"")).isEqualTo(2.0);
+        assertThat(delta(before, after, "clawbot_ws_errors_total", "code=\"unknown_type\"")).isEqualTo(1.0);
+        assertThat(delta(before, after, "clawbot_ws_sessions_opened_total", "")).isEqualTo(2.0);
+        eventually(() -> assertThat(sum(scrape(), "clawbot_ws_sessions_closed_total")
+                - sum(before, "clawbot_ws_sessions_closed_total")).isEqualTo(2.0));
+        // The sweeps ran, and one of them ended the attempt nobody accepted; every new task was hinted over Redis.
+        assertThat(delta(before, after, "clawbot_sweeps_total", "kind=\"lease\",result=\"ok\"")).isPositive();
+        assertThat(sum(after, "clawbot_sweep_items_total") - sum(before, "clawbot_sweep_items_total"))
+                .isGreaterThanOrEqualTo(1.0);
+        assertThat(delta(before, after, "clawbot_redis_messages_total", "direction=\"sent\",kind=\"hint\""))
+                .isGreaterThanOrEqualTo(1.0);
+        assertThat(value(after, "clawbot_redis_up", "")).isEqualTo(1.0);
 
         // The counters agree with what the database holds of the type.
         assertThat(value(after, "clawbot_tasks_created_total", t))

@@ -47,9 +47,11 @@ public class BotControlSocket {
     private final BotSessions sessions;
     private final ObjectMapper json;
     private final ChannelConfig config;
+    private final ChannelMeters meters;
 
     public BotControlSocket(BotConnections connections, BotSessions sessions, ObjectMapper json,
-            ChannelConfig config) {
+            ChannelConfig config, ChannelMeters meters) {
+        this.meters = meters;
         this.connections = connections;
         this.sessions = sessions;
         this.json = json;
@@ -60,6 +62,7 @@ public class BotControlSocket {
     public Uni<Void> onOpen(WebSocketConnection connection) {
         Bot authenticated = connection.userData().get(BotUpgradeCheck.BOT);
         connection.userData().put(GUARD, new AbuseGuard(config, System.nanoTime()));
+        meters.opened();
         // Order matters: "connected" is the first frame; the session is attached (and so visible to dispatch)
         // only after it; assignments the bot had not accepted are sent again before new work is signalled.
         return connections.connected(authenticated.id())
@@ -103,8 +106,10 @@ public class BotControlSocket {
         try {
             frame = InboundFrame.parse(json, text);
         } catch (InboundFrame.Rejected r) {
+            meters.received(null);
             return error(connection, botId, guard, r.code, r.getMessage(), r.taskId);
         }
+        meters.received(frame.type);
         Uni<BotMessages.Frame> answer;
         try {
             answer = handle(botId, frame, guard, now);
@@ -189,6 +194,8 @@ public class BotControlSocket {
 
     @OnClose
     public Uni<Void> onClose(WebSocketConnection connection) {
+        CloseReason reason = connection.closeReason();
+        meters.closed(reason == null ? CloseReason.ABNORMAL.getCode() : reason.getCode());
         Bot bot = connection.userData().get(BotUpgradeCheck.BOT);
         if (bot == null || !sessions.detach(bot.id(), connection)) {
             return Uni.createFrom().voidItem();

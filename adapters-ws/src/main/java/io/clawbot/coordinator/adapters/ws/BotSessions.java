@@ -70,8 +70,10 @@ public class BotSessions implements BotSockets {
     private final ObjectMapper json;
     private final ChannelConfig config;
     private final ChannelTerms terms;
+    private final ChannelMeters meters;
 
-    public BotSessions(ObjectMapper json, ChannelConfig config, ChannelTerms terms) {
+    public BotSessions(ObjectMapper json, ChannelConfig config, ChannelTerms terms, ChannelMeters meters) {
+        this.meters = meters;
         this.json = json;
         this.config = config;
         this.terms = terms;
@@ -212,6 +214,10 @@ public class BotSessions implements BotSockets {
         }
         // Hand the frame to the socket and return: waiting for the write would let a bot that stops reading stall
         // whoever sends to it (a dispatch round, an HTTP request). The pending count is the bound instead.
+        meters.sent(frame.type());
+        if ("error".equals(frame.type())) {
+            meters.error(String.valueOf(frame.payload().get("code")));
+        }
         connection.sendText(text).subscribe().with(written -> pending.decrementAndGet(), failure -> {
             pending.decrementAndGet();
             LOG.debugf("a frame to bot connection %s was not written: %s", connection.id(), failure.getMessage());

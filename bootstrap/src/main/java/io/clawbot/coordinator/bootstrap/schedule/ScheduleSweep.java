@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.bootstrap.schedule;
 
+import io.clawbot.coordinator.bootstrap.metrics.ServiceMeters;
 import io.clawbot.coordinator.application.schedule.ScheduleFiring;
 import io.clawbot.coordinator.application.schedule.SweepReport;
 import io.clawbot.coordinator.bootstrap.config.ScheduleConfig;
@@ -20,7 +21,10 @@ public class ScheduleSweep {
     private final ScheduleFiring firing;
     private final ScheduleConfig config;
 
-    public ScheduleSweep(ScheduleFiring firing, ScheduleConfig config) {
+    private final ServiceMeters meters;
+
+    public ScheduleSweep(ScheduleFiring firing, ScheduleConfig config, ServiceMeters meters) {
+        this.meters = meters;
         this.firing = firing;
         this.config = config;
     }
@@ -28,6 +32,7 @@ public class ScheduleSweep {
     @Scheduled(every = "${coordinator.schedules.sweep-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return firing.fireDue(config.sweepBatch())
+                .invoke(meters::schedules)
                 .invoke(ScheduleSweep::log)
                 .onFailure().invoke(failure -> LOG.warn("schedule sweep failed; the next sweep retries", failure))
                 .onFailure().recoverWithNull()

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -101,7 +102,22 @@ public class RedisReplicaBus implements ReplicaBus {
         }
     }
 
+    /**
+     * What this replica sent and received on the bus since it started, for metrics: hints and relayed pushes, and
+     * publishes Redis refused.
+     */
+    public record Counts(long hintsSent, long hintsReceived, long relaysSent, long relaysReceived,
+            long publishFailures) {
+    }
+
+    private final AtomicLongArray counts = new AtomicLongArray(5);
+
+    public Counts counts() {
+        return new Counts(counts.get(0), counts.get(1), counts.get(2), counts.get(3), counts.get(4));
+    }
+
     private void publishHint() {
+        counts.incrementAndGet(0);
         publish(WORK, replicaId).subscribe().with(ignored -> afterHint(), failure -> afterHint());
     }
 
@@ -134,6 +150,7 @@ public class RedisReplicaBus implements ReplicaBus {
     }
 
     private void send(Relay message, String replica) {
+        counts.incrementAndGet(2);
         publish(replica == null ? RELAY : relayChannel(replica), message.encode()).subscribe().with(ignored -> {
         }, ignored -> {
         });
@@ -153,6 +170,7 @@ public class RedisReplicaBus implements ReplicaBus {
                     }
                 })
                 .onFailure().invoke(failure -> {
+                    counts.incrementAndGet(4);
                     if (down.compareAndSet(false, true)) {
                         LOG.warnf("Redis is unreachable (%s): other replicas learn of new work from their "
                                 + "dispatch tick until it is back", failure.getMessage());
@@ -183,11 +201,13 @@ public class RedisReplicaBus implements ReplicaBus {
             try {
                 if (WORK.equals(channel)) {
                     if (!replicaId.equals(message)) {
+                        counts.incrementAndGet(1);
                         onWork.run();
                     }
                 } else {
                     Relay relay = Relay.decode(message);
                     if (relay != null && !replicaId.equals(relay.origin())) {
+                        counts.incrementAndGet(3);
                         onRelay.accept(relay);
                     }
                 }

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.adapters.rest.access;
 
+import io.clawbot.coordinator.adapters.rest.common.EdgeMeters;
 import io.clawbot.coordinator.adapters.rest.common.ApiConfig;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.domain.access.Principal;
@@ -28,8 +29,11 @@ public class RateLimits {
     private final RateLimiter limiter;
     private final ApiConfig.RateLimits config;
     private final CurrentIdentityAssociation identities;
+    private final EdgeMeters meters;
 
-    public RateLimits(RateLimiter limiter, ApiConfig config, CurrentIdentityAssociation identities) {
+    public RateLimits(RateLimiter limiter, ApiConfig config, CurrentIdentityAssociation identities,
+            EdgeMeters meters) {
+        this.meters = meters;
         this.limiter = limiter;
         this.config = config.rateLimits();
         this.identities = identities;
@@ -40,7 +44,9 @@ public class RateLimits {
         String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
         Limit limit = new Limit(config.addressBurst(), config.addressPerSecond());
         return limiter.tryAcquire("addr:" + address, limit)
-                .map(decision -> decision.allowed() ? null : refusal(request, limit, decision, "this address"));
+                .map(decision -> decision.allowed()
+                        ? null
+                        : refused("address", request, limit, decision, "this address"));
     }
 
     /**
@@ -63,9 +69,10 @@ public class RateLimits {
             case Principal.Client client -> "key:" + client.keyId();
             case Principal.Bot bot -> "bot:" + bot.botId();
         };
+        String scope = principal instanceof Principal.Bot ? "bot" : "key";
         return limiter.tryAcquire(bucket, limit).map(decision -> {
             request.setProperty(DECISION, new Object[]{ limit, decision });
-            return decision.allowed() ? null : refusal(request, limit, decision, "this key");
+            return decision.allowed() ? null : refused(scope, request, limit, decision, "this key");
         });
     }
 
@@ -89,6 +96,12 @@ public class RateLimits {
                 case READER -> new Limit(config.readerBurst(), config.readerPerSecond());
             };
         };
+    }
+
+    private Response refused(String scope, ContainerRequestContext request, Limit limit, Decision decision,
+            String who) {
+        meters.rateLimited(scope);
+        return refusal(request, limit, decision, who);
     }
 
     private static Response refusal(ContainerRequestContext request, Limit limit, Decision decision, String who) {

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.adapters.rest.trigger;
 
+import io.clawbot.coordinator.adapters.rest.common.EdgeMeters;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.clawbot.coordinator.adapters.rest.common.Problem;
 import io.clawbot.coordinator.application.trigger.HookAnswer;
@@ -37,9 +38,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class HookResource {
 
     private final ReceiveHook hooks;
+    private final EdgeMeters meters;
 
-    public HookResource(ReceiveHook hooks) {
+    public HookResource(ReceiveHook hooks, EdgeMeters meters) {
         this.hooks = hooks;
+        this.meters = meters;
     }
 
     // @formatter:off
@@ -71,7 +74,8 @@ public class HookResource {
     @APIResponse(responseCode = "404", description = "No such trigger, or not a Slack trigger")
     @APIResponse(responseCode = "429", description = "Over the trigger's rate limit; Retry-After says when to try again")
     public Uni<Response> slack(@PathParam("trigger") String trigger, @Context HttpHeaders headers, byte[] body) {
-        return hooks.receive(new HookRequest(trigger, true, headers(headers), body)).map(HookResource::response);
+        return hooks.receive(new HookRequest(trigger, true, headers(headers), body))
+                .map(answer -> counted("slack", answer));
     }
 
     @POST
@@ -88,7 +92,8 @@ public class HookResource {
     @APIResponse(responseCode = "422", description = "The trigger's work was refused (its template made an invalid task, or its definition is gone)")
     @APIResponse(responseCode = "429", description = "Over the trigger's rate limit; Retry-After says when to try again")
     public Uni<Response> generic(@PathParam("trigger") String trigger, @Context HttpHeaders headers, byte[] body) {
-        return hooks.receive(new HookRequest(trigger, false, headers(headers), body)).map(HookResource::response);
+        return hooks.receive(new HookRequest(trigger, false, headers(headers), body))
+                .map(answer -> counted("webhook", answer));
     }
 
     private static Map<String, String> headers(HttpHeaders headers) {
@@ -100,6 +105,14 @@ public class HookResource {
             }
         });
         return out;
+    }
+
+    private Response counted(String source, HookAnswer answer) {
+        meters.hookDelivery(source, answer.problem() != null ? answer.problem() : answer.outcome().wire());
+        if (answer.status() == 429) {
+            meters.rateLimited("trigger");
+        }
+        return response(answer);
     }
 
     private static Response response(HookAnswer answer) {
