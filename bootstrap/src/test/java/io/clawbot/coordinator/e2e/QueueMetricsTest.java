@@ -3,7 +3,9 @@ package io.clawbot.coordinator.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaCensus;
 import io.clawbot.coordinator.bootstrap.metrics.QueueMetrics;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -35,6 +37,9 @@ class QueueMetricsTest {
 
     @Inject
     QueueMetrics metrics;
+
+    @Inject
+    ReactiveRedisDataSource redis;
 
     private static Map<String, Double> scrape() {
         String text = given().port(ServiceApiTest.managementPort()).noFiltersOfType(AsAdmin.class).when()
@@ -90,5 +95,36 @@ class QueueMetricsTest {
         Thread.sleep(1100);
         metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
         assertThat(scrape()).containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-encode\"}", 0.0);
+    }
+
+    @Test
+    void one_replica_publishes_the_clusters_gauges_and_another_takes_over_when_it_leaves() throws Exception {
+        task("m-publish", null);
+        Thread.sleep(1100);
+        metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
+        assertThat(scrape()).containsEntry("clawbot_queue_publisher", 1.0).containsKey("clawbot_dead_letters")
+                .containsKey("clawbot_tasks_pending{state=\"ready\",type=\"m-publish\"}");
+
+        // Another replica, first by name, reports to the census: it publishes, and this one leaves the series out
+        // (a sum over replicas stays the cluster's figure) but keeps its own.
+        String other = "0-another-replica";
+        redis.execute("HSET", RedisReplicaCensus.KEY, other, "0:" + System.currentTimeMillis())
+                .await().atMost(Duration.ofSeconds(5));
+        try {
+            Thread.sleep(1100); // the status is read at most once a second
+            metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
+            Map<String, Double> samples = scrape();
+            assertThat(samples).containsEntry("clawbot_queue_publisher", 0.0).containsKey("clawbot_bots_connected")
+                    .doesNotContainKey("clawbot_dead_letters")
+                    .doesNotContainKey("clawbot_tasks_pending{state=\"ready\",type=\"m-publish\"}");
+        } finally {
+            redis.execute("HDEL", RedisReplicaCensus.KEY, other).await().atMost(Duration.ofSeconds(5));
+        }
+
+        // It left: this replica publishes again, types seen meanwhile included.
+        Thread.sleep(1100);
+        metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
+        assertThat(scrape()).containsEntry("clawbot_queue_publisher", 1.0).containsKey("clawbot_dead_letters")
+                .containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-publish\"}", 1.0);
     }
 }

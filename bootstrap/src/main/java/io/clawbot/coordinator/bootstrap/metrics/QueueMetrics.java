@@ -4,12 +4,15 @@ import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
 import io.clawbot.coordinator.application.insight.FleetStatusQuery;
 import io.clawbot.coordinator.domain.insight.FleetStatus;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,9 +21,11 @@ import org.jboss.logging.Logger;
 
 /**
  * The queue and the fleet as gauges, from the status query (one cheap read of the database every
- * {@code coordinator.metrics.queue-interval}). They describe the whole cluster as the database has it, and every
- * replica publishes the same figures: aggregate them over replicas with {@code max}, not {@code sum}
- * ({@code docs/metrics.md}). The bots connected to this replica are its own.
+ * {@code coordinator.metrics.queue-interval}). They describe the whole cluster as the database has it, so one
+ * replica publishes them: the first by name among those the replica census saw lately. The others leave these
+ * series out, and a sum over replicas is the cluster's figure ({@code docs/metrics.md}); when the publisher goes,
+ * the next takes over at its next refresh after the census forgets it. Without Redis every replica sees only
+ * itself in the census and publishes. The bots connected to this replica are its own.
  */
 @ApplicationScoped
 public class QueueMetrics {
@@ -34,6 +39,8 @@ public class QueueMetrics {
     private final MeterRegistry registry;
     private final AtomicReference<View> current = new AtomicReference<>(View.EMPTY);
     private final Map<String, Boolean> typesSeen = new ConcurrentHashMap<>();
+    private final List<Meter> clusterGauges = new ArrayList<>();
+    private volatile boolean publishing;
 
     /** What the gauges read: the last status, as this replica publishes it. */
     record View(Map<String, long[]> byType, long waiting, long assigned, long running, long deadLetters,
@@ -46,6 +53,15 @@ public class QueueMetrics {
         this.status = status;
         this.replica = replica;
         this.registry = registry;
+        Gauge.builder("clawbot_bots_connected", () -> current.get().connectedHere())
+                .description("Bots connected to this replica's WebSocket").register(registry);
+        Gauge.builder("clawbot_queue_publisher", () -> publishing ? 1 : 0)
+                .description("1 on the one replica that publishes the cluster's queue and fleet gauges")
+                .register(registry);
+    }
+
+    /** The cluster's gauges, registered while this replica is the one that publishes them. */
+    private void registerClusterGauges() {
         gauge("clawbot_tasks_waiting_steps", "Workflow steps waiting for the steps they depend on", Tags.empty(),
                 () -> current.get().waiting());
         gauge("clawbot_tasks_assigned", "Tasks offered to a bot that has not accepted them yet", Tags.empty(),
@@ -61,8 +77,7 @@ public class QueueMetrics {
                 () -> current.get().slotsUsed());
         gauge("clawbot_bot_slots", "Slots of the bots online or busy, used and free", Tags.of("state", "free"),
                 () -> current.get().slotsFree());
-        gauge("clawbot_bots_connected", "Bots connected to this replica's WebSocket", Tags.empty(),
-                () -> current.get().connectedHere());
+        typesSeen.keySet().forEach(this::registerTypeGauges);
     }
 
     @Scheduled(every = "${coordinator.metrics.queue-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -80,6 +95,8 @@ public class QueueMetrics {
     private void publish(FleetStatusQuery.View view) {
         FleetStatus fleet = view.fleet();
         String self = replica.value();
+        // The replica first by name among those the census saw lately publishes; the others leave the series out.
+        boolean first = view.connections().keySet().stream().allMatch(other -> self.compareTo(other) <= 0);
         Map<String, long[]> byType = new HashMap<>();
         for (FleetStatus.PendingGroup group : fleet.pending()) {
             String type = group.type() == null ? ANY_TYPE : group.type();
@@ -91,24 +108,35 @@ public class QueueMetrics {
                 values[2] = Math.max(values[2], age);
             }
         }
-        byType.keySet().forEach(this::registerType);
         int connected = view.connections().getOrDefault(self, 0);
         current.set(new View(byType, fleet.waiting(), fleet.assigned(), fleet.inProgress(), fleet.deadLetters(),
                 fleet.bots(), fleet.slots().used(), fleet.slots().free(), connected));
+        synchronized (this) {
+            if (first && !publishing) {
+                publishing = true;
+                registerClusterGauges();
+            } else if (!first && publishing) {
+                publishing = false;
+                clusterGauges.forEach(registry::remove);
+                clusterGauges.clear();
+            }
+            for (String type : byType.keySet()) {
+                if (typesSeen.putIfAbsent(type, Boolean.TRUE) == null && publishing) {
+                    registerTypeGauges(type);
+                }
+            }
+        }
     }
 
     /** A type's gauges, from the first time it has pending work; afterwards they read zero when it has none. */
-    private void registerType(String type) {
-        if (typesSeen.putIfAbsent(type, Boolean.TRUE) != null) {
-            return;
-        }
+    private void registerTypeGauges(String type) {
         gauge("clawbot_tasks_pending", "Pending tasks by type: ready to run, or delayed (a delay or a retry's "
                 + "backoff ahead)", Tags.of("type", type, "state", "ready"), () -> value(type, 0));
         gauge("clawbot_tasks_pending", "Pending tasks by type: ready to run, or delayed (a delay or a retry's "
                 + "backoff ahead)", Tags.of("type", type, "state", "delayed"), () -> value(type, 1));
-        Gauge.builder("clawbot_tasks_oldest_ready_age_seconds", () -> value(type, 2) / 1000.0)
+        clusterGauges.add(Gauge.builder("clawbot_tasks_oldest_ready_age_seconds", () -> value(type, 2) / 1000.0)
                 .description("How long the oldest task of the type that may run now has waited")
-                .tags(Tags.of("type", type)).register(registry);
+                .tags(Tags.of("type", type)).register(registry));
     }
 
     private long value(String type, int index) {
@@ -117,6 +145,6 @@ public class QueueMetrics {
     }
 
     private void gauge(String name, String description, Tags tags, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).tags(tags).register(registry);
+        clusterGauges.add(Gauge.builder(name, value).description(description).tags(tags).register(registry));
     }
 }

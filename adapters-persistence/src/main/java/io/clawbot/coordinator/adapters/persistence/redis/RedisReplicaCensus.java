@@ -53,6 +53,12 @@ public final class RedisReplicaCensus implements ReplicaCensus {
                 .onFailure().recoverWithItem(failure -> ownOnly());
     }
 
+    @Override
+    public Uni<Void> leave() {
+        return redis.execute("HDEL", KEY, self).ifNoItem().after(READ_LIMIT).recoverWithItem(() -> null)
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
     private Map<String, Integer> read(Response hash) {
         Map<String, Integer> census = new TreeMap<>();
         long oldest = clock.millis() - staleAfter.toMillis();

@@ -15,4 +15,9 @@ public interface ReplicaCensus {
 
     /** The replicas that reported recently, by name, with their counts; this replica's own always. */
     Uni<Map<String, Integer>> connections();
+
+    /** This replica stops: it leaves the census at once rather than when its last report grows stale. */
+    default Uni<Void> leave() {
+        return Uni.createFrom().voidItem();
+    }
 }
