@@ -72,6 +72,8 @@ class QueueMetricsTest {
         task("m-encode", null);
         String bot = Fixtures.registerBot(Fixtures.unique("m-bot"), "nothing-pending");
         Fixtures.heartbeat(bot);
+        String encoder = Fixtures.registerBot(Fixtures.unique("m-encoder"), "m-encode");
+        Fixtures.heartbeat(encoder);
         Thread.sleep(1100); // the status is read at most once a second
         metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
 
@@ -87,6 +89,9 @@ class QueueMetricsTest {
         assertThat(samples.get("clawbot_dead_letters")).isEqualTo(
                 (double) Database.count("select count(*) from tasks where status in ('failed', 'timed_out')"));
         assertThat(samples.get("clawbot_tasks_oldest_ready_age_seconds{type=\"m-render\"}")).isGreaterThan(1.0);
+        // No bot declares m-render; one online bot declares m-encode.
+        assertThat(samples).containsEntry("clawbot_type_bots_available{type=\"m-render\"}", 0.0)
+                .containsEntry("clawbot_type_bots_available{type=\"m-encode\"}", 1.0);
 
         // The work goes; the gauges follow.
         given().when().get("/api/v1/tasks?type=m-encode").then().statusCode(200);

@@ -3,6 +3,8 @@ package io.clawbot.coordinator.bootstrap.metrics;
 import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
 import io.clawbot.coordinator.application.insight.FleetStatusQuery;
 import io.clawbot.coordinator.domain.insight.FleetStatus;
+import io.clawbot.coordinator.domain.insight.port.Insights;
+import io.smallrye.mutiny.Multi;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +42,9 @@ public class QueueMetrics {
     private final AtomicReference<View> current = new AtomicReference<>(View.EMPTY);
     private final Map<String, Boolean> typesSeen = new ConcurrentHashMap<>();
     private final List<Meter> clusterGauges = new ArrayList<>();
+    private final Map<String, Long> available = new ConcurrentHashMap<>();
+    private final Insights insights;
+    static final int MAX_CAPACITY_READS = 200;
     private volatile boolean publishing;
 
     /** What the gauges read: the last status, as this replica publishes it. */
@@ -49,7 +54,8 @@ public class QueueMetrics {
         static final View EMPTY = new View(Map.of(), 0, 0, 0, 0, Map.of(), 0, 0, 0);
     }
 
-    public QueueMetrics(FleetStatusQuery status, ReplicaName replica, MeterRegistry registry) {
+    public QueueMetrics(FleetStatusQuery status, ReplicaName replica, MeterRegistry registry, Insights insights) {
+        this.insights = insights;
         this.status = status;
         this.replica = replica;
         this.registry = registry;
@@ -82,7 +88,7 @@ public class QueueMetrics {
 
     @Scheduled(every = "${coordinator.metrics.queue-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return status.status().invoke(this::publish)
+        return status.status().invoke(this::publish).call(this::readCapacity)
                 .onFailure().invoke(f -> LOG.debug("queue metrics not refreshed; the next run tries again", f))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
@@ -137,6 +143,30 @@ public class QueueMetrics {
         clusterGauges.add(Gauge.builder("clawbot_tasks_oldest_ready_age_seconds", () -> value(type, 2) / 1000.0)
                 .description("How long the oldest task of the type that may run now has waited")
                 .tags(Tags.of("type", type)).register(registry));
+        if (!ANY_TYPE.equals(type)) {
+            gauge("clawbot_type_bots_available", "Bots online or busy that declare the type, for types with "
+                    + "pending work", Tags.of("type", type), () -> available.getOrDefault(type, 0L));
+        }
+    }
+
+    /**
+     * The bots that could take each type with pending work, read by the publishing replica only (one small query
+     * per such type, at most {@value #MAX_CAPACITY_READS}): what an alert on work no connected bot can take reads.
+     */
+    private Uni<Void> readCapacity() {
+        if (!publishing) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> types = current.get().byType().entrySet().stream()
+                .filter(e -> !ANY_TYPE.equals(e.getKey()) && e.getValue()[0] + e.getValue()[1] > 0)
+                .map(Map.Entry::getKey).limit(MAX_CAPACITY_READS).toList();
+        if (types.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(types)
+                .onItem().transformToUniAndConcatenate(type -> insights.capacity(type)
+                        .invoke(c -> available.put(type, c.available())).replaceWithVoid())
+                .collect().last().replaceWithVoid();
     }
 
     private long value(String type, int index) {
