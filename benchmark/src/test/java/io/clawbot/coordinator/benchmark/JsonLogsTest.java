@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clawbot.coordinator.botclient.BotClient;
+import io.clawbot.coordinator.botclient.TaskFailure;
 import io.clawbot.coordinator.embedded.EmbeddedPostgres;
 import io.clawbot.coordinator.embedded.FreePort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The packaged coordinator with {@code CLAWBOT_LOG_FORMAT=json}, as the Kubernetes manifests run it: every line its
- * logging writes, from start to stop, is one JSON object with the fields a log pipeline indexes.
+ * logging writes, from start to stop, is one JSON object with the fields a log pipeline indexes, and the lines
+ * about a bot or a task carry its ids as fields.
  */
 class JsonLogsTest {
 
@@ -36,14 +41,26 @@ class JsonLogsTest {
         }
         Files.createDirectories(work);
         EmbeddedPostgres postgres = EmbeddedPostgres.start(work.resolve("postgres"), FreePort.find());
+        String taskId;
         try (StoppableRedis redis = new StoppableRedis()) {
             postgres.createDatabase("clawbot_json_logs");
             try (Replicas replicas = new Replicas(1, APP, work, postgres.url("clawbot_json_logs"), redis.url())
                     .withEnvironment("CLAWBOT_LOG_FORMAT", "json")) {
                 replicas.startAll();
                 Api api = new Api(replicas);
-                api.registerBot(0, "json-logs-bot", List.of("work"));
-                api.createTask(0, "{\"type\": \"work\"}");
+                String token = api.registerBot(0, "json-logs-bot", List.of("work")).path("token").asText();
+                CountDownLatch ran = new CountDownLatch(1);
+                try (BotClient bot = BotClient.builder().uri(replicas.controlUri(0)).token(token)
+                        .handler(task -> {
+                            ran.countDown();
+                            throw new TaskFailure("disk_full", "no space left");
+                        }).build()) {
+                    bot.start().get(30, TimeUnit.SECONDS);
+                    taskId = api.createTask(0, "{\"type\": \"work\", \"retry\": {\"max_attempts\": 1}}")
+                            .path("id").asText();
+                    assertThat(ran.await(30, TimeUnit.SECONDS)).isTrue();
+                    Thread.sleep(500); // the failure's report is written
+                }
             }
         } finally {
             postgres.close();
@@ -66,5 +83,20 @@ class JsonLogsTest {
         }
         assertThat(lines).anyMatch(line -> line.path("message").asText().contains("started in"))
                 .anyMatch(line -> line.path("message").asText().contains("stopped in"));
+        // The operator's story, each line with the ids it is about as fields: the bot came and went, the task
+        // ended in the dead letters, the replica joined and drained.
+        assertThat(lines).anyMatch(line -> line.path("message").asText().contains("json-logs-bot")
+                && line.path("message").asText().contains("connected")
+                && !line.path("mdc").path("bot_id").asText().isBlank());
+        assertThat(lines).anyMatch(line -> line.path("message").asText().contains("left")
+                && !line.path("mdc").path("bot_id").asText().isBlank());
+        assertThat(lines).anyMatch(line -> line.path("level").asText().equals("INFO")
+                && line.path("message").asText().contains("failed for good")
+                && line.path("message").asText().contains("disk_full")
+                && line.path("mdc").path("task_id").asText().equals(taskId)
+                && line.path("mdc").path("task_type").asText().equals("work"));
+        assertThat(lines).anyMatch(line -> line.path("message").asText().contains("joined")
+                && !line.path("mdc").path("replica").asText().isBlank())
+                .anyMatch(line -> line.path("message").asText().contains("draining"));
     }
 }

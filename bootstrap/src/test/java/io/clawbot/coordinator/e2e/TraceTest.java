@@ -16,6 +16,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,31 +84,59 @@ class TraceTest {
         assertThat(run.getStartEpochNanos()).isGreaterThanOrEqualTo(attempt.getStartEpochNanos());
         assertThat(dispatch.getEndEpochNanos()).isLessThanOrEqualTo(attempt.getEndEpochNanos());
         botTelemetry.close();
+
+        // The latency histograms carry the task's trace id as exemplars (OpenMetrics): from a slow bucket to a trace.
+        String openMetrics = given().port(ServiceApiTest.managementPort()).noFiltersOfType(AsAdmin.class)
+                .accept("application/openmetrics-text; version=1.0.0; charset=utf-8").when().get("/q/metrics")
+                .then().statusCode(200).extract().asString();
+        for (String histogram : List.of("clawbot_task_dispatch_seconds_bucket", "clawbot_task_run_seconds_bucket",
+                "clawbot_task_end_to_end_seconds_bucket")) {
+            assertThat(openMetrics.lines().filter(line -> line.startsWith(histogram + "{")
+                    && line.contains("type=\"" + type + "\"") && line.contains("trace_id=\"" + clientTrace + "\"")))
+                    .as(histogram + " with an exemplar of the task's trace").isNotEmpty();
+        }
     }
 
     @Test
     void a_workflows_steps_are_in_the_trace_of_the_request_that_started_the_run() throws Exception {
         String type = Fixtures.unique("traced-step");
         var creds = Fixtures.registerBotWithToken(Fixtures.unique("traced-step-bot"), type);
+        InMemorySpanExporter botSpans = InMemorySpanExporter.create();
+        OpenTelemetrySdk botTelemetry = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(botSpans)).build()).build();
         String run;
         try (BotClient bot = BotClient.builder().uri(URI.create(TestBot.uri(null).toString()))
-                .token(creds.token()).handler(assigned -> Map.of("parent", String.valueOf(assigned.traceParent())))
-                .build()) {
+                .token(creds.token()).slots(2).openTelemetry(botTelemetry).handler(assigned -> {
+                    Thread.sleep(20); // a step that does some work
+                    return Map.of("parent", String.valueOf(assigned.traceParent()));
+                }).build()) {
             bot.start().get(10, TimeUnit.SECONDS);
+            // Fetch, then two steps at once, then one that joins them.
             run = given().contentType(ContentType.JSON).body(Map.of("definition", Map.of("name", "traced",
-                    "steps", List.of(Map.of("id", "a", "type", type), Map.of("id", "b", "type", type,
-                            "depends_on", "a")))))
+                    "steps", List.of(Map.of("id", "fetch", "type", type),
+                            Map.of("id", "resize", "type", type, "depends_on", "fetch"),
+                            Map.of("id", "scan", "type", type, "depends_on", "fetch"),
+                            Map.of("id", "publish", "type", type, "depends_on", List.of("resize", "scan"))))))
                     .when().post("/api/v1/workflows").then().statusCode(201).extract().path("id");
             WorkMetricsTest.eventually(() -> given().when().get("/api/v1/workflows/" + run).then()
                     .body("status", org.hamcrest.Matchers.equalTo("completed")));
         }
         List<String> parents = given().when().get("/api/v1/workflows/" + run + "/tasks").then().extract()
                 .path("tasks.result.parent");
-        assertThat(parents).hasSize(2).allMatch(p -> p.startsWith("00-")).containsOnly(parents.getFirst());
+        assertThat(parents).hasSize(4).allMatch(p -> p.startsWith("00-")).containsOnly(parents.getFirst());
         String traceId = parents.getFirst().substring(3, 35);
         WorkMetricsTest.eventually(() -> assertThat(coordinatorSpans.getFinishedSpanItems().stream()
                 .filter(s -> s.getTraceId().equals(traceId) && s.getName().equals("clawbot.attempt " + type)))
-                .hasSize(2));
+                .hasSize(4));
+        List<SpanData> trace = coordinatorSpans.getFinishedSpanItems().stream()
+                .filter(s -> s.getTraceId().equals(traceId)).toList();
+        List<SpanData> runs = botSpans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId))
+                .toList();
+        assertThat(runs).hasSize(4);
+        // docs/workflow-trace.svg is this picture.
+        TraceWaterfall.write(Path.of("target", "workflow-trace.svg"), "One workflow run: fetch, then resize and "
+                + "scan at once, then publish (TraceTest)", trace, runs);
+        botTelemetry.close();
     }
 
     private static SpanData single(List<SpanData> spans, Predicate<SpanData> which) {

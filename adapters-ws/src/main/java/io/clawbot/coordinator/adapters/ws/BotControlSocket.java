@@ -69,11 +69,20 @@ public class BotControlSocket {
                 .call(now -> sessions.reply(connection, now.bot().id(),
                         BotMessages.connected(now.bot(), connections.terms())))
                 .invoke(now -> sessions.attach(now.bot(), connection))
+                .invoke(now -> {
+                    try (var fields = LogFields.of("bot_id", now.bot().id(), "bot_name", now.bot().name())) {
+                        LOG.infof("bot %s (%s) connected: %d slot(s), capabilities %s, %d unaccepted assignment(s) "
+                                + "sent again", now.bot().name(), now.bot().id(), now.bot().slots(),
+                                now.bot().capabilities(), now.unaccepted().size());
+                    }
+                })
                 .call(now -> resend(now.unaccepted()))
                 .invoke(connections::ready)
                 .replaceWithVoid()
                 .onFailure().call(failure -> {
-                    LOG.errorf(failure, "bot %s could not be brought online", authenticated.id());
+                    try (var fields = LogFields.of("bot_id", authenticated.id())) {
+                        LOG.errorf(failure, "bot %s could not be brought online", authenticated.id());
+                    }
                     return connection.close(new CloseReason(1011, "coordinator error")).onFailure().recoverWithNull();
                 })
                 .onFailure().recoverWithNull();
@@ -121,7 +130,9 @@ public class BotControlSocket {
                 .onFailure(DomainException.class).recoverWithUni(failure -> error(connection, botId, guard,
                         code((DomainException) failure), failure.getMessage(), frame.taskIdOrNull()))
                 .onFailure().recoverWithUni(failure -> {
-                    LOG.errorf(failure, "handling a %s frame from bot %s failed", frame.type, botId);
+                    try (var fields = LogFields.of("bot_id", botId, "task_id", frame.taskIdOrNull())) {
+                        LOG.errorf(failure, "handling a %s frame from bot %s failed", frame.type, botId);
+                    }
                     return error(connection, botId, guard, "internal_error",
                             "the coordinator could not handle this frame; it has been logged", frame.taskIdOrNull());
                 });
@@ -195,13 +206,25 @@ public class BotControlSocket {
     @OnClose
     public Uni<Void> onClose(WebSocketConnection connection) {
         CloseReason reason = connection.closeReason();
-        meters.closed(reason == null ? CloseReason.ABNORMAL.getCode() : reason.getCode());
+        int code = reason == null ? CloseReason.ABNORMAL.getCode() : reason.getCode();
+        meters.closed(code);
         Bot bot = connection.userData().get(BotUpgradeCheck.BOT);
-        if (bot == null || !sessions.detach(bot.id(), connection)) {
+        if (bot == null) {
             return Uni.createFrom().voidItem();
         }
-        return connections.disconnected(bot.id()).onFailure().invoke(failure -> LOG.warnf(failure,
-                "recording that bot %s disconnected failed; its leases still run out", bot.id()))
+        boolean current = sessions.detach(bot.id(), connection);
+        try (var fields = LogFields.of("bot_id", bot.id(), "bot_name", bot.name())) {
+            LOG.infof("bot %s (%s) left: %s%s", bot.name(), bot.id(), why(code, reason),
+                    current ? "" : " (a newer session of it stays)");
+        }
+        if (!current) {
+            return Uni.createFrom().voidItem();
+        }
+        return connections.disconnected(bot.id()).onFailure().invoke(failure -> {
+            try (var fields = LogFields.of("bot_id", bot.id())) {
+                LOG.warnf(failure, "recording that bot %s disconnected failed; its leases still run out", bot.id());
+            }
+        })
                 .onFailure().recoverWithNull();
     }
 
@@ -209,6 +232,25 @@ public class BotControlSocket {
     public Uni<Void> onError(WebSocketConnection connection, Throwable failure) {
         LOG.debugf("bot connection %s: %s", connection.id(), failure.getMessage());
         return Uni.createFrom().voidItem();
+    }
+
+    /** Why a session ended, in an operator's words, from its close code (docs/bot-protocol.md). */
+    static String why(int code, CloseReason reason) {
+        String said = reason == null || reason.getMessage() == null || reason.getMessage().isBlank()
+                ? ""
+                : " (" + reason.getMessage() + ")";
+        String meaning = switch (code) {
+            case 1000 -> "it closed its session";
+            case 1001 -> "going away";
+            case 1005, 1006 -> "the connection was lost without a close";
+            case BotSessions.POLICY_VIOLATION -> "closed for breaking the protocol";
+            case 1009 -> "a frame was too large";
+            case 1011 -> "a coordinator error";
+            case BotSessions.REPLACED -> "replaced by a newer session";
+            case BotSessions.REVOKED -> "its token was revoked or it was retired";
+            default -> "closed";
+        };
+        return meaning + ", code " + code + said;
     }
 
     private static BotMessages.Frame ack(Reported reported) {
@@ -219,7 +261,9 @@ public class BotControlSocket {
             String message, String taskId) {
         Uni<Void> sent = sessions.reply(connection, botId, BotMessages.error(code, message, taskId)).replaceWithVoid();
         if (guard.erred(System.nanoTime())) {
-            LOG.warnf("closing the connection of bot %s: too many invalid frames", botId);
+            try (var fields = LogFields.of("bot_id", botId)) {
+                LOG.warnf("closing the connection of bot %s: too many invalid frames", botId);
+            }
             return sent.call(() -> connection.close(new CloseReason(BotSessions.POLICY_VIOLATION,
                     "too many invalid frames")).onFailure().recoverWithNull());
         }

@@ -198,7 +198,11 @@ public class BotSessions implements BotSockets {
         if (pending.incrementAndGet() > config.maxPendingSends()) {
             pending.decrementAndGet();
             if (evicted.add(connection)) {
-                LOG.warnf("bot connection %s is not reading its socket; closing it", connection.id());
+                Bot bot = connection.userData().get(BotUpgradeCheck.BOT);
+                try (var fields = LogFields.of("bot_id", bot == null ? null : bot.id())) {
+                    LOG.warnf("bot %s is not reading its socket (connection %s); closing it",
+                            bot == null ? "?" : bot.id(), connection.id());
+                }
                 connection.close(new CloseReason(POLICY_VIOLATION, "outbound buffer full")).subscribe().with(
                         closed -> {
                         }, failure -> LOG.debugf("closing %s failed: %s", connection.id(), failure.getMessage()));

@@ -11,13 +11,13 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 
-/** What the stores tell of the work goes to the metrics and to the traces. */
+/** What the stores tell of the work goes to the metrics, the traces and the log. */
 public class ObservabilityWiring {
 
     @Produces
     @Singleton
     WorkMetrics workMetrics(MeterRegistry registry, OpenTelemetry openTelemetry) {
-        return new Both(new WorkMeters(registry), new WorkTraces(openTelemetry));
+        return new Both(new WorkMeters(registry), new Both(new WorkTraces(openTelemetry), new WorkLog()));
     }
 
     /** Tells two listeners, in order. */

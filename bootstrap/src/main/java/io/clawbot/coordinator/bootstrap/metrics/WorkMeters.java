@@ -8,6 +8,12 @@ import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -73,14 +79,14 @@ public final class WorkMeters implements WorkMetrics {
         }
         if (to == TaskStatus.IN_PROGRESS && task.assignedAt() != null && task.startedAt() != null) {
             timer("clawbot.task.ack", "From a task's assignment to the bot's acceptance", type, null)
-                    .record(between(task.assignedAt(), task.startedAt()));
+                    .record(between(task.assignedAt(), task.startedAt()), task);
         }
         if (from.isHeldByBot() && !to.isHeldByBot()) {
             String cause = cause(event.cause());
             counter2("clawbot.task.attempts.ended", "Attempts ended, by cause", type, "cause", cause).increment();
             if (from == TaskStatus.IN_PROGRESS && held.startedAt() != null) {
                 timer("clawbot.task.run", "From a bot's acceptance to the attempt's end", type, outcome(to))
-                        .record(between(held.startedAt(), at));
+                        .record(between(held.startedAt(), at), task);
             }
             if (to == TaskStatus.PENDING && !"handed_back".equals(event.cause())) {
                 counter("clawbot.task.retries", "Retries scheduled after an attempt failed or timed out", type)
@@ -94,7 +100,7 @@ public final class WorkMeters implements WorkMetrics {
             String outcome = to.wire();
             counter2("clawbot.tasks.ended", "Tasks ended, by outcome", type, "outcome", outcome).increment();
             timer("clawbot.task.end_to_end", "From a task's creation to its end", type, outcome)
-                    .record(between(task.createdAt(), at));
+                    .record(between(task.createdAt(), at), task);
             if (to == TaskStatus.FAILED || to == TaskStatus.TIMED_OUT) {
                 counter("clawbot.tasks.dead_lettered", "Tasks that failed or timed out for good", type).increment();
             }
@@ -106,7 +112,7 @@ public final class WorkMeters implements WorkMetrics {
         try {
             if (task.assignedAt() != null && readySince != null) {
                 timer("clawbot.task.dispatch", "From a task's being ready to its assignment to a bot",
-                        type(task.type()), null).record(between(readySince, task.assignedAt()));
+                        type(task.type()), null).record(between(readySince, task.assignedAt()), task);
             }
             counter("clawbot.tasks.dispatched", "Tasks given to bots", type(task.type())).increment();
         } catch (RuntimeException e) {
@@ -167,7 +173,35 @@ public final class WorkMeters implements WorkMetrics {
                 .description(description).tag("type", type).tag(label, value).register(registry));
     }
 
-    private Timer timer(String name, String description, String type, String outcome) {
+    /**
+     * A task's timer, recorded with the task's trace as the current span: with tracing on, the Prometheus
+     * registry samples the trace id as the bucket's exemplar (OpenMetrics format), so a slow bucket leads to a
+     * trace of a task that fell in it.
+     */
+    private record TaskTimer(Timer timer) {
+
+        void record(Duration duration, Task task) {
+            SpanContext trace = trace(task.traceParent());
+            if (trace == null) {
+                timer.record(duration);
+                return;
+            }
+            try (Scope ignored = Context.root().with(Span.wrap(trace)).makeCurrent()) {
+                timer.record(duration);
+            }
+        }
+
+        private static SpanContext trace(String traceParent) {
+            if (traceParent == null || traceParent.length() < 55) {
+                return null;
+            }
+            SpanContext context = SpanContext.createFromRemoteParent(traceParent.substring(3, 35),
+                    traceParent.substring(36, 52), TraceFlags.getSampled(), TraceState.getDefault());
+            return context.isValid() ? context : null;
+        }
+    }
+
+    private TaskTimer timer(String name, String description, String type, String outcome) {
         Function<String, Timer> make = k -> {
             Timer.Builder builder = Timer.builder(name).description(description).tag("type", type)
                     .serviceLevelObjectives(BUCKETS).minimumExpectedValue(BUCKETS[0])
@@ -177,6 +211,6 @@ public final class WorkMeters implements WorkMetrics {
             }
             return builder.register(registry);
         };
-        return timers.computeIfAbsent(name + '\0' + type + '\0' + outcome, make);
+        return new TaskTimer(timers.computeIfAbsent(name + '\0' + type + '\0' + outcome, make));
     }
 }

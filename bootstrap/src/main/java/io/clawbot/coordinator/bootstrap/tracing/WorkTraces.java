@@ -32,6 +32,7 @@ public final class WorkTraces implements WorkMetrics {
     static final AttributeKey<String> BOT_ID = AttributeKey.stringKey("clawbot.bot.id");
     static final AttributeKey<String> CAUSE = AttributeKey.stringKey("clawbot.task.cause");
     static final AttributeKey<String> WORKFLOW_ID = AttributeKey.stringKey("clawbot.workflow.id");
+    static final AttributeKey<Long> POSITION = AttributeKey.longKey("clawbot.workflow.position");
 
     private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
         @Override
@@ -87,6 +88,9 @@ public final class WorkTraces implements WorkMetrics {
             }
             if (task.workflowId() != null) {
                 builder.setAttribute(WORKFLOW_ID, task.workflowId().toString());
+                if (task.workflowPosition() != null) {
+                    builder.setAttribute(POSITION, (long) task.workflowPosition());
+                }
             }
             if (cause != null) {
                 builder.setAttribute(CAUSE, cause);
