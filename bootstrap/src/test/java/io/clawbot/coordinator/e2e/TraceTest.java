@@ -139,6 +139,49 @@ class TraceTest {
         botTelemetry.close();
     }
 
+    @Test
+    void a_retry_is_linked_to_the_attempt_before_it() throws Exception {
+        String type = Fixtures.unique("traced-retry");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("traced-retry-bot"), type);
+        String task;
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        try (BotClient bot = BotClient.builder().uri(URI.create(TestBot.uri(null).toString()))
+                .token(creds.token()).handler(assigned -> {
+                    if (runs.incrementAndGet() == 1) {
+                        throw new io.clawbot.coordinator.botclient.TaskFailure("flaky", "the first run fails");
+                    }
+                    return Map.of();
+                }).build()) {
+            bot.start().get(10, TimeUnit.SECONDS);
+            task = given().contentType(ContentType.JSON).body(Map.of("type", type, "retry", Map.of("max_attempts", 2,
+                    "backoff_seconds", 0, "jitter", 0))).when().post("/api/v1/tasks").then().statusCode(201)
+                    .extract().path("id");
+            WorkMetricsTest.eventually(() -> given().when().get("/api/v1/tasks/" + task).then()
+                    .body("status", org.hamcrest.Matchers.equalTo("completed")));
+        }
+        WorkMetricsTest.eventually(() -> assertThat(coordinatorSpans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("clawbot.attempt " + type))).hasSize(2));
+        List<SpanData> spans = coordinatorSpans.getFinishedSpanItems().stream()
+                .filter(s -> task.equals(s.getAttributes().get(TASK_ID))).toList();
+        AttributeKey<Long> attempt = AttributeKey.longKey("clawbot.task.attempt");
+        SpanData first = single(spans, s -> s.getName().startsWith("clawbot.attempt")
+                && Long.valueOf(1).equals(s.getAttributes().get(attempt)));
+        SpanData second = single(spans, s -> s.getName().startsWith("clawbot.attempt")
+                && Long.valueOf(2).equals(s.getAttributes().get(attempt)));
+        SpanData redispatch = single(spans, s -> s.getName().startsWith("clawbot.dispatch")
+                && Long.valueOf(2).equals(s.getAttributes().get(attempt)));
+        assertThat(first.getAttributes().get(AttributeKey.stringKey("clawbot.task.cause")))
+                .isEqualTo("retry_scheduled");
+        assertThat(first.getLinks()).isEmpty();
+        for (SpanData retry : List.of(second, redispatch)) {
+            assertThat(retry.getTraceId()).isEqualTo(first.getTraceId());
+            assertThat(retry.getLinks()).singleElement().satisfies(link -> {
+                assertThat(link.getSpanContext().getSpanId()).isEqualTo(first.getSpanId());
+                assertThat(link.getSpanContext().getTraceId()).isEqualTo(first.getTraceId());
+            });
+        }
+    }
+
     private static SpanData single(List<SpanData> spans, Predicate<SpanData> which) {
         List<SpanData> found = spans.stream().filter(which).toList();
         assertThat(found).as("spans " + spans.stream().map(SpanData::getName).toList()).hasSize(1);

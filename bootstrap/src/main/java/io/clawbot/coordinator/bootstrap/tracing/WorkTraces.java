@@ -6,9 +6,13 @@ import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -20,8 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * A task's life after its creation as spans of the trace it was created in, recorded once each write commits
  * (whichever replica made it): each dispatch (from ready to assigned) and each attempt (from assigned to its end,
- * with its cause). Retries are further attempt spans of the same trace, numbered. Tasks created outside a trace
- * record nothing.
+ * with its cause). A retry's dispatch and attempt are linked to the attempt before it, whose span id follows from
+ * the task and the attempt ({@link TaskSpanIds}). Tasks created outside a trace record nothing.
  */
 public final class WorkTraces implements WorkMetrics {
 
@@ -33,6 +37,7 @@ public final class WorkTraces implements WorkMetrics {
     static final AttributeKey<String> CAUSE = AttributeKey.stringKey("clawbot.task.cause");
     static final AttributeKey<String> WORKFLOW_ID = AttributeKey.stringKey("clawbot.workflow.id");
     static final AttributeKey<Long> POSITION = AttributeKey.longKey("clawbot.workflow.position");
+    static final AttributeKey<Long> RETRY_OF = AttributeKey.longKey("clawbot.task.retry_of_attempt");
 
     private static final TextMapGetter<String> TRACEPARENT = new TextMapGetter<>() {
         @Override
@@ -58,7 +63,7 @@ public final class WorkTraces implements WorkMetrics {
             return;
         }
         record("clawbot.dispatch " + label(task), task, task, readySince, task.assignedAt(), SpanKind.PRODUCER, null,
-                false);
+                false, false);
     }
 
     @Override
@@ -69,12 +74,15 @@ public final class WorkTraces implements WorkMetrics {
         Task held = before == null ? task : before;
         if (event.from().isHeldByBot() && !event.to().isHeldByBot() && held.assignedAt() != null) {
             record("clawbot.attempt " + label(task), task, held, held.assignedAt(), event.occurredAt(),
-                    SpanKind.CONSUMER, event.cause(), event.to() != TaskStatus.COMPLETED);
+                    SpanKind.CONSUMER, event.cause(), event.to() != TaskStatus.COMPLETED, true);
         }
     }
 
+    /**
+     * @param attemptSpan whether this is the attempt's own span, whose id follows from the task and the attempt
+     */
     private void record(String name, Task task, Task held, Instant start, Instant end, SpanKind kind, String cause,
-            boolean failed) {
+            boolean failed, boolean attemptSpan) {
         try {
             Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), task.traceParent(),
                     TRACEPARENT);
@@ -95,7 +103,17 @@ public final class WorkTraces implements WorkMetrics {
             if (cause != null) {
                 builder.setAttribute(CAUSE, cause);
             }
-            Span span = builder.startSpan();
+            int attempt = held.attempt();
+            if (attempt > 1) {
+                // A retry: linked to the attempt before it.
+                String traceId = parentTraceId(parent);
+                builder.addLink(SpanContext.createFromRemoteParent(traceId,
+                        TaskSpanIds.attemptSpanId(task.id(), attempt - 1), TraceFlags.getSampled(),
+                        TraceState.getDefault()), Attributes.of(RETRY_OF, (long) (attempt - 1)));
+            }
+            Span span = attemptSpan
+                    ? TaskSpanIds.withSpanId(TaskSpanIds.attemptSpanId(task.id(), attempt), builder::startSpan)
+                    : builder.startSpan();
             if (failed) {
                 span.setStatus(StatusCode.ERROR, cause);
             }
@@ -103,6 +121,10 @@ public final class WorkTraces implements WorkMetrics {
         } catch (RuntimeException e) {
             LOG.debug("a span was not recorded", e);
         }
+    }
+
+    private static String parentTraceId(Context parent) {
+        return Span.fromContext(parent).getSpanContext().getTraceId();
     }
 
     private static String label(Task task) {
