@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.bootstrap.schedule;
 
+import io.clawbot.coordinator.adapters.ws.LogFields;
 import io.clawbot.coordinator.bootstrap.metrics.ServiceMeters;
 import io.clawbot.coordinator.application.schedule.ScheduleFiring;
 import io.clawbot.coordinator.application.schedule.SweepReport;
@@ -45,7 +46,9 @@ public class ScheduleSweep {
                     report.skipped());
         }
         for (SweepReport.Failure failure : report.failures()) {
-            LOG.warnf(failure.cause(), "schedule %s: %s", failure.scheduleId(), failure.reason());
+            try (var fields = LogFields.of("schedule_id", failure.scheduleId())) {
+                LOG.warnf(failure.cause(), "schedule %s: %s", failure.scheduleId(), failure.reason());
+            }
         }
     }
 }
