@@ -11,6 +11,8 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A span for each run of a handler, a child of the coordinator's trace of the task (the {@code traceparent} of
@@ -35,14 +37,25 @@ final class RunSpans {
         }
     };
 
+    private static final Logger LOG = Logger.getLogger(RunSpans.class.getName());
+
     private final Tracer tracer;
 
     RunSpans(OpenTelemetry openTelemetry) {
         this.tracer = openTelemetry.getTracer("io.clawbot.coordinator.botclient");
     }
 
-    /** The span of one run, started now. */
+    /** The span of one run, started now; a run without a span if tracing fails, so the task still runs. */
     Run start(AssignedTask task) {
+        try {
+            return startSpan(task);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "no span for this run", e);
+            return new Run(Span.getInvalid());
+        }
+    }
+
+    private Run startSpan(AssignedTask task) {
         Context parent = task.traceParent() == null
                 ? Context.root()
                 : W3CTraceContextPropagator.getInstance().extract(Context.root(), task, TRACEPARENT);
@@ -68,12 +81,20 @@ final class RunSpans {
         }
 
         void failed(Throwable e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, BotClient.describe(e));
+            try {
+                span.recordException(e);
+                span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+            } catch (RuntimeException ignored) {
+                // Tracing never changes what the run reports.
+            }
         }
 
         void end() {
-            span.end();
+            try {
+                span.end();
+            } catch (RuntimeException ignored) {
+                // As above.
+            }
         }
     }
 }

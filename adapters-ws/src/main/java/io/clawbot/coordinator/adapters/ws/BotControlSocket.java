@@ -105,9 +105,11 @@ public class BotControlSocket {
         }
         long now = System.nanoTime();
         if (!guard.admit(now)) {
+            meters.received(null);
             return error(connection, botId, guard, "rate_limited", "too many frames; slow down", null);
         }
         if (tooLarge(text)) {
+            meters.received(null);
             return error(connection, botId, guard, "frame_too_large",
                     "frames are limited to " + config.maxFrameBytes() + " bytes", null);
         }

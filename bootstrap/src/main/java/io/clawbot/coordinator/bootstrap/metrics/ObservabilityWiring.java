@@ -10,6 +10,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import org.jboss.logging.Logger;
 
 /** What the stores tell of the work goes to the metrics, the traces and the log. */
 public class ObservabilityWiring {
@@ -20,31 +21,44 @@ public class ObservabilityWiring {
         return new Both(new WorkMeters(registry), new Both(new WorkTraces(openTelemetry), new WorkLog()));
     }
 
-    /** Tells two listeners, in order. */
+    /**
+     * Tells two listeners, in order. They are called after a write committed, inside its answer: a listener that
+     * throws is logged and skipped, never failing the write or keeping the other listener from hearing.
+     */
     record Both(WorkMetrics first, WorkMetrics second) implements WorkMetrics {
+
+        private static final Logger LOG = Logger.getLogger(Both.class);
 
         @Override
         public void moved(Task before, Task task, TaskTransitioned event) {
-            first.moved(before, task, event);
-            second.moved(before, task, event);
+            safely(() -> first.moved(before, task, event));
+            safely(() -> second.moved(before, task, event));
         }
 
         @Override
         public void dispatched(Task task, Instant readySince) {
-            first.dispatched(task, readySince);
-            second.dispatched(task, readySince);
+            safely(() -> first.dispatched(task, readySince));
+            safely(() -> second.dispatched(task, readySince));
         }
 
         @Override
         public void workflowStarted(Workflow workflow) {
-            first.workflowStarted(workflow);
-            second.workflowStarted(workflow);
+            safely(() -> first.workflowStarted(workflow));
+            safely(() -> second.workflowStarted(workflow));
         }
 
         @Override
         public void workflowEnded(Workflow workflow) {
-            first.workflowEnded(workflow);
-            second.workflowEnded(workflow);
+            safely(() -> first.workflowEnded(workflow));
+            safely(() -> second.workflowEnded(workflow));
+        }
+
+        private static void safely(Runnable call) {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                LOG.debug("a metric, span or log line of the work was not recorded", e);
+            }
         }
     }
 }

@@ -106,6 +106,9 @@ public class QueueMetrics {
         Map<String, long[]> byType = new HashMap<>();
         for (FleetStatus.PendingGroup group : fleet.pending()) {
             String type = group.type() == null ? ANY_TYPE : group.type();
+            if (!typesSeen.containsKey(type) && typesSeen.size() >= WorkMeters.MAX_TYPES) {
+                type = WorkMeters.OTHER; // as many types as the work's metrics label; the rest together
+            }
             long[] values = byType.computeIfAbsent(type, t -> new long[3]);
             values[0] += group.ready();
             values[1] += group.delayed();
@@ -143,7 +146,7 @@ public class QueueMetrics {
         clusterGauges.add(Gauge.builder("clawbot_tasks_oldest_ready_age_seconds", () -> value(type, 2) / 1000.0)
                 .description("How long the oldest task of the type that may run now has waited")
                 .tags(Tags.of("type", type)).register(registry));
-        if (!ANY_TYPE.equals(type)) {
+        if (!ANY_TYPE.equals(type) && !WorkMeters.OTHER.equals(type)) {
             gauge("clawbot_type_bots_available", "Bots online or busy that declare the type, for types with "
                     + "pending work", Tags.of("type", type), () -> available.getOrDefault(type, 0L));
         }
@@ -158,7 +161,8 @@ public class QueueMetrics {
             return Uni.createFrom().voidItem();
         }
         List<String> types = current.get().byType().entrySet().stream()
-                .filter(e -> !ANY_TYPE.equals(e.getKey()) && e.getValue()[0] + e.getValue()[1] > 0)
+                .filter(e -> !ANY_TYPE.equals(e.getKey()) && !WorkMeters.OTHER.equals(e.getKey())
+                        && e.getValue()[0] + e.getValue()[1] > 0)
                 .map(Map.Entry::getKey).limit(MAX_CAPACITY_READS).toList();
         if (types.isEmpty()) {
             return Uni.createFrom().voidItem();

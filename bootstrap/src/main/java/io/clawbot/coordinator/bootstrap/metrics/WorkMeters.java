@@ -31,17 +31,19 @@ import org.jboss.logging.Logger;
 public final class WorkMeters implements WorkMetrics {
 
     private static final Logger LOG = Logger.getLogger(WorkMeters.class);
-    static final int MAX_TYPES = 500;
+    static final int MAX_TYPES = 100;
     static final int MAX_BOT_CODES = 50;
     static final String ANY_TYPE = QueueMetrics.ANY_TYPE;
+    /** The type label of the tasks of types beyond the first {@link #MAX_TYPES}. */
     static final String OTHER = "_other";
 
-    /** From a millisecond to a minute: dispatch and acknowledgement sit low, runs and end to end reach high. */
+    /** From a millisecond to half an hour: dispatch and acknowledgement sit low, runs and end to end reach high. */
     static final Duration[] BUCKETS = {
             Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60) };
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120),
+            Duration.ofSeconds(300), Duration.ofSeconds(600), Duration.ofSeconds(1800) };
 
     /** The causes the service itself gives an ended attempt. */
     private static final Set<String> SERVICE_CAUSES = Set.of("completed", "failed", "cancelled", "timed_out",
@@ -149,7 +151,10 @@ public final class WorkMeters implements WorkMetrics {
         if (label != null) {
             return label;
         }
-        return types.computeIfAbsent(key, k -> types.size() < MAX_TYPES ? k : OTHER);
+        if (types.size() >= MAX_TYPES) {
+            return OTHER; // not kept: types come from clients, and their number has no bound
+        }
+        return types.computeIfAbsent(key, k -> k);
     }
 
     private String cause(String cause) {
@@ -160,7 +165,10 @@ public final class WorkMeters implements WorkMetrics {
         if (label != null) {
             return label;
         }
-        return botCodes.computeIfAbsent(cause, k -> botCodes.size() < MAX_BOT_CODES ? k : "other");
+        if (botCodes.size() >= MAX_BOT_CODES) {
+            return "other";
+        }
+        return botCodes.computeIfAbsent(cause, k -> k);
     }
 
     private Counter counter(String name, String description, String type) {

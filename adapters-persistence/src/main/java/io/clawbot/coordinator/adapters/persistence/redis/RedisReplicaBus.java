@@ -110,14 +110,22 @@ public class RedisReplicaBus implements ReplicaBus {
             long publishFailures) {
     }
 
+    /** Indexes into {@link #counts}. */
+    private static final int HINTS_SENT = 0;
+    private static final int HINTS_RECEIVED = 1;
+    private static final int RELAYS_SENT = 2;
+    private static final int RELAYS_RECEIVED = 3;
+    private static final int PUBLISH_FAILURES = 4;
+
     private final AtomicLongArray counts = new AtomicLongArray(5);
 
     public Counts counts() {
-        return new Counts(counts.get(0), counts.get(1), counts.get(2), counts.get(3), counts.get(4));
+        return new Counts(counts.get(HINTS_SENT), counts.get(HINTS_RECEIVED), counts.get(RELAYS_SENT),
+                counts.get(RELAYS_RECEIVED), counts.get(PUBLISH_FAILURES));
     }
 
     private void publishHint() {
-        counts.incrementAndGet(0);
+        counts.incrementAndGet(HINTS_SENT);
         publish(WORK, replicaId).subscribe().with(ignored -> afterHint(), failure -> afterHint());
     }
 
@@ -150,7 +158,7 @@ public class RedisReplicaBus implements ReplicaBus {
     }
 
     private void send(Relay message, String replica) {
-        counts.incrementAndGet(2);
+        counts.incrementAndGet(RELAYS_SENT);
         publish(replica == null ? RELAY : relayChannel(replica), message.encode()).subscribe().with(ignored -> {
         }, ignored -> {
         });
@@ -170,7 +178,7 @@ public class RedisReplicaBus implements ReplicaBus {
                     }
                 })
                 .onFailure().invoke(failure -> {
-                    counts.incrementAndGet(4);
+                    counts.incrementAndGet(PUBLISH_FAILURES);
                     if (down.compareAndSet(false, true)) {
                         LOG.warnf("Redis is unreachable (%s): other replicas learn of new work from their "
                                 + "dispatch tick until it is back", failure.getMessage());
@@ -201,13 +209,13 @@ public class RedisReplicaBus implements ReplicaBus {
             try {
                 if (WORK.equals(channel)) {
                     if (!replicaId.equals(message)) {
-                        counts.incrementAndGet(1);
+                        counts.incrementAndGet(HINTS_RECEIVED);
                         onWork.run();
                     }
                 } else {
                     Relay relay = Relay.decode(message);
                     if (relay != null && !replicaId.equals(relay.origin())) {
-                        counts.incrementAndGet(3);
+                        counts.incrementAndGet(RELAYS_RECEIVED);
                         onRelay.accept(relay);
                     }
                 }
