@@ -40,7 +40,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Options (all {@code --name value}): {@code url} (http://localhost:8080), {@code bots} (10), {@code slots}
  * (4), {@code tasks} (10000), {@code concurrency} of submissions (64), {@code db}
  * (jdbc:postgresql://127.0.0.1:15432/clawbot, user postgres; {@code none} to skip), {@code report}
- * (target/benchmark-report.json), {@code timeout-seconds} (300).
+ * (target/benchmark-report.json), {@code history} (target/benchmark-history.jsonl: each run's report is appended
+ * as one line, with {@code label}), {@code management} (http://localhost:9000: the coordinator's management
+ * port, whose {@code process_cpu_time_ns_total} gives its CPU time per task; {@code none} to skip),
+ * {@code timeout-seconds} (300).
+ *
+ * <p>Requests go over HTTP/1.1 with keep-alive, as most clients send them ({@code http} 1.1); {@code http} 2 lets
+ * the JDK client upgrade to HTTP/2 (h2c), as the benchmark did before, which costs both sides more CPU per small
+ * request.
  */
 public final class Benchmark {
 
@@ -58,11 +65,19 @@ public final class Benchmark {
         int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "64"));
         String db = opts.getOrDefault("db", "jdbc:postgresql://127.0.0.1:15432/clawbot");
         Path report = Path.of(opts.getOrDefault("report", "target/benchmark-report.json"));
+        Path history = Path.of(opts.getOrDefault("history", "target/benchmark-history.jsonl"));
+        String management = opts.getOrDefault("management", "http://localhost:9000");
+        String label = opts.getOrDefault("label", "");
         Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("timeout-seconds", "300")));
         String key = apiKey(opts);
 
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Version version = switch (opts.getOrDefault("http", "1.1")) {
+            case "1.1" -> HttpClient.Version.HTTP_1_1;
+            case "2" -> HttpClient.Version.HTTP_2;
+            default -> throw new IllegalArgumentException("--http is 1.1 or 2");
+        };
+        HttpClient http = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
         URI ws = URI.create(base.replaceFirst("^http", "ws") + "/api/v1/ws/control");
 
         Map<String, Long> committedAt = new ConcurrentHashMap<>(tasks * 2);
@@ -100,6 +115,7 @@ public final class Benchmark {
         }
 
         long commitsBefore = commits(db);
+        double cpuBefore = cpuSeconds(http, management);
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         Semaphore inFlight = new Semaphore(concurrency);
@@ -128,6 +144,7 @@ public final class Benchmark {
         boolean finished = completed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         long end = System.nanoTime();
         long commitsAfter = commits(db);
+        double cpuAfter = cpuSeconds(http, management);
         fleet.forEach(BotClient::close);
 
         long[] latencies = committedAt.entrySet().stream()
@@ -139,6 +156,8 @@ public final class Benchmark {
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("run", run);
+        result.put("label", label);
+        result.put("http", opts.getOrDefault("http", "1.1"));
         result.put("started_at", startedAt.toString());
         result.put("machine", machine());
         result.put("bots", bots);
@@ -155,11 +174,17 @@ public final class Benchmark {
         result.put("dispatch_latency_ms_max", millis(latencies.length == 0 ? 0 : latencies[latencies.length - 1]));
         result.put("database_commits_per_task",
                 commitsBefore < 0 || commitsAfter < 0 ? null : round((double) (commitsAfter - commitsBefore) / tasks));
+        result.put("coordinator_cpu_ms_per_task",
+                cpuBefore < 0 || cpuAfter < 0 || done == 0 ? null : round((cpuAfter - cpuBefore) * 1000 / done));
 
         result.forEach((k, v) -> System.out.printf("  %-30s %s%n", k, v));
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         System.out.println("report written to " + report.toAbsolutePath());
+        Files.createDirectories(history.toAbsolutePath().getParent());
+        Files.writeString(history, JSON.writeValueAsString(result) + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        System.out.println("appended to " + history.toAbsolutePath());
         System.exit(finished && errors.get() == 0 ? 0 : 1);
     }
 
@@ -190,6 +215,32 @@ public final class Benchmark {
             throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /**
+     * The coordinator's process CPU time so far, in seconds, from its metrics ({@code process_cpu_time_ns_total});
+     * -1 when not measured. It includes what the coordinator spends on everything during the run, ticks and
+     * sweeps too, like the commits per task.
+     */
+    static double cpuSeconds(HttpClient http, String management) {
+        if (management == null || management.equals("none")) {
+            return -1;
+        }
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(management + "/q/metrics"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            for (String line : response.body().split("\n")) {
+                if (line.startsWith("process_cpu_time_ns_total ")) {
+                    return Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip()) / 1e9;
+                }
+            }
+            System.out.println("  (coordinator CPU not measured: no process_cpu_time_ns_total)");
+        } catch (IOException | RuntimeException e) {
+            System.out.println("  (coordinator CPU not measured: " + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return -1;
     }
 
     /** Committed transactions of the coordinator's database so far; -1 when not measured. */
