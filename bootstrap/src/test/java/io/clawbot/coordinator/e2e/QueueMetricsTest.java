@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The queue and fleet gauges on {@code /q/metrics}, against what the database holds. */
@@ -33,26 +31,11 @@ class QueueMetricsTest {
         }
     }
 
-    private static final Pattern SAMPLE = Pattern.compile("^(clawbot_[a-z_]+)(\\{[^}]*})? ([-0-9.eE+NaN]+)$");
-
     @Inject
     QueueMetrics metrics;
 
     @Inject
     ReactiveRedisDataSource redis;
-
-    private static Map<String, Double> scrape() {
-        String text = given().port(ServiceApiTest.managementPort()).noFiltersOfType(AsAdmin.class).when()
-                .get("/q/metrics").then().statusCode(200).extract().asString();
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : text.split("\n")) {
-            Matcher m = SAMPLE.matcher(line.strip());
-            if (m.matches()) {
-                samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
-            }
-        }
-        return samples;
-    }
 
     private static void task(String type, Instant runAt) {
         Map<String, Object> body = new HashMap<>(Map.of("type", type));
@@ -77,7 +60,7 @@ class QueueMetricsTest {
         Thread.sleep(1100); // the status is read at most once a second
         metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
 
-        Map<String, Double> samples = scrape();
+        Map<String, Double> samples = WorkMetricsTest.scrape();
         assertThat(samples).containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-render\"}", 3.0)
                 .containsEntry("clawbot_tasks_pending{state=\"delayed\",type=\"m-render\"}", 2.0)
                 .containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-encode\"}", 1.0);
@@ -99,7 +82,8 @@ class QueueMetricsTest {
         given().when().post("/api/v1/tasks/" + encode + "/cancel").then().statusCode(200);
         Thread.sleep(1100);
         metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
-        assertThat(scrape()).containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-encode\"}", 0.0);
+        assertThat(WorkMetricsTest.scrape()).containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-encode\"}",
+                0.0);
     }
 
     @Test
@@ -107,7 +91,8 @@ class QueueMetricsTest {
         task("m-publish", null);
         Thread.sleep(1100);
         metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
-        assertThat(scrape()).containsEntry("clawbot_queue_publisher", 1.0).containsKey("clawbot_dead_letters")
+        assertThat(WorkMetricsTest.scrape()).containsEntry("clawbot_queue_publisher", 1.0)
+                .containsKey("clawbot_dead_letters")
                 .containsKey("clawbot_tasks_pending{state=\"ready\",type=\"m-publish\"}");
 
         // Another replica, first by name, reports to the census: it publishes, and this one leaves the series out
@@ -118,7 +103,7 @@ class QueueMetricsTest {
         try {
             Thread.sleep(1100); // the status is read at most once a second
             metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
-            Map<String, Double> samples = scrape();
+            Map<String, Double> samples = WorkMetricsTest.scrape();
             assertThat(samples).containsEntry("clawbot_queue_publisher", 0.0).containsKey("clawbot_bots_connected")
                     .doesNotContainKey("clawbot_dead_letters")
                     .doesNotContainKey("clawbot_tasks_pending{state=\"ready\",type=\"m-publish\"}");
@@ -129,7 +114,8 @@ class QueueMetricsTest {
         // It left: this replica publishes again, types seen meanwhile included.
         Thread.sleep(1100);
         metrics.refreshNow().await().atMost(Duration.ofSeconds(10));
-        assertThat(scrape()).containsEntry("clawbot_queue_publisher", 1.0).containsKey("clawbot_dead_letters")
+        assertThat(WorkMetricsTest.scrape()).containsEntry("clawbot_queue_publisher", 1.0)
+                .containsKey("clawbot_dead_letters")
                 .containsEntry("clawbot_tasks_pending{state=\"ready\",type=\"m-publish\"}", 1.0);
     }
 }

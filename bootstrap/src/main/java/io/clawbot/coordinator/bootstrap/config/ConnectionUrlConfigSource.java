@@ -5,8 +5,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Lets the usual {@code DATABASE_URL} and {@code REDIS_URL} environment variables configure the coordinator.
@@ -16,17 +14,17 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * <p>Its ordinal sits above {@code application.properties} and below environment variables and system
  * properties, so an explicit {@code QUARKUS_DATASOURCE_*} setting still wins.
  */
-public class ConnectionUrlConfigSource implements ConfigSource {
-
-    static final int ORDINAL = 275;
-
-    private final Map<String, String> properties;
+public class ConnectionUrlConfigSource extends VariableConfigSource {
 
     public ConnectionUrlConfigSource() {
         this(System.getenv());
     }
 
     ConnectionUrlConfigSource(Map<String, String> env) {
+        super("DATABASE_URL/REDIS_URL", properties(env));
+    }
+
+    private static Map<String, String> properties(Map<String, String> env) {
         Map<String, String> props = new HashMap<>();
         String database = env.get("DATABASE_URL");
         if (database != null && !database.isBlank()) {
@@ -36,7 +34,7 @@ public class ConnectionUrlConfigSource implements ConfigSource {
         if (redis != null && !redis.isBlank()) {
             props.put("quarkus.redis.hosts", redis.strip());
         }
-        this.properties = Map.copyOf(props);
+        return props;
     }
 
     static Map<String, String> datasource(String url) {
@@ -84,23 +82,4 @@ public class ConnectionUrlConfigSource implements ConfigSource {
         return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    @Override
-    public Set<String> getPropertyNames() {
-        return properties.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return properties.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "DATABASE_URL/REDIS_URL";
-    }
-
-    @Override
-    public int getOrdinal() {
-        return ORDINAL;
-    }
 }

@@ -2,8 +2,6 @@ package io.clawbot.coordinator.bootstrap.config;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * One variable for the log's shape: {@code CLAWBOT_LOG_FORMAT=json} writes every line as a JSON object (for a
@@ -12,47 +10,28 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * {@link ConnectionUrlConfigSource}, it sits above {@code application.properties} and below explicit Quarkus
  * settings.
  */
-public class LogFormatConfigSource implements ConfigSource {
+public class LogFormatConfigSource extends VariableConfigSource {
 
     static final String VARIABLE = "CLAWBOT_LOG_FORMAT";
     static final String PROPERTY = "quarkus.log.console.json.enabled";
-
-    private final Map<String, String> properties;
 
     public LogFormatConfigSource() {
         this(System.getenv());
     }
 
     LogFormatConfigSource(Map<String, String> env) {
-        String format = env.get(VARIABLE);
+        super(VARIABLE, properties(env.get(VARIABLE)));
+    }
+
+    private static Map<String, String> properties(String format) {
         if (format == null || format.isBlank()) {
-            properties = Map.of();
-            return;
+            return Map.of();
         }
-        properties = switch (format.strip().toLowerCase(Locale.ROOT)) {
+        return switch (format.strip().toLowerCase(Locale.ROOT)) {
             case "json" -> Map.of(PROPERTY, "true");
             case "plain" -> Map.of(PROPERTY, "false");
             default -> throw new IllegalArgumentException(VARIABLE + " must be json or plain, not '" + format + "'");
         };
     }
 
-    @Override
-    public Set<String> getPropertyNames() {
-        return properties.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return properties.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return VARIABLE;
-    }
-
-    @Override
-    public int getOrdinal() {
-        return ConnectionUrlConfigSource.ORDINAL;
-    }
 }

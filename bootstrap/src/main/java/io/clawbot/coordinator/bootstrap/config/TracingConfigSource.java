@@ -2,8 +2,6 @@ package io.clawbot.coordinator.bootstrap.config;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Tracing follows the standard OpenTelemetry variable: with {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or
@@ -13,19 +11,21 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * {@link ConnectionUrlConfigSource}, it sits above {@code application.properties} and below explicit Quarkus
  * settings.
  */
-public class TracingConfigSource implements ConfigSource {
+public class TracingConfigSource extends VariableConfigSource {
 
     static final String ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
     static final String TRACES_ENDPOINT = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
     static final String PROTOCOL = "OTEL_EXPORTER_OTLP_PROTOCOL";
-
-    private final Map<String, String> properties;
 
     public TracingConfigSource() {
         this(System.getenv());
     }
 
     TracingConfigSource(Map<String, String> env) {
+        super("OTEL_EXPORTER_OTLP", properties(env));
+    }
+
+    private static Map<String, String> properties(Map<String, String> env) {
         String endpoint = nonBlank(env.get(TRACES_ENDPOINT));
         if (endpoint == null) {
             endpoint = nonBlank(env.get(ENDPOINT));
@@ -43,30 +43,11 @@ public class TracingConfigSource implements ConfigSource {
                 out.put("quarkus.otel.exporter.otlp.traces.protocol", protocol);
             }
         }
-        properties = Map.copyOf(out);
+        return out;
     }
 
     private static String nonBlank(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    @Override
-    public Set<String> getPropertyNames() {
-        return properties.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return properties.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "OTEL_EXPORTER_OTLP";
-    }
-
-    @Override
-    public int getOrdinal() {
-        return ConnectionUrlConfigSource.ORDINAL;
-    }
 }
