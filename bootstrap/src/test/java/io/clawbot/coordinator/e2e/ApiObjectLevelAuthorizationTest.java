@@ -60,6 +60,10 @@ class ApiObjectLevelAuthorizationTest {
         Keys.as(limited).contentType(ContentType.JSON).body("{\"type\": \"" + other + "\"}").when()
                 .post("/api/v1/tasks").then().statusCode(403).contentType("application/problem+json")
                 .body("type", equalTo("urn:clawbot:problem:task-type-not-allowed"));
+        // A task without a type is not one of the key's types either.
+        Keys.as(limited).contentType(ContentType.JSON).body("{}").when().post("/api/v1/tasks").then()
+                .statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("urn:clawbot:problem:task-type-not-allowed"));
         Keys.as(limited).contentType(ContentType.JSON).body("{\"definition\": {\"name\": \"mixed\", \"steps\": ["
                 + "{\"id\": \"a\", \"type\": \"" + allowed + "\"}, {\"id\": \"b\", \"type\": \"" + other
                 + "\", \"depends_on\": [\"a\"]}]}}")

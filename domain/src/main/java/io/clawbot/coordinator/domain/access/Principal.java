@@ -35,17 +35,17 @@ public sealed interface Principal {
             return Actor.key(name);
         }
 
-        /** Whether this client may create a task of this type. */
+        /** Whether this client may create a task of this type; a client limited to types creates no untyped task. */
         public boolean mayCreate(String type) {
-            return taskTypes.isEmpty() || taskTypes.contains(type);
+            return taskTypes.isEmpty() || type != null && taskTypes.contains(type);
         }
 
         /** Refuses a task type outside this client's list. */
         public void checkMayCreate(String type, String field) {
             if (!mayCreate(type)) {
-                throw new ForbiddenException("task-type-not-allowed",
-                        "The key '" + name + "' may not create tasks of type '"
-                                + type + "' (" + field + "); it may create: " + String.join(", ", taskTypes));
+                throw new ForbiddenException("task-type-not-allowed", "The key '" + name + "' may not create "
+                        + (type == null ? "tasks without a type" : "tasks of type '" + type + "'") + " (" + field
+                        + "); it may create: " + String.join(", ", taskTypes));
             }
         }
 
