@@ -55,6 +55,7 @@ class ApiFunctionLevelAuthorizationTest {
             row("DELETE", "/api/v1/bots/{id}/token", null, A),
             row("DELETE", "/api/v1/bots/{id}", null, A),
             row("POST", "/api/v1/tasks", "{\"type\": \"fla\"}", A, O, S),
+            row("POST", "/api/v1/tasks/batch", "{\"tasks\": [{\"type\": \"fla\"}]}", A, O, S),
             row("GET", "/api/v1/tasks", null, A, O, R, S),
             row("GET", "/api/v1/tasks/pending", null, A, O, R, S),
             row("GET", "/api/v1/tasks/dead-letters", null, A, O, R, S),

@@ -11,6 +11,8 @@ import io.clawbot.client.api.SchedulesApi;
 import io.clawbot.client.api.TasksApi;
 import io.clawbot.client.api.WorkflowDefinitionsApi;
 import io.clawbot.client.api.WorkflowsApi;
+import io.clawbot.client.model.CreateTaskBatchItem;
+import io.clawbot.client.model.CreateTaskBatchRequest;
 import io.clawbot.client.model.CreateTaskRequest;
 import io.clawbot.client.model.CreateWorkflowDefinitionRequest;
 import io.clawbot.client.model.CreateWorkflowRequest;
@@ -23,6 +25,8 @@ import io.clawbot.client.model.ScheduleFireTimes;
 import io.clawbot.client.model.ScheduleRequest;
 import io.clawbot.client.model.StartWorkflowRunRequest;
 import io.clawbot.client.model.Task;
+import io.clawbot.client.model.TaskBatchItemResult;
+import io.clawbot.client.model.TaskBatchResult;
 import io.clawbot.client.model.TaskEvent;
 import io.clawbot.client.model.Workflow;
 import io.clawbot.client.model.WorkflowWithTasks;
@@ -136,6 +140,29 @@ class ContractClientTest {
         assertThat(List.of(firstPage.get(0).getId(), secondPage.get(0).getId()))
                 .containsExactlyInAnyOrder(created.getId(), delayed.getId());
         assertThat(tasks.listPendingTasks(10, 0, type, null)).isEmpty();
+    }
+
+    @Test
+    void a_batch_is_created_and_reported_item_by_item() throws Exception {
+        String type = Fixtures.unique("contract-batch");
+        String key = Fixtures.unique("contract-batch-key");
+        CreateTaskBatchRequest request = new CreateTaskBatchRequest().tasks(List.of(
+                new CreateTaskBatchItem().type(type).priority(3).payload(Map.of("n", 1)).idempotencyKey(key),
+                new CreateTaskBatchItem().type(type).priority(5000),
+                new CreateTaskBatchItem().type(type).priority(3).payload(Map.of("n", 1)).idempotencyKey(key)));
+
+        TaskBatchResult result = tasks.createTasks(request);
+
+        assertThat(result.getCreated()).isEqualTo(1);
+        assertThat(result.getReplayed()).isEqualTo(1);
+        assertThat(result.getFailed()).isEqualTo(1);
+        List<TaskBatchItemResult> items = result.getItems();
+        assertThat(items).extracting(TaskBatchItemResult::getStatus).containsExactly(201, 400, 200);
+        assertThat(items.get(2).getId()).isEqualTo(items.get(0).getId());
+        assertThat(items.get(1).getProblem().getField()).isEqualTo("tasks[1].priority");
+        Task created = tasks.getTask(items.get(0).getId(), null, null);
+        assertThat(created.getPriority()).isEqualTo(3);
+        assertThat(created.getPayload()).isEqualTo(Map.of("n", 1));
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.clawbot.coordinator.application.task;
 import io.clawbot.coordinator.application.tasktype.TaskTypes;
 import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.domain.common.Created;
+import io.clawbot.coordinator.domain.common.DomainException;
+import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.common.port.Tracing;
@@ -14,12 +16,20 @@ import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
+import io.clawbot.coordinator.domain.tasktype.TaskType;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Submits a standalone task: pending at once (or from its delay), under its resolved retry policy. */
 public final class SubmitTask {
+
+    /** The most tasks one batch submits. */
+    public static final int MAX_BATCH = 1000;
 
     private final TaskStore tasks;
     private final IdSource ids;
@@ -65,31 +75,106 @@ public final class SubmitTask {
             creator.checkMayCreate(command.spec().type(), "type");
         }
         if (types == null) {
-            return create(command, command.spec(), retryDefaults.resolve(command.spec().type(),
-                    command.spec().retry()), now, trace);
+            return store(prepare(command, null, now, trace), command);
         }
-        return types.check(command.spec().type(), command.spec().payload(), "payload", "type").flatMap(type -> {
-            TaskSpec spec = command.spec();
-            RetryPolicy retry = retryDefaults.resolve(spec.type(), spec.retry());
-            if (type != null) {
-                spec = spec.withDefaults(
-                        command.priorityGiven() || type.priority() == null ? spec.priority() : type.priority(),
-                        command.timeoutGiven() || type.timeoutSeconds() == null
-                                ? spec.timeoutSeconds()
-                                : type.timeoutSeconds());
-                retry = retryDefaults.resolve(spec.type(), type.retry()).with(spec.retry());
+        return types.check(command.spec().type(), command.spec().payload(), "payload", "type")
+                .flatMap(type -> store(prepare(command, type, now, trace), command));
+    }
+
+    /**
+     * What became of one submission of a batch: the task created, or, replayed, the one first created under its
+     * key; or why it was refused ({@code refusal}, whose field is named as in a single submission).
+     */
+    public record Outcome(TaskId id, boolean replayed, DomainException refusal) {
+
+        static Outcome refused(DomainException refusal) {
+            return new Outcome(null, false, refusal);
+        }
+    }
+
+    /**
+     * Submits many tasks in one write: each is checked as {@link #submit} checks it, and those that pass are
+     * stored together, in one transaction (none is stored if it fails), while those that do not are refused one
+     * by one. Each distinct task type is read once.
+     *
+     * @return one outcome per command, in order
+     */
+    public Uni<List<Outcome>> submitAll(List<SubmitTaskCommand> commands) {
+        if (commands.size() > MAX_BATCH) {
+            throw new ValidationException("tasks", "must hold at most " + MAX_BATCH + " tasks");
+        }
+        Instant now = clock.instant();
+        String trace = tracing.currentParent();
+        Uni<Map<String, Optional<TaskType>>> found = types == null
+                ? Uni.createFrom().item(Map.of())
+                : types.lookUpAll(commands.stream().map(c -> c.spec().type()).toList());
+        return found.flatMap(registered -> {
+            Outcome[] outcomes = new Outcome[commands.size()];
+            List<TaskStore.NewTask> batch = new ArrayList<>(commands.size());
+            List<Integer> positions = new ArrayList<>(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                SubmitTaskCommand command = commands.get(i);
+                try {
+                    checkRunAt(command.spec().runAt(), now);
+                    if (command.creator() != null) {
+                        command.creator().checkMayCreate(command.spec().type(), "type");
+                    }
+                    TaskType type = types == null
+                            ? null
+                            : types.checked(registered, new TaskTypes.Submission(command.spec().type(),
+                                    command.spec().payload(), "payload", "type"));
+                    Task task = prepare(command, type, now, trace);
+                    batch.add(new TaskStore.NewTask(task, TaskTransitioned.created(task, actor(command)),
+                            command.idempotencyKey()));
+                    positions.add(i);
+                } catch (DomainException refusal) {
+                    outcomes[i] = Outcome.refused(refusal);
+                }
             }
-            return create(command, spec, retry, now, trace);
+            return tasks.createAll(batch).map(stored -> {
+                boolean created = false;
+                for (int j = 0; j < stored.size(); j++) {
+                    TaskStore.Stored one = stored.get(j);
+                    int at = positions.get(j);
+                    outcomes[at] = switch (one.outcome()) {
+                        case CREATED -> new Outcome(one.id(), false, null);
+                        case REPLAYED -> new Outcome(one.id(), true, null);
+                        case KEY_REUSED -> Outcome.refused(new IdempotencyKeyReusedException(
+                                batch.get(j).key().key()));
+                    };
+                    created |= one.outcome() == TaskStore.Stored.Outcome.CREATED;
+                }
+                if (created) {
+                    signal.workMayBeAvailable();
+                }
+                return List.of(outcomes);
+            });
         });
     }
 
-    private Uni<Created<Task>> create(SubmitTaskCommand command, TaskSpec spec, RetryPolicy retry, Instant now,
-            String trace) {
+    /** The task a checked submission makes: its type's defaults under the client's choices. */
+    private Task prepare(SubmitTaskCommand command, TaskType type, Instant now, String trace) {
+        TaskSpec spec = command.spec();
+        RetryPolicy retry = retryDefaults.resolve(spec.type(), spec.retry());
+        if (type != null) {
+            spec = spec.withDefaults(
+                    command.priorityGiven() || type.priority() == null ? spec.priority() : type.priority(),
+                    command.timeoutGiven() || type.timeoutSeconds() == null
+                            ? spec.timeoutSeconds()
+                            : type.timeoutSeconds());
+            retry = retryDefaults.resolve(spec.type(), type.retry()).with(spec.retry());
+        }
         Principal.Client creator = command.creator();
-        Task task = Task.create(new TaskId(ids.next()), spec, retry, now)
+        return Task.create(new TaskId(ids.next()), spec, retry, now)
                 .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace);
-        Actor actor = creator == null ? Actor.api() : creator.actor();
-        return tasks.create(task, TaskTransitioned.created(task, actor), command.idempotencyKey())
+    }
+
+    private static Actor actor(SubmitTaskCommand command) {
+        return command.creator() == null ? Actor.api() : command.creator().actor();
+    }
+
+    private Uni<Created<Task>> store(Task task, SubmitTaskCommand command) {
+        return tasks.create(task, TaskTransitioned.created(task, actor(command)), command.idempotencyKey())
                 .invoke(created -> signal.workMayBeAvailable());
     }
 

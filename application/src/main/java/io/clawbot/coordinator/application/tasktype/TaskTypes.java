@@ -99,20 +99,38 @@ public final class TaskTypes {
      * Checks many documents, in their order, reading each distinct type once; the first that fails decides.
      */
     public Uni<Void> checkAll(List<Submission> submissions) {
-        List<String> names = submissions.stream().map(Submission::type).filter(java.util.Objects::nonNull)
-                .distinct().toList();
-        if (names.isEmpty()) {
-            return Uni.createFrom().voidItem();
+        return lookUpAll(submissions.stream().map(Submission::type).toList()).invoke(found -> {
+            for (Submission s : submissions) {
+                if (s.type() != null) {
+                    check(found.get(s.type()), s);
+                }
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * The registered types of these names, each distinct name read once (through the cache); a name with no type
+     * maps to empty. {@code null} names are left out.
+     */
+    public Uni<Map<String, Optional<TaskType>>> lookUpAll(List<String> names) {
+        List<String> distinct = names.stream().filter(java.util.Objects::nonNull).distinct().toList();
+        if (distinct.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
         }
-        return io.smallrye.mutiny.Multi.createFrom().iterable(names)
+        return io.smallrye.mutiny.Multi.createFrom().iterable(distinct)
                 .onItem().transformToUniAndConcatenate(name -> lookUp(name).map(found -> Map.entry(name, found)))
-                .collect().asMap(Map.Entry::getKey, Map.Entry::getValue).invoke(found -> {
-                    for (Submission s : submissions) {
-                        if (s.type() != null) {
-                            check(found.get(s.type()), s);
-                        }
-                    }
-                }).replaceWithVoid();
+                .collect().asMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    /**
+     * Checks one submission against its type as read by {@link #lookUpAll}, as {@link #check(String, Map, String,
+     * String)} does: its registered type, or {@code null}.
+     */
+    public TaskType checked(Map<String, Optional<TaskType>> found, Submission s) {
+        if (s.type() == null) {
+            return null;
+        }
+        return check(found.getOrDefault(s.type(), Optional.empty()), s);
     }
 
     private TaskType check(Optional<TaskType> found, Submission s) {

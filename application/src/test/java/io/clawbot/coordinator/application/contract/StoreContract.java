@@ -23,6 +23,7 @@ import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
 import io.clawbot.coordinator.domain.workflow.StepDefinition;
 import io.clawbot.coordinator.domain.workflow.Workflow;
@@ -680,6 +681,98 @@ public abstract class StoreContract {
         Task other = Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, null, Map.of(), null), now());
         assertThatThrownBy(() -> await(s().tasks().create(other, TaskTransitioned.created(other, Actor.api()),
                 new IdempotencyKey(key.key(), "fingerprint-2")))).isInstanceOf(IdempotencyKeyReusedException.class);
+    }
+
+    private Task fresh(String type) {
+        return Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, null, Map.of("n", 1), null), now());
+    }
+
+    private static TaskStore.NewTask newTask(Task task, IdempotencyKey key) {
+        return new TaskStore.NewTask(task, TaskTransitioned.created(task, Actor.api()), key);
+    }
+
+    @Test
+    void a_batch_stores_its_tasks_and_judges_each_key_against_the_store_and_the_tasks_before_it() {
+        String type = unique("contract-batch");
+        IdempotencyKey storedKey = new IdempotencyKey(unique("key"), "fingerprint-stored");
+        Task before = fresh(type);
+        await(s().tasks().create(before, TaskTransitioned.created(before, Actor.api()), storedKey));
+        IdempotencyKey key = new IdempotencyKey(unique("key"), "fingerprint-1");
+        List<Task> tasks = List.of(fresh(type), fresh(type), fresh(type), fresh(type), fresh(type), fresh(type));
+        List<TaskStore.NewTask> batch = List.of(
+                newTask(tasks.get(0), null),
+                newTask(tasks.get(1), key),
+                newTask(tasks.get(2), key),
+                newTask(tasks.get(3), new IdempotencyKey(key.key(), "fingerprint-2")),
+                newTask(tasks.get(4), storedKey),
+                newTask(tasks.get(5), new IdempotencyKey(storedKey.key(), "fingerprint-other")));
+
+        List<TaskStore.Stored> stored = await(s().tasks().createAll(batch));
+
+        assertThat(stored).containsExactly(
+                new TaskStore.Stored(TaskStore.Stored.Outcome.CREATED, tasks.get(0).id()),
+                new TaskStore.Stored(TaskStore.Stored.Outcome.CREATED, tasks.get(1).id()),
+                new TaskStore.Stored(TaskStore.Stored.Outcome.REPLAYED, tasks.get(1).id()),
+                new TaskStore.Stored(TaskStore.Stored.Outcome.KEY_REUSED, null),
+                new TaskStore.Stored(TaskStore.Stored.Outcome.REPLAYED, before.id()),
+                new TaskStore.Stored(TaskStore.Stored.Outcome.KEY_REUSED, null));
+        for (int i = 0; i < tasks.size(); i++) {
+            boolean created = i < 2;
+            assertThat(task(tasks.get(i).id()) != null).as("task %d stored", i).isEqualTo(created);
+            assertThat(history(tasks.get(i).id())).as("task %d's history", i).hasSize(created ? 1 : 0);
+        }
+        assertThat(task(tasks.get(1).id()).payload()).isEqualTo(Map.of("n", 1));
+        assertThat(task(tasks.get(1).id()).status()).isEqualTo(TaskStatus.PENDING);
+        // The key the batch claimed replays its task for a single creation too.
+        Task single = fresh(type);
+        Created<Task> replayed = await(s().tasks().create(single, TaskTransitioned.created(single, Actor.api()), key));
+        assertThat(replayed.replayed()).isTrue();
+        assertThat(replayed.resource().id()).isEqualTo(tasks.get(1).id());
+        assertThat(await(s().tasks().createAll(List.of()))).isEmpty();
+    }
+
+    @Test
+    void batches_sharing_keys_at_once_create_one_task_per_key_and_agree_on_it() throws Exception {
+        int keys = 12;
+        for (int round = 0; round < 10; round++) {
+            String type = unique("contract-batch-race");
+            List<IdempotencyKey> shared = new ArrayList<>();
+            for (int k = 0; k < keys; k++) {
+                shared.add(new IdempotencyKey(unique("key"), "fingerprint-" + k));
+            }
+            // Each racer names the keys in its own order, so that their locks would be taken in different orders
+            // if the store did not order them.
+            List<List<TaskStore.Stored>> results = race(RACERS, i -> {
+                List<IdempotencyKey> mine = new ArrayList<>(shared);
+                java.util.Collections.shuffle(mine, new java.util.Random(i));
+                List<TaskStore.NewTask> batch = new ArrayList<>();
+                mine.forEach(key -> batch.add(newTask(fresh(type), key)));
+                batch.add(newTask(fresh(type), null));
+                List<TaskStore.Stored> out = await(s().tasks().createAll(batch));
+                // Put back in the shared order, the keyless task last.
+                List<TaskStore.Stored> ordered = new ArrayList<>();
+                for (IdempotencyKey key : shared) {
+                    ordered.add(out.get(mine.indexOf(key)));
+                }
+                ordered.add(out.get(keys));
+                return ordered;
+            });
+
+            for (int k = 0; k < keys; k++) {
+                int index = k;
+                List<TaskStore.Stored> forKey = results.stream().map(r -> r.get(index)).toList();
+                assertThat(forKey).as("round %d, key %d", round, k)
+                        .filteredOn(x -> x.outcome() == TaskStore.Stored.Outcome.CREATED).hasSize(1);
+                assertThat(forKey.stream().map(TaskStore.Stored::id).distinct()).as("round %d, key %d", round, k)
+                        .hasSize(1);
+            }
+            assertThat(results).allSatisfy(r -> assertThat(r.get(keys).outcome())
+                    .isEqualTo(TaskStore.Stored.Outcome.CREATED));
+            assertThat(await(s().tasks().list(new io.clawbot.coordinator.domain.task.TaskQuery(null, null, null, type,
+                    io.clawbot.coordinator.domain.task.TaskQuery.Order.CREATED),
+                    new io.clawbot.coordinator.domain.common.PageRequest(500, 0))))
+                    .as("round %d: tasks stored", round).hasSize(keys + RACERS);
+        }
     }
 
     @Test

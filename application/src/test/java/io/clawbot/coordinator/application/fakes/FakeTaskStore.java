@@ -14,6 +14,7 @@ import io.clawbot.coordinator.domain.lifecycle.TaskChanges.Versioned;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.FastPath;
+import io.clawbot.coordinator.domain.task.KeyedBatch;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskQuery;
 import io.clawbot.coordinator.domain.task.TaskStatus;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,6 +64,35 @@ public final class FakeTaskStore implements TaskStore {
                 db.tasks.put(task.id(), task);
                 db.history.add(creation);
                 return Created.fresh(task);
+            }
+        });
+    }
+
+    @Override
+    public Uni<List<Stored>> createAll(List<NewTask> batch) {
+        return Uni.createFrom().item(() -> {
+            synchronized (db) {
+                Map<String, KeyedBatch.Claim> stored = new HashMap<>();
+                KeyedBatch.claimants(batch).forEach((key, claimant) -> {
+                    KeyedBatch.Claim before = db.claimed(IDEMPOTENCY_SCOPE, key);
+                    if (before != null) {
+                        stored.put(key, before);
+                    } else {
+                        db.claim(IDEMPOTENCY_SCOPE, claimant.key(), claimant.task().id().value());
+                    }
+                });
+                List<Stored> outcomes = KeyedBatch.outcomes(batch, stored);
+                for (int i = 0; i < batch.size(); i++) {
+                    if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
+                        Task task = batch.get(i).task();
+                        if (db.tasks.containsKey(task.id())) {
+                            throw new IllegalStateException("duplicate task id " + task.id());
+                        }
+                        db.tasks.put(task.id(), task);
+                        db.history.add(batch.get(i).creation());
+                    }
+                }
+                return outcomes;
             }
         });
     }

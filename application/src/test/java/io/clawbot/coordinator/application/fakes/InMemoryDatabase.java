@@ -6,6 +6,7 @@ import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
+import io.clawbot.coordinator.domain.task.KeyedBatch;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
@@ -135,6 +136,14 @@ public final class InMemoryDatabase {
             throw new IdempotencyKeyReusedException(key.key());
         }
         return existing.resourceId();
+    }
+
+    /** The claim stored under a key, or {@code null}. */
+    synchronized KeyedBatch.Claim claimed(String scope, String key) {
+        KeyClaim existing = idempotencyKeys.get(scope + "\u0000" + key);
+        return existing == null
+                ? null
+                : new KeyedBatch.Claim(existing.fingerprint(), new TaskId(existing.resourceId()));
     }
 
     /** Forgets the keys that point at a deleted resource. */

@@ -15,6 +15,7 @@ import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskQuery;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
+import io.clawbot.coordinator.domain.task.KeyedBatch;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.smallrye.mutiny.Uni;
@@ -74,6 +75,78 @@ public class PgTaskStore implements TaskStore {
                     if (!created.replayed()) {
                         metrics.moved(null, task, creation);
                     }
+                });
+    }
+
+    /**
+     * The keys are claimed in one statement, in key order, so that batches sharing keys lock them in the same order
+     * and wait for each other rather than deadlock; the tasks and their creation entries follow in two pipelined
+     * batches.
+     */
+    @Override
+    public Uni<List<Stored>> createAll(List<NewTask> batch) {
+        if (batch.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.withTransaction(conn -> claimAll(conn, KeyedBatch.claimants(batch)).flatMap(stored -> {
+            List<Stored> outcomes = KeyedBatch.outcomes(batch, stored);
+            List<Tuple> rows = new ArrayList<>();
+            List<Tuple> events = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
+                    rows.add(TaskRows.insertParams(batch.get(i).task()));
+                    events.add(TaskRows.eventParams(batch.get(i).creation()));
+                }
+            }
+            if (rows.isEmpty()) {
+                return Uni.createFrom().item(outcomes);
+            }
+            return conn.preparedQuery(TaskRows.INSERT).executeBatch(rows)
+                    .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT_EVENT).executeBatch(events))
+                    .replaceWith(outcomes);
+        })).invoke(outcomes -> {
+            for (int i = 0; i < batch.size(); i++) {
+                if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
+                    metrics.moved(null, batch.get(i).task(), batch.get(i).creation());
+                }
+            }
+        });
+    }
+
+    /** Claims the keys; the claims stored before, by key, for those already taken. */
+    private static Uni<Map<String, KeyedBatch.Claim>> claimAll(SqlConnection conn, Map<String, NewTask> claimants) {
+        if (claimants.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        int n = claimants.size();
+        String[] keys = new String[n];
+        String[] fingerprints = new String[n];
+        UUID[] ids = new UUID[n];
+        int i = 0;
+        for (NewTask task : claimants.values()) {
+            keys[i] = task.key().key();
+            fingerprints[i] = task.key().fingerprint();
+            ids[i++] = task.task().id().value();
+        }
+        return conn.preparedQuery("insert into idempotency_keys (scope, key, fingerprint, resource_id) "
+                + "select $1, k, f, r from unnest($2::text[], $3::text[], $4::uuid[]) as c(k, f, r) order by k "
+                + "on conflict do nothing returning key")
+                .execute(Tuple.of(IDEMPOTENCY_SCOPE, keys, fingerprints, ids)).flatMap(claimed -> {
+                    if (claimed.rowCount() == n) {
+                        return Uni.createFrom().item(Map.<String, KeyedBatch.Claim>of());
+                    }
+                    java.util.Set<String> mine = new java.util.HashSet<>();
+                    claimed.forEach(row -> mine.add(row.getString(0)));
+                    String[] taken = claimants.keySet().stream().filter(k -> !mine.contains(k))
+                            .toArray(String[]::new);
+                    return conn.preparedQuery("select key, fingerprint, resource_id from idempotency_keys "
+                            + "where scope = $1 and key = any($2::text[])")
+                            .execute(Tuple.of(IDEMPOTENCY_SCOPE, taken)).map(rows -> {
+                                Map<String, KeyedBatch.Claim> stored = new HashMap<>();
+                                rows.forEach(row -> stored.put(row.getString(0), new KeyedBatch.Claim(
+                                        row.getString(1), new TaskId(row.getUUID(2)))));
+                                return stored;
+                            });
                 });
     }
 

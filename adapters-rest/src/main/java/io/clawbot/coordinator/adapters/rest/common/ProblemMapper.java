@@ -30,20 +30,23 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response domain(DomainException e, UriInfo uri) {
+        return respond(problem(e, path(uri)));
+    }
+
+    /** The problem document of a refusal by the core, as answered on its own or inside a batch's report. */
+    public static Problem problem(DomainException e, String instance) {
         return switch (e) {
-            case NotFoundException n ->
-                respond(Problem.of(n.code(), "Not found", 404, n.getMessage(), path(uri), null));
-            case ValidationException v -> respond(
-                    Problem.of(v.code(), "Invalid request", 400, v.getMessage(), path(uri), v.field())
-                            .withErrors(v.violations().stream()
-                                    .map(x -> new Problem.Violation(x.pointer(), x.message())).toList()));
-            case InvalidTransitionException t -> respond(
-                    Problem.of(t.code(), "Invalid transition", 409, t.getMessage(), path(uri), null));
-            case ConflictException c -> respond(Problem.of(c.code(), "Conflict", 409, c.getMessage(), path(uri), null));
-            case ForbiddenException f ->
-                respond(Problem.of(f.code(), "Forbidden", 403, f.getMessage(), path(uri), null));
-            case IdempotencyKeyReusedException k -> respond(Problem.of(k.code(), "Idempotency key reused", 422,
-                    k.getMessage(), path(uri), "Idempotency-Key"));
+            case NotFoundException n -> Problem.of(n.code(), "Not found", 404, n.getMessage(), instance, null);
+            case ValidationException v ->
+                Problem.of(v.code(), "Invalid request", 400, v.getMessage(), instance, v.field())
+                        .withErrors(v.violations().stream()
+                                .map(x -> new Problem.Violation(x.pointer(), x.message())).toList());
+            case InvalidTransitionException t ->
+                Problem.of(t.code(), "Invalid transition", 409, t.getMessage(), instance, null);
+            case ConflictException c -> Problem.of(c.code(), "Conflict", 409, c.getMessage(), instance, null);
+            case ForbiddenException f -> Problem.of(f.code(), "Forbidden", 403, f.getMessage(), instance, null);
+            case IdempotencyKeyReusedException k -> Problem.of(k.code(), "Idempotency key reused", 422,
+                    k.getMessage(), instance, "Idempotency-Key");
         };
     }
 
@@ -133,11 +136,23 @@ public class ProblemMapper {
     }
 
     static Problem jsonProblem(JsonProcessingException e, String instance) {
+        return jsonProblem(e, instance, "");
+    }
+
+    /**
+     * The problem document of a body, or part of one, that does not bind.
+     *
+     * @param within where the part sits in the body ({@code tasks[3]}); empty for the whole body
+     */
+    public static Problem jsonProblem(JsonProcessingException e, String instance, String within) {
         if (e instanceof JsonParseException || !(e instanceof JsonMappingException mapping)) {
             return Problem.of("malformed-json", "Malformed JSON", 400,
                     "The request body is not valid JSON" + location(e), instance, null);
         }
-        String field = fieldPath(mapping);
+        String inner = fieldPath(mapping);
+        String field = within.isEmpty() || inner.isEmpty()
+                ? within + inner
+                : within + (inner.startsWith("[") ? "" : ".") + inner;
         if (e instanceof UnrecognizedPropertyException u) {
             return Problem.of("validation", "Invalid request", 400, field + ": unknown field '" + u.getPropertyName()
                     + "'", instance, field);

@@ -26,6 +26,41 @@ public interface TaskStore {
      */
     Uni<Created<Task>> create(Task task, TaskTransitioned creation, IdempotencyKey key);
 
+    /** A task to store with its creation entry, and the client's key for it, if any. */
+    record NewTask(Task task, TaskTransitioned creation, IdempotencyKey key) {
+
+        public NewTask {
+            java.util.Objects.requireNonNull(task, "task");
+            java.util.Objects.requireNonNull(creation, "creation");
+        }
+    }
+
+    /**
+     * What became of one task of {@link #createAll}: {@code id} is the task created, or, for a replay, the task
+     * first created under its key; {@code null} when the key was refused.
+     */
+    record Stored(Outcome outcome, TaskId id) {
+
+        public enum Outcome {
+            /** Stored now. */
+            CREATED,
+            /** Its key was first used for the same request (earlier, or by an earlier task of the batch). */
+            REPLAYED,
+            /** Its key was first used for another request: nothing of it is stored. */
+            KEY_REUSED
+        }
+    }
+
+    /**
+     * Stores many new tasks in one transaction: all that are stored commit together or none does. Each key is
+     * judged as {@link #create} judges it, against what is stored and against the tasks before it in the batch,
+     * so the same key twice in one batch creates one task. Batches that share keys and run at once wait for each
+     * other and never both create.
+     *
+     * @return one entry per task, in the order given
+     */
+    Uni<List<Stored>> createAll(List<NewTask> tasks);
+
     /** The task, or {@code null} when none has this id. */
     Uni<Task> findById(TaskId id);
 
