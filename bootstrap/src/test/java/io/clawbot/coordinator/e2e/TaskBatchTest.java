@@ -131,10 +131,13 @@ class TaskBatchTest {
         String mine = Fixtures.unique("mine");
         String other = Fixtures.unique("other");
         String submitter = Keys.issue("submitter", mine);
-        Keys.as(submitter).contentType(ContentType.JSON)
+        String created = Keys.as(submitter).contentType(ContentType.JSON)
                 .body("{\"tasks\": [{\"type\": \"" + mine + "\"}, {\"type\": \"" + other + "\"}, {}]}")
                 .when().post("/api/v1/tasks/batch").then().statusCode(200)
-                .body("items.status", equalTo(List.of(201, 403, 403)));
+                .body("items.status", equalTo(List.of(201, 403, 403))).extract().path("items[0].id");
+        // The task is the key's own: a submitter reads only what it created.
+        Keys.as(submitter).when().get("/api/v1/tasks/" + created).then().statusCode(200);
+        Keys.as(Keys.issue("submitter")).when().get("/api/v1/tasks/" + created).then().statusCode(404);
         assertThat(count(mine)).isOne();
         assertThat(count(other)).isZero();
         Keys.as(Keys.issue("reader")).contentType(ContentType.JSON).body("{\"tasks\": [{\"type\": \"" + mine + "\"}]}")

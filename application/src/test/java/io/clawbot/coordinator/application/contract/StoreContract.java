@@ -201,6 +201,25 @@ public abstract class StoreContract {
     }
 
     @Test
+    void a_bot_of_several_types_takes_their_tasks_merged_in_claim_order_each_once() {
+        String first = unique("contract-merge");
+        String second = unique("contract-merge");
+        Bot bot = onlineBot(4, first, second, first);
+        Task a = pending(first, 1);
+        s().pass(Duration.ofMillis(2));
+        Task b = pending(second, 7);
+        s().pass(Duration.ofMillis(2));
+        Task c = pending(first, 7);
+        s().pass(Duration.ofMillis(2));
+        Task d = pending(second, 1);
+        s().pass(Duration.ofMillis(2));
+        Task e = pending(first, 0);
+
+        assertThat(claim(bot, 4)).extracting(Task::id).containsExactly(b.id(), c.id(), a.id(), d.id());
+        assertThat(claim(bot, 5)).as("one slot more").extracting(Task::id).containsExactly(e.id());
+    }
+
+    @Test
     void a_claimed_task_is_what_the_domain_makes_of_it_with_its_history_and_an_acknowledgement_lease() {
         String type = unique("contract-claim");
         Bot bot = onlineBot(1, type);
@@ -729,6 +748,32 @@ public abstract class StoreContract {
         assertThat(replayed.replayed()).isTrue();
         assertThat(replayed.resource().id()).isEqualTo(tasks.get(1).id());
         assertThat(await(s().tasks().createAll(List.of()))).isEmpty();
+    }
+
+    /** A task with every field the creation writes set, so that a batch and a single creation can be compared. */
+    private static Task everyField(String type, Instant at) {
+        TaskSpec spec = TaskSpec.of(type, 42, Map.of("n", 1, "nested", Map.of("list", List.of(1, "two", true))), 90)
+                .withTiming(new RetryPolicy.Overrides(4, 1.5, 3.0, 30.0, 0.1, List.of("bad_input")), 120,
+                        at.plus(Duration.ofMinutes(5)), null);
+        return Task.create(new TaskId(UUID.randomUUID()), spec, RetryPolicy.DEFAULT.with(spec.retry()), at)
+                .tracedFrom("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    }
+
+    @Test
+    void a_task_stored_by_a_batch_reads_back_as_the_same_task_stored_alone() {
+        String type = unique("contract-batch-fields");
+        Instant at = now();
+        Task alone = everyField(type, at);
+        Task bare = fresh(type);
+        Task inBatch = everyField(type, at);
+        await(s().tasks().create(alone, TaskTransitioned.created(alone, Actor.api()), null));
+        await(s().tasks().createAll(List.of(newTask(inBatch, null), newTask(bare, null))));
+
+        assertThat(task(inBatch.id())).usingRecursiveComparison().ignoringFields("id").isEqualTo(task(alone.id()));
+        assertThat(task(inBatch.id()).traceParent()).isEqualTo(alone.traceParent());
+        assertThat(task(bare.id()).payload()).isEqualTo(Map.of("n", 1));
+        assertThat(history(inBatch.id())).usingRecursiveComparison().ignoringFields("taskId")
+                .isEqualTo(history(alone.id()));
     }
 
     @Test

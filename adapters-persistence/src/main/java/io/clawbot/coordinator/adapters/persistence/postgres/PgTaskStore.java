@@ -80,8 +80,8 @@ public class PgTaskStore implements TaskStore {
 
     /**
      * The keys are claimed in one statement, in key order, so that batches sharing keys lock them in the same order
-     * and wait for each other rather than deadlock; the tasks and their creation entries follow in two pipelined
-     * batches.
+     * and wait for each other rather than deadlock; the tasks and their creation entries follow in one statement
+     * each.
      */
     @Override
     public Uni<List<Stored>> createAll(List<NewTask> batch) {
@@ -90,20 +90,19 @@ public class PgTaskStore implements TaskStore {
         }
         return pool.withTransaction(conn -> claimAll(conn, KeyedBatch.claimants(batch)).flatMap(stored -> {
             List<Stored> outcomes = KeyedBatch.outcomes(batch, stored);
-            List<Tuple> rows = new ArrayList<>();
-            List<Tuple> events = new ArrayList<>();
+            List<Task> rows = new ArrayList<>();
+            List<TaskTransitioned> events = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
-                    rows.add(TaskRows.insertParams(batch.get(i).task()));
-                    events.add(TaskRows.eventParams(batch.get(i).creation()));
+                    rows.add(batch.get(i).task());
+                    events.add(batch.get(i).creation());
                 }
             }
             if (rows.isEmpty()) {
                 return Uni.createFrom().item(outcomes);
             }
-            return conn.preparedQuery(TaskRows.INSERT).executeBatch(rows)
-                    .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT_EVENT).executeBatch(events))
-                    .replaceWith(outcomes);
+            return conn.preparedQuery(TaskRows.INSERT_MANY).execute(TaskRows.insertManyParams(rows))
+                    .flatMap(ignored -> insertEvents(conn, events)).replaceWith(outcomes);
         })).invoke(outcomes -> {
             for (int i = 0; i < batch.size(); i++) {
                 if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
@@ -259,13 +258,16 @@ public class PgTaskStore implements TaskStore {
                         : IdempotencyKeys.forget(conn, id.value()).replaceWith(true)));
     }
 
+    /** Writes history entries in their order: one row as is, several in one statement. */
     static Uni<Void> insertEvents(SqlConnection conn, List<TaskTransitioned> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Tuple> params = new ArrayList<>(events.size());
-        events.forEach(e -> params.add(TaskRows.eventParams(e)));
-        return conn.preparedQuery(TaskRows.INSERT_EVENT).executeBatch(params).replaceWithVoid();
+        if (events.size() == 1) {
+            return conn.preparedQuery(TaskRows.INSERT_EVENT).execute(TaskRows.eventParams(events.getFirst()))
+                    .replaceWithVoid();
+        }
+        return conn.preparedQuery(TaskRows.INSERT_EVENTS).execute(TaskRows.eventsParams(events)).replaceWithVoid();
     }
 
     static List<Task> toTasks(RowSet<Row> rows) {

@@ -68,8 +68,6 @@ public class PgWorkflowStore implements WorkflowStore {
                     if (existing != null) {
                         return findById(conn, new WorkflowId(existing)).map(Created::replay);
                     }
-                    List<Tuple> taskRows = new ArrayList<>(steps.size());
-                    steps.forEach(step -> taskRows.add(TaskRows.insertParams(step)));
                     return conn.preparedQuery("insert into workflows (id, name, description, status, metadata, "
                             + "started_at, created_at, updated_at, version, definition, input, owner_key_id) "
                             + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
@@ -82,7 +80,8 @@ public class PgWorkflowStore implements WorkflowStore {
                                             : Jsonb.of(WorkflowDocument.of(workflow.definition())),
                                     Jsonb.of(workflow.input()),
                                     workflow.owner() == null ? null : workflow.owner().value() }))
-                            .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT).executeBatch(taskRows))
+                            .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT_MANY)
+                                    .execute(TaskRows.insertManyParams(steps)))
                             .flatMap(ignored -> PgTaskStore.insertEvents(conn, creations))
                             .replaceWith(Created.fresh(workflow));
                 })).invoke(created -> {

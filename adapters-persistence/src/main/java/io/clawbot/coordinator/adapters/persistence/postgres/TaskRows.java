@@ -54,6 +54,85 @@ final class TaskRows {
     private TaskRows() {
     }
 
+    /** The columns written by {@link #INSERT}, each with its type, for the set-based inserts. */
+    private static final String[][] WRITTEN_TYPES = { { "id", "uuid" }, { "type", "text" }, { "status", "text" },
+            { "priority", "int" }, { "payload", "jsonb" }, { "result", "jsonb" }, { "error", "text" },
+            { "timeout_seconds", "int" }, { "workflow_id", "uuid" }, { "workflow_position", "int" },
+            { "bot_id", "uuid" }, { "attempt", "int" }, { "created_at", "timestamptz" },
+            { "updated_at", "timestamptz" }, { "assigned_at", "timestamptz" }, { "started_at", "timestamptz" },
+            { "completed_at", "timestamptz" }, { "version", "bigint" }, { "error_code", "text" },
+            { "retry_policy", "jsonb" }, { "attempts_before", "int" }, { "schedule_to_start_seconds", "int" },
+            { "run_at", "timestamptz" }, { "deadline_at", "timestamptz" }, { "owner_key_id", "uuid" },
+            { "trace_parent", "text" } };
+
+    private static final String[][] EVENT_TYPES = { { "task_id", "uuid" }, { "from_status", "text" },
+            { "to_status", "text" }, { "attempt", "int" }, { "actor", "text" }, { "reason", "text" },
+            { "occurred_at", "timestamptz" }, { "cause", "text" } };
+
+    /**
+     * Many tasks in one statement: one array per column, unnested into rows. PostgreSQL plans and runs it once,
+     * where a pipelined batch of {@link #INSERT} runs a statement per row.
+     */
+    static final String INSERT_MANY = unnestInsert("tasks", WRITTEN_TYPES);
+
+    /** Many history entries in one statement, as {@link #INSERT_MANY}. */
+    static final String INSERT_EVENTS = unnestInsert("task_events", EVENT_TYPES);
+
+    private static String unnestInsert(String table, String[][] columns) {
+        StringBuilder names = new StringBuilder();
+        StringBuilder selected = new StringBuilder();
+        StringBuilder arrays = new StringBuilder();
+        for (int i = 0; i < columns.length; i++) {
+            String sep = i == 0 ? "" : ", ";
+            String name = columns[i][0];
+            String type = columns[i][1];
+            names.append(sep).append(name);
+            // JSON documents travel as text and are cast per row.
+            selected.append(sep).append(type.equals("jsonb") ? name + "::jsonb" : name);
+            arrays.append(sep).append('$').append(i + 1).append("::").append(type.equals("jsonb") ? "text" : type)
+                    .append("[]");
+        }
+        return "insert into " + table + " (" + names + ") select " + selected + " from unnest(" + arrays + ") as r("
+                + names + ")";
+    }
+
+    /** The parameters of {@link #INSERT_MANY}: each task's {@link #insertParams}, column by column. */
+    static Tuple insertManyParams(List<Task> tasks) {
+        return columns(tasks.stream().map(TaskRows::insertParams).toList(), WRITTEN_TYPES);
+    }
+
+    /** The parameters of {@link #INSERT_EVENTS}. */
+    static Tuple eventsParams(List<TaskTransitioned> events) {
+        return columns(events.stream().map(TaskRows::eventParams).toList(), EVENT_TYPES);
+    }
+
+    private static Tuple columns(List<Tuple> rows, String[][] types) {
+        int n = rows.size();
+        Object[] arrays = new Object[types.length];
+        for (int c = 0; c < types.length; c++) {
+            String type = types[c][1];
+            Object[] column = switch (type) {
+                case "uuid" -> new UUID[n];
+                case "int" -> new Integer[n];
+                case "bigint" -> new Long[n];
+                case "timestamptz" -> new java.time.OffsetDateTime[n];
+                default -> new String[n];
+            };
+            for (int r = 0; r < n; r++) {
+                Object value = rows.get(r).getValue(c);
+                column[r] = switch (value) {
+                    case null -> null;
+                    case io.vertx.core.json.JsonObject json -> json.encode();
+                    case Integer i when type.equals("bigint") -> i.longValue();
+                    case Long l when type.equals("int") -> Math.toIntExact(l);
+                    default -> value;
+                };
+            }
+            arrays[c] = column;
+        }
+        return Tuple.from(arrays);
+    }
+
     static Tuple insertParams(Task t) {
         return Tuple.from(new Object[]{ t.id().value(), t.type(), t.status().wire(), t.priority(),
                 Jsonb.of(t.payload()), Jsonb.of(t.result()), t.error(), t.timeoutSeconds(),
