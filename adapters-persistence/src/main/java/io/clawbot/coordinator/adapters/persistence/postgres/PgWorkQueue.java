@@ -30,16 +30,29 @@ public class PgWorkQueue implements WorkQueue {
     private static final String HELD = PgTaskStore.HELD;
 
     /**
+     * The next tasks of one capability (or of none), in claim order, locked. Each capability, and the untyped
+     * tasks, are read through the pending index that starts with the type (tasks_pending_claim_idx), from the head
+     * of their range, so a claim costs the same however many tasks of other types wait; the candidates are then
+     * merged in claim order. A candidate locked but not taken stays pending and is free again when the statement
+     * ends.
+     */
+    private static final String PICK = "select id, greatest(updated_at, run_at) as ready_since, priority, created_at "
+            + "from tasks where status = 'pending' and %s and (run_at is null or run_at <= now()) "
+            + "order by priority desc, created_at, id limit (select n from free) for update skip locked";
+
+    /**
      * One statement claims for one bot: its free slots are its slots minus what it holds; the picked rows are
-     * locked with SKIP LOCKED so concurrent claimers (other bots, other replicas) take other rows; the same
+     * locked with SKIP LOCKED so concurrent claimers (other bots, other replicas) take other rows (see PICK); the same
      * statement writes the history, moves a pending workflow to in progress and makes a full bot busy. Every time it
      * writes is the service's ($5), never before a task's last change; due is judged by the database's clock.
      */
     private static final String CLAIM = "with held as (select count(*) as n from tasks where bot_id = $1 and " + HELD
-            + "), picked as (select id, greatest(updated_at, run_at) as ready_since from tasks where status = 'pending' and (type is null or type = any($2::text[])) "
-            + "and (run_at is null or run_at <= now()) "
-            + "order by priority desc, created_at, id limit greatest(0, $3 - (select n from held)) "
-            + "for update skip locked), "
+            + "), free as (select greatest(0, $3 - (select n from held)) as n), "
+            + "typed as (select c.* from (select distinct type from unnest($2::text[]) as u(type)) as cap "
+            + "cross join lateral ("
+            + PICK.formatted("type = cap.type") + ") c), untyped as (" + PICK.formatted("type is null") + "), "
+            + "picked as (select id, ready_since from (select * from typed union all select * from untyped) c "
+            + "order by priority desc, created_at, id limit (select n from free)), "
             + "claimed as (update tasks t set status = 'assigned', bot_id = $1, attempt = t.attempt + 1, "
             + "assigned_at = greatest($5::timestamptz, t.updated_at), started_at = null, updated_at = greatest($5::timestamptz, t.updated_at), "
             + "version = t.version + 1, deadline_at = null, "
