@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks a running coordinator (start it first with scripts/run.sh): simulated bots over real WebSockets,
 # task submissions over HTTP. Prints throughput, dispatch latency and database commits per task, and writes
-# target/benchmark-report.json. Options: --url --bots --slots --tasks --concurrency --db --report
+# target/benchmark-report.json. Options: --url --bots --slots --tasks --concurrency --db --report --mode
+# (submit; burn-down: create the tasks with the batch endpoint first, then connect the bots; enqueue: the
+# batch creations only) --batch --batch-concurrency
 # --timeout-seconds (see benchmark/src/main/java/io/clawbot/coordinator/benchmark/Benchmark.java).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -43,7 +43,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (target/benchmark-report.json), {@code history} (target/benchmark-history.jsonl: each run's report is appended
  * as one line, with {@code label}), {@code management} (http://localhost:9000: the coordinator's management
  * port, whose {@code process_cpu_time_ns_total} gives its CPU time per task; {@code none} to skip),
- * {@code timeout-seconds} (300).
+ * {@code timeout-seconds} (300), {@code mode} ({@code submit} or {@code burn-down}), {@code batch} (1000) and
+ * {@code batch-concurrency} (4).
+ *
+ * <p>Two modes. {@code submit} (the default): the bots are connected first, then the tasks are submitted one
+ * POST each, {@code concurrency} in flight, and the bots work while they arrive; this measures dispatch latency.
+ * {@code burn-down}: the tasks are created first through the batch endpoint ({@code batch} tasks per request,
+ * {@code batch-concurrency} requests in flight), which measures the enqueue rate, and then the bots connect and
+ * work through the backlog, which measures the burn-down rate: the first bot's start to the last completion.
+ * {@code enqueue}: only the batch creations, no bots (the tasks stay pending).
  *
  * <p>Requests go over HTTP/1.1 with keep-alive, as most clients send them ({@code http} 1.1); {@code http} 2 lets
  * the JDK client upgrade to HTTP/2 (h2c), as the benchmark did before, which costs both sides more CPU per small
@@ -70,6 +78,14 @@ public final class Benchmark {
         String label = opts.getOrDefault("label", "");
         Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("timeout-seconds", "300")));
         String key = apiKey(opts);
+        String mode = opts.getOrDefault("mode", "submit");
+        if (!List.of("submit", "burn-down", "enqueue").contains(mode)) {
+            throw new IllegalArgumentException("--mode is submit, burn-down or enqueue");
+        }
+        boolean enqueueOnly = mode.equals("enqueue");
+        boolean burnDown = enqueueOnly || mode.equals("burn-down");
+        int batch = Integer.parseInt(opts.getOrDefault("batch", "1000"));
+        int batchConcurrency = Integer.parseInt(opts.getOrDefault("batch-concurrency", "4"));
 
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         HttpClient.Version version = switch (opts.getOrDefault("http", "1.1")) {
@@ -86,9 +102,9 @@ public final class Benchmark {
         AtomicInteger errors = new AtomicInteger();
         List<BotClient> fleet = new ArrayList<>();
 
-        System.out.printf("ClawBot benchmark %s: %d bots x %d slots, %d tasks, against %s%n", run, bots, slots,
-                tasks, base);
-        for (int b = 0; b < bots; b++) {
+        System.out.printf("ClawBot benchmark %s (%s): %d bots x %d slots, %d tasks, against %s%n", run, mode, bots,
+                slots, tasks, base);
+        for (int b = 0; b < (enqueueOnly ? 0 : bots); b++) {
             JsonNode bot = post(http, base + "/api/v1/bots",
                     "{\"name\": \"" + run + "-" + b + "\", \"capabilities\": [\"" + run + "\"]}", key);
             BotClient client = BotClient.builder().uri(ws).token(bot.get("token").asText()).slots(slots)
@@ -110,17 +126,59 @@ public final class Benchmark {
                         }
                     })
                     .build();
-            client.start().get(10, TimeUnit.SECONDS);
+            if (!burnDown) {
+                client.start().get(10, TimeUnit.SECONDS);
+            }
             fleet.add(client);
+        }
+
+        Map<String, Object> enqueue = new LinkedHashMap<>();
+        if (burnDown) {
+            long enqueueCommits = commits(db);
+            double enqueueCpu = cpuSeconds(http, management);
+            long enqueueStart = System.nanoTime();
+            int created = enqueue(http, base, key, run, tasks, batch, batchConcurrency, errors);
+            double enqueueSeconds = (System.nanoTime() - enqueueStart) / 1e9;
+            long enqueueCommitsAfter = commits(db);
+            double enqueueCpuAfter = cpuSeconds(http, management);
+            enqueue.put("enqueue_batch_size", batch);
+            enqueue.put("enqueue_batches_in_flight", batchConcurrency);
+            enqueue.put("enqueue_seconds", round(enqueueSeconds));
+            enqueue.put("enqueue_tasks_per_second", round(created / enqueueSeconds));
+            enqueue.put("enqueue_database_commits_per_task", enqueueCommits < 0 || enqueueCommitsAfter < 0
+                    ? null
+                    : round((double) (enqueueCommitsAfter - enqueueCommits) / Math.max(1, created)));
+            enqueue.put("enqueue_cpu_ms_per_task", enqueueCpu < 0 || enqueueCpuAfter < 0 || created == 0
+                    ? null
+                    : round((enqueueCpuAfter - enqueueCpu) * 1000 / created));
+            enqueue.forEach((k, v) -> System.out.printf("  %-30s %s%n", k, v));
+        }
+        if (enqueueOnly) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("run", run);
+            result.put("mode", mode);
+            result.put("label", label);
+            result.put("machine", machine());
+            result.put("tasks", tasks);
+            result.put("errors", errors.get());
+            result.putAll(enqueue);
+            write(result, report, history);
+            System.out.println("  (the run's tasks stay pending: no bot has their type " + run + ")");
+            System.exit(errors.get() == 0 ? 0 : 1);
         }
 
         long commitsBefore = commits(db);
         double cpuBefore = cpuSeconds(http, management);
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
+        if (burnDown) {
+            List<CompletableFuture<?>> starts = new ArrayList<>();
+            fleet.forEach(client -> starts.add(client.start()));
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        }
         Semaphore inFlight = new Semaphore(concurrency);
         String body = "{\"type\": \"" + run + "\", \"payload\": {\"n\": 1}}";
-        for (int i = 0; i < tasks; i++) {
+        for (int i = 0; i < (burnDown ? 0 : tasks); i++) {
             inFlight.acquire();
             http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/tasks"))
                     .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
@@ -156,6 +214,7 @@ public final class Benchmark {
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("run", run);
+        result.put("mode", mode);
         result.put("label", label);
         result.put("http", opts.getOrDefault("http", "1.1"));
         result.put("started_at", startedAt.toString());
@@ -167,17 +226,27 @@ public final class Benchmark {
         result.put("finished", finished);
         result.put("errors", errors.get());
         result.put("seconds", round(seconds));
-        result.put("submit_seconds", round((submitted - start) / 1e9));
+        if (!burnDown) {
+            result.put("submit_seconds", round((submitted - start) / 1e9));
+        }
+        result.putAll(enqueue);
         result.put("throughput_tasks_per_second", round(done / seconds));
-        result.put("dispatch_latency_ms_p50", millis(percentile(latencies, 0.50)));
-        result.put("dispatch_latency_ms_p99", millis(percentile(latencies, 0.99)));
-        result.put("dispatch_latency_ms_max", millis(latencies.length == 0 ? 0 : latencies[latencies.length - 1]));
+        if (!burnDown) {
+            result.put("dispatch_latency_ms_p50", millis(percentile(latencies, 0.50)));
+            result.put("dispatch_latency_ms_p99", millis(percentile(latencies, 0.99)));
+            result.put("dispatch_latency_ms_max", millis(latencies.length == 0 ? 0 : latencies[latencies.length - 1]));
+        }
         result.put("database_commits_per_task",
                 commitsBefore < 0 || commitsAfter < 0 ? null : round((double) (commitsAfter - commitsBefore) / tasks));
         result.put("coordinator_cpu_ms_per_task",
                 cpuBefore < 0 || cpuAfter < 0 || done == 0 ? null : round((cpuAfter - cpuBefore) * 1000 / done));
 
         result.forEach((k, v) -> System.out.printf("  %-30s %s%n", k, v));
+        write(result, report, history);
+        System.exit(finished && errors.get() == 0 ? 0 : 1);
+    }
+
+    private static void write(Map<String, Object> result, Path report, Path history) throws IOException {
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         System.out.println("report written to " + report.toAbsolutePath());
@@ -185,7 +254,51 @@ public final class Benchmark {
         Files.writeString(history, JSON.writeValueAsString(result) + "\n", java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         System.out.println("appended to " + history.toAbsolutePath());
-        System.exit(finished && errors.get() == 0 ? 0 : 1);
+    }
+
+    /**
+     * Creates {@code tasks} no-op tasks of type {@code type} through the batch endpoint, {@code inFlight} batches at
+     * once; returns how many were created.
+     */
+    static int enqueue(HttpClient http, String base, String key, String type, int tasks, int batch,
+            int inFlight, AtomicInteger errors) throws InterruptedException {
+        StringBuilder one = new StringBuilder();
+        String item = "{\"type\": \"" + type + "\", \"payload\": {\"n\": 1}}";
+        AtomicInteger created = new AtomicInteger();
+        Semaphore slots = new Semaphore(inFlight);
+        for (int sent = 0; sent < tasks; sent += batch) {
+            int size = Math.min(batch, tasks - sent);
+            one.setLength(0);
+            one.append("{\"tasks\": [");
+            for (int i = 0; i < size; i++) {
+                one.append(i == 0 ? "" : ",").append(item);
+            }
+            one.append("]}");
+            slots.acquire();
+            http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/tasks/batch"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(one.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, failure) -> {
+                        try {
+                            if (failure != null || response.statusCode() != 200) {
+                                errors.incrementAndGet();
+                                System.out.println("  batch failed: " + (failure != null
+                                        ? failure
+                                        : response.statusCode() + " " + response.body()));
+                                return;
+                            }
+                            created.addAndGet(JSON.readTree(response.body()).get("created").asInt());
+                        } catch (IOException e) {
+                            errors.incrementAndGet();
+                        } finally {
+                            // Counted before the slot is given back: the last acquire then sees every batch.
+                            slots.release();
+                        }
+                    });
+        }
+        slots.acquire(inFlight);
+        return created.get();
     }
 
     /**
@@ -205,7 +318,7 @@ public final class Benchmark {
                 + " (written by scripts/run.sh on its first start)");
     }
 
-    private static JsonNode post(HttpClient http, String url, String body, String key) throws IOException,
+    static JsonNode post(HttpClient http, String url, String body, String key) throws IOException,
             InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
