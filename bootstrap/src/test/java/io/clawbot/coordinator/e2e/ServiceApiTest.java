@@ -80,7 +80,7 @@ class ServiceApiTest {
                 + "task history, the nine schedule operations, workflows from YAML, workflow cancel and the six "
                 + "workflow definition operations, the five key operations, the audit trail, the task and workflow "
                 + "streams, explain and the status, the five task type operations, the seven trigger operations "
-                + "and the two hooks, and the two approval decisions").isEqualTo(76);
+                + "and the two hooks, the two approval decisions, and the batch creation of tasks").isEqualTo(77);
     }
 
     @Test

@@ -98,6 +98,17 @@ class WorkMetricsTest {
     }
 
     @Test
+    void a_batch_counts_the_tasks_it_creates_and_not_its_replays_or_refusals() {
+        String type = Fixtures.unique("metrics-batch");
+        String item = "{\"type\": \"" + type + "\", \"idempotency_key\": \"" + Fixtures.unique("k") + "\"}";
+        given().contentType(ContentType.JSON).body("{\"tasks\": [" + item + ", " + item + ", {\"type\": \"" + type
+                + "\"}, {\"type\": \"" + type + "\", \"priority\": 5000}]}").when().post("/api/v1/tasks/batch")
+                .then().statusCode(200).body("created", equalTo(2));
+
+        assertThat(value(scrape(), "clawbot_tasks_created_total", "type=\"" + type + "\"")).isEqualTo(2.0);
+    }
+
+    @Test
     void every_outcome_moves_its_counters_and_histograms_by_what_happened() throws InterruptedException {
         String type = Fixtures.unique("metered");
         String flow = Fixtures.unique("metered-step");
