@@ -3,6 +3,7 @@ package io.clawbot.coordinator.bootstrap;
 import io.clawbot.coordinator.domain.common.port.Conditions;
 import io.clawbot.coordinator.domain.common.port.Tracing;
 import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseClock;
+import io.clawbot.coordinator.adapters.persistence.postgres.PgBotHeartbeats;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaCensus;
 import io.clawbot.coordinator.application.insight.ExplainTask;
@@ -32,6 +33,7 @@ import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
 import io.clawbot.coordinator.bootstrap.config.RetryConfig;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
+import io.clawbot.coordinator.domain.bot.port.BotHeartbeats;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
@@ -46,6 +48,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import io.vertx.mutiny.sqlclient.Pool;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
@@ -146,8 +149,14 @@ public class Wiring {
     @Produces
     @Singleton
     BotConnections botConnections(BotLifecycle bots, ReportTask reports, TaskQueries queries, ExpireAttempts expiry,
-            TaskLeases leases, WorkSignal signal, ChannelTerms terms, BotPresence presence) {
-        return new BotConnections(bots, reports, queries, expiry, leases, signal, terms, presence);
+            TaskLeases leases, WorkSignal signal, ChannelTerms terms, BotPresence presence, BotHeartbeats heartbeats) {
+        return new BotConnections(bots, reports, queries, expiry, leases, signal, terms, presence, heartbeats);
+    }
+
+    @Produces
+    @Singleton
+    BotHeartbeats botHeartbeats(Pool pool, ChannelTerms terms, InstantSource clock, BotsConfig config) {
+        return new PgBotHeartbeats(pool, terms, clock, config.heartbeatWindow());
     }
 
     @Produces

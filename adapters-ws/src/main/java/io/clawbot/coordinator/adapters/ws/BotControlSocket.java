@@ -146,7 +146,7 @@ public class BotControlSocket {
             case "heartbeat" -> {
                 var running = frame.optionalRunning("running", MAX_RUNNING);
                 yield guard.heartbeatDue(now)
-                        ? connections.heartbeat(botId, running).map(bot -> BotMessages.heartbeatAck(Instant.now()))
+                        ? connections.beat(botId, running).map(ignored -> BotMessages.heartbeatAck(Instant.now()))
                         : Uni.createFrom().item(BotMessages.heartbeatAck(Instant.now()));
             }
             case "slots" -> {

@@ -7,6 +7,7 @@ import io.clawbot.coordinator.application.task.TaskQueries;
 import io.clawbot.coordinator.application.task.TaskReport;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
+import io.clawbot.coordinator.domain.bot.port.BotHeartbeats;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;
@@ -40,9 +41,19 @@ public final class BotConnections {
     private final WorkSignal signal;
     private final ChannelTerms terms;
     private final BotPresence presence;
+    private final BotHeartbeats heartbeats;
 
+    /** Connections whose heartbeats each take the registry's read and write. */
     public BotConnections(BotLifecycle bots, ReportTask reports, TaskQueries queries, ExpireAttempts expiry,
             TaskLeases leases, WorkSignal signal, ChannelTerms terms, BotPresence presence) {
+        this(bots, reports, queries, expiry, leases, signal, terms, presence, null);
+    }
+
+    /** @param heartbeats where the heartbeats of connected bots are written in batches; {@code null}: none */
+    public BotConnections(BotLifecycle bots, ReportTask reports, TaskQueries queries, ExpireAttempts expiry,
+            TaskLeases leases, WorkSignal signal, ChannelTerms terms, BotPresence presence,
+            BotHeartbeats heartbeats) {
+        this.heartbeats = heartbeats;
         this.bots = bots;
         this.reports = reports;
         this.queries = queries;
@@ -99,6 +110,20 @@ public final class BotConnections {
                 ? leases.renewRunningLeases(botId)
                 : leases.renewRunningLeases(botId, running))
                 .invoke(() -> presence.here(botId));
+    }
+
+    /**
+     * A heartbeat on the socket, as {@link #heartbeat(BotId, List)}, written with the other bots' heartbeats of
+     * the moment when there is a batched store; a bot that is offline by then (the stale sweep ran) takes the full
+     * path, which brings it back.
+     */
+    public Uni<Void> beat(BotId botId, List<TaskLeases.Running> running) {
+        if (heartbeats == null) {
+            return heartbeat(botId, running).replaceWithVoid();
+        }
+        return heartbeats.beat(botId, running).flatMap(recorded -> recorded
+                ? Uni.createFrom().voidItem().invoke(() -> presence.here(botId))
+                : heartbeat(botId, running).replaceWithVoid());
     }
 
     public Uni<Bot> setSlots(BotId botId, int slots) {

@@ -14,4 +14,13 @@ public interface BotsConfig {
      */
     @WithDefault("90s")
     Duration staleAfter();
+
+    /**
+     * How long a replica gathers the heartbeats of its connected bots before it writes them in one statement: at
+     * most one heartbeat write per window per replica, whatever the number of bots. It delays each heartbeat's
+     * acknowledgement by up to this much; keep it well under the stale-after time. Zero writes as soon as the
+     * previous batch is written.
+     */
+    @WithDefault("200ms")
+    Duration heartbeatWindow();
 }
