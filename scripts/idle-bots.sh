@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Many idle bots on a running coordinator (start it first with scripts/run.sh): registers N bots, connects them all
+# at once over real WebSockets, holds them while they heartbeat, and prints the connect rate, the database commits
+# per second and, with --pid (the coordinator's process id), its resident memory and live heap per bot; writes
+# target/idle-bots-report.json. Options: --url --bots (1000) --hold-seconds (45) --pid --db --label (see
+# benchmark/src/main/java/io/clawbot/coordinator/benchmark/IdleBots.java).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/java-home.sh
+jar=benchmark/target/benchmark-0.1.0-SNAPSHOT.jar
+if [ "${1:-}" = "--rebuild" ] || [ ! -f "$jar" ]; then
+    [ "${1:-}" = "--rebuild" ] && shift
+    ./mvnw -B -q install -DskipTests -pl benchmark -am
+fi
+exec java -cp "$jar:benchmark/target/lib/*" io.clawbot.coordinator.benchmark.IdleBots "$@"
