@@ -33,7 +33,7 @@ import io.clawbot.coordinator.bootstrap.config.DispatchConfig;
 import io.clawbot.coordinator.bootstrap.config.RetryConfig;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
-import io.clawbot.coordinator.domain.bot.port.BotHeartbeats;
+import io.clawbot.coordinator.domain.task.port.BotHeartbeats;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.port.IdSource;
 import io.clawbot.coordinator.domain.dispatch.port.BotChannel;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clawbot.coordinator.application.bot.BotConnections;
 import io.clawbot.coordinator.application.bot.BotLifecycle;
 import io.clawbot.coordinator.domain.bot.BotStatus;
-import io.clawbot.coordinator.domain.bot.port.BotHeartbeats;
+import io.clawbot.coordinator.domain.task.port.BotHeartbeats;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.port.TaskLeases;

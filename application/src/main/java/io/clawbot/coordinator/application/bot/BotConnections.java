@@ -7,7 +7,7 @@ import io.clawbot.coordinator.application.task.TaskQueries;
 import io.clawbot.coordinator.application.task.TaskReport;
 import io.clawbot.coordinator.domain.bot.Bot;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
-import io.clawbot.coordinator.domain.bot.port.BotHeartbeats;
+import io.clawbot.coordinator.domain.task.port.BotHeartbeats;
 import io.clawbot.coordinator.domain.bot.port.BotPresence;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.PageRequest;

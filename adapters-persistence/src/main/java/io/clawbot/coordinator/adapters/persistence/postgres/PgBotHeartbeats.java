@@ -1,7 +1,7 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
-import io.clawbot.coordinator.domain.bot.port.BotHeartbeats;
+import io.clawbot.coordinator.domain.task.port.BotHeartbeats;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import io.smallrye.mutiny.Uni;
