@@ -2,9 +2,9 @@
 # Benchmarks a running coordinator (start it first with scripts/run.sh): simulated bots over real WebSockets,
 # task submissions over HTTP. Prints throughput, dispatch latency and database commits per task, and writes
 # target/benchmark-report.json. Options: --url --bots --slots --tasks --concurrency --db --report --mode
-# (submit; burn-down: create the tasks with the batch endpoint first, then connect the bots; enqueue: the
-# batch creations only) --batch --batch-concurrency
-# --timeout-seconds (see benchmark/src/main/java/io/clawbot/coordinator/benchmark/Benchmark.java).
+# (submit; paced, with --rate: submissions at a fixed rate; burn-down: create the tasks with the batch endpoint
+# first, then connect the bots; enqueue: the batch creations only) --batch --batch-concurrency --timeout-seconds
+# (see benchmark/src/main/java/io/clawbot/coordinator/benchmark/Benchmark.java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-home.sh

@@ -51,7 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code burn-down}: the tasks are created first through the batch endpoint ({@code batch} tasks per request,
  * {@code batch-concurrency} requests in flight), which measures the enqueue rate, and then the bots connect and
  * work through the backlog, which measures the burn-down rate: the first bot's start to the last completion.
- * {@code enqueue}: only the batch creations, no bots (the tasks stay pending).
+ * {@code enqueue}: only the batch creations, no bots (the tasks stay pending). {@code paced}: as {@code submit},
+ * but the submissions leave at a fixed {@code rate} per second (500), so dispatch latency is measured below
+ * saturation.
  *
  * <p>Requests go over HTTP/1.1 with keep-alive, as most clients send them ({@code http} 1.1); {@code http} 2 lets
  * the JDK client upgrade to HTTP/2 (h2c), as the benchmark did before, which costs both sides more CPU per small
@@ -79,9 +81,11 @@ public final class Benchmark {
         Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("timeout-seconds", "300")));
         String key = apiKey(opts);
         String mode = opts.getOrDefault("mode", "submit");
-        if (!List.of("submit", "burn-down", "enqueue").contains(mode)) {
-            throw new IllegalArgumentException("--mode is submit, burn-down or enqueue");
+        if (!List.of("submit", "paced", "burn-down", "enqueue").contains(mode)) {
+            throw new IllegalArgumentException("--mode is submit, paced, burn-down or enqueue");
         }
+        double rate = Double.parseDouble(opts.getOrDefault("rate", "500"));
+        long pace = mode.equals("paced") ? Math.round(1e9 / rate) : 0;
         boolean enqueueOnly = mode.equals("enqueue");
         boolean burnDown = enqueueOnly || mode.equals("burn-down");
         int batch = Integer.parseInt(opts.getOrDefault("batch", "1000"));
@@ -133,6 +137,7 @@ public final class Benchmark {
         }
 
         Map<String, Object> enqueue = new LinkedHashMap<>();
+        Instant enqueueStartedAt = Instant.now();
         if (burnDown) {
             long enqueueCommits = commits(db);
             double enqueueCpu = cpuSeconds(http, management);
@@ -158,6 +163,8 @@ public final class Benchmark {
             result.put("run", run);
             result.put("mode", mode);
             result.put("label", label);
+            result.put("version", version());
+            result.put("started_at", enqueueStartedAt.toString());
             result.put("machine", machine());
             result.put("tasks", tasks);
             result.put("errors", errors.get());
@@ -179,6 +186,13 @@ public final class Benchmark {
         Semaphore inFlight = new Semaphore(concurrency);
         String body = "{\"type\": \"" + run + "\", \"payload\": {\"n\": 1}}";
         for (int i = 0; i < (burnDown ? 0 : tasks); i++) {
+            if (pace > 0) {
+                // Paced: the i-th submission leaves at start + i / rate, whatever the answers' timing.
+                long due = start + i * pace;
+                while (System.nanoTime() < due) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                }
+            }
             inFlight.acquire();
             http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/tasks"))
                     .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
@@ -215,7 +229,11 @@ public final class Benchmark {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("run", run);
         result.put("mode", mode);
+        if (pace > 0) {
+            result.put("rate_per_second", rate);
+        }
         result.put("label", label);
+        result.put("version", version());
         result.put("http", opts.getOrDefault("http", "1.1"));
         result.put("started_at", startedAt.toString());
         result.put("machine", machine());
@@ -392,6 +410,21 @@ public final class Benchmark {
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
+    }
+
+    /** The commit the benchmark was built from ({@code git describe}), with -dirty for local changes. */
+    static String version() {
+        try {
+            Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true)
+                    .start();
+            String out = new String(git.getInputStream().readAllBytes()).strip();
+            return git.waitFor() == 0 ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     private static String machine() {

@@ -66,6 +66,7 @@ public final class ClaimLatency {
         result.put("run", run);
         result.put("mode", "claim-latency");
         result.put("label", opts.getOrDefault("label", ""));
+        result.put("version", Benchmark.version());
         result.put("started_at", Instant.now().toString());
         result.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version"));

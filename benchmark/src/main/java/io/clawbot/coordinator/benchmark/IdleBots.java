@@ -120,6 +120,7 @@ public final class IdleBots {
         result.put("run", run);
         result.put("mode", "idle-bots");
         result.put("label", opts.getOrDefault("label", ""));
+        result.put("version", Benchmark.version());
         result.put("started_at", Instant.now().toString());
         result.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version"));
