@@ -39,6 +39,8 @@ class BotHeartbeatsTest {
     BotLifecycle lifecycle;
     @Inject
     io.vertx.core.Vertx vertx;
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
 
     /** A heartbeat as the bot's session sends it: on a Vert.x context of its own, which the full path needs. */
     private Uni<Void> beatFromSession(String botId) {
@@ -80,6 +82,38 @@ class BotHeartbeatsTest {
         // as many times as bots.
         assertThat(Database.count("select count(distinct last_heartbeat_at) from bots where name like '" + run
                 + "-%'")).as("statements that wrote the 200 heartbeats").isLessThanOrEqualTo(3);
+    }
+
+    /**
+     * A batch never waits for a row another write holds (a report batch freeing the bot, a sweep): the other bots
+     * of the batch are written at once, and the held bot's heartbeat goes in a later batch, or, when the row stays
+     * held that long, takes the registry's full path.
+     * A batch that waited instead could deadlock with those writes, which lock tasks and then bots.
+     */
+    @Test
+    void a_bot_whose_row_is_held_does_not_hold_up_the_batch_and_is_written_when_it_is_free() throws Exception {
+        String held = onlineBot(Fixtures.unique("beat-held"));
+        String free = onlineBot(Fixtures.unique("beat-free"));
+        CompletableFuture<Void> locked = new CompletableFuture<>();
+        CompletableFuture<Object> holder = pool.withTransaction(conn -> conn
+                .query("select id from bots where id = '" + held + "' for update").execute()
+                .invoke(() -> locked.complete(null))
+                .onItem().delayIt().by(Duration.ofSeconds(4))).subscribeAsCompletionStage()
+                .thenApply(x -> (Object) x);
+        locked.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        // Through the connection, as the bot's session sends it: a heartbeat whose bot's row stays held through a
+        // few batches takes the registry's full path, which waits for the row on its own.
+        CompletableFuture<Void> heldBeat = OnVertxContext.call(vertx, () -> connections.beat(bot(held), List.of()))
+                .subscribeAsCompletionStage();
+        assertThat(heartbeats.beat(bot(free), List.of()).await().atMost(WAIT)).isTrue();
+        assertThat(holder).as("the other write still holds the row").isNotDone();
+        assertThat(heldBeat).as("the held bot's heartbeat waits for its row").isNotDone();
+
+        holder.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        heldBeat.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(Database.count("select count(*) from bots where id = '" + held
+                + "' and last_heartbeat_at > now() - interval '5 seconds'")).isOne();
     }
 
     @Test

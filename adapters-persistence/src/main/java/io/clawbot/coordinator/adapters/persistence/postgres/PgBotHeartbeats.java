@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>
  * The statement does not change the bots' version, so it never makes a concurrent compare-and-set write of the bot
- * (a status change) fail, and it only moves the time forward. A bot the sweep marked offline meanwhile is left as
+ * (a status change) fail, and it only moves the time forward. It takes its rows with SKIP LOCKED, so it never
+ * waits for another write and never deadlocks with one; a bot whose row was held goes in the next batch. A bot the sweep marked offline meanwhile is left as
  * it is and reported back, so that the caller takes the registry's full path, which brings it online again; the
  * sweep's own condition is judged on the row as the batch left it, so a bot is never marked offline by a sweep
  * that ran after its heartbeat was written.
@@ -38,18 +39,36 @@ public class PgBotHeartbeats implements BotHeartbeats {
     /** Most heartbeats in one statement. */
     static final int MAX_BATCH = 5000;
 
-    private static final String BATCH = "with live as (update bots b set "
-            + "last_heartbeat_at = greatest(b.last_heartbeat_at, now()), updated_at = greatest(b.updated_at, now()) "
-            + "where b.id = any($1::uuid[]) and b.status <> 'offline' returning b.id), "
+    /**
+     * Every row is taken with SKIP LOCKED, in id order: the statement never waits for a lock, so it can never be
+     * part of a deadlock with the report batches or the sweeps, which lock tasks and then bots. A bot whose row
+     * another write holds at that moment is simply not in {@code live}; {@link #SKIPPED} tells it from an offline
+     * one, and its heartbeat goes in the next batch. A running task whose row is held is being reported on, and
+     * its lease is renewed by the next heartbeat, well within the lease.
+     */
+    private static final String BATCH = "with beaten as (select b.id from bots b where b.id = any($1::uuid[]) "
+            + "and b.status <> 'offline' order by b.id for update skip locked), "
+            + "live as (update bots b set last_heartbeat_at = greatest(b.last_heartbeat_at, now()), "
+            + "updated_at = greatest(b.updated_at, now()) from beaten where b.id = beaten.id returning b.id), "
             // Bots that named no tasks (the first protocol): every running task.
             + "all_running as (update tasks t set lease_expires_at = $2::timestamptz + make_interval(secs => "
-            + "$3::float8) where t.bot_id = any($4::uuid[]) and t.status = 'in_progress' "
-            + "and t.bot_id in (select id from live)), "
+            + "$3::float8) from (select r.id from tasks r where r.bot_id = any($4::uuid[]) and r.status = "
+            + "'in_progress' and r.bot_id in (select id from live) order by r.id for update skip locked) a "
+            + "where t.id = a.id), "
             + "listed as (update tasks t set lease_expires_at = $2::timestamptz + make_interval(secs => $3::float8) "
-            + "from unnest($5::uuid[], $6::int[], $7::uuid[]) as r(id, attempt, bot) where t.id = r.id "
-            + "and t.attempt = r.attempt and t.bot_id = r.bot and t.status = 'in_progress' "
-            + "and r.bot in (select id from live)) "
+            + "from (select n.id from tasks n join unnest($5::uuid[], $6::int[], $7::uuid[]) as r(id, attempt, bot) "
+            + "on n.id = r.id and n.attempt = r.attempt and n.bot_id = r.bot where n.status = 'in_progress' "
+            + "and r.bot in (select id from live) order by n.id for update of n skip locked) l where t.id = l.id) "
             + "select id from live";
+
+    /** Of the bots a batch did not write, those that are online or busy: their rows were held by another write. */
+    private static final String SKIPPED = "select id from bots where id = any($1::uuid[]) and status <> 'offline'";
+
+    /** How many batches a heartbeat waits through for its bot's row before it takes the registry's full path. */
+    private static final int MAX_TRIES = 5;
+
+    /** The longest a batch's write may take before its heartbeats are failed and the next batch goes. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * @param context the Vert.x context the heartbeat came from (a bot session's), on which its answer is given,
@@ -57,7 +76,11 @@ public class PgBotHeartbeats implements BotHeartbeats {
      *        there was none
      */
     private record Beat(BotId bot, List<TaskLeases.Running> running, UniEmitter<? super Boolean> answer,
-            Context context) {
+            Context context, int tries) {
+
+        Beat again() {
+            return new Beat(bot, running, answer, context, tries + 1);
+        }
 
         void complete(boolean recorded) {
             if (context == null) {
@@ -99,7 +122,8 @@ public class PgBotHeartbeats implements BotHeartbeats {
     @Override
     public Uni<Boolean> beat(BotId bot, List<TaskLeases.Running> running) {
         return Uni.createFrom().emitter(answer -> {
-            queue.add(new Beat(bot, running == null ? null : List.copyOf(running), answer, Vertx.currentContext()));
+            queue.add(new Beat(bot, running == null ? null : List.copyOf(running), answer, Vertx.currentContext(),
+                    1));
             schedule();
         });
     }
@@ -124,13 +148,45 @@ public class PgBotHeartbeats implements BotHeartbeats {
             done();
             return;
         }
-        write(batch).subscribe().with(live -> {
-            batch.forEach(b -> b.complete(live.contains(b.bot().value())));
-            done();
-        }, failure -> {
+        try {
+            write(batch).ifNoItem().after(WRITE_TIMEOUT).fail().subscribe().with(live -> {
+                settle(batch, live);
+            }, failure -> {
+                batch.forEach(b -> b.fail(failure));
+                done();
+            });
+        } catch (RuntimeException failure) {
+            // Nothing may leave the batcher pending for good: every later heartbeat would wait forever.
             batch.forEach(b -> b.fail(failure));
             done();
-        });
+        }
+    }
+
+    /** Answers the written heartbeats; those whose bot's row was held go again, the others are answered false. */
+    private void settle(List<Beat> batch, Set<UUID> live) {
+        List<Beat> unwritten = batch.stream().filter(b -> !live.contains(b.bot().value())).toList();
+        batch.stream().filter(b -> live.contains(b.bot().value())).forEach(b -> b.complete(true));
+        if (unwritten.isEmpty()) {
+            done();
+            return;
+        }
+        UUID[] ids = unwritten.stream().map(b -> b.bot().value()).distinct().toArray(UUID[]::new);
+        pool.preparedQuery(SKIPPED).execute(Tuple.of(ids)).ifNoItem().after(WRITE_TIMEOUT).fail().subscribe()
+                .with(rows -> {
+                    Set<UUID> held = new HashSet<>();
+                    rows.forEach(row -> held.add(row.getUUID(0)));
+                    for (Beat b : unwritten) {
+                        if (held.contains(b.bot().value()) && b.tries() < MAX_TRIES) {
+                            queue.add(b.again());
+                        } else {
+                            b.complete(false);
+                        }
+                    }
+                    done();
+                }, failure -> {
+                    unwritten.forEach(b -> b.fail(failure));
+                    done();
+                });
     }
 
     private void done() {

@@ -114,6 +114,15 @@ public class PgTaskStore implements TaskStore {
 
     /** Claims the keys; the claims stored before, by key, for those already taken. */
     private static Uni<Map<String, KeyedBatch.Claim>> claimAll(SqlConnection conn, Map<String, NewTask> claimants) {
+        return claimAll(conn, claimants, 3);
+    }
+
+    /**
+     * A key found taken but gone by the time it is read (the retention sweep, or the deletion of its task, removed
+     * it in between) is claimed again, so that no task is created without the key it was sent with.
+     */
+    private static Uni<Map<String, KeyedBatch.Claim>> claimAll(SqlConnection conn, Map<String, NewTask> claimants,
+            int tries) {
         if (claimants.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
@@ -140,11 +149,27 @@ public class PgTaskStore implements TaskStore {
                             .toArray(String[]::new);
                     return conn.preparedQuery("select key, fingerprint, resource_id from idempotency_keys "
                             + "where scope = $1 and key = any($2::text[])")
-                            .execute(Tuple.of(IDEMPOTENCY_SCOPE, taken)).map(rows -> {
+                            .execute(Tuple.of(IDEMPOTENCY_SCOPE, taken)).flatMap(rows -> {
                                 Map<String, KeyedBatch.Claim> stored = new HashMap<>();
                                 rows.forEach(row -> stored.put(row.getString(0), new KeyedBatch.Claim(
                                         row.getString(1), new TaskId(row.getUUID(2)))));
-                                return stored;
+                                Map<String, NewTask> gone = new java.util.LinkedHashMap<>();
+                                for (String key : taken) {
+                                    if (!stored.containsKey(key)) {
+                                        gone.put(key, claimants.get(key));
+                                    }
+                                }
+                                if (gone.isEmpty()) {
+                                    return Uni.createFrom().item(stored);
+                                }
+                                if (tries <= 1) {
+                                    return Uni.createFrom().failure(new IllegalStateException(
+                                            "idempotency keys kept disappearing while being claimed"));
+                                }
+                                return claimAll(conn, gone, tries - 1).map(again -> {
+                                    stored.putAll(again);
+                                    return stored;
+                                });
                             });
                 });
     }

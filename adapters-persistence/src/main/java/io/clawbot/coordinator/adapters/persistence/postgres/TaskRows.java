@@ -92,8 +92,9 @@ final class TaskRows {
             arrays.append(sep).append('$').append(i + 1).append("::").append(type.equals("jsonb") ? "text" : type)
                     .append("[]");
         }
-        return "insert into " + table + " (" + names + ") select " + selected + " from unnest(" + arrays + ") as r("
-                + names + ")";
+        // Rows go in the arrays' order, so the history's ids follow the order of the entries.
+        return "insert into " + table + " (" + names + ") select " + selected + " from unnest(" + arrays
+                + ") with ordinality as r(" + names + ", ord) order by ord";
     }
 
     /** The parameters of {@link #INSERT_MANY}: each task's {@link #insertParams}, column by column. */
