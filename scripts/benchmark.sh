@@ -9,8 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-home.sh
 jar=benchmark/target/benchmark-0.1.0-SNAPSHOT.jar
+# --main <class> runs another benchmark of the module (scripts/claim-latency.sh, scripts/idle-bots.sh).
+main=Benchmark
+if [ "${1:-}" = "--main" ]; then
+    main="$2"
+    shift 2
+fi
 if [ "${1:-}" = "--rebuild" ] || [ ! -f "$jar" ]; then
     [ "${1:-}" = "--rebuild" ] && shift
     ./mvnw -B -q install -DskipTests -pl benchmark -am
 fi
-exec java -cp "$jar:benchmark/target/lib/*" io.clawbot.coordinator.benchmark.Benchmark "$@"
+exec java -cp "$jar:benchmark/target/lib/*" "io.clawbot.coordinator.benchmark.$main" "$@"

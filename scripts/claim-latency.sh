@@ -6,11 +6,4 @@
 # (the run's tasks are deleted from it at the end) --label (see
 # benchmark/src/main/java/io/clawbot/coordinator/benchmark/ClaimLatency.java).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source scripts/java-home.sh
-jar=benchmark/target/benchmark-0.1.0-SNAPSHOT.jar
-if [ "${1:-}" = "--rebuild" ] || [ ! -f "$jar" ]; then
-    [ "${1:-}" = "--rebuild" ] && shift
-    ./mvnw -B -q install -DskipTests -pl benchmark -am
-fi
-exec java -cp "$jar:benchmark/target/lib/*" io.clawbot.coordinator.benchmark.ClaimLatency "$@"
+exec "$(dirname "$0")/benchmark.sh" --main ClaimLatency "$@"

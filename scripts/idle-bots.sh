@@ -5,11 +5,4 @@
 # target/idle-bots-report.json. Options: --url --bots (1000) --hold-seconds (45) --pid --db --label (see
 # benchmark/src/main/java/io/clawbot/coordinator/benchmark/IdleBots.java).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source scripts/java-home.sh
-jar=benchmark/target/benchmark-0.1.0-SNAPSHOT.jar
-if [ "${1:-}" = "--rebuild" ] || [ ! -f "$jar" ]; then
-    [ "${1:-}" = "--rebuild" ] && shift
-    ./mvnw -B -q install -DskipTests -pl benchmark -am
-fi
-exec java -cp "$jar:benchmark/target/lib/*" io.clawbot.coordinator.benchmark.IdleBots "$@"
+exec "$(dirname "$0")/benchmark.sh" --main IdleBots "$@"

@@ -264,7 +264,8 @@ public final class Benchmark {
         System.exit(finished && errors.get() == 0 ? 0 : 1);
     }
 
-    private static void write(Map<String, Object> result, Path report, Path history) throws IOException {
+    /** Writes the report and appends it to the history file, as every benchmark of this module does. */
+    static void write(Map<String, Object> result, Path report, Path history) throws IOException {
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         System.out.println("report written to " + report.toAbsolutePath());
@@ -375,7 +376,7 @@ public final class Benchmark {
     }
 
     /** Committed transactions of the coordinator's database so far; -1 when not measured. */
-    private static long commits(String url) {
+    static long commits(String url) {
         if (url == null || url.equals("none")) {
             return -1;
         }
@@ -427,7 +428,7 @@ public final class Benchmark {
         }
     }
 
-    private static String machine() {
+    static String machine() {
         return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
     }

@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clawbot.coordinator.botclient.BotClient;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +65,7 @@ public final class ClaimLatency {
         result.put("label", opts.getOrDefault("label", ""));
         result.put("version", Benchmark.version());
         result.put("started_at", Instant.now().toString());
-        result.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
-                + System.getProperty("java.version"));
+        result.put("machine", Benchmark.machine());
         Map<String, Object> levels = new LinkedHashMap<>();
         AtomicInteger errors = new AtomicInteger();
         try {
@@ -105,12 +101,7 @@ public final class ClaimLatency {
         }
         result.put("p50_ratio_largest_to_smallest", ratios);
         System.out.println("  p50 ratio, largest backlog to smallest: " + ratios);
-        Files.createDirectories(report.toAbsolutePath().getParent());
-        Files.writeString(report, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
-        System.out.println("report written to " + report.toAbsolutePath());
-        Files.createDirectories(history.toAbsolutePath().getParent());
-        Files.writeString(history, JSON.writeValueAsString(result) + "\n", StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        Benchmark.write(result, report, history);
         System.exit(errors.get() == 0 ? 0 : 1);
     }
 

@@ -9,11 +9,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,12 +99,12 @@ public final class IdleBots {
                 failures.get());
 
         Thread.sleep(5000);
-        long commits0 = commits(db);
+        long commits0 = Benchmark.commits(db);
         long beats0 = heartbeatsSent.get();
         long holdStart = System.nanoTime();
         Thread.sleep(hold * 1000L);
         double held = (System.nanoTime() - holdStart) / 1e9;
-        long commits1 = commits(db);
+        long commits1 = Benchmark.commits(db);
         long beatsHeld = heartbeatsSent.get() - beats0;
         Map<String, Object> during = memory(http, management, pid);
 
@@ -122,8 +117,7 @@ public final class IdleBots {
         result.put("label", opts.getOrDefault("label", ""));
         result.put("version", Benchmark.version());
         result.put("started_at", Instant.now().toString());
-        result.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java "
-                + System.getProperty("java.version"));
+        result.put("machine", Benchmark.machine());
         result.put("bots", bots);
         result.put("connected", sockets.size());
         result.put("connect_failures", failures.get());
@@ -142,12 +136,7 @@ public final class IdleBots {
             result.put("live_heap_bytes_per_bot", (d - b) / sockets.size());
         }
         result.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
-        Files.createDirectories(report.toAbsolutePath().getParent());
-        Files.writeString(report, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
-        Files.createDirectories(history.toAbsolutePath().getParent());
-        Files.writeString(history, JSON.writeValueAsString(result) + "\n", StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-        System.out.println("report written to " + report.toAbsolutePath());
+        Benchmark.write(result, report, history);
         System.exit(all && failures.get() == 0 ? 0 : 1);
     }
 
@@ -255,20 +244,5 @@ public final class IdleBots {
             Thread.currentThread().interrupt();
         }
         return out;
-    }
-
-    private static long commits(String url) {
-        if (url == null || url.equals("none")) {
-            return -1;
-        }
-        try (Connection c = DriverManager.getConnection(url, "postgres", "");
-                ResultSet rs = c.createStatement().executeQuery("select pg_stat_clear_snapshot(), (select xact_commit "
-                        + "from pg_stat_database where datname = current_database())")) {
-            rs.next();
-            return rs.getLong(2);
-        } catch (SQLException e) {
-            System.out.println("  (commits not measured: " + e.getMessage() + ")");
-            return -1;
-        }
     }
 }
