@@ -7,6 +7,9 @@ import io.clawbot.coordinator.adapters.persistence.postgres.PgWorkQueue;
 import io.clawbot.coordinator.adapters.persistence.postgres.StatementCachingPools;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.id.BotId;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.HeldReport;
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -19,14 +22,16 @@ import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service's statements stay prepared on their connection however long their text, and the claim, the longest
- * of the hot path, is then run from its generic plan instead of being planned on every call.
+ * The service's statements stay prepared on their connection however long their text, and the hot path's two
+ * long statements, the claim and the report batch, are then run from their generic plans instead of being planned
+ * on every call.
  */
 @QuarkusTest
 @TestProfile(QuietService.class)
@@ -68,7 +73,7 @@ class PreparedStatementsTest {
     }
 
     @Test
-    void the_claim_is_run_from_its_generic_plan_after_a_few_calls() {
+    void the_claim_and_the_report_batch_are_run_from_their_generic_plans_after_a_few_calls() {
         // A backlog of another type: with it in the statistics, a plan made for the call's own capabilities looks
         // cheaper than the generic plan whenever the planner can count them, and would then be made every call.
         String backlog = "prepared-backlog-" + UUID.randomUUID();
@@ -83,15 +88,22 @@ class PreparedStatementsTest {
             List<String> capabilities = List.of("prepared-" + UUID.randomUUID());
             for (int i = 0; i < 12; i++) {
                 assertThat(queue.claim(bot, capabilities, 4).await().atMost(WAIT)).isEmpty();
+                // A report about a task the bot does not hold: the batch statement runs and matches nothing.
+                assertThat(queue.reportHeld(new TaskId(UUID.randomUUID()), bot, 1, HeldReport.COMPLETE, Map.of(),
+                        null, null, Actor.system()).await().atMost(WAIT)).isNull();
             }
-
-            Row plans = single.query("select generic_plans, custom_plans from pg_prepared_statements "
-                    + "where statement like 'with held as%'").execute().await().atMost(WAIT).iterator().next();
 
             // PostgreSQL plans a prepared statement for its first five calls, then keeps the generic plan unless
             // the calls' own plans looked cheaper.
-            assertThat(plans.getLong("custom_plans")).as("calls planned on their own").isLessThanOrEqualTo(5);
-            assertThat(plans.getLong("generic_plans")).as("calls run from the generic plan").isGreaterThanOrEqualTo(7);
+            for (String statement : List.of("with held as%", "with input as%")) {
+                Row plans = single.preparedQuery("select generic_plans, custom_plans from pg_prepared_statements "
+                        + "where statement like $1").execute(Tuple.of(statement)).await().atMost(WAIT).iterator()
+                        .next();
+                assertThat(plans.getLong("custom_plans")).as(statement + ": calls planned on their own")
+                        .isLessThanOrEqualTo(5);
+                assertThat(plans.getLong("generic_plans")).as(statement + ": calls run from the generic plan")
+                        .isGreaterThanOrEqualTo(7);
+            }
         } finally {
             single.closeAndAwait();
             Database.execute("delete from tasks where type = '" + backlog + "'");

@@ -41,9 +41,14 @@ final class HeldReportBatcher {
      * Every input row that matches (the bot holds the task at the attempt, in a status the report may leave) is
      * locked, moved on and given a history entry; bots whose last slot-filling task ended are freed. A task
      * reported twice in one batch is written once; the other report then matches nothing.
+     * <p>
+     * The arrays are read through sub-selects so that the planner estimates the batch alike whatever its size, and
+     * the prepared statement keeps its generic plan: given the arrays themselves it counts their elements, and a
+     * connection whose first calls carried small batches would plan every later call anew (see PgWorkQueue's claim).
      */
-    private static final String BATCH = "with input as (select * from unnest($1::uuid[], $2::uuid[], $3::int[], "
-            + "$4::text[], $5::text[], $6::text[], $7::text[], $9::text[], $10::text[]) "
+    private static final String BATCH = "with input as (select * from unnest((select $1::uuid[]), (select $2::uuid[]), "
+            + "(select $3::int[]), (select $4::text[]), (select $5::text[]), (select $6::text[]), (select $7::text[]), "
+            + "(select $9::text[]), (select $10::text[])) "
             + "as i(task_id, bot_id, attempt, to_status, result, error, reason, error_code, actor)), "
             + "locked as (select t.id, t.status, t.bot_id, t.attempt, t.workflow_id, t.attempts_before, "
             + "t.retry_policy, t.updated_at from tasks t "

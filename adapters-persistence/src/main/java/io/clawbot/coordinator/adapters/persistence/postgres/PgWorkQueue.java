@@ -46,12 +46,14 @@ public class PgWorkQueue implements WorkQueue {
      * statement writes the history, moves a pending workflow to in progress and makes a full bot busy. Every time it
      * writes is the service's ($5), never before a task's last change; due is judged by the database's clock.
      * <p>
-     * The capabilities are read through a sub-select so that the planner estimates their number the same way for
-     * every call: given the array itself it counts its elements, its plan for one call then looks cheaper than the
-     * generic plan, and PostgreSQL would plan the statement again on every call (about 1 ms each) instead of reusing
-     * the generic plan of the prepared statement ({@link StatementCachingPools}).
+     * The capabilities and the bot's id in the count are read through sub-selects so that the planner estimates
+     * them the same way for every call: given the values themselves it counts the array's elements and looks up
+     * the bot in the statistics, its plan for one call can then look cheaper than the generic plan, and
+     * PostgreSQL would plan the statement again on every call (about 1 ms each) instead of reusing the generic plan
+     * of the prepared statement ({@link StatementCachingPools}).
      */
-    private static final String CLAIM = "with held as (select count(*) as n from tasks where bot_id = $1 and " + HELD
+    private static final String CLAIM = "with held as (select count(*) as n from tasks where bot_id = (select $1::uuid) and "
+            + HELD
             + "), free as (select greatest(0, $3 - (select n from held)) as n), "
             + "typed as (select c.* from (select distinct type from unnest((select $2::text[])) as u(type)) as cap "
             + "cross join lateral ("
