@@ -51,7 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code burn-down}: the tasks are created first through the batch endpoint ({@code batch} tasks per request,
  * {@code batch-concurrency} requests in flight), which measures the enqueue rate, and then the bots connect and
  * work through the backlog, which measures the burn-down rate: the first bot's start to the last completion.
- * {@code enqueue}: only the batch creations, no bots (the tasks stay pending). {@code paced}: as {@code submit},
+ * {@code enqueue}: only the batch creations, no bots (the tasks stay pending); with {@code batch} 1 each task is
+ * created by its own {@code POST /api/v1/tasks} instead, {@code batch-concurrency} in flight, which measures single
+ * creations without bots at work on the same cores. {@code paced}: as {@code submit},
  * but the submissions leave at a fixed {@code rate} per second (500), so dispatch latency is measured below
  * saturation.
  *
@@ -277,7 +279,7 @@ public final class Benchmark {
 
     /**
      * Creates {@code tasks} no-op tasks of type {@code type} through the batch endpoint, {@code inFlight} batches at
-     * once; returns how many were created.
+     * once (with {@code batch} 1, one {@code POST /api/v1/tasks} per task); returns how many were created.
      */
     static int enqueue(HttpClient http, String base, String key, String type, int tasks, int batch,
             int inFlight, AtomicInteger errors) throws InterruptedException {
@@ -285,6 +287,28 @@ public final class Benchmark {
         String item = "{\"type\": \"" + type + "\", \"payload\": {\"n\": 1}}";
         AtomicInteger created = new AtomicInteger();
         Semaphore slots = new Semaphore(inFlight);
+        if (batch == 1) {
+            for (int sent = 0; sent < tasks; sent++) {
+                slots.acquire();
+                http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/tasks"))
+                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(item)).build(), HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((response, failure) -> {
+                            if (failure != null || response.statusCode() != 201) {
+                                if (errors.incrementAndGet() <= 5) {
+                                    System.out.println("  creation failed: " + (failure != null
+                                            ? failure
+                                            : response.statusCode() + " " + response.body()));
+                                }
+                            } else {
+                                created.incrementAndGet();
+                            }
+                            slots.release();
+                        });
+            }
+            slots.acquire(inFlight);
+            return created.get();
+        }
         for (int sent = 0; sent < tasks; sent += batch) {
             int size = Math.min(batch, tasks - sent);
             one.setLength(0);
