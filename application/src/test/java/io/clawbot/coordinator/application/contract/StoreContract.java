@@ -697,6 +697,11 @@ public abstract class StoreContract {
         assertThat(replayed.replayed()).isTrue();
         assertThat(replayed.resource().id()).isEqualTo(first.id());
         assertThat(task(again.id())).isNull();
+        assertThat(history(first.id())).singleElement().satisfies(entry -> {
+            assertThat(entry.from()).isNull();
+            assertThat(entry.to()).isEqualTo(TaskStatus.PENDING);
+        });
+        assertThat(history(again.id())).isEmpty();
         Task other = Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, null, Map.of(), null), now());
         assertThatThrownBy(() -> await(s().tasks().create(other, TaskTransitioned.created(other, Actor.api()),
                 new IdempotencyKey(key.key(), "fingerprint-2")))).isInstanceOf(IdempotencyKeyReusedException.class);

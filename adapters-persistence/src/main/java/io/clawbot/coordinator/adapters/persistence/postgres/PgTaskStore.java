@@ -60,22 +60,25 @@ public class PgTaskStore implements TaskStore {
         this.metrics = metrics;
     }
 
+    /**
+     * The task and its creation entry go in one statement; without an idempotency key that statement is the whole
+     * creation (one round trip, one commit), with one it follows the key's claim in a transaction.
+     */
     @Override
     public Uni<Created<Task>> create(Task task, TaskTransitioned creation, IdempotencyKey key) {
-        return pool.withTransaction(conn -> IdempotencyKeys.claim(conn, IDEMPOTENCY_SCOPE, key, task.id().value())
-                .flatMap(existing -> {
-                    if (existing != null) {
-                        return findById(conn, new TaskId(existing)).map(Created::replay);
-                    }
-                    return conn.preparedQuery(TaskRows.INSERT).execute(TaskRows.insertParams(task))
-                            .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT_EVENT)
-                                    .execute(TaskRows.eventParams(creation)))
-                            .replaceWith(Created.fresh(task));
-                })).invoke(created -> {
-                    if (!created.replayed()) {
-                        metrics.moved(null, task, creation);
-                    }
-                });
+        Tuple row = TaskRows.insertWithEventParams(task, creation);
+        Uni<Created<Task>> stored = key == null
+                ? pool.preparedQuery(TaskRows.INSERT_WITH_EVENT).execute(row).replaceWith(Created.fresh(task))
+                : pool.withTransaction(conn -> IdempotencyKeys.claim(conn, IDEMPOTENCY_SCOPE, key, task.id().value())
+                        .flatMap(existing -> existing != null
+                                ? findById(conn, new TaskId(existing)).map(Created::replay)
+                                : conn.preparedQuery(TaskRows.INSERT_WITH_EVENT).execute(row)
+                                        .replaceWith(Created.fresh(task))));
+        return stored.invoke(created -> {
+            if (!created.replayed()) {
+                metrics.moved(null, task, creation);
+            }
+        });
     }
 
     /**

@@ -47,6 +47,15 @@ final class TaskRows {
             + "when 'in_progress' then $7::timestamptz + make_interval(secs => $13::float8) else null end "
             + "where id = $1 and version = $11";
 
+    /**
+     * A task and its creation entry in one statement: a creation without an idempotency key is then one round trip
+     * and one commit, with no transaction around it. The entry's parameters follow the task's ({@link
+     * #insertWithEventParams}).
+     */
+    static final String INSERT_WITH_EVENT = "with created as (" + INSERT + " returning id) insert into task_events "
+            + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
+            + "select id, $27::text, $28::text, $29::int, $30::text, $31::text, $32::timestamptz, $33::text from created";
+
     static final String INSERT_EVENT = "insert into task_events "
             + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
             + "values ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -143,6 +152,15 @@ final class TaskRows {
                 t.version(), t.errorCode(), Jsonb.of(retryJson(t.retry())), t.attemptsBefore(),
                 t.scheduleToStartSeconds(), Sql.ts(t.runAt()), Sql.ts(t.deadlineAt()),
                 t.owner() == null ? null : t.owner().value(), t.traceParent() });
+    }
+
+    /** The task's columns, then its creation entry's, for {@link #INSERT_WITH_EVENT}. */
+    static Tuple insertWithEventParams(Task t, TaskTransitioned e) {
+        Tuple params = insertParams(t);
+        params.addValue(e.from() == null ? null : e.from().wire()).addValue(e.to().wire()).addValue(e.attempt())
+                .addValue(e.actor().value()).addValue(e.reason()).addValue(Sql.ts(e.occurredAt()))
+                .addValue(e.cause());
+        return params;
     }
 
     static Tuple updateParams(Task t, long expectedVersion, ChannelTerms terms) {
