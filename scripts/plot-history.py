@@ -2,7 +2,7 @@
 """Plots the benchmark history (one JSON report per line, as the benchmarks append them) as an SVG picture.
 
 Four panels, each run a numbered point in the order the runs were appended: the throughput of runs that finish
-tasks (submit, paced, burn-down), the enqueue rate of batch creations, the dispatch latency p99 of submit and paced
+tasks (submit, paced, burn-down), the enqueue rate of creations (batches, or single POSTs), the dispatch latency p99 of submit and paced
 runs, and the database commits per task. A key under the panels names each number's version and label. Only the
 standard library is used.
 
@@ -15,7 +15,7 @@ import math
 
 PANELS = [
     ("Task lifecycles per second", "throughput_tasks_per_second", ("submit", "paced", "burn-down"), False),
-    ("Enqueue: tasks created per second in batches", "enqueue_tasks_per_second", ("burn-down", "enqueue"), False),
+    ("Enqueue: tasks created per second (batches; single POSTs where the label says)", "enqueue_tasks_per_second", ("burn-down", "enqueue"), False),
     ("Dispatch latency p99 (ms, log scale)", "dispatch_latency_ms_p99", ("submit", "paced"), True),
     ("Database commits per task", "database_commits_per_task", ("submit", "paced", "burn-down"), False),
 ]
