@@ -1,0 +1,80 @@
+package io.clawbot.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code submit TYPE}: creates a task and, with {@code --wait}, follows it to its end. */
+@Command(name = "submit", description = { "Create a task of TYPE; with --wait, follow it until it ends.",
+        "Prints the task (its id first); with --wait the exit code says how it ended (0 completed, 1 not)." })
+final class SubmitCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Clawbot root;
+
+    @Parameters(paramLabel = "TYPE", description = "The task's type: a capability some bot declares.")
+    String type;
+
+    @Option(names = "--payload", paramLabel = "JSON|FILE|-", description = "The payload: a JSON object, a file holding one, or - for standard input.")
+    String payload;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Put a field into the payload (repeatable); a.b=1 nests, values that parse as JSON are JSON.")
+    List<String> sets;
+
+    @Option(names = "--priority", paramLabel = "N", description = "Higher runs first (default: the type's, or 0).")
+    Integer priority;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long a bot may run it.")
+    Integer timeoutSeconds;
+
+    @Option(names = "--max-attempts", paramLabel = "N", description = "Attempts before it becomes a dead letter (default: the type's policy, or 3).")
+    Integer maxAttempts;
+
+    @Option(names = "--delay", paramLabel = "SECONDS", description = "Become ready only this many seconds from now.")
+    Double delaySeconds;
+
+    @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Submitting again with the same key gives back the first task instead of a new one.")
+    String idempotencyKey;
+
+    @Option(names = "--wait", description = "Follow the task until it ends, drawing its progress.")
+    boolean await;
+
+    @Option(names = "--wait-timeout", paramLabel = "SECONDS", description = "With --wait: give up after this long (exit code 6).")
+    Long waitTimeout;
+
+    @Override
+    public Integer call() {
+        ObjectNode request = Api.JSON.createObjectNode();
+        request.put("type", type);
+        request.set("payload", Payloads.object(payload, sets, root.in(), "--payload"));
+        if (priority != null) {
+            request.put("priority", priority);
+        }
+        if (timeoutSeconds != null) {
+            request.put("timeout_seconds", timeoutSeconds);
+        }
+        if (maxAttempts != null) {
+            request.putObject("retry").put("max_attempts", maxAttempts);
+        }
+        if (delaySeconds != null) {
+            request.put("delay_seconds", delaySeconds);
+        }
+        JsonNode created = idempotencyKey == null
+                ? root.api().post("/api/v1/tasks", request)
+                : root.api().postWithKey("/api/v1/tasks", request, idempotencyKey);
+        if (!await) {
+            root.print(created, task -> TasksCommand.drawTask(root.out(), task));
+            return ExitCodes.OK;
+        }
+        if (!root.json()) {
+            root.err().println("Task " + created.path("id").asText() + " submitted; following it");
+            root.err().flush();
+        }
+        return TasksCommand.waitFor(root, created.path("id").asText(), waitTimeout);
+    }
+}
