@@ -3,8 +3,8 @@
 # the end-to-end tests against real PostgreSQL and Redis (and promtool and kubectl for deploy/'s monitoring). The
 # servers are the ones DATABASE_URL and REDIS_URL name when set; otherwise the tests start embedded ones
 # themselves. Extra arguments go to Maven (e.g. -o for offline). Then the scale-out check (three coordinator
-# processes, their own PostgreSQL and Redis) on the jars just built (SCALE_OUT_CHECK=0 leaves it out), and last
-# Quarkus's native build steps.
+# processes, their own PostgreSQL and Redis) on the jars just built (SCALE_OUT_CHECK=0 leaves it out), the Python
+# SDK's tests (scripts/test-python-sdk.sh), and last Quarkus's native build steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-home.sh
@@ -14,6 +14,8 @@ scripts/lint-openapi.sh
 if [ "${SCALE_OUT_CHECK:-1}" != "0" ]; then
     scripts/scale-out-check.sh --no-build
 fi
+# The Python bot SDK's tests (pytest) against a coordinator of their own, started from the jars just built.
+scripts/test-python-sdk.sh
 # Quarkus's native build steps without GraalVM (about a minute): a change that breaks what the native image
 # needs (reflection, resources, build-time initialisation) fails here rather than on a machine with GraalVM. Last,
 # because it replaces the runnable jar the scale-out check starts.
