@@ -21,10 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +43,6 @@ class CliTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool();
 
     @TempDir
     Path home;
@@ -71,11 +67,6 @@ class CliTest {
         env.put("CLAWBOT_CONFIG", home.resolve("profiles.json").toString());
     }
 
-    @AfterAll
-    static void stop() {
-        BACKGROUND.shutdownNow();
-    }
-
     private static String url() {
         return "http://localhost:" + System.getProperty("quarkus.http.test-port", "8081");
     }
@@ -92,34 +83,12 @@ class CliTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    /** Runs {@code count} tasks given to the bot: a progress report, then success (or failure with bad_input). */
-    private static CompletableFuture<Void> work(TestBot bot, int count, boolean succeed) {
-        return CompletableFuture.runAsync(() -> {
-            for (int i = 0; i < count; i++) {
-                Map<String, Object> assigned = bot.next("task_assigned").payload();
-                Object id = assigned.get("task_id");
-                Object attempt = assigned.get("attempt");
-                bot.send("task_accepted", Map.of("task_id", id, "attempt", attempt));
-                bot.next("task_ack");
-                bot.send("task_progress", Map.of("task_id", id, "attempt", attempt, "progress",
-                        Map.of("percent", 50, "message", "halfway")));
-                bot.next("task_ack");
-                bot.send("task_complete", succeed
-                        ? Map.of("task_id", id, "attempt", attempt, "success", true, "result",
-                                Map.of("echo", assigned.get("task_payload")))
-                        : Map.of("task_id", id, "attempt", attempt, "success", false, "error", "boom",
-                                "error_code", "bad_input"));
-                bot.next("task_ack");
-            }
-        }, BACKGROUND);
-    }
-
     @Test
     void submit_with_wait_follows_the_task_to_its_end_and_the_exit_code_says_how_it_ended() throws Exception {
         String type = Fixtures.unique("cli");
         var creds = Fixtures.registerBotWithToken(Fixtures.unique("cli-bot"), type);
         try (TestBot bot = TestBot.connect(creds.token())) {
-            CompletableFuture<Void> working = work(bot, 1, true);
+            CompletableFuture<Void> working = bot.work(1, true);
             Result done = cli("submit", type, "--payload", "{\"repo\": \"app\"}", "--set", "n=3", "--set",
                     "build.flags=[\"-x\"]", "--set", "note=hello world", "--wait", "-o", "json");
             assertThat(done.code()).as(done.err()).isZero();
@@ -132,7 +101,7 @@ class CliTest {
             assertThat(done.err()).contains("pending -> assigned", "progress 50% halfway");
             working.get(10, TimeUnit.SECONDS);
 
-            working = work(bot, 1, false);
+            working = bot.work(1, false);
             Result failed = cli("submit", type, "--max-attempts", "1", "--wait");
             assertThat(failed.code()).as(failed.out() + failed.err()).isEqualTo(1);
             assertThat(failed.out()).contains("status:", "failed", "error_code:", "bad_input");
@@ -145,7 +114,7 @@ class CliTest {
             Result redriven = cli("tasks", "redrive", failedId);
             assertThat(redriven.code()).as(redriven.err()).isZero();
             assertThat(redriven.out()).contains("redriven " + failedId + " (pending)");
-            working = work(bot, 1, true);
+            working = bot.work(1, true);
             Result again = cli("tasks", "get", failedId, "--wait", "--wait-timeout", "20");
             assertThat(again.code()).as(again.err()).isZero();
             assertThat(line(again.out(), "status:")).isEqualTo("completed");
@@ -258,7 +227,7 @@ class CliTest {
                 """.formatted(type, type, type, type));
         var creds = Fixtures.registerBotWithToken(Fixtures.unique("cli-wf-bot"), type);
         try (TestBot bot = TestBot.connect(creds.token())) {
-            CompletableFuture<Void> working = work(bot, 4, true);
+            CompletableFuture<Void> working = bot.work(4, true);
             Result run = cli("workflows", "run", yaml.toString(), "--set", "region=north", "--wait",
                     "--wait-timeout", "30");
             assertThat(run.code()).as(run.out() + run.err()).isZero();
@@ -300,7 +269,7 @@ class CliTest {
 
         var creds = Fixtures.registerBotWithToken(Fixtures.unique("cli-def-bot"), type);
         try (TestBot bot = TestBot.connect(creds.token())) {
-            CompletableFuture<Void> working = work(bot, 1, true);
+            CompletableFuture<Void> working = bot.work(1, true);
             Result run = cli("workflows", "run", name, "--set", "who=ops", "--wait", "--wait-timeout", "30");
             assertThat(run.code()).as(run.out() + run.err()).isZero();
             assertThat(run.out()).contains("only  [completed]  " + type);

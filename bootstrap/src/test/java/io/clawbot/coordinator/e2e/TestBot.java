@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +27,12 @@ final class TestBot implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(10);
+    /** The threads of {@link #work}: daemons, so that a test's unfinished work never holds the JVM. */
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "test-bot-work");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     record Frame(String type, Map<String, Object> payload) {
     }
@@ -96,6 +104,32 @@ final class TestBot implements AutoCloseable {
         Frame frame = next();
         assertThat(frame.type()).as("frame " + frame).isEqualTo(type);
         return frame;
+    }
+
+    /**
+     * Runs the next {@code count} assignments in the background as a bot does: accepts each, reports progress
+     * (50 %, "halfway"), then completes it with {@code {"echo": <its payload>}} or, unless {@code succeed}, fails it
+     * with error code {@code bad_input}. Fails (through the future) if a frame is not what the protocol says.
+     */
+    CompletableFuture<Void> work(int count, boolean succeed) {
+        return CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < count; i++) {
+                Map<String, Object> assigned = next("task_assigned").payload();
+                Object id = assigned.get("task_id");
+                Object attempt = assigned.get("attempt");
+                send("task_accepted", Map.of("task_id", id, "attempt", attempt));
+                next("task_ack");
+                send("task_progress", Map.of("task_id", id, "attempt", attempt, "progress",
+                        Map.of("percent", 50, "message", "halfway")));
+                next("task_ack");
+                send("task_complete", succeed
+                        ? Map.of("task_id", id, "attempt", attempt, "success", true, "result",
+                                Map.of("echo", assigned.get("task_payload")))
+                        : Map.of("task_id", id, "attempt", attempt, "success", false, "error", "boom",
+                                "error_code", "bad_input"));
+                next("task_ack");
+            }
+        }, WORKERS);
     }
 
     /** Frames received within {@code quiet}, for checking that nothing (more) arrives. */
