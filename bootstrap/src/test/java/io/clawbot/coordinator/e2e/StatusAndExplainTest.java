@@ -141,7 +141,15 @@ class StatusAndExplainTest {
         assertThat(codes(explain(done))).containsExactly("ended");
         bot.close();
 
-        String tag = given().when().get("/api/v1/status").then().statusCode(200).extract().header("ETag");
-        given().header("If-None-Match", tag).when().get("/api/v1/status").then().statusCode(304);
+        // An unchanged status answers 304 to its tag. The bot's close is still being handled (it goes offline, its
+        // task is kept for the reconnect grace), so the status may change between two reads: the tag of the
+        // newest read is tried again until two reads agree.
+        int answer = 0;
+        for (int read = 0; read < 20 && answer != 304; read++) {
+            String tag = given().when().get("/api/v1/status").then().statusCode(200).extract().header("ETag");
+            answer = given().header("If-None-Match", tag).when().get("/api/v1/status").then().extract().statusCode();
+            assertThat(answer).isIn(200, 304);
+        }
+        assertThat(answer).isEqualTo(304);
     }
 }
