@@ -6,6 +6,12 @@ const KEY = "clawbot.key";
 const ENDED = ["completed", "failed", "timed_out", "cancelled", "skipped"];
 let refresh = null;
 let generation = 0;
+// What to stop when the page changes (a live stream).
+let leaving = [];
+// The caller as GET /api/v1/me tells it (its role and the actions it allows), read once per login.
+let me = null;
+
+const may = action => me !== null && me.may.includes(action);
 
 // ---- the API
 
@@ -31,10 +37,61 @@ async function api(method, path, body) {
     const detail = json && (json.detail || json.title) ? (json.detail || json.title) : "HTTP " + response.status;
     if (response.status === 401) {
       sessionStorage.removeItem(KEY);
+      me = null;
     }
     throw new ApiError(response.status, detail + " (" + response.status + ")");
   }
   return json;
+}
+
+// Server-Sent Events over fetch, which, unlike EventSource, sends the Authorization header. Calls onEvent(name,
+// data) for each event; follows again when the server ends the stream or the connection drops, until the page
+// changes. A refused key ends it with the error.
+async function follow(path, ctx, onEvent) {
+  while (ctx.alive()) {
+    const controller = new AbortController();
+    leaving.push(() => controller.abort());
+    try {
+      const response = await fetch(path, { signal: controller.signal, headers: {
+        "Authorization": "Bearer " + sessionStorage.getItem(KEY), "Accept": "text/event-stream" } });
+      if (!response.ok) {
+        const text = await response.text();
+        let detail = "HTTP " + response.status;
+        try { detail = JSON.parse(text).detail || detail; } catch (e) { /* not a problem document */ }
+        if (response.status === 401) {
+          sessionStorage.removeItem(KEY);
+          me = null;
+        }
+        throw new ApiError(response.status, detail + " (" + response.status + ")");
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value.replace(/\r\n?/g, "\n");
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let name = "message";
+          const data = [];
+          for (const line of block.split("\n")) {
+            if (line.startsWith("event:")) name = line.slice(6).trim();
+            else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+          }
+          if (data.length && ctx.alive()) onEvent(name, JSON.parse(data.join("\n")));
+        }
+      }
+    } catch (error) {
+      if (!ctx.alive() || error.name === "AbortError") return;
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403 || error.status === 400)) {
+        throw error;
+      }
+      message("The live status was interrupted; following it again…");
+      await new Promise(resolve => setTimeout(resolve, 2000));
+    }
+  }
 }
 
 // ---- building the page
@@ -114,7 +171,13 @@ function login(notice) {
       event.preventDefault();
       sessionStorage.setItem(KEY, key.value.trim());
       try {
-        await api("GET", "/api/v1/status");
+        me = await api("GET", "/api/v1/me");
+        if (me.kind !== "key") {
+          me = null;
+          sessionStorage.removeItem(KEY);
+          message("That is a bot's token; log in with an API key.");
+          return;
+        }
         message("");
         location.hash = "#/overview";
         route();
@@ -132,9 +195,9 @@ function login(notice) {
 }
 
 async function overview(_, ctx) {
-  const draw = async () => {
-    const s = await api("GET", "/api/v1/status");
-    const t = s.tasks, b = s.bots;
+  const draw = s => {
+    const t = s.tasks, b = s.bots, d = s.dispatch;
+    const ms = value => value === null || value === undefined ? "–" : value + " ms";
     const card = (label, figure, id) => h("div", { class: "card", id }, h("div", { class: "figure" }, figure),
       h("div", { class: "label" }, label));
     ctx.show(h("h1", {}, "Overview"),
@@ -145,7 +208,9 @@ async function overview(_, ctx) {
         card("tasks/s, last minute", (t.completed_last_minute / 60).toFixed(1), "rate"),
         card("dead letters", t.dead_letters, "dead-letters"),
         card("bots online (" + b.busy + " busy)", b.online, "bots-online"),
-        card("slots used / all", b.slots_used + " / " + b.slots, "slots")),
+        card("slots used / all", b.slots_used + " / " + b.slots, "slots"),
+        card("dispatch p99 (p50 " + ms(d.p50_ms) + "), " + d.count + " in the last minute", ms(d.p99_ms),
+          "dispatch")),
       h("h2", {}, "Backlog by type"),
       table(["Type", "Priority", "Pending", "Ready", "Delayed", "Oldest ready"],
         t.pending_by_type.map(g => [g.type === null ? "(any bot)" : g.type, g.priority, g.pending, g.ready,
@@ -153,10 +218,10 @@ async function overview(_, ctx) {
         "No pending work."),
       h("h2", {}, "Replicas"),
       table(["Replica", "Bot connections"], s.replicas.map(r => [r.name, r.connections])),
-      h("p", { class: "muted" }, "Read at " + when(s.read_at) + "; refreshed every 2 s."));
+      h("p", { class: "muted", id: "read-at" }, "Read at " + when(s.read_at) + "; live."));
   };
-  await draw();
-  ctx.every(2000, draw);
+  ctx.show(h("h1", {}, "Overview"), h("p", { class: "muted" }, "Reading the status…"));
+  await follow("/api/v1/status/stream", ctx, (name, s) => { if (name === "status") draw(s); });
 }
 
 async function tasks(params, ctx) {
@@ -189,11 +254,11 @@ async function task(id, ctx) {
       api("GET", "/api/v1/tasks/" + id + "/events"),
       api("GET", "/api/v1/tasks/" + id + "/explain").catch(() => null)]);
     const actions = [];
-    if (!ENDED.includes(t.status)) {
+    if (!ENDED.includes(t.status) && may("cancel")) {
       actions.push(h("button", { class: "secondary", id: "cancel", onclick: () => act(() =>
         api("POST", "/api/v1/tasks/" + id + "/cancel", { reason: "cancelled from the dashboard" }), "Cancelled.") }, "Cancel"));
     }
-    if (t.status === "failed" || t.status === "timed_out") {
+    if ((t.status === "failed" || t.status === "timed_out") && may("redrive")) {
       actions.push(h("button", { id: "redrive", onclick: () => act(() =>
         api("POST", "/api/v1/tasks/" + id + "/redrive"), "Redriven.") }, "Redrive"));
     }
@@ -243,6 +308,11 @@ async function act(call, done) {
 }
 
 function submit(_, ctx) {
+  if (!may("submit")) {
+    ctx.show(h("h1", {}, "Submit a task"), h("p", { class: "muted", id: "not-allowed" },
+      "This key's role (" + me.role + ") may not submit tasks."));
+    return;
+  }
   const type = h("input", { id: "submit-type", required: true, placeholder: "echo" });
   const payload = h("textarea", { id: "submit-payload" }, "{}");
   const priority = h("input", { id: "submit-priority", type: "number", value: "0" });
@@ -343,14 +413,15 @@ function graph(w) {
 
 async function deadLetters(_, ctx) {
   const list = await api("GET", "/api/v1/tasks/dead-letters?limit=100");
-  const all = list.length ? h("button", { id: "redrive-all", onclick: () => act(async () => {
+  const redrive = may("redrive");
+  const all = list.length && redrive ? h("button", { id: "redrive-all", onclick: () => act(async () => {
     for (const t of list) await api("POST", "/api/v1/tasks/" + t.id + "/redrive");
   }, "Redriven " + list.length + ".") }, "Redrive all " + list.length) : null;
   ctx.show(h("h1", {}, "Dead letters"), h("p", {}, all),
     table(["Task", "Type", "Status", "Attempts", "Error", ""], list.map(t => [link("#/task/" + t.id, t.id), t.type,
       status(t.status), t.attempts_made, (t.error || "") + (t.error_code ? " [" + t.error_code + "]" : ""),
-      h("button", { class: "secondary redrive", "data-task": t.id, onclick: () => act(() =>
-        api("POST", "/api/v1/tasks/" + t.id + "/redrive"), "Redriven.") }, "Redrive")]), "No dead letters."));
+      redrive ? h("button", { class: "secondary redrive", "data-task": t.id, onclick: () => act(() =>
+        api("POST", "/api/v1/tasks/" + t.id + "/redrive"), "Redriven.") }, "Redrive") : ""]), "No dead letters."));
 }
 
 async function bots(_, ctx) {
@@ -359,14 +430,14 @@ async function bots(_, ctx) {
     ctx.show(h("h1", {}, "Bots"), table(["Bot", "Name", "Status", "Slots", "Capabilities", "Last heartbeat", ""],
       list.map(b => [h("span", { class: "mono" }, b.id), b.name, status(b.status), b.slots, b.capabilities.join(", "),
         when(b.last_heartbeat_at), h("span", {},
-          b.status === "online" ? h("button", { class: "secondary", onclick: () => act(() =>
+          b.status === "online" && may("drain_bots") ? h("button", { class: "secondary", onclick: () => act(() =>
             api("POST", "/api/v1/bots/" + b.id + "/busy"), "Drained " + b.name + ".") }, "Drain") : null,
-          b.status === "busy" ? h("button", { class: "secondary", onclick: () => act(() =>
+          b.status === "busy" && may("drain_bots") ? h("button", { class: "secondary", onclick: () => act(() =>
             api("POST", "/api/v1/bots/" + b.id + "/available"), "Resumed " + b.name + ".") }, "Resume") : null,
-          " ", h("button", { class: "secondary", onclick: () => act(async () => {
+          " ", may("rotate_bot_tokens") ? h("button", { class: "secondary", onclick: () => act(async () => {
             const issued = await api("POST", "/api/v1/bots/" + b.id + "/token");
             window.prompt("The new token (shown once):", issued.token);
-          }, "Rotated the token of " + b.name + ".") }, "Rotate token"))]), "No bots registered."));
+          }, "Rotated the token of " + b.name + ".") }, "Rotate token") : null)]), "No bots registered."));
   };
   await draw();
   ctx.every(3000, draw);
@@ -412,12 +483,24 @@ function route() {
     clearInterval(refresh);
     refresh = null;
   }
+  leaving.forEach(stop => stop());
+  leaving = [];
   const ctx = context();
   if (!sessionStorage.getItem(KEY)) {
     login();
     return;
   }
+  if (me === null) {
+    api("GET", "/api/v1/me").then(caller => {
+      if (!ctx.alive()) return;
+      me = caller;
+      route();
+    }).catch(error => { if (ctx.alive()) failed(error); });
+    return;
+  }
   document.getElementById("nav").hidden = false;
+  document.getElementById("whoami").textContent = me.name + " (" + me.role + ")";
+  document.querySelector("nav a[href='#/submit']").hidden = !may("submit");
   const [path, query] = (location.hash.replace(/^#\/?/, "") || "overview").split("?");
   const [page, id] = path.split("/");
   const draw = PAGES[page] || overview;
@@ -431,6 +514,7 @@ window.addEventListener("hashchange", () => { message(""); route(); });
 document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("logout").addEventListener("click", () => {
     sessionStorage.removeItem(KEY);
+    me = null;
     location.hash = "";
     route();
   });

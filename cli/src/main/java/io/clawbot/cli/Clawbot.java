@@ -25,7 +25,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "clawbot", mixinStandardHelpOptions = true, versionProvider = Clawbot.Version.class, description = "Operate a ClawBot Coordinator: submit work, follow it, manage bots and keys.", footer = {
         "", ExitCodes.HELP, "",
         "The API key comes from CLAWBOT_KEY or from a profile written by `clawbot login`." }, subcommands = {
-                LoginCommands.Login.class, LoginCommands.Logout.class, LoginCommands.ProfilesCommand.class,
+                LoginCommands.Login.class, LoginCommands.Logout.class, LoginCommands.WhoAmI.class,
+                LoginCommands.ProfilesCommand.class,
                 StatusCommand.class, SubmitCommand.class, TasksCommand.class, DeadLettersCommand.class,
                 WorkflowsCommand.class, DefinitionsCommand.class, SchedulesCommand.class, BotsCommand.class,
                 KeysCommand.class, WatchCommand.class, CompletionCommand.class })

@@ -41,12 +41,15 @@ final class LoginCommands {
             if (key == null || key.isBlank()) {
                 throw new CliException(ExitCodes.USAGE, "no key given");
             }
-            JsonNode status = new Api(base, key.strip()).get("/api/v1/status");
+            JsonNode me = new Api(base, key.strip()).get("/api/v1/me");
+            if (!"key".equals(me.path("kind").asText())) {
+                throw new CliException(ExitCodes.AUTH, "that is a bot's token; log in with an API key");
+            }
             Profiles profiles = root.profiles();
             profiles.put(name, new Profiles.Profile(base.toString(), key.strip()));
             profiles.save();
-            root.out().printf("Logged in to %s as profile %s (%d bots online); saved in %s%n", base, name,
-                    status.path("bots").path("online").asInt(), profiles.file());
+            root.out().printf("Logged in to %s as profile %s: key %s (%s); saved in %s%n", base, name,
+                    me.path("name").asText(), me.path("role").asText(), profiles.file());
             return ExitCodes.OK;
         }
 
@@ -57,6 +60,30 @@ final class LoginCommands {
                 return typed == null ? null : new String(typed);
             }
             return root.in().readLine();
+        }
+    }
+
+    @Command(name = "whoami", description = "The key in use: its name, its role and what the role may do.")
+    static final class WhoAmI implements Callable<Integer> {
+
+        @ParentCommand
+        Clawbot root;
+
+        @Override
+        public Integer call() {
+            root.print(root.api().get("/api/v1/me"), me -> {
+                if ("bot".equals(me.path("kind").asText())) {
+                    root.out().printf("bot %s at %s%n", me.path("bot_id").asText(), root.api().base());
+                } else {
+                    java.util.List<String> may = new java.util.ArrayList<>();
+                    me.path("may").forEach(action -> may.add(action.asText()));
+                    root.out().printf("%s (%s) at %s%n  may: %s%n", me.path("name").asText(),
+                            me.path("role").asText(), root.api().base(),
+                            may.isEmpty() ? "read only" : String.join(", ", may));
+                }
+                root.out().flush();
+            });
+            return ExitCodes.OK;
         }
     }
 

@@ -37,6 +37,14 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("  online %d, busy %d, offline %d; slots %d (used %d, free %d)%n", bots.path("online").asLong(),
                 bots.path("busy").asLong(), bots.path("offline").asLong(), bots.path("slots").asLong(),
                 bots.path("slots_used").asLong(), bots.path("slots_free").asLong());
+        JsonNode dispatch = status.path("dispatch");
+        out.println("Dispatch (ready to given to a bot, every replica's last minute)");
+        if (dispatch.path("count").asLong() == 0) {
+            out.println("  none in the last minute");
+        } else {
+            out.printf(Locale.ROOT, "  p50 %.2f ms, p99 %.2f ms over %d tasks%n", dispatch.path("p50_ms").asDouble(),
+                    dispatch.path("p99_ms").asDouble(), dispatch.path("count").asLong());
+        }
         JsonNode groups = tasks.path("pending_by_type");
         if (groups.size() > 0) {
             out.println("Backlog by type");

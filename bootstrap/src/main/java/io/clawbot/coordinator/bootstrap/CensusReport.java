@@ -3,6 +3,7 @@ package io.clawbot.coordinator.bootstrap;
 import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
 import io.clawbot.coordinator.adapters.ws.BotSessions;
 import io.clawbot.coordinator.adapters.ws.LogFields;
+import io.clawbot.coordinator.application.insight.RecentDispatches;
 import io.clawbot.coordinator.domain.dispatch.port.ReplicaCensus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,11 +24,13 @@ public class CensusReport {
     private final ReplicaCensus census;
     private final BotSessions sessions;
     private final ReplicaName name;
+    private final RecentDispatches dispatches;
 
-    public CensusReport(ReplicaCensus census, BotSessions sessions, ReplicaName name) {
+    public CensusReport(ReplicaCensus census, BotSessions sessions, ReplicaName name, RecentDispatches dispatches) {
         this.census = census;
         this.sessions = sessions;
         this.name = name;
+        this.dispatches = dispatches;
     }
 
     /** A replica joins: it reports at once, so the others count it before its first scheduled report. */
@@ -40,7 +43,7 @@ public class CensusReport {
 
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void report() {
-        census.report(sessions.connections().size());
+        census.report(sessions.connections().size(), dispatches.lastWindow());
     }
 
     /** A replica that stops leaves the census, so the one that publishes the cluster's gauges changes at once. */

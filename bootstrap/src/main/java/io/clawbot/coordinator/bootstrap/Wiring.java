@@ -132,11 +132,14 @@ public class Wiring {
         return new RedisReplicaCensus(redis, name, CensusReport.INTERVAL.multipliedBy(3), clock);
     }
 
-    /** The status summary, read at most once a second per replica however many clients poll it. */
+    /**
+     * The status summary, read at most once a second per replica however many clients poll it or follow it; as
+     * many may follow it as may wait on tasks.
+     */
     @Produces
     @Singleton
-    FleetStatusQuery fleetStatus(Insights insights, ReplicaCensus census, InstantSource clock) {
-        return new FleetStatusQuery(insights, census, clock, Duration.ofSeconds(1));
+    FleetStatusQuery fleetStatus(Insights insights, ReplicaCensus census, InstantSource clock, WatchConfig config) {
+        return new FleetStatusQuery(insights, census, clock, Duration.ofSeconds(1), config.maxWatchers());
     }
 
     @Produces

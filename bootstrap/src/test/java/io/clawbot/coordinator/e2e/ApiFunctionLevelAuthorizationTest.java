@@ -65,6 +65,9 @@ class ApiFunctionLevelAuthorizationTest {
             row("GET", "/api/v1/tasks/{id}/explain", null, A, O, R, S),
             row("GET", "/api/v1/workflows/{id}/stream", null, A, O, R, S),
             row("GET", "/api/v1/status", null, A, O, R, S),
+            // every=0 is refused after the role is checked: an allowed caller gets 400, not a stream.
+            row("GET", "/api/v1/status/stream?every=0", null, A, O, R, S),
+            row("GET", "/api/v1/me", null, A, O, R, S, B),
             row("POST", "/api/v1/task-types", "{\"name\": \"tt-{n}\"}", A, O),
             row("GET", "/api/v1/task-types", null, A, O, R, S),
             row("GET", "/api/v1/task-types/{n}", null, A, O, R, S),
@@ -150,6 +153,38 @@ class ApiFunctionLevelAuthorizationTest {
         assertThat(wrong).isEmpty();
     }
 
+    /** The operation each action of {@code GET /me} stands for. */
+    private static final Map<String, String> ACTIONS = Map.ofEntries(
+            Map.entry("submit", "POST /api/v1/tasks"),
+            Map.entry("cancel", "POST /api/v1/tasks/{id}/cancel"),
+            Map.entry("redrive", "POST /api/v1/tasks/{id}/redrive"),
+            Map.entry("drain_bots", "POST /api/v1/bots/{bot}/busy"),
+            Map.entry("register_bots", "POST /api/v1/bots"),
+            Map.entry("rotate_bot_tokens", "POST /api/v1/bots/{id}/token"),
+            Map.entry("manage_keys", "POST /api/v1/keys"),
+            Map.entry("manage_schedules", "POST /api/v1/schedules"),
+            Map.entry("manage_definitions", "POST /api/v1/workflow-definitions"),
+            Map.entry("read_audit", "GET /api/v1/audit"));
+
+    @Test
+    void the_caller_learns_its_role_and_exactly_the_actions_the_table_allows_it() {
+        for (String role : List.of(A, O, S, R)) {
+            var me = Keys.as(secrets.get(role)).when().get("/api/v1/me").then().statusCode(200).extract().jsonPath();
+            assertThat(me.getString("kind")).isEqualTo("key");
+            assertThat(me.getString("role")).isEqualTo(role);
+            assertThat(me.getBoolean("reads_all")).isEqualTo(!role.equals(S));
+            List<String> expected = ACTIONS.entrySet().stream().filter(action -> TABLE.stream()
+                    .filter(row -> (row.method() + " " + row.path()).equals(action.getValue())).findFirst()
+                    .orElseThrow(() -> new AssertionError("no row for " + action.getValue())).allowed()
+                    .contains(role)).map(Map.Entry::getKey).sorted().toList();
+            assertThat(me.getList("may", String.class)).as(role).containsExactlyInAnyOrderElementsOf(expected);
+        }
+        var bot = Keys.as(secrets.get(B)).when().get("/api/v1/me").then().statusCode(200).extract().jsonPath();
+        assertThat(bot.getString("kind")).isEqualTo("bot");
+        assertThat(bot.getString("bot_id")).isEqualTo(botId);
+        assertThat(bot.getList("may")).isEmpty();
+    }
+
     @Test
     void every_endpoint_answers_401_with_a_challenge_to_no_credentials_and_to_a_bad_key() {
         String revoked = Keys.issue(R);
@@ -196,7 +231,7 @@ class ApiFunctionLevelAuthorizationTest {
 
     /** A path with every placeholder written alike. */
     private static String shape(String path) {
-        return path.replaceAll("\\{[^}]+}", "{}");
+        return path.replaceAll("\\?.*", "").replaceAll("\\{[^}]+}", "{}");
     }
 
     private Response call(Row row, RequestSpecification request) {

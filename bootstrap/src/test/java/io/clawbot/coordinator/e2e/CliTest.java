@@ -318,6 +318,9 @@ class CliTest {
         Map<String, String> asReader = new HashMap<>(env);
         asReader.put("CLAWBOT_KEY", reader);
         assertThat(cliWith(asReader, "", "status").code()).isZero();
+        Result whoami = cliWith(asReader, "", "whoami");
+        assertThat(whoami.code()).isZero();
+        assertThat(whoami.out()).contains("(reader) at " + url()).contains("may: read only");
         Result forbidden = cliWith(asReader, "", "submit", "echo");
         assertThat(forbidden.code()).isEqualTo(3);
         assertThat(forbidden.err()).endsWith("(403)\n");
@@ -333,11 +336,17 @@ class CliTest {
         Result refused = cliWith(bare, "cbk_wrong\n", "login", "--url", url(), "--profile", "local", "--key-stdin");
         assertThat(refused.code()).isEqualTo(3);
         assertThat(Files.exists(home.resolve("profiles.json"))).isFalse();
+        String botToken = Fixtures.registerBotWithToken(Fixtures.unique("cli-login-bot"), "x").token();
+        Result bot = cliWith(bare, botToken + "\n", "login", "--url", url(), "--profile", "local", "--key-stdin");
+        assertThat(bot.code()).isEqualTo(3);
+        assertThat(bot.err()).contains("bot's token");
+        assertThat(Files.exists(home.resolve("profiles.json"))).isFalse();
 
         Result login = cliWith(bare, AsAdmin.key() + "\n", "login", "--url", url(), "--profile", "local",
                 "--key-stdin");
         assertThat(login.code()).as(login.err()).isZero();
-        assertThat(login.out()).startsWith("Logged in to " + url() + " as profile local");
+        assertThat(login.out()).startsWith("Logged in to " + url() + " as profile local: key ")
+                .contains("(admin)");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("profiles.json"))))
                 .isEqualTo("rw-------");
         assertThat(cliWith(bare, "", "status").code()).isZero();

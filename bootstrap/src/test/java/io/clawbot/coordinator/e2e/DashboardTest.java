@@ -189,13 +189,52 @@ class DashboardTest {
                     page.equals("Definitions") ? "Workflow definitions" : page));
             screenshot(page.toLowerCase());
         }
+        // The overview follows the status stream: the tasks dispatched above show up in the dispatch latency.
+        wait.until(d -> d.findElement(By.cssSelector("#dispatch .figure")).getText().endsWith(" ms"));
+        assertThat(browser.findElement(By.id("read-at")).getText()).endsWith("live.");
+        screenshot("overview");
 
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertThat(errors).as("console errors").isEmpty();
 
-        // Logging out forgets the key; a wrong key is refused with a message.
+        // The redriven task fails again, for the reader below to find among the dead letters.
+        try (TestBot bot = TestBot.connect(failingBot.token())) {
+            bot.work(1, false).get(10, TimeUnit.SECONDS);
+        }
+        given().when().get("/api/v1/tasks/" + dead + "?wait=10").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("failed"));
+
+        // A reader sees the work but is offered no action its role would be refused.
         browser.findElement(By.id("logout")).click();
+        shown(By.id("login"));
+        browser.findElement(By.id("key")).sendKeys(Keys.issue("reader"));
+        browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+        shown(By.id("bots-online"));
+        assertThat(browser.findElement(By.id("whoami")).getText()).endsWith("(reader)");
+        assertThat(browser.findElement(By.cssSelector("nav a[href='#/submit']")).isDisplayed()).isFalse();
+        open("submit");
+        shown(By.id("not-allowed"));
+        open("task/" + dead);
+        shown(By.cssSelector("#timeline li"));
+        assertThat(browser.findElements(By.cssSelector("main button"))).isEmpty();
+        open("dead-letters");
+        shown(By.linkText(dead));
+        assertThat(browser.findElements(By.cssSelector("main button"))).isEmpty();
+        open("bots");
+        wait.until(d -> d.findElement(By.cssSelector("main h1")).getText().equals("Bots"));
+        shown(By.cssSelector("main table"));
+        assertThat(browser.findElements(By.cssSelector("main button"))).isEmpty();
+
+        // A bot's token is not a key for the dashboard.
+        browser.findElement(By.id("logout")).click();
+        shown(By.id("login"));
+        browser.findElement(By.id("key")).sendKeys(failingBot.token());
+        browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.id("message")).getText().startsWith("That is a bot's token"));
+
+        // Logging out forgets the key; a wrong key is refused with a message.
+        browser.navigate().refresh();
         shown(By.id("login"));
         browser.findElement(By.id("key")).sendKeys("cbk_not_a_key");
         browser.findElement(By.cssSelector("#login button[type=submit]")).click();

@@ -79,8 +79,9 @@ class ServiceApiTest {
         assertThat(operations).as("seed 000 HTTP operations, the two token operations, dead letters, redrive, "
                 + "task history, the nine schedule operations, workflows from YAML, workflow cancel and the six "
                 + "workflow definition operations, the five key operations, the audit trail, the task and workflow "
-                + "streams, explain and the status, the five task type operations, the seven trigger operations "
-                + "and the two hooks, the two approval decisions, and the batch creation of tasks").isEqualTo(77);
+                + "streams, explain and the status and its stream, the five task type operations, the seven trigger "
+                + "operations and the two hooks, the two approval decisions, the batch creation of tasks, and the "
+                + "caller").isEqualTo(79);
     }
 
     @Test

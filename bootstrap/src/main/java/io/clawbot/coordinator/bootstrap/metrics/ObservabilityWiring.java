@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.bootstrap.metrics;
 
+import io.clawbot.coordinator.application.insight.RecentDispatches;
 import io.clawbot.coordinator.bootstrap.tracing.WorkTraces;
 import io.clawbot.coordinator.domain.insight.port.WorkMetrics;
 import io.clawbot.coordinator.domain.task.Task;
@@ -8,17 +9,31 @@ import io.clawbot.coordinator.domain.workflow.Workflow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.time.InstantSource;
 import org.jboss.logging.Logger;
 
-/** What the stores tell of the work goes to the metrics, the traces and the log. */
+/**
+ * What the stores tell of the work goes to the metrics, the traces, the log and the recent dispatches the status
+ * shows.
+ */
 public class ObservabilityWiring {
+
+    /** Typed as itself only: it is one of the work's listeners, not the one the stores are given. */
+    @Produces
+    @Singleton
+    @Typed(RecentDispatches.class)
+    RecentDispatches recentDispatches(InstantSource clock) {
+        return new RecentDispatches(clock);
+    }
 
     @Produces
     @Singleton
-    WorkMetrics workMetrics(MeterRegistry registry, OpenTelemetry openTelemetry) {
-        return new Both(new WorkMeters(registry), new Both(new WorkTraces(openTelemetry), new WorkLog()));
+    WorkMetrics workMetrics(MeterRegistry registry, OpenTelemetry openTelemetry, RecentDispatches recent) {
+        return new Both(new WorkMeters(registry),
+                new Both(new WorkTraces(openTelemetry), new Both(new WorkLog(), recent)));
     }
 
     /**
