@@ -4,7 +4,8 @@
 # servers are the ones DATABASE_URL and REDIS_URL name when set; otherwise the tests start embedded ones
 # themselves. Extra arguments go to Maven (e.g. -o for offline). Then the scale-out check (three coordinator
 # processes, their own PostgreSQL and Redis) on the jars just built (SCALE_OUT_CHECK=0 leaves it out), the Python
-# SDK's tests (scripts/test-python-sdk.sh), and last Quarkus's native build steps.
+# SDK's tests (scripts/test-python-sdk.sh), the fault suite's quick scenarios (FAULT_SUITE=0 leaves them out), and
+# last Quarkus's native build steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-home.sh
@@ -13,6 +14,9 @@ scripts/lint-openapi.sh
 ./mvnw -B verify "$@"
 if [ "${SCALE_OUT_CHECK:-1}" != "0" ]; then
     scripts/scale-out-check.sh --no-build
+fi
+if [ "${FAULT_SUITE:-1}" != "0" ]; then
+    scripts/fault-suite.sh --no-build --quick true
 fi
 # The Python bot SDK's tests (pytest) against a coordinator of their own, started from the jars just built.
 scripts/test-python-sdk.sh

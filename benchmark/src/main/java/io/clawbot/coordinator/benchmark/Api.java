@@ -47,6 +47,13 @@ final class Api {
         return http.send(request(replica, path, body).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST with a JSON body sent with another bearer credential (a bot's token); the answer whatever its status. */
+    HttpResponse<String> postAs(int replica, String path, String body, String bearer) throws IOException,
+            InterruptedException {
+        return http.send(request(replica, path, body).setHeader("Authorization", "Bearer " + bearer).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A GET; the answer whatever its status, waited for up to {@code timeout}. */
     HttpResponse<String> get(int replica, String path, Duration timeout) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(replicas.base(replica) + path))

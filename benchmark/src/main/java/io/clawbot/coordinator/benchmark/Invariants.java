@@ -151,6 +151,23 @@ final class Invariants {
         return unran;
     }
 
+    /** The first column of the first row of a query over the check's database, as a number (0 when none). */
+    long number(String sql, Object... parameters) throws SQLException {
+        try (Connection db = connect(); PreparedStatement st = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                st.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** Transactions committed or rolled back in the check's database so far (PostgreSQL's statistics). */
+    long transactions() throws SQLException {
+        return number("select xact_commit + xact_rollback from pg_stat_database where datname = current_database()");
+    }
+
     private Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, "postgres", "");
     }

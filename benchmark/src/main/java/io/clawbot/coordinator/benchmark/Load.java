@@ -21,13 +21,25 @@ final class Load {
     private final AtomicInteger sentAgain = new AtomicInteger();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
 
+    /** Generous retries: a task whose attempt is lost to a replica or bot going away must get another one. */
+    static final String GENEROUS_RETRIES = "{\"max_attempts\": 20, \"backoff_seconds\": 0.2, \"max_backoff_seconds\": 1}";
+
     Load(Api api, Replicas replicas, String type) {
+        this(api, replicas, type, "{\"n\": 1}", GENEROUS_RETRIES);
+    }
+
+    /** A batch whose tasks carry this payload and retry policy (JSON objects). */
+    Load(Api api, Replicas replicas, String type, String payload, String retry) {
+        this(api, replicas, type, payload, retry, "");
+    }
+
+    /** The same with more fields of the creation's body, as JSON members ({@code "\"priority\": 3"}). */
+    Load(Api api, Replicas replicas, String type, String payload, String retry, String moreFields) {
         this.api = api;
         this.replicas = replicas;
         this.type = type;
-        // Generous retries: a task whose attempt is lost to a replica or bot going away must get another one.
-        this.body = "{\"type\": \"" + type + "\", \"payload\": {\"n\": 1}, \"retry\": {\"max_attempts\": 20, "
-                + "\"backoff_seconds\": 0.2, \"max_backoff_seconds\": 1}}";
+        this.body = "{\"type\": \"" + type + "\", \"payload\": " + payload + ", \"retry\": " + retry
+                + (moreFields.isEmpty() ? "" : ", " + moreFields) + "}";
     }
 
     String type() {

@@ -165,6 +165,37 @@ final class Replicas implements AutoCloseable {
     }
 
     /**
+     * Freezes a replica's process (SIGSTOP): it holds its sockets and answers nothing, as a replica stuck in a long
+     * pause does. It counts as unavailable until {@link #thaw(int)}.
+     */
+    void freeze(int replica) throws IOException, InterruptedException {
+        unavailable.add(replica);
+        signal(replica, "STOP");
+    }
+
+    /** Lets a frozen replica run again (SIGCONT) and waits until it is ready; returns how long that took, in s. */
+    double thaw(int replica) throws IOException, InterruptedException {
+        long resumed = System.nanoTime();
+        signal(replica, "CONT");
+        awaitReady(replica);
+        unavailable.remove(replica);
+        return (System.nanoTime() - resumed) / 1e9;
+    }
+
+    private void signal(int replica, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[replica].pid()))
+                .inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " of replica " + (replica + 1) + " failed");
+        }
+    }
+
+    /** The replica's management address, where its health and metrics are. */
+    String management(int replica) {
+        return "http://127.0.0.1:" + managementPorts[replica];
+    }
+
+    /**
      * Waits until every replica's readiness report says it reaches Redis again (Redis only degrades readiness, so
      * a replica is ready throughout an outage).
      */
