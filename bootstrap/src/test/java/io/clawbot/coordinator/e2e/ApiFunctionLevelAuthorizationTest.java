@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * OWASP API Security Top 10 (2023), API5 Broken Function Level Authorization: the README's access table, cell by
+ * OWASP API Security Top 10 (2023), API5 Broken Function Level Authorization: the access table of docs/access-control.md, cell by
  * cell. Every endpoint is called by every kind of caller; a caller the table allows gets anything but 401 and 403
  * (the request may still be invalid or about an unknown id), one it does not gets 403, and no credentials or a bad
  * key get 401.
@@ -36,7 +36,7 @@ class ApiFunctionLevelAuthorizationTest {
     private record Row(String method, String path, String body, List<String> allowed) {
     }
 
-    /** The README's table. {bot} is the calling bot's own id; other ids are unknown. */
+    /** The table of docs/access-control.md. {bot} is the calling bot's own id; other ids are unknown. */
     private static final List<Row> TABLE = List.of(
             row("POST", "/api/v1/keys", "{\"name\": \"k-{n}\", \"role\": \"reader\"}", A),
             row("GET", "/api/v1/keys", null, A),

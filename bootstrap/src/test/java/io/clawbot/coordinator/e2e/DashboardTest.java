@@ -123,7 +123,8 @@ class DashboardTest {
 
         // Submit a task and watch a bot run it to its end.
         String type = Fixtures.unique("ui");
-        var creds = Fixtures.registerBotWithToken(Fixtures.unique("ui-bot"), type);
+        String botName = Fixtures.unique("ui-bot");
+        var creds = Fixtures.registerBotWithToken(botName, type);
         try (TestBot bot = TestBot.connect(creds.token())) {
             CompletableFuture<Void> working = bot.work(1, true);
             browser.findElement(By.linkText("Submit")).click();
@@ -183,11 +184,33 @@ class DashboardTest {
         shown(By.cssSelector("#message.info"));
         given().when().get("/api/v1/tasks/" + dead).then().body("status", org.hamcrest.Matchers.equalTo("pending"));
 
-        for (String page : List.of("Bots", "Schedules", "Definitions", "Tasks", "Overview")) {
-            browser.findElement(By.linkText(page)).click();
-            wait.until(d -> d.findElement(By.cssSelector("main h1")).getText().startsWith(
-                    page.equals("Definitions") ? "Workflow definitions" : page));
-            screenshot(page.toLowerCase());
+        // A schedule, a stored definition and a connected bot, for their pages to show.
+        String schedule = Fixtures.unique("nightly-report");
+        given().contentType(ContentType.JSON).body(Map.of("name", schedule, "cron", "0 2 * * *", "time_zone",
+                "Europe/Berlin", "template", Map.of("type", type))).when().post("/api/v1/schedules").then()
+                .statusCode(201);
+        String definition = Fixtures.unique("release-pipeline");
+        given().contentType(ContentType.JSON).body(Map.of("name", definition, "definition", Map.of("name",
+                "release", "steps", List.of(Map.of("id", "build", "type", type), Map.of("id", "ship", "type", type,
+                        "depends_on", List.of("build"))))))
+                .when().post("/api/v1/workflow-definitions").then()
+                .statusCode(201);
+        try (TestBot online = TestBot.connect(creds.token())) {
+            for (String page : List.of("Bots", "Schedules", "Definitions", "Tasks", "Overview")) {
+                browser.findElement(By.linkText(page)).click();
+                wait.until(d -> d.findElement(By.cssSelector("main h1")).getText().startsWith(
+                        page.equals("Definitions") ? "Workflow definitions" : page));
+                switch (page) {
+                    case "Bots" -> wait.until(d -> d.findElements(By.xpath(
+                            "//tr[td[text()='" + botName + "']]//button[text()='Drain']")).size() == 1);
+                    case "Schedules" -> assertThat(shown(By.xpath("//tr[td[text()='" + schedule + "']]"))
+                            .getText()).contains("0 2 * * *", "Europe/Berlin");
+                    case "Definitions" -> shown(By.xpath("//tr[td[text()='" + definition + "']]"));
+                    default -> {
+                    }
+                }
+                screenshot(page.toLowerCase());
+            }
         }
         // The overview follows the status stream: the tasks dispatched above show up in the dispatch latency.
         wait.until(d -> d.findElement(By.cssSelector("#dispatch .figure")).getText().endsWith(" ms"));

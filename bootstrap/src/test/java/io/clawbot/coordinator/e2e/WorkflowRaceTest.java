@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Workflows whose last steps end at the same moment on different bots: a fan-in of 2 to 8 parallel steps, and
  * seed 001's pipeline, whose {@code always_run} alert runs beside the {@code on_success} branch. Whatever order
- * the steps' commits land in, every workflow must end, and with the status the README's rule gives for its
+ * the steps' commits land in, every workflow must end, and with the status the rule of docs/tasks-and-workflows.md gives for its
  * steps. Half the runs go through real bots on the WebSocket, half through the HTTP report endpoints, with the
  * reports of parallel steps sent at once from different threads.
  */
@@ -243,7 +243,7 @@ class WorkflowRaceTest {
     }
 
     /**
-     * The README's rule, checked on what is stored once every step ended: {@code failed} if a step failed or
+     * The rule of docs/tasks-and-workflows.md, checked on what is stored once every step ended: {@code failed} if a step failed or
      * timed out without an {@code on_failure} branch, else {@code cancelled} if one was cancelled, else
      * {@code completed}.
      */

@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** How cron schedules are swept and fired (README, "Schedules"). */
+/** How cron schedules are swept and fired (docs/schedules.md). */
 @ConfigMapping(prefix = "coordinator.schedules")
 public interface ScheduleConfig {
 

@@ -2,7 +2,7 @@ package io.clawbot.coordinator.adapters.rest.access;
 
 /**
  * The role names {@code @RolesAllowed} speaks: a client key's role, or {@code bot} for a bot's own token. Every
- * endpoint names its roles (unannotated endpoints are denied); the table is in the README.
+ * endpoint names its roles (unannotated endpoints are denied); the table is in docs/access-control.md.
  */
 public final class Roles {
 

@@ -75,7 +75,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response forbidden(io.quarkus.security.ForbiddenException e, UriInfo uri) {
         return respond(Problem.of("forbidden", "Forbidden", 403,
-                "This key's role may not use this endpoint; the README's access table lists the roles of each",
+                "This key's role may not use this endpoint; docs/access-control.md lists the roles of each",
                 path(uri), null));
     }
 
