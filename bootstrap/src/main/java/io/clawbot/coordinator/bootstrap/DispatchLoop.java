@@ -13,6 +13,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -20,8 +24,10 @@ import org.jboss.logging.Logger;
  * Turns "work may be available" signals into dispatch rounds, here and, through a hint on the {@link ReplicaBus},
  * on the other replicas. Signals that arrive while a round runs are
  * coalesced into one more round, so a burst of submissions costs a few rounds, not one each. A periodic tick
- * dispatches anyway (a lost signal only delays work by one tick; a retry's backoff or a delayed task becomes due
- * without a signal, so it waits up to one tick), and a periodic sweep ends lapsed leases and passed deadlines.
+ * dispatches anyway (a lost signal only delays work by one tick), and a periodic sweep ends lapsed leases and
+ * passed deadlines. A task that becomes due later (a retry's backoff, a delay) has no signal of its own: the replica
+ * that wrote it sets a timer for its due time ({@link #dueAt}), so it waits for the tick only when that replica
+ * stopped meanwhile or its wake-ups are full.
  */
 @ApplicationScoped
 public class DispatchLoop implements WorkSignal {
@@ -40,6 +46,17 @@ public class DispatchLoop implements WorkSignal {
     private final Vertx vertx;
     private final ServiceMeters meters;
     private long tickTimer;
+    /** The due times, in {@link #WAKE_GRANULARITY_MS} slots, that a timer will wake a round for. */
+    private final Set<Long> wakeUps = ConcurrentHashMap.newKeySet();
+
+    /** Due times this close together share one wake-up: a burst of retries due at once costs one round. */
+    static final long WAKE_GRANULARITY_MS = 20;
+    /** A wake-up comes this long after the due time, so that the database's clock has passed it too. */
+    static final long WAKE_MARGIN_MS = 15;
+    /** Due times further ahead are left to the tick. */
+    static final Duration MAX_WAKE_AHEAD = Duration.ofMinutes(5);
+    /** The most wake-ups waiting at once; beyond them due tasks wait for the tick. */
+    static final int MAX_WAKE_UPS = 10_000;
 
     public DispatchLoop(Dispatcher dispatcher, ExpireAttempts tasks, BotLifecycle bots, DispatchConfig config,
             ReplicaBus replicas, Vertx vertx, ServiceMeters meters) {
@@ -63,6 +80,26 @@ public class DispatchLoop implements WorkSignal {
     @Override
     public void slotFreedHere() {
         dispatchHere();
+    }
+
+    /**
+     * A task written here becomes due at {@code at}: a round on every replica then (its bots may be anywhere),
+     * rather than at the next tick.
+     */
+    public void dueAt(Instant at, Instant now) {
+        long wait = Duration.between(now, at).toMillis();
+        if (wait <= 0 || wait > MAX_WAKE_AHEAD.toMillis() || wakeUps.size() >= MAX_WAKE_UPS) {
+            return;
+        }
+        long slot = Math.floorDiv(at.toEpochMilli(), WAKE_GRANULARITY_MS) + 1;
+        if (!wakeUps.add(slot)) {
+            return;
+        }
+        long delay = Math.max(1, slot * WAKE_GRANULARITY_MS + WAKE_MARGIN_MS - now.toEpochMilli());
+        vertx.setTimer(delay, id -> {
+            wakeUps.remove(slot);
+            workMayBeAvailable();
+        });
     }
 
     /** Another replica said work may be available: a local round, without passing the hint on. */

@@ -1,6 +1,8 @@
 package io.clawbot.coordinator.bootstrap.metrics;
 
 import io.clawbot.coordinator.application.insight.RecentDispatches;
+import io.clawbot.coordinator.bootstrap.DispatchLoop;
+import io.clawbot.coordinator.bootstrap.DueWakeUps;
 import io.clawbot.coordinator.bootstrap.tracing.WorkTraces;
 import io.clawbot.coordinator.domain.insight.port.WorkMetrics;
 import io.clawbot.coordinator.domain.task.Task;
@@ -16,8 +18,8 @@ import java.time.InstantSource;
 import org.jboss.logging.Logger;
 
 /**
- * What the stores tell of the work goes to the metrics, the traces, the log and the recent dispatches the status
- * shows.
+ * What the stores tell of the work goes to the metrics, the traces, the log, the recent dispatches the status
+ * shows, and the dispatch loop's wake-ups for tasks due later.
  */
 public class ObservabilityWiring {
 
@@ -29,11 +31,13 @@ public class ObservabilityWiring {
         return new RecentDispatches(clock);
     }
 
+    /** The dispatch loop's wake-ups for tasks due later hear the same writes (the loop is a proxy: no cycle). */
     @Produces
     @Singleton
-    WorkMetrics workMetrics(MeterRegistry registry, OpenTelemetry openTelemetry, RecentDispatches recent) {
-        return new Both(new WorkMeters(registry),
-                new Both(new WorkTraces(openTelemetry), new Both(new WorkLog(), recent)));
+    WorkMetrics workMetrics(MeterRegistry registry, OpenTelemetry openTelemetry, RecentDispatches recent,
+            DispatchLoop loop, InstantSource clock) {
+        return new Both(new WorkMeters(registry), new Both(new WorkTraces(openTelemetry),
+                new Both(new WorkLog(), new Both(recent, new DueWakeUps(loop, clock)))));
     }
 
     /**
