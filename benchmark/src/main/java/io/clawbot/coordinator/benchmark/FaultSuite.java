@@ -1,7 +1,5 @@
 package io.clawbot.coordinator.benchmark;
 
-import io.clawbot.coordinator.embedded.EmbeddedPostgres;
-import io.clawbot.coordinator.embedded.FreePort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +50,8 @@ public final class FaultSuite {
     }
 
     /** What the scenarios are played against. */
-    record Env(Replicas replicas, Api api, Fleet fleet, Invariants invariants, StoppableRedis redis) {
+    record Env(Replicas replicas, Api api, Fleet fleet, Invariants invariants, StoppableRedis redis,
+            StoppablePostgres postgres) {
     }
 
     /**
@@ -70,10 +69,10 @@ public final class FaultSuite {
 
     /** The fleet's capabilities: every scenario's work but what one bot alone must take first. */
     static final List<String> TYPES = List.of(FrozenReplica.TYPE, PoisonTask.TYPE, PoisonTask.PILL_TYPE,
-            SilentBot.TYPE);
+            SilentBot.TYPE, RetryStorm.TYPE, PostgresDown.TYPE);
 
     private static final List<Scenario> SCENARIOS = List.of(new NoEligibleBot(), new SilentBot(), new PoisonTask(),
-            new FrozenReplica());
+            new FrozenReplica(), new RetryStorm(), new PostgresDown());
 
     private FaultSuite() {
     }
@@ -89,17 +88,16 @@ public final class FaultSuite {
         List<Scenario> chosen = choose(opts);
         Path work = Path.of("target", "faults");
         Files.createDirectories(work);
-        EmbeddedPostgres postgres = EmbeddedPostgres.start(work.resolve("postgres"), FreePort.find());
-        postgres.createDatabase("clawbot_faults");
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        try (StoppableRedis redis = new StoppableRedis();
+        try (StoppablePostgres postgres = new StoppablePostgres(work.resolve("postgres"), "clawbot_faults");
+                StoppableRedis redis = new StoppableRedis();
                 Replicas replicas = new Replicas(3, app, work, postgres.url("clawbot_faults"), redis.url())) {
             replicas.startAll();
             Api api = new Api(replicas);
             Invariants invariants = new Invariants("jdbc:postgresql://127.0.0.1:" + postgres.port()
                     + "/clawbot_faults");
             try (Fleet fleet = Fleet.connect(api, replicas, 9, 2, TYPES)) {
-                Env env = new Env(replicas, api, fleet, invariants, redis);
+                Env env = new Env(replicas, api, fleet, invariants, redis, postgres);
                 for (Scenario scenario : chosen) {
                     System.out.printf("%n== %s%n", scenario.name());
                     long t0 = System.nanoTime();
@@ -116,8 +114,6 @@ public final class FaultSuite {
                             (System.nanoTime() - t0) / 1e9);
                 }
             }
-        } finally {
-            postgres.close();
         }
         String table = table(outcomes);
         System.out.println();

@@ -190,6 +190,11 @@ final class Replicas implements AutoCloseable {
         }
     }
 
+    /** Whether the replica's process is running. */
+    boolean alive(int replica) {
+        return processes[replica].isAlive();
+    }
+
     /** The replica's management address, where its health and metrics are. */
     String management(int replica) {
         return "http://127.0.0.1:" + managementPorts[replica];
