@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * PostgreSQL stopped for 20 s while bots work through a backlog, then started again: the replicas stay up, their
- * readiness goes down and comes back, the bots stay connected, no task is lost, and the work resumes by itself.
+ * readiness goes down and comes back, the API answers 503 with Retry-After meanwhile, the bots stay connected, no
+ * task is lost, and the work resumes by itself.
  */
 final class PostgresDown extends FaultSuite.Scenario {
 
@@ -39,6 +40,7 @@ final class PostgresDown extends FaultSuite.Scenario {
         boolean[] wentDown = new boolean[replicas.count()];
         Map<Integer, Integer> apiAnswers = new TreeMap<>();
         long slowestAnswerMillis = 0;
+        int wrongAnswers = 0;
         while (System.nanoTime() - stopped < DOWN.toNanos()) {
             for (int r = 0; r < replicas.count(); r++) {
                 wentDown[r] |= !replicas.isUp(r);
@@ -47,6 +49,10 @@ final class PostgresDown extends FaultSuite.Scenario {
             try {
                 HttpResponse<String> answer = env.api().get(0, "/api/v1/tasks?limit=1", Duration.ofSeconds(15));
                 apiAnswers.merge(answer.statusCode(), 1, Integer::sum);
+                if (answer.statusCode() != 200 && (answer.statusCode() != 503
+                        || answer.headers().firstValue("Retry-After").isEmpty())) {
+                    wrongAnswers++;
+                }
             } catch (java.io.IOException e) {
                 apiAnswers.merge(0, 1, Integer::sum);
             }
@@ -82,6 +88,10 @@ final class PostgresDown extends FaultSuite.Scenario {
             violations.add(sessionsEnded + " bot sessions ended while the database was down");
         }
         figures.put("api_answers_while_down", apiAnswers);
+        if (wrongAnswers > 0) {
+            violations.add(wrongAnswers + " API answers while the database was down were neither 200 nor 503 with "
+                    + "Retry-After: " + apiAnswers);
+        }
         figures.put("slowest_api_answer_while_down_ms", slowestAnswerMillis);
         Map<String, Object> checked = env.invariants().settleAndCheck(load, env.fleet(), Duration.ofSeconds(180));
         return FaultSuite.outcome(env, load, checked, violations, recovery, figures);

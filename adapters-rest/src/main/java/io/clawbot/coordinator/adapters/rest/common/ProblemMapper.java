@@ -128,11 +128,46 @@ public class ProblemMapper {
         return respond(Problem.of(code, title, status, detail, path(uri), null));
     }
 
+    /** How long a client is asked to wait when a backing service cannot be reached. */
+    static final String UNREACHABLE_RETRY_AFTER_SECONDS = "2";
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (unreachable(e)) {
+            // The database (or another backing service) is down or restarting: the request may succeed shortly,
+            // and readiness already tells the load balancer; one line, not a stack trace per request.
+            LOG.warnf("a request failed because a backing service could not be reached: %s", rootMessage(e));
+            return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", UNREACHABLE_RETRY_AFTER_SECONDS)
+                    .entity(Problem.of("unavailable", "Service Unavailable", 503, "The coordinator cannot reach its "
+                            + "database right now; try again shortly", path(uri), null))
+                    .build();
+        }
         LOG.error("unexpected failure", e);
         return respond(Problem.of("internal-error", "Internal error", 500,
                 "The coordinator could not complete the request; it has been logged", path(uri), null));
+    }
+
+    /**
+     * Whether a failure comes from a backing service that could not be reached: a refused or lost connection
+     * anywhere in its causes (the reactive clients wrap them).
+     */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.nio.channels.ClosedChannelException
+                    || "io.vertx.sqlclient.ClosedConnectionException".equals(t.getClass().getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     static Problem jsonProblem(JsonProcessingException e, String instance) {
