@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,8 @@ class LeaseTest {
             assertThat(bot.next("task_assigned").payload()).containsEntry("attempt", 1);
 
             assertThat(bot.next("task_cancel").payload()).containsEntry("task_id", task).containsEntry("attempt", 1);
+            // A bot that let an offer lapse is offered more once it is heard from.
+            bot.send("heartbeat", Map.of());
             Map<String, Object> again = bot.next("task_assigned").payload();
             assertThat(again).containsEntry("task_id", task).containsEntry("attempt", 2);
 
@@ -33,6 +36,35 @@ class LeaseTest {
             bot.next("task_ack");
             bot.send("task_complete", Map.of("task_id", task, "attempt", 2, "success", true));
             assertThat(bot.next("task_ack").payload()).containsEntry("status", "completed");
+        }
+    }
+
+    @Test
+    void a_bot_that_lets_an_offer_lapse_without_a_word_is_offered_nothing_more_until_it_is_heard_from()
+            throws Exception {
+        String type = Fixtures.unique("mute");
+        var mute = Fixtures.registerBotWithToken(Fixtures.unique("mute"), type);
+        var other = Fixtures.registerBotWithToken(Fixtures.unique("other"), type);
+        try (TestBot silent = TestBot.connect(mute.token())) {
+            String task = Fixtures.createTask(type, 0);
+            assertThat(silent.next("task_assigned").payload()).containsEntry("task_id", task)
+                    .containsEntry("attempt", 1);
+            assertThat(silent.next("task_cancel").payload()).containsEntry("attempt", 1);
+            // Its socket is open but it said nothing: the task waits for another bot instead of being offered to
+            // this one again each time the offer lapses.
+            assertThat(silent.drain(Duration.ofSeconds(4))).extracting(TestBot.Frame::type)
+                    .doesNotContain("task_assigned");
+            try (TestBot awake = TestBot.connect(other.token())) {
+                assertThat(awake.next("task_assigned").payload()).containsEntry("task_id", task)
+                        .containsEntry("attempt", 2);
+                awake.send("task_accepted", Map.of("task_id", task, "attempt", 2));
+                awake.next("task_ack");
+
+                // Once it speaks it is offered work again (the other bot's only slot is taken).
+                silent.send("heartbeat", Map.of());
+                String next = Fixtures.createTask(type, 0);
+                assertThat(silent.next("task_assigned").payload()).containsEntry("task_id", next);
+            }
         }
     }
 

@@ -103,6 +103,7 @@ public class BotControlSocket {
         if (guard.closing()) {
             return Uni.createFrom().voidItem();
         }
+        sessions.heard(botId, connection);
         long now = System.nanoTime();
         if (!guard.admit(now)) {
             meters.received(null);

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,11 +48,21 @@ public class BotSessions implements BotSockets {
     /** The bot was deleted or its token rotated or revoked: its session ends and it should not come back as is. */
     static final int REVOKED = 4003;
 
+    /** {@link Session#unansweredSince} when the bot has answered every offer made to it. */
+    private static final long ANSWERED = Long.MIN_VALUE;
+
     private static final class Session {
         final WebSocketConnection connection;
         final List<String> capabilities;
         final Instant connectedAt;
         final AtomicInteger pendingSends = new AtomicInteger();
+        /**
+         * When the oldest offer the bot has not answered was made ({@link System#nanoTime()}), or
+         * {@link #ANSWERED}: any frame from the bot counts as an answer.
+         */
+        final AtomicLong unansweredSince = new AtomicLong(ANSWERED);
+        /** Whether it is passed over for not answering; kept to log the change once each way. */
+        volatile boolean passedOver;
         volatile int slots;
 
         Session(WebSocketConnection connection, Bot bot, Instant connectedAt) {
@@ -111,17 +122,40 @@ public class BotSessions implements BotSockets {
     }
 
     /**
+     * Notes that the bot said something on its session: whatever offer it had left unanswered, it is not gone, and
+     * it is offered work again.
+     */
+    void heard(BotId botId, WebSocketConnection connection) {
+        Session session = sessions.get(botId);
+        if (session == null || session.connection != connection) {
+            return;
+        }
+        if (session.unansweredSince.get() != ANSWERED) {
+            session.unansweredSince.set(ANSWERED);
+        }
+        if (session.passedOver) {
+            session.passedOver = false;
+            LOG.infof("bot %s is heard from again and is offered work again", botId);
+        }
+    }
+
+    /**
      * The bots connected here that can be offered work: none once this replica drains, so that no new assignment
-     * races the release of the unaccepted ones.
+     * races the release of the unaccepted ones; and not a bot that has let an offer go unanswered for longer than
+     * the acknowledgement timeout without a word since (its socket is open but it is cut off, frozen or stuck),
+     * until it is heard from again. Otherwise such a bot would be offered each task again as soon as its offer
+     * lapsed, and hold up work for which other bots are free.
      */
     @Override
     public List<Connection> connections() {
         if (draining) {
             return List.of();
         }
+        long now = System.nanoTime();
+        long patience = terms.ackTimeout().toNanos();
         List<Connection> out = new ArrayList<>(sessions.size());
         sessions.forEach((id, s) -> {
-            if (!evicted.contains(s.connection)) {
+            if (!evicted.contains(s.connection) && !unresponsive(id, s, now, patience)) {
                 out.add(new Connection(id, s.capabilities, s.slots, s.connectedAt));
             }
         });
@@ -129,8 +163,26 @@ public class BotSessions implements BotSockets {
         return out;
     }
 
+    private static boolean unresponsive(BotId id, Session session, long now, long patience) {
+        long since = session.unansweredSince.get();
+        if (since == ANSWERED || now - since <= patience) {
+            return false;
+        }
+        if (!session.passedOver) {
+            session.passedOver = true;
+            LOG.warnf("bot %s has not answered an offer for %d ms and has said nothing since; it is offered no more "
+                    + "work until it is heard from", id, (now - since) / 1_000_000);
+        }
+        return true;
+    }
+
     @Override
     public Uni<Boolean> pushAssignment(Task task) {
+        Session session = task.botId() == null ? null : sessions.get(task.botId());
+        if (session != null) {
+            // Before the send: an answer that comes back at once must find the offer to clear.
+            session.unansweredSince.compareAndSet(ANSWERED, System.nanoTime());
+        }
         return send(task.botId(), BotMessages.taskAssigned(task, Instant.now().plus(terms.ackTimeout())));
     }
 
