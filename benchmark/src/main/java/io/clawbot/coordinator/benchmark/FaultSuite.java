@@ -69,9 +69,10 @@ public final class FaultSuite {
 
     /** The fleet's capabilities: every scenario's work but what one bot alone must take first. */
     static final List<String> TYPES = List.of(FrozenReplica.TYPE, PoisonTask.TYPE, PoisonTask.PILL_TYPE,
-            SilentBot.TYPE, RetryStorm.TYPE, PostgresDown.TYPE);
+            SilentBot.TYPE, NetworkCut.TYPE, RetryStorm.TYPE, PostgresDown.TYPE);
 
-    private static final List<Scenario> SCENARIOS = List.of(new NoEligibleBot(), new SilentBot(), new PoisonTask(),
+    private static final List<Scenario> SCENARIOS = List.of(new NoEligibleBot(), new SilentBot(), new NetworkCut(),
+            new PoisonTask(),
             new FrozenReplica(), new RetryStorm(), new PostgresDown());
 
     private FaultSuite() {

@@ -83,6 +83,11 @@ final class Replicas implements AutoCloseable {
         }
     }
 
+    /** The replica's HTTP port. */
+    int port(int replica) {
+        return ports[replica];
+    }
+
     /** The replica's HTTP address, e.g. {@code http://127.0.0.1:8080}. */
     String base(int replica) {
         return "http://127.0.0.1:" + ports[replica];
