@@ -51,7 +51,7 @@ public final class FaultSuite {
 
     /** What the scenarios are played against. */
     record Env(Replicas replicas, Api api, Fleet fleet, Invariants invariants, StoppableRedis redis,
-            StoppablePostgres postgres) {
+            LoopbackProxy redisLink, StoppablePostgres postgres) {
     }
 
     /**
@@ -69,10 +69,12 @@ public final class FaultSuite {
 
     /** The fleet's capabilities: every scenario's work but what one bot alone must take first. */
     static final List<String> TYPES = List.of(FrozenReplica.TYPE, PoisonTask.TYPE, PoisonTask.PILL_TYPE,
-            SilentBot.TYPE, NetworkCut.TYPE, RetryStorm.TYPE, PostgresDown.TYPE);
+            SilentBot.TYPE, NetworkCut.TYPE, SlowRedis.WARM_UP_TYPE, SlowRedis.LOCAL_TYPE + "-prompt",
+            SlowRedis.LOCAL_TYPE + "-slow",
+            RetryStorm.TYPE, PostgresDown.TYPE);
 
     private static final List<Scenario> SCENARIOS = List.of(new NoEligibleBot(), new SilentBot(), new NetworkCut(),
-            new PoisonTask(),
+            new PoisonTask(), new SlowRedis(),
             new FrozenReplica(), new RetryStorm(), new PostgresDown());
 
     private FaultSuite() {
@@ -92,13 +94,16 @@ public final class FaultSuite {
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         try (StoppablePostgres postgres = new StoppablePostgres(work.resolve("postgres"), "clawbot_faults");
                 StoppableRedis redis = new StoppableRedis();
-                Replicas replicas = new Replicas(3, app, work, postgres.url("clawbot_faults"), redis.url())) {
+                // The replicas reach Redis through a proxy, so that a scenario can slow it down.
+                LoopbackProxy redisLink = new LoopbackProxy(redis.port());
+                Replicas replicas = new Replicas(3, app, work, postgres.url("clawbot_faults"),
+                        "redis://127.0.0.1:" + redisLink.port())) {
             replicas.startAll();
             Api api = new Api(replicas);
             Invariants invariants = new Invariants("jdbc:postgresql://127.0.0.1:" + postgres.port()
                     + "/clawbot_faults");
             try (Fleet fleet = Fleet.connect(api, replicas, 9, 2, TYPES)) {
-                Env env = new Env(replicas, api, fleet, invariants, redis, postgres);
+                Env env = new Env(replicas, api, fleet, invariants, redis, redisLink, postgres);
                 for (Scenario scenario : chosen) {
                     System.out.printf("%n== %s%n", scenario.name());
                     long t0 = System.nanoTime();

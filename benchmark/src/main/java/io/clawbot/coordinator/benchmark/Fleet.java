@@ -56,6 +56,11 @@ final class Fleet implements AutoCloseable {
         return fleet;
     }
 
+    /** Records an attempt that a bot outside the fleet, run by a scenario, ran to the end: the same check covers it. */
+    void record(String taskId, int attempt) {
+        ran.add(taskId + "#" + attempt);
+    }
+
     /** Whether the bots ran this attempt to the end. */
     boolean ran(String taskId, int attempt) {
         return ran.contains(taskId + "#" + attempt);

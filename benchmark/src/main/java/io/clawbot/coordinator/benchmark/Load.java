@@ -48,8 +48,13 @@ final class Load {
 
     /** Submits task number {@code i} of the batch; blocks while too many requests are on their way. */
     void submit(int i) throws InterruptedException {
+        submit(i, i % replicas.count());
+    }
+
+    /** The same through the given replica first (another if it is unavailable). */
+    void submit(int i, int replica) throws InterruptedException {
         inFlight.acquire();
-        send(type + "-" + i, replicas.available(i % replicas.count()), 0);
+        send(type + "-" + i, replicas.available(replica), 0);
     }
 
     /** Waits until every submitted request has its answer. */

@@ -18,6 +18,10 @@ final class StoppableRedis implements AutoCloseable {
     private final int port = FreePort.find();
     private EmbeddedRedis server = EmbeddedRedis.start(port);
 
+    int port() {
+        return port;
+    }
+
     String url() {
         return "redis://127.0.0.1:" + port;
     }
