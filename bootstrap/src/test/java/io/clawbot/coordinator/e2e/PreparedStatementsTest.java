@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseClock;
 import io.clawbot.coordinator.adapters.persistence.postgres.PgWorkQueue;
+import io.clawbot.coordinator.adapters.persistence.postgres.DatabaseConfig;
 import io.clawbot.coordinator.adapters.persistence.postgres.StatementCachingPools;
 import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.id.BotId;
@@ -47,6 +48,8 @@ class PreparedStatementsTest {
     ChannelTerms terms;
     @Inject
     DatabaseClock clock;
+    @Inject
+    DatabaseConfig database;
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
     String url;
     @ConfigProperty(name = "quarkus.datasource.username")
@@ -131,6 +134,6 @@ class PreparedStatementsTest {
                 return List.of(options);
             }
         };
-        return Pool.newInstance(new StatementCachingPools().create(input));
+        return Pool.newInstance(new StatementCachingPools(database).create(input));
     }
 }

@@ -68,6 +68,10 @@ public final class BotClient implements AutoCloseable {
     /** The coordinator's close when the bot was deleted or its token rotated or revoked: do not reconnect. */
     static final int REVOKED = 4003;
     private static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+    /** The error code of a report the coordinator could not take just now (docs/bot-protocol.md). */
+    private static final String UNAVAILABLE = "unavailable";
+    /** How long a completion the coordinator could not take waits before it goes out again. */
+    private static final Duration RESEND_WHEN_UNAVAILABLE = Duration.ofSeconds(2);
 
     /** The coordinator's addresses: one (a load balancer), or one per replica, tried in turn. */
     private final List<URI> uris;
@@ -534,7 +538,11 @@ public final class BotClient implements AutoCloseable {
         String message = Frames.stringOr(payload, "message", null);
         String taskId = Frames.stringOr(payload, "task_id", null);
         LOG.info(() -> "coordinator error " + code + ": " + message + (taskId == null ? "" : " (task " + taskId + ")"));
-        if (taskId != null) {
+        if (taskId != null && UNAVAILABLE.equals(code)) {
+            // The coordinator could not take the report just now (its database is down or busy): the completion is
+            // kept and goes out again shortly, on this session or, if it ends meanwhile, on the next.
+            schedule(session, () -> resend(session, taskId), RESEND_WHEN_UNAVAILABLE);
+        } else if (taskId != null) {
             // The coordinator rejected a report about this task; re-sending it after a reconnect would not help.
             outbox.answered(taskId, -1);
         } else {
@@ -542,6 +550,15 @@ public final class BotClient implements AutoCloseable {
             session.slotsSettled.complete(null);
         }
         listener.onServerError(code, message, taskId);
+    }
+
+    private void resend(Session session, String taskId) {
+        synchronized (lock) {
+            if (closed || current != session || !outbox.resendLocked(taskId)) {
+                return;
+            }
+        }
+        outbox.pump(session);
     }
 
     private void renewLeases(Session session) {

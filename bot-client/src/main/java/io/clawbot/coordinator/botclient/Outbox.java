@@ -121,6 +121,24 @@ final class Outbox {
         return dropped;
     }
 
+    /**
+     * Queues again the completions of {@code taskId} that were written and not acknowledged: the coordinator could
+     * not take them just now.
+     *
+     * @return whether there was any
+     */
+    boolean resendLocked(String taskId) {
+        boolean any = false;
+        for (Outbound outbound : unacked.values()) {
+            if (outbound.written && outbound.completionOf.matches(taskId, -1)) {
+                outbound.written = false;
+                pending.addLast(outbound);
+                any = true;
+            }
+        }
+        return any;
+    }
+
     /** A terminal {@code task_ack} (or an {@code error} about the task) answered its completions. */
     void answered(String taskId, int attempt) {
         synchronized (lock) {

@@ -305,6 +305,33 @@ class BotClientTest {
     }
 
     @Test
+    void a_completion_the_coordinator_could_not_take_just_now_goes_out_again_but_a_refused_one_does_not()
+            throws Exception {
+        BotClient client = client(2, task -> Map.of("ran", task.taskId()));
+        client.start();
+        FakeCoordinator.Session session = coordinator.nextConnected(2);
+        session.send("task_assigned", assignment("busy", 1, Map.of()));
+        session.await(frame -> frame.type().equals("task_complete") && "busy".equals(frame.payload().get("task_id")),
+                WAIT, "busy's completion");
+        session.send("error", Map.of("code", "unavailable", "message", "database busy", "task_id", "busy"));
+        session.send("task_assigned", assignment("stale", 1, Map.of()));
+        session.await(frame -> frame.type().equals("task_complete") && "stale".equals(frame.payload().get("task_id")),
+                WAIT, "stale's completion");
+        session.send("error", Map.of("code", "stale_attempt", "message", "not yours", "task_id", "stale"));
+
+        Frames.Frame again = session.await(frame -> frame.type().equals("task_complete")
+                && "busy".equals(frame.payload().get("task_id")), WAIT, "busy's completion again");
+        assertThat(again.payload()).containsEntry("attempt", 1).containsEntry("result", Map.of("ran", "busy"));
+        session.send("task_ack", Map.of("task_id", "busy", "attempt", 1, "status", "completed", "duplicate", false));
+        Thread.sleep(3_000);
+        assertThat(session.history.stream().filter(text -> text.contains("task_complete")
+                && text.contains("\"stale\"")).count()).as("the refused completion went out once").isEqualTo(1);
+        assertThat(session.history.stream().filter(text -> text.contains("task_complete")
+                && text.contains("\"busy\"")).count()).as("the acknowledged one went out twice, no more")
+                .isEqualTo(2);
+    }
+
+    @Test
     void resends_a_completion_the_lost_session_never_acknowledged_but_not_an_acknowledged_one() throws Exception {
         BotClient client = client(1, task -> Map.of());
         client.start();

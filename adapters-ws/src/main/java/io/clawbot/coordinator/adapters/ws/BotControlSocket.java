@@ -8,6 +8,7 @@ import io.clawbot.coordinator.domain.common.DomainException;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.common.port.Outages;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Task;
@@ -23,9 +24,13 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,10 +53,20 @@ public class BotControlSocket {
     private final ObjectMapper json;
     private final ChannelConfig config;
     private final ChannelMeters meters;
+    private final Outages outages;
+    /** When frames failed for an outage were last logged ({@link System#nanoTime()}), and how many since. */
+    private final AtomicLong outageLogged = new AtomicLong(System.nanoTime() - OUTAGE_LOG_INTERVAL_NANOS);
+    private final AtomicInteger outageFailures = new AtomicInteger();
+    private static final long OUTAGE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** The close code for a session that could not be brought online because of an outage (RFC 6455). */
+    static final int TRY_AGAIN_LATER = 1013;
+    /** The longest a heartbeat's acknowledgement waits for the heartbeat's write. */
+    static final Duration HEARTBEAT_ACK_PATIENCE = Duration.ofSeconds(1);
 
     public BotControlSocket(BotConnections connections, BotSessions sessions, ObjectMapper json,
-            ChannelConfig config, ChannelMeters meters) {
+            ChannelConfig config, ChannelMeters meters, Outages outages) {
         this.meters = meters;
+        this.outages = outages;
         this.connections = connections;
         this.sessions = sessions;
         this.json = json;
@@ -80,6 +95,15 @@ public class BotControlSocket {
                 .invoke(connections::ready)
                 .replaceWithVoid()
                 .onFailure().call(failure -> {
+                    if (outages.isOutage(failure)) {
+                        // 1013, try again later: the bot reconnects with its backoff, as after any other close.
+                        try (var fields = LogFields.of("bot_id", authenticated.id())) {
+                            LOG.warnf("bot %s could not be brought online: the database cannot serve right now",
+                                    authenticated.id());
+                        }
+                        return connection.close(new CloseReason(TRY_AGAIN_LATER, "the coordinator's database cannot "
+                                + "serve right now")).onFailure().recoverWithNull();
+                    }
                     try (var fields = LogFields.of("bot_id", authenticated.id())) {
                         LOG.errorf(failure, "bot %s could not be brought online", authenticated.id());
                     }
@@ -132,6 +156,7 @@ public class BotControlSocket {
                 .flatMap(reply -> sessions.reply(connection, botId, reply).replaceWithVoid())
                 .onFailure(DomainException.class).recoverWithUni(failure -> error(connection, botId, guard,
                         code((DomainException) failure), failure.getMessage(), frame.taskIdOrNull()))
+                .onFailure(outages::isOutage).recoverWithUni(failure -> unavailable(connection, botId, frame, failure))
                 .onFailure().recoverWithUni(failure -> {
                     try (var fields = LogFields.of("bot_id", botId, "task_id", frame.taskIdOrNull())) {
                         LOG.errorf(failure, "handling a %s frame from bot %s failed", frame.type, botId);
@@ -146,8 +171,12 @@ public class BotControlSocket {
         return switch (frame.type) {
             case "heartbeat" -> {
                 var running = frame.optionalRunning("running", MAX_RUNNING);
+                // The acknowledgement follows the heartbeat's write, but waits for it no longer than a second: a
+                // database slower than that (stalled, or its connections all busy) must not make bots think the
+                // coordinator is gone and drop their sessions. The write goes on; a lease it fails to renew lapses.
                 yield guard.heartbeatDue(now)
-                        ? connections.beat(botId, running).map(ignored -> BotMessages.heartbeatAck(Instant.now()))
+                        ? connections.beat(botId, running).ifNoItem().after(HEARTBEAT_ACK_PATIENCE).recoverWithItem(
+                                () -> null).map(ignored -> BotMessages.heartbeatAck(Instant.now()))
                         : Uni.createFrom().item(BotMessages.heartbeatAck(Instant.now()));
             }
             case "slots" -> {
@@ -271,6 +300,28 @@ public class BotControlSocket {
                     "too many invalid frames")).onFailure().recoverWithNull());
         }
         return sent;
+    }
+
+    /**
+     * Answers a frame that failed because the database cannot serve right now: the bot is not at fault (nothing
+     * counts towards closing its socket) and may send the frame again shortly. The failures are logged as one line
+     * per interval with their count, not one per heartbeat of every bot.
+     */
+    private Uni<Void> unavailable(WebSocketConnection connection, BotId botId, InboundFrame frame, Throwable failure) {
+        int failed = outageFailures.incrementAndGet();
+        long now = System.nanoTime();
+        long last = outageLogged.get();
+        if (now - last >= OUTAGE_LOG_INTERVAL_NANOS && outageLogged.compareAndSet(last, now)) {
+            outageFailures.addAndGet(-failed);
+            Throwable root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            LOG.warnf("%d bot frame(s) failed because the database cannot serve right now; the latest, a %s frame: "
+                    + "%s", failed, frame.type, root.getClass().getSimpleName() + ": " + root.getMessage());
+        }
+        return sessions.reply(connection, botId, BotMessages.error("unavailable", "the coordinator's database cannot "
+                + "serve this frame right now; send it again shortly", frame.taskIdOrNull())).replaceWithVoid();
     }
 
     /** The protocol's error code for a rejected report (docs/bot-protocol.md), from the kind of failure. */

@@ -14,6 +14,8 @@ import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
 import io.clawbot.coordinator.domain.common.InvalidTransitionException;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.ValidationException;
+import io.clawbot.coordinator.domain.common.port.Outages;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -128,38 +130,27 @@ public class ProblemMapper {
         return respond(Problem.of(code, title, status, detail, path(uri), null));
     }
 
-    /** How long a client is asked to wait when a backing service cannot be reached. */
-    static final String UNREACHABLE_RETRY_AFTER_SECONDS = "2";
+    /** How long a client is asked to wait when a backing service cannot serve it right now. */
+    static final String OUTAGE_RETRY_AFTER_SECONDS = "2";
+
+    @Inject
+    Outages outages;
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
-        if (unreachable(e)) {
-            // The database (or another backing service) is down or restarting: the request may succeed shortly,
-            // and readiness already tells the load balancer; one line, not a stack trace per request.
-            LOG.warnf("a request failed because a backing service could not be reached: %s", rootMessage(e));
-            return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", UNREACHABLE_RETRY_AFTER_SECONDS)
-                    .entity(Problem.of("unavailable", "Service Unavailable", 503, "The coordinator cannot reach its "
-                            + "database right now; try again shortly", path(uri), null))
+        if (outages.isOutage(e)) {
+            // The database is down, restarting or too busy: the request may succeed shortly, and readiness already
+            // tells the load balancer; one line, not a stack trace per request.
+            LOG.warnf("a request failed because the database cannot serve it right now: %s", rootMessage(e));
+            return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", OUTAGE_RETRY_AFTER_SECONDS)
+                    .entity(Problem.of("unavailable", "Service Unavailable", 503, "The coordinator's database cannot "
+                            + "serve this request right now (down, restarting or busy); try again shortly", path(uri),
+                            null))
                     .build();
         }
         LOG.error("unexpected failure", e);
         return respond(Problem.of("internal-error", "Internal error", 500,
                 "The coordinator could not complete the request; it has been logged", path(uri), null));
-    }
-
-    /**
-     * Whether a failure comes from a backing service that could not be reached: a refused or lost connection
-     * anywhere in its causes (the reactive clients wrap them).
-     */
-    static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
-                    || t instanceof java.nio.channels.ClosedChannelException
-                    || "io.vertx.sqlclient.ClosedConnectionException".equals(t.getClass().getName())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,0 +1,49 @@
+package io.clawbot.coordinator.bootstrap.health;
+
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Whether the replica's requests can get a database connection promptly. Quarkus's own check waits up to 20 s for
+ * its {@code SELECT 1}, so with every connection held by stalled statements it still says UP whenever a connection
+ * frees in time, while the requests around it answer 503. This one says DOWN when a connection and a
+ * {@code SELECT 1} take longer than {@value #PATIENCE_MILLIS} ms, which a database that serves its requests never
+ * does: an orchestrator then sends requests to replicas that can serve them.
+ */
+@Readiness
+@ApplicationScoped
+public class DatabasePoolReadiness implements AsyncHealthCheck {
+
+    static final String NAME = "Database connections";
+    static final long PATIENCE_MILLIS = 1000;
+
+    private final Supplier<Uni<?>> query;
+
+    @Inject
+    public DatabasePoolReadiness(Pool pool) {
+        this(() -> pool.query("SELECT 1").execute());
+    }
+
+    DatabasePoolReadiness(Supplier<Uni<?>> query) {
+        this.query = query;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        long start = System.nanoTime();
+        return Uni.createFrom().deferred(query).ifNoItem().after(Duration.ofMillis(PATIENCE_MILLIS)).fail()
+                .map(ignored -> HealthCheckResponse.named(NAME).up()
+                        .withData("wait_ms", (System.nanoTime() - start) / 1_000_000).build())
+                .onFailure().recoverWithItem(failure -> HealthCheckResponse.named(NAME).down()
+                        .withData("detail", "no connection and answer within " + PATIENCE_MILLIS + " ms: every "
+                                + "connection is busy or the database is down or stalled")
+                        .build());
+    }
+}
