@@ -56,9 +56,16 @@ final class Api {
 
     /** A GET; the answer whatever its status, waited for up to {@code timeout}. */
     HttpResponse<String> get(int replica, String path, Duration timeout) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(replicas.base(replica) + path))
-                .header("Authorization", "Bearer " + replicas.adminKey()).timeout(timeout).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(getRequest(replica, path, timeout), HttpResponse.BodyHandlers.ofString());
+    }
+
+    CompletableFuture<HttpResponse<String>> getAsync(int replica, String path, Duration timeout) {
+        return http.sendAsync(getRequest(replica, path, timeout), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest getRequest(int replica, String path, Duration timeout) {
+        return HttpRequest.newBuilder(URI.create(replicas.base(replica) + path))
+                .header("Authorization", "Bearer " + replicas.adminKey()).timeout(timeout).GET().build();
     }
 
     private HttpRequest.Builder request(int replica, String path, String body) {

@@ -69,12 +69,13 @@ public final class FaultSuite {
 
     /** The fleet's capabilities: every scenario's work but what one bot alone must take first. */
     static final List<String> TYPES = List.of(FrozenReplica.TYPE, PoisonTask.TYPE, PoisonTask.PILL_TYPE,
-            SilentBot.TYPE, NetworkCut.TYPE, SlowRedis.WARM_UP_TYPE, SlowRedis.LOCAL_TYPE + "-prompt",
+            SilentBot.TYPE, NetworkCut.TYPE, PoolExhausted.TYPE, SlowRedis.WARM_UP_TYPE,
+            SlowRedis.LOCAL_TYPE + "-prompt",
             SlowRedis.LOCAL_TYPE + "-slow",
             RetryStorm.TYPE, PostgresDown.TYPE);
 
     private static final List<Scenario> SCENARIOS = List.of(new NoEligibleBot(), new SilentBot(), new NetworkCut(),
-            new PoisonTask(), new SlowRedis(),
+            new PoisonTask(), new SlowRedis(), new PoolExhausted(),
             new FrozenReplica(), new RetryStorm(), new PostgresDown());
 
     private FaultSuite() {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -95,15 +96,24 @@ final class Fleet implements AutoCloseable {
         BotClient client = BotClient.builder().uris(replicas.controlUris(firstReplica)).token(tokens.get(b))
                 .slots(slots).heartbeatInterval(Duration.ofMillis(500))
                 .listener(new BotListener() {
+                    /** Whether this client's current session got its {@code connected} frame. */
+                    private final AtomicBoolean up = new AtomicBoolean();
+
                     @Override
                     public void onConnected(ConnectedInfo info) {
-                        sessions.incrementAndGet();
+                        if (up.compareAndSet(false, true)) {
+                            sessions.incrementAndGet();
+                        }
                     }
 
                     @Override
                     public void onDisconnected(int statusCode, String reason) {
-                        sessions.decrementAndGet();
-                        disconnects.incrementAndGet();
+                        // A session may also end before it was up (the coordinator closed it while bringing the bot
+                        // online): that one was never counted.
+                        if (up.compareAndSet(true, false)) {
+                            sessions.decrementAndGet();
+                            disconnects.incrementAndGet();
+                        }
                     }
                 })
                 .handler(task -> run(b, task))

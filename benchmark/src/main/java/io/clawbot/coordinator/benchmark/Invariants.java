@@ -168,7 +168,8 @@ final class Invariants {
         return number("select xact_commit + xact_rollback from pg_stat_database where datname = current_database()");
     }
 
-    private Connection connect() throws SQLException {
+    /** A connection of its own to the check's database. */
+    Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, "postgres", "");
     }
 

@@ -62,14 +62,7 @@ final class PostgresDown extends FaultSuite.Scenario {
         env.postgres().start();
         long restarted = System.nanoTime();
         System.out.println("PostgreSQL started again");
-        boolean ready = FaultSuite.until(Duration.ofSeconds(60), () -> {
-            for (int r = 0; r < replicas.count(); r++) {
-                if (!replicas.isUp(r)) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        boolean ready = replicas.allUpWithin(Duration.ofSeconds(60));
         double recovery = (System.nanoTime() - restarted) / 1e9;
         for (int r = 0; r < replicas.count(); r++) {
             if (!replicas.alive(r)) {

@@ -31,6 +31,15 @@ final class Replicas implements AutoCloseable {
         SIGTERM, SIGKILL
     }
 
+    /**
+     * The replicas' waits for a pooled connection and for a statement: short, as their other limits are, so that
+     * a stalled database shows quickly. Together they stay under a bot's silence limit (heartbeat interval plus
+     * ack timeout, 5.5 s), so that a heartbeat stuck behind a stalled database is answered before the bot gives
+     * its session up.
+     */
+    static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(2);
+
     private final Path app;
     private final Path work;
     private final String databaseUrl;
@@ -243,6 +252,27 @@ final class Replicas implements AutoCloseable {
         }
     }
 
+    /** Whether every replica answers its readiness check with 200 within {@code timeout}. */
+    boolean allUpWithin(Duration timeout) throws Exception {
+        return FaultSuite.until(timeout, () -> {
+            for (int r = 0; r < count(); r++) {
+                if (!isUp(r)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** The replica's readiness answer: its status code, or 0 if none came within {@code timeout}. */
+    int readinessStatus(int replica, Duration timeout) throws InterruptedException {
+        try {
+            return readiness(replica, timeout).statusCode();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private HttpResponse<String> readiness(int replica, Duration timeout) throws IOException, InterruptedException {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPorts[replica] + "/q/health/ready"))
@@ -281,6 +311,8 @@ final class Replicas implements AutoCloseable {
         env.put("COORDINATOR_DISPATCH_LEASE", "10s");
         env.put("COORDINATOR_DISPATCH_RECONNECT_GRACE", "5s");
         env.put("COORDINATOR_DISPATCH_TICK_INTERVAL", ScaleOutCheck.TICK.toSeconds() + "s");
+        env.put("COORDINATOR_DATABASE_ACQUIRE_TIMEOUT", ACQUIRE_TIMEOUT.toSeconds() + "s");
+        env.put("COORDINATOR_DATABASE_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT.toSeconds() + "s");
         env.putAll(environment);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(replica).toFile()));
         processes[replica] = pb.start();
