@@ -55,7 +55,7 @@ public class BotSessions implements BotSockets {
         final WebSocketConnection connection;
         final List<String> capabilities;
         final Instant connectedAt;
-        final AtomicInteger pendingSends = new AtomicInteger();
+        final Backlog backlog = new Backlog();
         /**
          * When the oldest offer the bot has not answered was made ({@link System#nanoTime()}), or
          * {@link #ANSWERED}: any frame from the bot counts as an answer.
@@ -70,6 +70,17 @@ public class BotSessions implements BotSockets {
             this.capabilities = bot.capabilities();
             this.slots = bot.slots();
             this.connectedAt = connectedAt;
+        }
+    }
+
+    /** The frames handed to a connection's socket that it has not written yet, and their size. */
+    private static final class Backlog {
+        final AtomicInteger frames = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+
+        void written(int size) {
+            frames.decrementAndGet();
+            bytes.addAndGet(-size);
         }
     }
 
@@ -88,6 +99,16 @@ public class BotSessions implements BotSockets {
         this.json = json;
         this.config = config;
         this.terms = terms;
+        meters.backlog(this::backlogBytes);
+    }
+
+    /** Bytes handed to the sockets of the sessions here and not written yet. */
+    private long backlogBytes() {
+        long bytes = 0;
+        for (Session session : sessions.values()) {
+            bytes += session.backlog.bytes.get();
+        }
+        return bytes;
     }
 
     /** Makes {@code connection} the bot's session, closing one it replaces. */
@@ -234,48 +255,51 @@ public class BotSessions implements BotSockets {
         if (session == null || !session.connection.isOpen() || evicted.contains(session.connection)) {
             return Uni.createFrom().item(false);
         }
-        return send(session.connection, session.pendingSends, frame);
+        return send(session.connection, session.backlog, frame);
     }
 
     /** Sends on a connection that may not be attached yet (the {@code connected} frame, answers, errors). */
     Uni<Boolean> reply(WebSocketConnection connection, BotId botId, BotMessages.Frame frame) {
         Session session = botId == null ? null : sessions.get(botId);
-        AtomicInteger pending = session != null && session.connection == connection
-                ? session.pendingSends
-                : new AtomicInteger();
-        return send(connection, pending, frame);
+        Backlog backlog = session != null && session.connection == connection ? session.backlog : new Backlog();
+        return send(connection, backlog, frame);
     }
 
-    private Uni<Boolean> send(WebSocketConnection connection, AtomicInteger pending, BotMessages.Frame frame) {
-        if (pending.incrementAndGet() > config.maxPendingSends()) {
-            pending.decrementAndGet();
+    private Uni<Boolean> send(WebSocketConnection connection, Backlog backlog, BotMessages.Frame frame) {
+        String text;
+        try {
+            text = json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        int size = text.length();
+        long bytes = backlog.bytes.addAndGet(size);
+        // A frame larger than the byte bound still goes to a bot that has nothing waiting.
+        if (backlog.frames.incrementAndGet() > config.maxPendingSends()
+                || (bytes > config.maxPendingBytes() && bytes > size)) {
+            backlog.written(size);
             if (evicted.add(connection)) {
                 Bot bot = connection.userData().get(BotUpgradeCheck.BOT);
                 try (var fields = LogFields.of("bot_id", bot == null ? null : bot.id())) {
-                    LOG.warnf("bot %s is not reading its socket (connection %s); closing it",
-                            bot == null ? "?" : bot.id(), connection.id());
+                    LOG.warnf("bot %s is not reading its socket (connection %s: %d frames, %d bytes waiting); "
+                            + "closing it", bot == null ? "?" : bot.id(), connection.id(), backlog.frames.get(),
+                            backlog.bytes.get());
                 }
+                meters.evicted();
                 connection.close(new CloseReason(POLICY_VIOLATION, "outbound buffer full")).subscribe().with(
                         closed -> {
                         }, failure -> LOG.debugf("closing %s failed: %s", connection.id(), failure.getMessage()));
             }
             return Uni.createFrom().item(false);
         }
-        String text;
-        try {
-            text = json.writeValueAsString(frame);
-        } catch (JsonProcessingException e) {
-            pending.decrementAndGet();
-            return Uni.createFrom().failure(e);
-        }
         // Hand the frame to the socket and return: waiting for the write would let a bot that stops reading stall
-        // whoever sends to it (a dispatch round, an HTTP request). The pending count is the bound instead.
+        // whoever sends to it (a dispatch round, an HTTP request). The backlog's bounds are the limit instead.
         meters.sent(frame.type());
         if ("error".equals(frame.type())) {
             meters.error(String.valueOf(frame.payload().get("code")));
         }
-        connection.sendText(text).subscribe().with(written -> pending.decrementAndGet(), failure -> {
-            pending.decrementAndGet();
+        connection.sendText(text).subscribe().with(written -> backlog.written(size), failure -> {
+            backlog.written(size);
             LOG.debugf("a frame to bot connection %s was not written: %s", connection.id(), failure.getMessage());
         });
         return Uni.createFrom().item(true);

@@ -33,4 +33,12 @@ public interface ChannelConfig {
      */
     @WithDefault("1000")
     int maxPendingSends();
+
+    /**
+     * Bytes of outbound frames that may wait for a slow bot's socket (beyond what the operating system's buffers
+     * hold); past this the bot is disconnected (1008) like past {@link #maxPendingSends()}: a few large
+     * assignments must not hold as much memory as a thousand small ones.
+     */
+    @WithDefault("16777216")
+    long maxPendingBytes();
 }

@@ -1,11 +1,13 @@
 package io.clawbot.coordinator.adapters.ws;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
  * The bot channel of this replica as counters (docs/metrics.md): sessions opened, frames in and out by type, error
@@ -19,7 +21,8 @@ public class ChannelMeters {
     private static final Set<String> INBOUND = Set.of("heartbeat", "slots", "task_accepted", "task_progress",
             "task_complete");
     /** The close codes the protocol gives a meaning. */
-    private static final Set<Integer> CLOSE_CODES = Set.of(1000, 1001, 1005, 1006, 1008, 1009, 1011, 4001, 4003);
+    private static final Set<Integer> CLOSE_CODES = Set.of(1000, 1001, 1005, 1006, 1008, 1009, 1011, 1013, 4001,
+            4003);
 
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
@@ -44,6 +47,19 @@ public class ChannelMeters {
 
     void error(String code) {
         counter("clawbot.ws.errors", "Error frames sent to bots, by code", "code", code).increment();
+    }
+
+    /** A session closed because its bot did not read its socket: its backlog went over its bounds. */
+    void evicted() {
+        counter("clawbot.ws.sessions.evicted", "Bot sessions closed because the bot did not read its socket", null,
+                null).increment();
+    }
+
+    /** Reports the bytes of frames handed to bots' sockets here and not written yet, read at each scrape. */
+    void backlog(Supplier<Number> bytes) {
+        Gauge.builder("clawbot.ws.outbound.backlog.bytes", bytes)
+                .description("Bytes of frames handed to bots' sockets on this replica and not written yet")
+                .register(registry);
     }
 
     void closed(int code) {
