@@ -27,6 +27,7 @@ class PgOutagesTest {
     @Test
     void no_connection_within_the_acquire_timeout_and_a_statement_past_its_timeout_are_outages() {
         assertThat(outages.isOutage(new VertxException(PgOutages.ACQUIRE_TIMEOUT_MESSAGE, true))).isTrue();
+        assertThat(outages.isOutage(new io.vertx.core.impl.NoStackTraceThrowable("Timeout"))).isTrue();
         assertThat(outages.isOutage(pg("57014"))).as("statement timeout").isTrue();
         assertThat(outages.isOutage(pg("57P01"))).as("server shutting down").isTrue();
         assertThat(outages.isOutage(pg("08006"))).as("connection failure").isTrue();
@@ -38,6 +39,7 @@ class PgOutagesTest {
         assertThat(outages.isOutage(new IllegalStateException("a bug"))).isFalse();
         assertThat(outages.isOutage(new RuntimeException("outer", new NullPointerException()))).isFalse();
         assertThat(outages.isOutage(new VertxException("some other failure", true))).isFalse();
+        assertThat(outages.isOutage(new io.vertx.core.impl.NoStackTraceThrowable("something else"))).isFalse();
         assertThat(outages.isOutage(pg("23505"))).as("unique violation").isFalse();
         assertThat(outages.isOutage(pg("40P01"))).as("deadlock").isFalse();
         assertThat(outages.isOutage(pg("42601"))).as("syntax error").isFalse();
