@@ -69,14 +69,17 @@ public final class FaultSuite {
 
     /** The fleet's capabilities: every scenario's work but what one bot alone must take first. */
     static final List<String> TYPES = List.of(FrozenReplica.TYPE, PoisonTask.TYPE, PoisonTask.PILL_TYPE,
-            SilentBot.TYPE, NetworkCut.TYPE, PoolExhausted.TYPE, SlowRedis.WARM_UP_TYPE,
+            SilentBot.TYPE, NetworkCut.TYPE, PoolExhausted.TYPE, SlowReader.TYPE, SlowReader.BEFORE_TYPE,
+            SlowRedis.WARM_UP_TYPE,
             SlowRedis.LOCAL_TYPE + "-prompt",
             SlowRedis.LOCAL_TYPE + "-slow",
-            RetryStorm.TYPE, PostgresDown.TYPE);
+            RetryStorm.TYPE, PostgresDown.TYPE,
+            ClockSkew.DELAYED_TYPE, ClockSkew.RETRIED_TYPE, ClockSkew.TIMED_OUT_TYPE);
 
     private static final List<Scenario> SCENARIOS = List.of(new NoEligibleBot(), new SilentBot(), new NetworkCut(),
             new PoisonTask(), new SlowRedis(), new PoolExhausted(),
-            new FrozenReplica(), new RetryStorm(), new PostgresDown());
+            new SlowReader(),
+            new FrozenReplica(), new RetryStorm(), new PostgresDown(), new ClockSkew());
 
     private FaultSuite() {
     }
@@ -188,6 +191,18 @@ public final class FaultSuite {
         all.putAll(figures);
         return new Outcome(load.submitted(), Math.max(0, load.submitted() - ended), twice, violations,
                 Percentiles.round(recoverySeconds), all);
+    }
+
+    /**
+     * Waits until a load's tasks have ended and adds what the invariants found broken for them, named by the load's
+     * type: for a load beside the one a scenario's outcome reports.
+     */
+    static void checkInto(Env env, Load load, Duration timeout, List<String> violations) throws Exception {
+        env.invariants().settleAndCheck(load, env.fleet(), timeout).forEach((key, value) -> {
+            if (value instanceof Violation v) {
+                violations.add(load.type() + ", " + key + ": " + v);
+            }
+        });
     }
 
     /** Waits until {@code condition} holds, checking every 200 ms; whether it did within {@code timeout}. */

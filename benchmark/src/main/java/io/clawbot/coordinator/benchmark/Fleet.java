@@ -36,6 +36,9 @@ final class Fleet implements AutoCloseable {
     private final List<BotClient> bots = new ArrayList<>();
     /** (task id, attempt) pairs the bots ran to completion. */
     private final Set<String> ran = ConcurrentHashMap.newKeySet();
+    /** When a bot's handler started and ended each attempt, by this process's clock (epoch ms), keyed as in ran. */
+    private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final Map<String, Long> ended = new ConcurrentHashMap<>();
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger disconnects = new AtomicInteger();
     private final AtomicInteger crashes = new AtomicInteger();
@@ -122,7 +125,27 @@ final class Fleet implements AutoCloseable {
         return client;
     }
 
+    /** When a bot's handler started running this attempt, by this process's clock (epoch ms); null if never. */
+    Long startedAt(String taskId, int attempt) {
+        return started.get(taskId + "#" + attempt);
+    }
+
+    /** When it ended: returned, failed, or was interrupted by a cancellation (epoch ms); null if never. */
+    Long endedAt(String taskId, int attempt) {
+        return ended.get(taskId + "#" + attempt);
+    }
+
     private Map<String, Object> run(int b, AssignedTask task) throws Exception {
+        String key = task.taskId() + "#" + task.attempt();
+        started.put(key, System.currentTimeMillis());
+        try {
+            return runTimed(b, task);
+        } finally {
+            ended.put(key, System.currentTimeMillis());
+        }
+    }
+
+    private Map<String, Object> runTimed(int b, AssignedTask task) throws Exception {
         Map<String, Object> payload = task.payload() == null ? Map.of() : task.payload();
         if (Boolean.TRUE.equals(payload.get("poison"))) {
             crashes.incrementAndGet();

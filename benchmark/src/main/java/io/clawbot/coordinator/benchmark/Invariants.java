@@ -182,4 +182,17 @@ final class Invariants {
             }
         }
     }
+
+    /** Each task's wait from its creation until its first attempt was assigned: p50, p99 and max, in ms. */
+    Map<String, Long> dispatchWaits(String type) throws SQLException {
+        String waits = "select extract(epoch from (e.occurred_at - t.created_at)) * 1000 as ms from tasks t join "
+                + "task_events e on e.task_id = t.id where t.type = ? and e.to_status = 'assigned' and e.attempt = 1";
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("p50", number("select (percentile_cont(0.5) within group (order by ms))::bigint from ("
+                + waits + ") w", type));
+        out.put("p99", number("select (percentile_cont(0.99) within group (order by ms))::bigint "
+                + "from (" + waits + ") w", type));
+        out.put("max", number("select max(ms)::bigint from (" + waits + ") w", type));
+        return out;
+    }
 }

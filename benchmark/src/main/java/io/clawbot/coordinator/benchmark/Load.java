@@ -1,6 +1,8 @@
 package io.clawbot.coordinator.benchmark;
 
+import java.net.http.HttpResponse;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -55,6 +57,20 @@ final class Load {
     void submit(int i, int replica) throws InterruptedException {
         inFlight.acquire();
         send(type + "-" + i, replicas.available(replica), 0);
+    }
+
+    /**
+     * Submits task number {@code i} through {@code replica} and waits for the answer, for a caller that needs to
+     * know when the task was created; the task's id, or an error if it was not created.
+     */
+    String submitNow(int i, int replica) throws Exception {
+        HttpResponse<String> answer = api.createTaskAsync(replica, type + "-" + i, body).get(30, TimeUnit.SECONDS);
+        if (answer.statusCode() != 201 && answer.statusCode() != 200) {
+            throw new IllegalStateException("task " + i + " was not created: " + answer.statusCode() + " "
+                    + answer.body());
+        }
+        submitted.incrementAndGet();
+        return Api.JSON.readTree(answer.body()).path("id").asText();
     }
 
     /** Waits until every submitted request has its answer. */

@@ -47,6 +47,16 @@ final class RawBot implements AutoCloseable {
         reading = false;
     }
 
+    /** Takes one more frame off the socket while not reading: a bot that reads, but slowly. */
+    void readOne() {
+        socket.request(1);
+    }
+
+    /** The close code the coordinator ended the socket with, or -1 while it is open. */
+    int closeCode() {
+        return closed.getNow(-1);
+    }
+
     /** Reads the socket again, from the frames that waited. */
     void read() {
         reading = true;

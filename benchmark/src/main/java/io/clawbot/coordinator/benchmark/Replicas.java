@@ -53,6 +53,8 @@ final class Replicas implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** Variables every replica gets beyond the check's own. */
     private final Map<String, String> environment = new java.util.LinkedHashMap<>();
+    /** Variables one replica gets on top of those, from its next start on. */
+    private final Map<Integer, Map<String, String>> ownEnvironment = new ConcurrentHashMap<>();
 
     Replicas(int count, Path app, Path work, String databaseUrl, String redisUrl) {
         this.app = app;
@@ -155,6 +157,15 @@ final class Replicas implements AutoCloseable {
             }
         });
         return done;
+    }
+
+    /**
+     * Stops a replica gracefully and starts it again with these variables on top of every replica's (none: as the
+     * others); waits until it is ready.
+     */
+    void restartWith(int replica, Map<String, String> variables) throws IOException, InterruptedException {
+        ownEnvironment.put(replica, Map.copyOf(variables));
+        restart(replica, Stop.SIGTERM);
     }
 
     private double restart(int replica, Stop how) throws IOException, InterruptedException {
@@ -311,9 +322,11 @@ final class Replicas implements AutoCloseable {
         env.put("COORDINATOR_DISPATCH_LEASE", "10s");
         env.put("COORDINATOR_DISPATCH_RECONNECT_GRACE", "5s");
         env.put("COORDINATOR_DISPATCH_TICK_INTERVAL", ScaleOutCheck.TICK.toSeconds() + "s");
+        env.put("COORDINATOR_CHANNEL_MAX_PENDING_BYTES", Long.toString(SlowReader.MAX_PENDING_BYTES));
         env.put("COORDINATOR_DATABASE_ACQUIRE_TIMEOUT", ACQUIRE_TIMEOUT.toSeconds() + "s");
         env.put("COORDINATOR_DATABASE_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT.toSeconds() + "s");
         env.putAll(environment);
+        env.putAll(ownEnvironment.getOrDefault(replica, Map.of()));
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(replica).toFile()));
         processes[replica] = pb.start();
     }

@@ -54,9 +54,9 @@ final class SlowRedis extends FaultSuite.Scenario {
                     return Map.of("ran", true);
                 }).build()) {
             bot.start().get(30, TimeUnit.SECONDS);
-            check(env, paced(env, WARM_UP_TYPE, -1), violations);
-            check(env, paced(env, LOCAL_TYPE + "-prompt", -1), violations);
-            check(env, paced(env, REMOTE_TYPE + "-prompt", 0), violations);
+            FaultSuite.checkInto(env, paced(env, WARM_UP_TYPE, -1), Duration.ofSeconds(60), violations);
+            FaultSuite.checkInto(env, paced(env, LOCAL_TYPE + "-prompt", -1), Duration.ofSeconds(60), violations);
+            FaultSuite.checkInto(env, paced(env, REMOTE_TYPE + "-prompt", 0), Duration.ofSeconds(60), violations);
 
             System.out.println("every reply from Redis now comes " + DELAY.toMillis() + " ms late");
             env.redisLink().delayReplies(DELAY);
@@ -64,7 +64,7 @@ final class SlowRedis extends FaultSuite.Scenario {
             try {
                 slowLocal = paced(env, LOCAL_TYPE + "-slow", -1);
                 slowRemote = paced(env, REMOTE_TYPE + "-slow", 0);
-                check(env, slowRemote, violations);
+                FaultSuite.checkInto(env, slowRemote, Duration.ofSeconds(60), violations);
             } finally {
                 env.redisLink().forward();
             }
@@ -77,7 +77,7 @@ final class SlowRedis extends FaultSuite.Scenario {
         figures.put("dispatch_wait_bound_ms", bound);
         for (String type : List.of(LOCAL_TYPE + "-prompt", REMOTE_TYPE + "-prompt", LOCAL_TYPE + "-slow",
                 REMOTE_TYPE + "-slow")) {
-            Map<String, Long> waits = waits(env, type);
+            Map<String, Long> waits = env.invariants().dispatchWaits(type);
             figures.put("dispatch_wait_ms_" + type, waits);
             if (type.endsWith("-slow") && waits.get("p99") > bound) {
                 violations.add(type + ": the dispatch wait's p99 was " + waits.get("p99") + " ms with Redis slow, "
@@ -86,15 +86,6 @@ final class SlowRedis extends FaultSuite.Scenario {
         }
         Map<String, Object> checked = env.invariants().settleAndCheck(slowLocal, env.fleet(), Duration.ofSeconds(120));
         return FaultSuite.outcome(env, slowLocal, checked, violations, 0, figures);
-    }
-
-    /** Adds what the invariants found broken for a load's tasks. */
-    private static void check(FaultSuite.Env env, Load load, List<String> violations) throws Exception {
-        env.invariants().settleAndCheck(load, env.fleet(), Duration.ofSeconds(60)).forEach((key, value) -> {
-            if (value instanceof Violation v) {
-                violations.add(load.type() + ", " + key + ": " + v);
-            }
-        });
     }
 
     /** Submits the tasks at the pace, spread over the replicas or all to {@code replica} (unless negative). */
@@ -110,18 +101,5 @@ final class SlowRedis extends FaultSuite.Scenario {
         }
         load.awaitAnswers();
         return load;
-    }
-
-    /** Each task's wait from its creation until its first attempt was assigned: p50, p99 and max, in ms. */
-    private static Map<String, Long> waits(FaultSuite.Env env, String type) throws Exception {
-        String waits = "select extract(epoch from (e.occurred_at - t.created_at)) * 1000 as ms from tasks t join "
-                + "task_events e on e.task_id = t.id where t.type = ? and e.to_status = 'assigned' and e.attempt = 1";
-        Map<String, Long> out = new LinkedHashMap<>();
-        out.put("p50", env.invariants().number("select (percentile_cont(0.5) within group (order by ms))::bigint from ("
-                + waits + ") w", type));
-        out.put("p99", env.invariants().number("select (percentile_cont(0.99) within group (order by ms))::bigint "
-                + "from (" + waits + ") w", type));
-        out.put("max", env.invariants().number("select max(ms)::bigint from (" + waits + ") w", type));
-        return out;
     }
 }
