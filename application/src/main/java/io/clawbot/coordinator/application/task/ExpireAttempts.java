@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Ends the attempts that ran out of time, and those the coordinator takes back: lapsed leases, passed execution and
@@ -24,6 +25,9 @@ import java.util.function.Function;
  * task to the one that won (or to the next sweep). The bots are told to drop what they held.
  */
 public final class ExpireAttempts {
+
+    /** The most batches one sweep works off, while each it finds is full. */
+    public static final int MAX_ROUNDS = 10;
 
     private final TaskLeases leases;
     private final TaskWriter writer;
@@ -48,7 +52,7 @@ public final class ExpireAttempts {
      * @return how many tasks were released
      */
     public Uni<Integer> releaseExpiredLeases(int limit) {
-        return leases.expiredLeases(limit).flatMap(expired -> releaseAssignments(expired, null));
+        return drain(() -> leases.expiredLeases(limit), task -> release(task, null), limit, MAX_ROUNDS);
     }
 
     /**
@@ -70,7 +74,20 @@ public final class ExpireAttempts {
      * @return how many were handled
      */
     public Uni<Integer> expireDeadlines(int limit) {
-        return leases.expiredDeadlines(limit).flatMap(expired -> each(expired, this::expire));
+        return drain(() -> leases.expiredDeadlines(limit), this::expire, limit, MAX_ROUNDS);
+    }
+
+    /**
+     * Handles what {@code find} finds, and finds again while it found a full batch, up to {@code rounds} times: a
+     * backlog of lapsed leases or passed deadlines (thousands of tasks whose schedule-to-start passed together, a
+     * frozen replica's bots) is worked off in one sweep rather than a batch per sweep interval, while what every
+     * sweep takes stays bounded.
+     */
+    private static Uni<Integer> drain(Supplier<Uni<List<Task>>> find, Function<Task, Uni<Boolean>> step, int limit,
+            int rounds) {
+        return find.get().flatMap(found -> each(found, step).flatMap(done -> found.size() < limit || rounds <= 1
+                ? Uni.createFrom().item(done)
+                : drain(find, step, limit, rounds - 1).map(more -> done + more)));
     }
 
     private Uni<Boolean> release(Task held, String reason) {

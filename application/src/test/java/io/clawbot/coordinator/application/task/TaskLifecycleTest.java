@@ -696,16 +696,19 @@ class TaskLifecycleTest {
         }
 
         @Test
-        void only_as_many_as_the_limit_are_released_per_sweep() {
-            Bot big = world.onlineBotWithSlots("r2", 5, "render");
+        void a_sweep_reads_batch_after_full_batch_up_to_its_bound() {
+            Bot big = world.onlineBotWithSlots("r2", 30, "render");
             world.channel.connect(big, world.clock.instant());
-            for (int i = 0; i < 3; i++) {
+            int lapsed = 2 * ExpireAttempts.MAX_ROUNDS + 3;
+            for (int i = 0; i < lapsed; i++) {
                 claimed("render");
             }
             world.clock.advance(Duration.ofMinutes(1));
 
-            assertThat(app.expire.releaseExpiredLeases(2).await().indefinitely()).isEqualTo(2);
-            assertThat(app.expire.releaseExpiredLeases(2).await().indefinitely()).isEqualTo(1);
+            // Batches of 2: a sweep reads again while the batch it read was full, at most MAX_ROUNDS batches.
+            assertThat(app.expire.releaseExpiredLeases(2).await().indefinitely())
+                    .isEqualTo(2 * ExpireAttempts.MAX_ROUNDS);
+            assertThat(app.expire.releaseExpiredLeases(2).await().indefinitely()).isEqualTo(3);
             assertThat(app.expire.releaseExpiredLeases(2).await().indefinitely()).isZero();
             assertThat(world.tasks.all()).extracting(Task::status).containsOnly(TaskStatus.PENDING);
         }

@@ -215,6 +215,40 @@ class TaskTimeTest {
         }
 
         @Test
+        void one_sweep_works_off_a_backlog_of_passed_deadlines_batch_by_batch_up_to_its_bound() {
+            int batch = 10;
+            int backlog = batch * (ExpireAttempts.MAX_ROUNDS + 2);
+            List<Task> tasks = new java.util.ArrayList<>();
+            for (int i = 0; i < backlog; i++) {
+                tasks.add(submit(TaskSpec.of("paint", null, Map.of(), null).withTiming(null, 60, null, null)));
+            }
+            world.clock.advance(Duration.ofSeconds(61));
+
+            assertThat(app.expire.expireDeadlines(batch).await().indefinitely()).as("the first sweep")
+                    .isEqualTo(batch * ExpireAttempts.MAX_ROUNDS);
+            assertThat(app.expire.expireDeadlines(batch).await().indefinitely()).as("the next").isEqualTo(2 * batch);
+            assertThat(tasks).allSatisfy(task -> assertThat(stored(task).status()).isEqualTo(TaskStatus.TIMED_OUT));
+            assertThat(app.expire.expireDeadlines(batch).await().indefinitely()).as("nothing left").isZero();
+        }
+
+        @Test
+        void one_sweep_ends_a_backlog_of_lapsed_leases() {
+            List<Task> tasks = new java.util.ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                tasks.add(submit(new RetryPolicy.Overrides(1, null, null, null, null, null), null));
+            }
+            Bot wide = world.onlineBotWithSlots("wide", 30, "render");
+            world.channel.connect(wide, world.clock.instant());
+            while (dispatch() > 0) {
+                // until every task is assigned
+            }
+            world.clock.advance(FakeWorld.TERMS.ackTimeout().plusMillis(1));
+
+            assertThat(app.expire.releaseExpiredLeases(4).await().indefinitely()).isEqualTo(25);
+            assertThat(tasks).allSatisfy(task -> assertThat(stored(task).status()).isEqualTo(TaskStatus.TIMED_OUT));
+        }
+
+        @Test
         void a_lapsed_lease_ends_the_attempt_and_the_last_one_times_the_task_out() {
             Task task = submit(new RetryPolicy.Overrides(2, null, null, null, null, null), null);
             dispatch();
