@@ -7,8 +7,8 @@
 #   scripts/fault-suite.sh                          # every scenario
 #   scripts/fault-suite.sh --quick true             # the quick ones (scripts/test.sh runs these)
 #   scripts/fault-suite.sh --only silent-bot,poison-task
-# --no-build, first, uses the jars a build has just made. The clock-skew scenario (not quick) needs libfaketime:
-# Debian's faketime package.
+# --no-build, first, uses the jars a build has just made. The clock-skew scenario (not quick) compiles a small
+# LD_PRELOAD library with gcc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-home.sh

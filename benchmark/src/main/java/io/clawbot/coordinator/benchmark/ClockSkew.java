@@ -3,7 +3,9 @@ package io.clawbot.coordinator.benchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +21,10 @@ import java.util.regex.Pattern;
  * Tasks are created through every replica and run by bots on every replica, and what their timing promises is
  * checked by the suite's own clock, from what the bots saw: a delayed task starts no earlier than its delay after
  * the request that created it, a retry no earlier than its backoff after the failure before it, an execution
- * timeout ends a run no earlier than its limit after the run began; and none of them more than a bound later (the
- * dispatch tick, or for timeouts the sweep interval, plus 0.5 s). Each replica keeps deadlines on the database's
+ * timeout ends a run no earlier than its limit after the run began, a schedule's task starts no earlier than its
+ * occurrence (every whole minute); and none of them more than a bound later (the dispatch tick, or for timeouts and
+ * occurrences the sweep interval, plus 1 s). Every schedule fires each occurrence after its creation once, none
+ * missed. Meanwhile 2,000 ordinary tasks run through the skewed replicas. Each replica keeps deadlines on the database's
  * clock, measured against PostgreSQL, so its own clock does not matter.
  */
 final class ClockSkew extends FaultSuite.Scenario {
@@ -28,6 +32,16 @@ final class ClockSkew extends FaultSuite.Scenario {
     static final String DELAYED_TYPE = "skew-delayed";
     static final String RETRIED_TYPE = "skew-retried";
     static final String TIMED_OUT_TYPE = "skew-timed-out";
+    static final String SCHEDULED_TYPE = "skew-scheduled";
+    /** Ordinary work through the skewed replicas while the schedules' occurrences are awaited. */
+    static final String LOAD_TYPE = "skew-load";
+    private static final int LOAD_TASKS = 2000;
+    /** Slow enough that the fleet keeps free slots, so that an occurrence's task does not queue behind it. */
+    private static final Duration LOAD_PACE = Duration.ofMillis(20);
+    /** Schedules created through each replica. */
+    private static final int SCHEDULES_PER_REPLICA = 2;
+    /** Occurrences every schedule must have fired, at whole minutes, before the schedules are disabled. */
+    private static final int OCCURRENCES = 2;
     /** Each replica's clock against the real one, in seconds. */
     private static final List<Integer> SKEWS = List.of(0, 30, -30);
     private static final int TASKS = 30;
@@ -38,8 +52,11 @@ final class ClockSkew extends FaultSuite.Scenario {
     private static final int TIMEOUT_SECONDS = 2;
     /** Earlier than promised by more than this counts as early: the bots' and the suite's clocks are one clock. */
     private static final long EARLY_TOLERANCE_MS = 100;
-    /** Dispatch waits at most for the tick (1 s in the suite) when a timer is missed; a timeout for the sweep (1 s). */
-    private static final long LATE_BOUND_MS = 1500;
+    /**
+     * Dispatch waits at most for the tick (1 s in the suite) when a timer is missed; a timeout for the sweep (1 s);
+     * plus a second of slack for two cores shared by three replicas, the bots and the load (as no-eligible-bot).
+     */
+    private static final long LATE_BOUND_MS = 2000;
 
     ClockSkew() {
         super("clock-skew", false);
@@ -60,6 +77,8 @@ final class ClockSkew extends FaultSuite.Scenario {
         Map<String, Long> createdAfter = new LinkedHashMap<>();
         List<String> retriedIds = new ArrayList<>();
         List<String> timedOutIds = new ArrayList<>();
+        Load load = new Load(env.api(), replicas, LOAD_TYPE);
+        Map<String, long[]> schedules = new LinkedHashMap<>();
         try {
             for (int r = 1; r < replicas.count(); r++) {
                 System.out.printf("restarting replica %d with its clock %+d s off%n", r + 1, SKEWS.get(r));
@@ -81,6 +100,13 @@ final class ClockSkew extends FaultSuite.Scenario {
             if (!FaultSuite.until(Duration.ofSeconds(30), () -> env.fleet().connected() == env.fleet().size())) {
                 violations.add("the bots did not all connect again after the skewed restarts");
             }
+            for (int r = 0; r < replicas.count(); r++) {
+                for (int k = 0; k < SCHEDULES_PER_REPLICA; k++) {
+                    long before = System.currentTimeMillis();
+                    String id = createSchedule(env, r, "skew-" + r + "-" + k);
+                    schedules.put(id, new long[]{ before, System.currentTimeMillis(), 0, 0 });
+                }
+            }
             // One kind at a time, each well within the fleet's 18 slots, so that no task waits for a free bot.
             for (int i = 0; i < TIMEOUTS; i++) {
                 timedOutIds.add(timedOut.submitNow(i, i % replicas.count()));
@@ -95,6 +121,25 @@ final class ClockSkew extends FaultSuite.Scenario {
                 retriedIds.add(retried.submitNow(i, i % replicas.count()));
             }
             awaitEnded(env, RETRIED_TYPE, "failed", TASKS);
+            long lastCreated = schedules.values().stream().mapToLong(times -> times[1]).max().orElseThrow();
+            long awaited = (lastCreated / 60_000 + OCCURRENCES) * 60_000 + 3_000;
+            System.out.printf("running %d tasks until the schedules' occurrences %d s from now have fired%n",
+                    LOAD_TASKS, (awaited - System.currentTimeMillis()) / 1000);
+            for (int i = 0; i < LOAD_TASKS; i++) {
+                load.submit(i);
+                Thread.sleep(LOAD_PACE.toMillis());
+            }
+            load.awaitAnswers();
+            Thread.sleep(Math.max(0, awaited - System.currentTimeMillis()));
+            for (Map.Entry<String, long[]> schedule : schedules.entrySet()) {
+                schedule.getValue()[2] = System.currentTimeMillis();
+                HttpResponse<String> disabled = env.api().post(0, "/api/v1/schedules/" + schedule.getKey()
+                        + "/disable", "{}");
+                schedule.getValue()[3] = System.currentTimeMillis();
+                if (disabled.statusCode() != 200) {
+                    violations.add("disabling a schedule answered " + disabled.statusCode());
+                }
+            }
         } finally {
             for (int r = 1; r < replicas.count(); r++) {
                 replicas.restartWith(r, Map.of());
@@ -114,7 +159,14 @@ final class ClockSkew extends FaultSuite.Scenario {
             Long began = env.fleet().startedAt(id, 1);
             timeouts.add(env.fleet().endedAt(id, 1), began == null ? null : began + TIMEOUT_SECONDS * 1000L);
         }
-        for (Lateness lateness : List.of(delays, backoffs, timeouts)) {
+        Lateness occurrences = new Lateness("scheduled occurrence");
+        int fired = 0;
+        for (Map.Entry<String, long[]> schedule : schedules.entrySet()) {
+            fired += checkOccurrences(env, schedule.getKey(), schedule.getValue(), occurrences, violations);
+        }
+        figures.put("schedules", schedules.size());
+        figures.put("occurrences_fired", fired);
+        for (Lateness lateness : List.of(delays, backoffs, timeouts, occurrences)) {
             figures.put(lateness.what.replace(' ', '_') + "_ms_after_due", lateness.figures());
             lateness.check(violations);
         }
@@ -128,8 +180,60 @@ final class ClockSkew extends FaultSuite.Scenario {
         if (deadRight != TASKS) {
             violations.add((TASKS - deadRight) + " failing tasks did not end failed after exactly 2 attempts");
         }
-        Map<String, Object> checked = env.invariants().settleAndCheck(delayed, env.fleet(), Duration.ofSeconds(60));
-        return FaultSuite.outcome(env, delayed, checked, violations, 0, figures);
+        FaultSuite.checkInto(env, delayed, Duration.ofSeconds(60), violations);
+        Map<String, Object> checked = env.invariants().settleAndCheck(load, env.fleet(), Duration.ofSeconds(60));
+        return FaultSuite.outcome(env, load, checked, violations, 0, figures)
+                .plusTasks(delayed.submitted() + retried.submitted() + timedOut.submitted() + fired);
+    }
+
+    /** Creates a schedule firing a short task every minute through {@code replica}; its id. */
+    private static String createSchedule(FaultSuite.Env env, int replica, String name) throws Exception {
+        String body = "{\"name\": \"" + name + "-" + System.nanoTime() + "\", \"cron\": \"* * * * *\", "
+                + "\"template\": {\"type\": \"" + SCHEDULED_TYPE + "\", \"payload\": {\"sleep_ms\": 10}, "
+                + "\"retry\": " + Load.GENEROUS_RETRIES + "}}";
+        HttpResponse<String> created = env.api().post(replica, "/api/v1/schedules", body);
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("a schedule was not created: " + created.statusCode() + " "
+                    + created.body());
+        }
+        return Api.JSON.readTree(created.body()).path("id").asText();
+    }
+
+    /**
+     * Checks one schedule's occurrences from the idempotency keys of the tasks it created ({@code
+     * schedule:<id>:<occurrence ms>}): each whole minute after it was created and before it was disabled fired
+     * once (a minute while either request was on its way may or may not have), and when a bot started each
+     * occurrence's task. {@code times}: before and after the creation, before and after the disabling. Returns
+     * how many occurrences fired.
+     */
+    private static int checkOccurrences(FaultSuite.Env env, String id, long[] times, Lateness lateness,
+            List<String> violations) throws Exception {
+        List<Map.Entry<String, String>> created = env.invariants().pairs("select key, resource_id::text from "
+                + "idempotency_keys where key like ? order by key", "schedule:" + id + ":%");
+        List<Long> occurrences = new ArrayList<>();
+        for (Map.Entry<String, String> task : created) {
+            long at = Long.parseLong(task.getKey().substring(task.getKey().lastIndexOf(':') + 1));
+            occurrences.add(at);
+            lateness.add(env.fleet().startedAt(task.getValue(), 1), at);
+        }
+        for (long minute = (times[0] / 60_000 + 1) * 60_000; minute <= times[3]; minute += 60_000) {
+            boolean certain = minute > times[1] && minute < times[2];
+            if (certain && !occurrences.contains(minute)) {
+                violations.add("schedule " + id + " did not fire its occurrence at " + Instant.ofEpochMilli(minute));
+            }
+        }
+        for (long at : occurrences) {
+            if (at % 60_000 != 0 || at <= times[0] || at > times[3]) {
+                violations.add("schedule " + id + " fired an occurrence at " + Instant.ofEpochMilli(at)
+                        + ", not a whole minute while it was enabled");
+            }
+        }
+        long tasks = env.invariants().number("select count(*) from tasks where type = ? and id in (select "
+                + "resource_id from idempotency_keys where key like ?)", SCHEDULED_TYPE, "schedule:" + id + ":%");
+        if (tasks != occurrences.size()) {
+            violations.add("schedule " + id + " has " + tasks + " tasks for " + occurrences.size() + " occurrences");
+        }
+        return occurrences.size();
     }
 
     /**

@@ -65,6 +65,11 @@ public final class FaultSuite {
      */
     record Outcome(int tasks, long lost, long twice, List<String> violations, double recoverySeconds,
             Map<String, Object> figures) {
+
+        /** The same, counting tasks of the scenario's other loads, checked by {@link FaultSuite#checkInto}. */
+        Outcome plusTasks(int more) {
+            return new Outcome(tasks + more, lost, twice, violations, recoverySeconds, figures);
+        }
     }
 
     /** The fleet's capabilities: every scenario's work but what one bot alone must take first. */
@@ -74,7 +79,8 @@ public final class FaultSuite {
             SlowRedis.LOCAL_TYPE + "-prompt",
             SlowRedis.LOCAL_TYPE + "-slow",
             RetryStorm.TYPE, PostgresDown.TYPE,
-            ClockSkew.DELAYED_TYPE, ClockSkew.RETRIED_TYPE, ClockSkew.TIMED_OUT_TYPE);
+            ClockSkew.DELAYED_TYPE, ClockSkew.RETRIED_TYPE, ClockSkew.TIMED_OUT_TYPE, ClockSkew.SCHEDULED_TYPE,
+            ClockSkew.LOAD_TYPE);
 
     private static final List<Scenario> SCENARIOS = List.of(new NoEligibleBot(), new SilentBot(), new NetworkCut(),
             new PoisonTask(), new SlowRedis(), new PoolExhausted(),

@@ -14,7 +14,7 @@ import java.util.Map;
 final class FrozenReplica extends FaultSuite.Scenario {
 
     static final String TYPE = "frozen-load";
-    private static final int TASKS = 900;
+    private static final int TASKS = 2400;
     /** Longer than the replicas' lease (10 s): every attempt the frozen replica held has lapsed when it wakes. */
     private static final Duration FROZEN = Duration.ofSeconds(15);
 

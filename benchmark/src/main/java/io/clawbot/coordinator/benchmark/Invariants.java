@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -160,6 +162,22 @@ final class Invariants {
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }
+        }
+    }
+
+    /** The first two columns of every row of a query over the check's database, as text, in the order given. */
+    List<Map.Entry<String, String>> pairs(String sql, Object... parameters) throws SQLException {
+        try (Connection db = connect(); PreparedStatement st = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                st.setObject(i + 1, parameters[i]);
+            }
+            List<Map.Entry<String, String>> out = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Map.entry(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return out;
         }
     }
 

@@ -73,6 +73,38 @@ final class Load {
         return Api.JSON.readTree(answer.body()).path("id").asText();
     }
 
+    /**
+     * Submits tasks number {@code 0} to {@code count - 1} with the batch endpoint, {@code size} to a request, each
+     * under its own idempotency key, spread over the replicas; a request that fails goes again to the next one.
+     */
+    void submitInBatches(int count, int size) throws Exception {
+        String item = body.substring(1, body.length() - 1);
+        for (int from = 0, request = 0; from < count; from += size, request++) {
+            StringBuilder batch = new StringBuilder("{\"tasks\": [");
+            for (int i = from; i < Math.min(count, from + size); i++) {
+                batch.append(i == from ? "" : ", ").append("{\"idempotency_key\": \"").append(type).append('-')
+                        .append(i).append("\", ").append(item).append('}');
+            }
+            String json = batch.append("]}").toString();
+            for (int tries = 0;; tries++) {
+                HttpResponse<String> answer = api.post(replicas.available(request % replicas.count()),
+                        "/api/v1/tasks/batch", json);
+                if (answer.statusCode() == 200 || answer.statusCode() == 201) {
+                    var result = Api.JSON.readTree(answer.body());
+                    submitted.addAndGet(result.path("created").asInt() + result.path("replayed").asInt());
+                    break;
+                }
+                if (tries >= MAX_TRIES) {
+                    throw new IllegalStateException("a batch was not created: " + answer.statusCode() + " "
+                            + answer.body());
+                }
+                sentAgain.incrementAndGet();
+                request++;
+                Thread.sleep(200);
+            }
+        }
+    }
+
     /** Waits until every submitted request has its answer. */
     void awaitAnswers() throws InterruptedException {
         inFlight.acquire(IN_FLIGHT);

@@ -24,7 +24,7 @@ final class NetworkCut extends FaultSuite.Scenario {
     static final String TYPE = "cut-load";
     /** The held task's type: only the cut-off bot, and later the bot that takes over, have it. */
     static final String HELD_TYPE = "cut-held";
-    private static final int TASKS = 300;
+    private static final int TASKS = 2000;
     private static final Duration HEARTBEAT = Duration.ofSeconds(2);
 
     NetworkCut() {

@@ -12,13 +12,18 @@ import java.util.UUID;
  * Tasks of a type no bot has: they wait, {@code explain} says that no bot is registered for it, the coordinator
  * does not spin on them (the database's transaction rate while they wait stays near its idle rate), and a
  * {@code schedule_to_start_seconds} ends them as {@code timed_out} within the documented bound: the sweep interval
- * (1 s) plus a second of slack.
+ * (1 s) plus a second of slack, plus the time the sweeps take to write a burst that falls due together, at no less
+ * than 200 tasks a second for the replicas together (a sweep reads another batch at once while the last was full;
+ * each expiry is its own transaction, and every replica's sweep reads the same earliest rows, so the replicas
+ * together write about as fast as one).
  */
 final class NoEligibleBot extends FaultSuite.Scenario {
 
-    private static final int TASKS = 50;
-    private static final int SCHEDULE_TO_START_SECONDS = 5;
-    private static final double LATENESS_BOUND_SECONDS = 2.0;
+    private static final int TASKS = 2000;
+    private static final int SCHEDULE_TO_START_SECONDS = 8;
+    /** Expiries the replicas' sweeps write a second, at least, when thousands fall due together. */
+    private static final double SWEEP_RATE = 200;
+    private static final double LATENESS_BOUND_SECONDS = 2.0 + TASKS / SWEEP_RATE;
     /** More transactions a second while the tasks wait than when idle: anything above is a busy loop. */
     private static final double BUSY_LOOP_MARGIN = 30;
 
@@ -32,10 +37,8 @@ final class NoEligibleBot extends FaultSuite.Scenario {
         double idleRate = transactionRate(env, Duration.ofSeconds(3));
         Load load = new Load(env.api(), env.replicas(), type, "{}", "{\"max_attempts\": 1}",
                 "\"schedule_to_start_seconds\": " + SCHEDULE_TO_START_SECONDS);
-        for (int i = 0; i < TASKS; i++) {
-            load.submit(i);
-        }
-        load.awaitAnswers();
+        // In batches, so that they are all waiting well before the first one's schedule_to_start passes.
+        load.submitInBatches(TASKS, 500);
         List<String> violations = new ArrayList<>();
         Map<String, Object> figures = new LinkedHashMap<>();
 

@@ -15,7 +15,7 @@ final class PoisonTask extends FaultSuite.Scenario {
 
     static final String TYPE = "poison-load";
     static final String PILL_TYPE = "poison-pill";
-    private static final int TASKS = 300;
+    private static final int TASKS = 2000;
     private static final int ATTEMPTS = 3;
 
     PoisonTask() {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PoolExhausted extends FaultSuite.Scenario {
 
     static final String TYPE = "pool-load";
-    private static final int TASKS = 600;
+    private static final int TASKS = 2000;
     private static final Duration LOCKED = Duration.ofSeconds(15);
     /** Requests on their way to each replica while the lock is held: more than its pool's 20 connections. */
     private static final int IN_FLIGHT = 30;

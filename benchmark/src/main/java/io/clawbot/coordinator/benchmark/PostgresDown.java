@@ -16,7 +16,7 @@ import java.util.TreeMap;
 final class PostgresDown extends FaultSuite.Scenario {
 
     static final String TYPE = "pg-down";
-    private static final int TASKS = 1500;
+    private static final int TASKS = 3000;
     private static final Duration DOWN = Duration.ofSeconds(20);
 
     PostgresDown() {

@@ -18,7 +18,7 @@ final class SilentBot extends FaultSuite.Scenario {
     static final String TYPE = "silent-load";
     /** The held task's type: only the silent bot, and later the bot that takes over, have it. */
     static final String HELD_TYPE = "silent-held";
-    private static final int TASKS = 300;
+    private static final int TASKS = 2000;
 
     SilentBot() {
         super("silent-bot", true);

@@ -34,7 +34,7 @@ final class SlowReader extends FaultSuite.Scenario {
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration PACE = Duration.ofMillis(20);
     private static final int BLOB_CHARS = 300_000;
-    private static final int TASKS = 300;
+    private static final int TASKS = 1000;
     /**
      * The fleet's dispatch wait while the slow bot is served must stay, at p99, within the tick (1 s) or twice what
      * it was just before, whichever is more: the machine's own load is not the slow bot's doing.
@@ -139,7 +139,8 @@ final class SlowReader extends FaultSuite.Scenario {
             FaultSuite.checkInto(env, heavy, Duration.ofSeconds(90), violations);
         }
         Map<String, Object> checked = env.invariants().settleAndCheck(load, env.fleet(), Duration.ofSeconds(90));
-        return FaultSuite.outcome(env, load, checked, violations, evictedAfterMillis / 1000.0, figures);
+        return FaultSuite.outcome(env, load, checked, violations, evictedAfterMillis / 1000.0, figures)
+                .plusTasks(before.submitted() + heavy.submitted());
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
