@@ -707,6 +707,83 @@ public abstract class StoreContract {
                 new IdempotencyKey(key.key(), "fingerprint-2")))).isInstanceOf(IdempotencyKeyReusedException.class);
     }
 
+    @Test
+    void single_creations_sent_at_once_each_get_the_answer_they_would_have_had_alone() {
+        for (int round = 0; round < 10; round++) {
+            String type = unique("contract-create-race");
+            IdempotencyKey storedKey = new IdempotencyKey(unique("key"), "fingerprint-stored");
+            Task before = fresh(type);
+            await(s().tasks().create(before, TaskTransitioned.created(before, Actor.api()), storedKey));
+            List<IdempotencyKey> shared = List.of(new IdempotencyKey(unique("key"), "fingerprint-a"),
+                    new IdempotencyKey(unique("key"), "fingerprint-b"), new IdempotencyKey(unique("key"), "fp-c"));
+            List<Task> tasks = new ArrayList<>();
+            List<IdempotencyKey> keys = new ArrayList<>();
+            for (int i = 0; i < 90; i++) {
+                tasks.add(fresh(type));
+                keys.add(switch (i % 5) {
+                    case 0, 1 -> null;
+                    case 2 -> new IdempotencyKey(unique("key"), "own");
+                    case 3 -> shared.get(i % shared.size());
+                    default -> i % 2 == 0 ? storedKey : new IdempotencyKey(storedKey.key(), "fingerprint-other");
+                });
+            }
+            // Every creation is on its way before any is answered.
+            List<Uni<Object>> sent = new ArrayList<>();
+            for (int i = 0; i < tasks.size(); i++) {
+                Task task = tasks.get(i);
+                sent.add(s().tasks().create(task, TaskTransitioned.created(task, Actor.api()), keys.get(i))
+                        .map(created -> (Object) created).onFailure().recoverWithItem(failure -> failure));
+            }
+            List<Object> answers = await(Uni.join().all(sent).andFailFast());
+
+            Map<String, TaskId> createdFor = new HashMap<>();
+            int stored = 1;
+            for (int i = 0; i < tasks.size(); i++) {
+                Object answer = answers.get(i);
+                IdempotencyKey key = keys.get(i);
+                String what = "round " + round + ", creation " + i;
+                if (key != null && key.key().equals(storedKey.key())) {
+                    if (key.fingerprint().equals(storedKey.fingerprint())) {
+                        assertThat(answer).as(what).isInstanceOfSatisfying(Created.class, c -> {
+                            assertThat(c.replayed()).isTrue();
+                            assertThat(((Task) c.resource()).id()).isEqualTo(before.id());
+                        });
+                    } else {
+                        assertThat(answer).as(what).isInstanceOf(IdempotencyKeyReusedException.class);
+                    }
+                    assertThat(task(tasks.get(i).id())).as(what).isNull();
+                    continue;
+                }
+                assertThat(answer).as(what).isInstanceOf(Created.class);
+                @SuppressWarnings("unchecked")
+                Created<Task> created = (Created<Task>) answer;
+                if (key == null || !shared.contains(key)) {
+                    assertThat(created.replayed()).as(what).isFalse();
+                    assertThat(created.resource()).as(what).isEqualTo(tasks.get(i));
+                    stored++;
+                } else if (!created.replayed()) {
+                    assertThat(createdFor.put(key.key(), created.resource().id())).as(what + ": created twice")
+                            .isNull();
+                    stored++;
+                }
+                assertThat(task(created.resource().id())).as(what).isNotNull();
+            }
+            for (int i = 0; i < tasks.size(); i++) {
+                if (keys.get(i) != null && shared.contains(keys.get(i))) {
+                    @SuppressWarnings("unchecked")
+                    Created<Task> created = (Created<Task>) answers.get(i);
+                    assertThat(created.resource().id()).as("round %d, creation %d", round, i)
+                            .isEqualTo(createdFor.get(keys.get(i).key()));
+                }
+            }
+            assertThat(createdFor).hasSize(shared.size());
+            assertThat(await(s().tasks().list(new io.clawbot.coordinator.domain.task.TaskQuery(null, null, null, type,
+                    io.clawbot.coordinator.domain.task.TaskQuery.Order.CREATED),
+                    new io.clawbot.coordinator.domain.common.PageRequest(500, 0))))
+                    .as("round %d: tasks stored", round).hasSize(stored);
+        }
+    }
+
     private Task fresh(String type) {
         return Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, null, Map.of("n", 1), null), now());
     }

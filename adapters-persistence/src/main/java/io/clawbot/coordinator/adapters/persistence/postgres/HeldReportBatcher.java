@@ -22,8 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -90,8 +88,9 @@ final class HeldReportBatcher {
     private final DoubleSupplier leaseSeconds;
     private final InstantSource clock;
     private final WorkMetrics metrics;
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    private final WriteQueue<Pending> queue = new WriteQueue<>(MAX_BATCH,
+            batch -> write(batch).onItemOrFailure().invoke((rows, failure) -> answer(batch, rows, failure))
+                    .replaceWithVoid());
 
     /**
      * @param clock the service's clock: a batch's writes are timed by one reading of it
@@ -123,29 +122,10 @@ final class HeldReportBatcher {
             boolean fail = report == HeldReport.FAIL;
             queue.add(new Pending(taskId, botId, attempt, to, json, fail ? error : null, fail ? errorCode : null,
                     reason, actor.value(), answer));
-            drain();
         });
     }
 
-    /** Starts a write unless one is running; the running one picks up what queued meanwhile. */
-    private void drain() {
-        while (!queue.isEmpty() && writing.compareAndSet(false, true)) {
-            List<Pending> batch = new ArrayList<>();
-            Pending next;
-            while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
-                batch.add(next);
-            }
-            if (batch.isEmpty()) {
-                writing.set(false);
-                continue;
-            }
-            write(batch).subscribe().with(rows -> finish(batch, rows, null), failure -> finish(batch, null, failure));
-            return;
-        }
-    }
-
-    private void finish(List<Pending> batch, List<Task> written, Throwable failure) {
-        writing.set(false);
+    private static void answer(List<Pending> batch, List<Task> written, Throwable failure) {
         if (failure != null) {
             batch.forEach(p -> p.answer().fail(failure));
         } else {
@@ -156,7 +136,6 @@ final class HeldReportBatcher {
                 p.answer().complete(byId.remove(p.taskId()));
             }
         }
-        drain();
     }
 
     private Uni<List<Task>> write(List<Pending> batch) {

@@ -48,6 +48,9 @@ public class PgTaskStore implements TaskStore {
 
     private final Pool pool;
     private final WorkMetrics metrics;
+    private final CreationBatcher creations = new CreationBatcher(
+            one -> createAlone(one.task(), one.creation(), one.key()), this::createAll,
+            replayed -> findById(replayed.id()));
 
     public PgTaskStore(Pool pool) {
         this(pool, WorkMetrics.NONE);
@@ -61,11 +64,19 @@ public class PgTaskStore implements TaskStore {
     }
 
     /**
-     * The task and its creation entry go in one statement; without an idempotency key that statement is the whole
-     * creation (one round trip, one commit), with one it follows the key's claim in a transaction.
+     * Creations that arrive while another is being written go together in the next write ({@link CreationBatcher}),
+     * as {@link #createAll} writes a batch; a lone one is written by itself.
      */
     @Override
     public Uni<Created<Task>> create(Task task, TaskTransitioned creation, IdempotencyKey key) {
+        return creations.create(new NewTask(task, creation, key));
+    }
+
+    /**
+     * The task and its creation entry go in one statement; without an idempotency key that statement is the whole
+     * creation (one round trip, one commit), with one it follows the key's claim in a transaction.
+     */
+    private Uni<Created<Task>> createAlone(Task task, TaskTransitioned creation, IdempotencyKey key) {
         Tuple row = TaskRows.insertWithEventParams(task, creation);
         Uni<Created<Task>> stored = key == null
                 ? pool.preparedQuery(TaskRows.INSERT_WITH_EVENT).execute(row).replaceWith(Created.fresh(task))
