@@ -80,7 +80,7 @@ public class BotControlSocket {
         meters.opened();
         // Order matters: "connected" is the first frame; the session is attached (and so visible to dispatch)
         // only after it; assignments the bot had not accepted are sent again before new work is signalled.
-        return connections.connected(authenticated.id())
+        return connections.connected(authenticated)
                 .call(now -> sessions.reply(connection, now.bot().id(),
                         BotMessages.connected(now.bot(), connections.terms())))
                 .invoke(now -> sessions.attach(now.bot(), connection))

@@ -73,12 +73,15 @@ public final class BotConnections {
     }
 
     /**
-     * A bot connected: it is online (or busy) and the leases of what it holds are renewed. The caller sends
-     * the unaccepted assignments again once the session is ready, then calls {@link #ready()}.
+     * A bot connected: the leases of what it holds are renewed, and it is online (or busy when what it holds fills
+     * its slots). {@code authenticated} is the bot as its token's lookup read it; it saves reading it again. The
+     * caller sends the unaccepted assignments again once the session is ready, then calls {@link #ready()}.
      */
-    public Uni<Connected> connected(BotId botId) {
-        return bots.heartbeat(botId).flatMap(bot -> leases.renewHeldLeases(botId).map(held -> new Connected(bot,
-                held.stream().filter(t -> t.status() == TaskStatus.ASSIGNED).toList())))
+    public Uni<Connected> connected(Bot authenticated) {
+        BotId botId = authenticated.id();
+        return leases.renewHeldLeases(botId).flatMap(held -> bots.connected(authenticated, held.size())
+                .map(bot -> new Connected(bot, held.stream().filter(t -> t.status() == TaskStatus.ASSIGNED)
+                        .toList())))
                 .invoke(() -> presence.here(botId));
     }
 

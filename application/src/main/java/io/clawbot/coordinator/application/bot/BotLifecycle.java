@@ -140,6 +140,28 @@ public final class BotLifecycle {
         }));
     }
 
+    /**
+     * A bot's session opened, holding {@code held} tasks (read just before): recorded as a heartbeat, so an
+     * offline bot comes back online, or busy when those tasks fill its slots. The decision is first taken on
+     * {@code seen}, the bot as authentication read it a moment ago, which costs a single write; when the bot
+     * changed since (the write loses its race), it is taken again on a fresh read, as {@link #heartbeat(BotId)}
+     * does.
+     */
+    public Uni<Bot> connected(Bot seen, long held) {
+        Instant now = clock.instant();
+        Uni<Bot> first;
+        if (seen.status() != BotStatus.OFFLINE && seen.lastHeartbeatAt() != null
+                && seen.lastHeartbeatAt().plus(HEARTBEAT_GAP).isAfter(now)) {
+            first = Uni.createFrom().item(seen);
+        } else {
+            Bot beat = seen.status() == BotStatus.OFFLINE
+                    ? seen.heartbeat(now).tookTask(held, now)
+                    : seen.heartbeat(now);
+            first = bots.recordHeartbeat(beat, seen.version());
+        }
+        return first.onFailure(ConcurrentRetry::isLostRace).recoverWithUni(() -> heartbeat(seen.id()));
+    }
+
     public Uni<Bot> markBusy(BotId id) {
         return ConcurrentRetry.run(() -> get(id).flatMap(bot -> {
             Bot next = bot.markBusy(clock.instant()).orThrow();

@@ -18,10 +18,11 @@ public final class ConcurrentRetry {
 
     public static <T> Uni<T> run(Supplier<Uni<? extends T>> step) {
         return Uni.createFrom().<T>deferred(step)
-                .onFailure(ConcurrentRetry::lostRace).retry().atMost(ATTEMPTS - 1);
+                .onFailure(ConcurrentRetry::isLostRace).retry().atMost(ATTEMPTS - 1);
     }
 
-    private static boolean lostRace(Throwable failure) {
+    /** Whether a step failed because its conditional write lost a race (and so may be decided again). */
+    public static boolean isLostRace(Throwable failure) {
         return failure instanceof ConflictException c && c.isConcurrentModification();
     }
 }

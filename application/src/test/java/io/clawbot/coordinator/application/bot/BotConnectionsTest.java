@@ -54,10 +54,16 @@ class BotConnectionsTest {
      */
     private Connected connect() {
         world.channel.connect(bot, world.clock.instant());
-        Connected connected = connections.connected(bot.id()).await().indefinitely();
+        Connected connected = connections.connected(world.db.bot(bot.id())).await().indefinitely();
         connected.unaccepted().forEach(t -> world.channel.pushAssignment(t).await().indefinitely());
         connections.ready();
         return connected;
+    }
+
+    /** A bot as a token's lookup might have read it, that the registry does not hold. */
+    private Bot stranger(BotId id) {
+        return new Bot(id, "stranger", List.of("render"), BotStatus.OFFLINE, Map.of(), null, world.clock.instant(),
+                world.clock.instant(), 1, 0);
     }
 
     private void disconnect() {
@@ -111,7 +117,7 @@ class BotConnectionsTest {
             Instant at = world.clock.advance(Duration.ofSeconds(5));
             world.signal.reset();
 
-            Connected connected = connections.connected(bot.id()).await().indefinitely();
+            Connected connected = connections.connected(world.db.bot(bot.id())).await().indefinitely();
 
             Bot online = connected.bot();
             assertThat(online.status()).isEqualTo(BotStatus.ONLINE);
@@ -133,7 +139,7 @@ class BotConnectionsTest {
             Task started = running();
             disconnect();
 
-            Connected again = connections.connected(bot.id()).await().indefinitely();
+            Connected again = connections.connected(world.db.bot(bot.id())).await().indefinitely();
 
             assertThat(again.unaccepted()).singleElement().satisfies(t -> {
                 assertThat(t.id()).isEqualTo(waiting.id());
@@ -163,8 +169,25 @@ class BotConnectionsTest {
         }
 
         @Test
+        void a_bot_that_changed_after_its_token_was_read_is_judged_on_a_fresh_read() {
+            connect();
+            assigned();
+            running();
+            disconnect();
+            Bot readAtAuthentication = world.db.bot(bot.id());
+            bots.setSlots(bot.id(), 3).await().indefinitely();
+
+            Bot again = connections.connected(readAtAuthentication).await().indefinitely().bot();
+
+            assertThat(again.status()).as("2 tasks held in 3 slots, not the 2 slots read before")
+                    .isEqualTo(BotStatus.ONLINE);
+            assertThat(again.slots()).isEqualTo(3);
+            assertThat(world.db.bot(bot.id())).isEqualTo(again);
+        }
+
+        @Test
         void an_unknown_bot_cannot_connect() {
-            assertThatThrownBy(() -> connections.connected(new BotId(new UUID(9, 9))).await().indefinitely())
+            assertThatThrownBy(() -> connections.connected(stranger(new BotId(new UUID(9, 9)))).await().indefinitely())
                     .isInstanceOf(NotFoundException.class);
         }
     }
@@ -243,7 +266,7 @@ class BotConnectionsTest {
         void an_unknown_bot_is_not_recorded() {
             BotId unknown = new BotId(new UUID(9, 9));
 
-            assertThatThrownBy(() -> connections.connected(unknown).await().indefinitely())
+            assertThatThrownBy(() -> connections.connected(stranger(unknown)).await().indefinitely())
                     .isInstanceOf(NotFoundException.class);
             assertThat(world.presence.entries).doesNotContainKey(unknown);
         }

@@ -485,6 +485,28 @@ public abstract class StoreContract {
     }
 
     @Test
+    void of_a_bot_s_status_writes_decided_on_the_same_read_one_wins_and_returns_the_row_it_wrote() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            Bot bot = onlineBot(2);
+            List<Bot> written = race(RACERS, i -> {
+                try {
+                    return i % 2 == 0
+                            ? await(s().bots().recordHeartbeat(bot.heartbeat(now()), bot.version()))
+                            : await(s().bots().updateStatus(bot.withSlots(3 + i, 2, now()), bot.version()));
+                } catch (ConflictException lost) {
+                    assertThat(lost.isConcurrentModification()).isTrue();
+                    return null;
+                }
+            });
+
+            assertThat(written).filteredOn(java.util.Objects::nonNull).singleElement().satisfies(won -> {
+                assertThat(won.version()).isEqualTo(bot.version() + 1);
+                assertThat(bot(bot.id())).isEqualTo(won);
+            });
+        }
+    }
+
+    @Test
     void of_two_writes_computed_from_the_same_read_the_second_loses() {
         String type = unique("contract-uow");
         Task task = pending(type, 0);

@@ -19,8 +19,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Bots on PostgreSQL: single-bot reads and writes through Hibernate Reactive Panache, filtered listings through
- * the reactive PG client. Heartbeats are stamped, and staleness judged, with the database's clock so that every
+ * Bots on PostgreSQL: registration and token changes through Hibernate Reactive Panache; reads, listings and the
+ * status writes of the bot channel's hot path (connections, slots) through the reactive PG client. Heartbeats are stamped, and staleness judged, with the database's clock so that every
  * replica agrees.
  */
 @ApplicationScoped
@@ -94,16 +94,12 @@ public class PgBotRegistry implements BotRegistry {
 
     @Override
     public Uni<Bot> recordHeartbeat(Bot bot, long expectedVersion) {
-        return conditionalUpdate(bot, expectedVersion,
-                "update BotEntity set status = ?1, lastHeartbeatAt = current_timestamp, updatedAt = current_timestamp, "
-                        + "slots = ?4, version = version + 1 where id = ?2 and version = ?3");
+        return conditionalUpdate(bot, expectedVersion, "last_heartbeat_at = now(), ");
     }
 
     @Override
     public Uni<Bot> updateStatus(Bot bot, long expectedVersion) {
-        return conditionalUpdate(bot, expectedVersion,
-                "update BotEntity set status = ?1, slots = ?4, updatedAt = current_timestamp, version = version + 1 "
-                        + "where id = ?2 and version = ?3");
+        return conditionalUpdate(bot, expectedVersion, "");
     }
 
     @Override
@@ -145,17 +141,17 @@ public class PgBotRegistry implements BotRegistry {
                                 })));
     }
 
-    private Uni<Bot> conditionalUpdate(Bot bot, long expectedVersion, String hql) {
-        return Panache.withTransaction(() -> repository.update(hql, bot.status().wire(), bot.id().value(),
-                expectedVersion, bot.slots())
-                .flatMap(updated -> {
-                    if (updated == 0) {
-                        return Uni.createFrom().failure(ConflictException.concurrentModification("Bot " + bot.id()));
-                    }
-                    // The session has not loaded the bot before the update, so this reads the updated row.
-                    return repository.findById(bot.id().value());
-                }))
-                .map(PgBotRegistry::toBot);
+    /**
+     * One autocommitted statement that writes and returns the row: a bot comes online or changes status on every
+     * connection and slot change, so this is one round trip, where a Hibernate session's transaction took four.
+     */
+    private Uni<Bot> conditionalUpdate(Bot bot, long expectedVersion, String alsoSet) {
+        return pool.preparedQuery("update bots set status = $1, slots = $4, " + alsoSet + "updated_at = now(), "
+                + "version = version + 1 where id = $2 and version = $3 returning " + COLUMNS)
+                .execute(Tuple.of(bot.status().wire(), bot.id().value(), expectedVersion, bot.slots()))
+                .flatMap(rows -> rows.size() == 0
+                        ? Uni.createFrom().failure(ConflictException.concurrentModification("Bot " + bot.id()))
+                        : Uni.createFrom().item(toBot(rows.iterator().next())));
     }
 
     private static BotEntity toEntity(Bot bot) {
