@@ -11,6 +11,8 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -96,6 +98,39 @@ class BotPresenceTest {
         }
         Thread.sleep(300);
         assertThat(entry(creds.id())).isEqualTo(other.self());
+    }
+
+    /** How many of these bots have an entry. */
+    private long present(List<BotId> bots) {
+        String[] keys = bots.stream().map(b -> RedisBotPresence.PREFIX + b.value()).toArray(String[]::new);
+        return redis.execute("EXISTS", keys).await().atMost(Duration.ofSeconds(5)).toLong();
+    }
+
+    /**
+     * A replica's bots all reconnecting (or sending their heartbeats) at once: every entry is written, and a bot that
+     * left right after it came is forgotten, not written back by a write that overtook the forgetting.
+     */
+    @Test
+    void a_burst_of_thousands_of_bots_coming_and_going_is_recorded_whole_and_in_order() throws Exception {
+        BotPresence replica = new RedisBotPresence(redis, new ReplicaName(), Duration.ofMinutes(1));
+        List<BotId> staying = new ArrayList<>();
+        List<BotId> leaving = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            staying.add(new BotId(UUID.randomUUID()));
+            leaving.add(new BotId(UUID.randomUUID()));
+        }
+
+        for (int i = 0; i < 3000; i++) {
+            replica.here(staying.get(i));
+            replica.here(leaving.get(i));
+            replica.gone(leaving.get(i));
+        }
+        BotId last = new BotId(UUID.randomUUID());
+        replica.here(last);
+
+        assertThat(eventually(() -> present(List.of(last)), 1L)).as("the last write").isEqualTo(1L);
+        assertThat(present(staying)).isEqualTo(3000L);
+        assertThat(present(leaving)).as("forgotten after they were written").isZero();
     }
 
     @Test

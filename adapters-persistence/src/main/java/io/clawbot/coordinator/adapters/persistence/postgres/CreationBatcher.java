@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
+import io.clawbot.coordinator.adapters.persistence.WriteQueue;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
 import io.clawbot.coordinator.domain.task.Task;

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
+import io.clawbot.coordinator.adapters.persistence.WriteQueue;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.insight.port.WorkMetrics;

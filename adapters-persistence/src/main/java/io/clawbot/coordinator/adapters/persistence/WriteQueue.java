@@ -1,4 +1,4 @@
-package io.clawbot.coordinator.adapters.persistence.postgres;
+package io.clawbot.coordinator.adapters.persistence;
 
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
@@ -8,13 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * Groups writes that arrive together: while one group is in the database, what arrives queues up and goes as the
- * next group, up to a bound. Nothing waits on a timer, so a lone item is written at once; under load one statement
- * (and one commit) carries many. One group is written at a time.
+ * Groups writes that arrive together: while one group is being written (to PostgreSQL, or to Redis), what arrives
+ * queues up and goes as the next group, up to a bound. Nothing waits on a timer, so a lone item is written at once;
+ * under load one statement (and one commit), or one pipelined exchange, carries many. One group is written at a
+ * time, so groups are written in the order their items arrived.
  *
  * @param <P> an item waiting to be written, carrying whatever answers its caller
  */
-final class WriteQueue<P> {
+public final class WriteQueue<P> {
 
     private final int maxBatch;
     private final Function<List<P>, Uni<Void>> write;
@@ -25,12 +26,12 @@ final class WriteQueue<P> {
      * @param maxBatch the most items in one group
      * @param write writes a group and answers each of its items, whether the write succeeded or not
      */
-    WriteQueue(int maxBatch, Function<List<P>, Uni<Void>> write) {
+    public WriteQueue(int maxBatch, Function<List<P>, Uni<Void>> write) {
         this.maxBatch = maxBatch;
         this.write = write;
     }
 
-    void add(P item) {
+    public void add(P item) {
         queue.add(item);
         drain();
     }
