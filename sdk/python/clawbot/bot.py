@@ -130,6 +130,8 @@ class Bot:
         self._ack_timeout_seconds = 10.0
         self._lease_seconds = 60.0
         self._last_frame = 0.0
+        # how long a completion the coordinator could not take ("unavailable") waits before it goes out again
+        self._resend_unavailable_seconds = 2.0
 
     # ---- registration
 
@@ -296,10 +298,20 @@ class Bot:
                 self._completions.pop((payload.get("task_id"), payload.get("attempt")), None)
         elif kind == "error":
             log.warning("coordinator error %s: %s", payload.get("code"), payload.get("message"))
+            task_id = payload.get("task_id")
             # A completion the coordinator can no longer take (stale attempt, no longer assigned) is moot.
             if payload.get("code") in ("stale_attempt", "not_assigned", "invalid_transition", "task_not_found"):
-                for pending in [k for k in self._completions if k[0] == payload.get("task_id")]:
+                for pending in [k for k in self._completions if k[0] == task_id]:
                     self._completions.pop(pending, None)
+            # One it could not take for now (its database cannot serve) goes out again shortly, on this session or,
+            # if it ends meanwhile, on the next; without it the task's lease would lapse and the work run again.
+            elif payload.get("code") == "unavailable" and any(k[0] == task_id for k in self._completions):
+                self._loop.call_later(self._resend_unavailable_seconds, self._resend_completion, task_id)
+
+    def _resend_completion(self, task_id):
+        for key, frame in list(self._completions.items()):
+            if key[0] == task_id:
+                self._send("task_complete", frame)
 
     def _on_connected(self, payload):
         self.bot_id = payload.get("bot_id")

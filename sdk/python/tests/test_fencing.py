@@ -85,3 +85,39 @@ def test_a_completion_unacknowledged_when_the_session_breaks_goes_out_again_on_t
                                                                      "success": True, "result": {"n": 1}}}]
 
     asyncio.run(scenario())
+
+
+def test_a_completion_the_coordinator_could_not_take_for_now_goes_out_again_until_acknowledged():
+    async def scenario():
+        bot = clawbot.Bot("cbt_test", "ws://unused")
+        bot._resend_unavailable_seconds = 0.05
+
+        @bot.task("echo")
+        def echo(task):
+            return {"n": 1}
+
+        bot._loop = asyncio.get_running_loop()
+        bot._stopping = asyncio.Event()
+        bot._connected = asyncio.Event()
+        socket = bot._socket = Socket()
+        frame = lambda kind, payload: json.dumps({"type": kind, "payload": payload})  # noqa: E731
+        bot._on_frame(frame("connected", {"bot_id": "b", "slots": 1}))
+        bot._on_frame(frame("task_assigned", {"task_id": "t", "attempt": 2, "type": "echo"}))
+        await asyncio.sleep(0.2)
+        completion = {"type": "task_complete", "payload": {"task_id": "t", "attempt": 2, "success": True,
+                                                           "result": {"n": 1}}}
+        assert socket.sent[-1] == completion
+
+        bot._on_frame(frame("error", {"code": "unavailable", "message": "database", "task_id": "t"}))
+        await asyncio.sleep(0.02)
+        assert socket.sent.count(completion) == 1  # not at once: the database needs a moment
+        await asyncio.sleep(0.1)
+        assert socket.sent.count(completion) == 2
+
+        bot._on_frame(frame("error", {"code": "unavailable", "message": "database", "task_id": "other"}))
+        bot._on_frame(frame("task_ack", {"task_id": "t", "attempt": 2, "status": "completed"}))
+        bot._on_frame(frame("error", {"code": "unavailable", "message": "database", "task_id": "t"}))
+        await asyncio.sleep(0.15)
+        assert socket.sent.count(completion) == 2  # acknowledged: nothing more goes out
+
+    asyncio.run(scenario())
