@@ -9,6 +9,9 @@ import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Leases in real time with second-long terms ({@link ShortLeases}). */
@@ -66,6 +69,42 @@ class LeaseTest {
                 assertThat(silent.next("task_assigned").payload()).containsEntry("task_id", next);
             }
         }
+    }
+
+    /**
+     * A task that kills every bot that reads it, before the bot can accept: the bot comes back at once and is sent
+     * the assignment again. Sending it again does not renew the offer, so each offer lapses after the
+     * acknowledgement timeout, and the task is dead-lettered after its attempts instead of being held for ever.
+     */
+    @Test
+    void a_task_that_kills_its_bot_before_it_accepts_is_dead_lettered_after_its_attempts() throws Exception {
+        String type = Fixtures.unique("poison");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("fragile"), type);
+        String task = Fixtures.createTask(type, 0);
+        Set<Object> attemptsOffered = new TreeSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String status = "pending";
+        while (System.nanoTime() < deadline) {
+            status = given().when().get("/api/v1/tasks/" + task).then().extract().path("status");
+            if (status.equals("timed_out") || status.equals("failed")) {
+                break;
+            }
+            try (TestBot bot = TestBot.connect(creds.token())) {
+                TestBot.Frame frame;
+                while ((frame = bot.frames.poll(2, TimeUnit.SECONDS)) != null) {
+                    if (frame.type().equals("task_assigned")) {
+                        attemptsOffered.add(frame.payload().get("attempt"));
+                        bot.cut(); // dies on reading it, without a word
+                        break;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+
+        assertThat(status).isEqualTo("timed_out");
+        assertThat(attemptsOffered).containsExactly(1, 2, 3);
+        given().when().get("/api/v1/tasks/" + task).then().body("error_code", equalTo("ack_timeout"));
     }
 
     @Test

@@ -150,22 +150,53 @@ class BotConnectionsTest {
         }
 
         @Test
-        void a_bot_that_comes_back_within_the_grace_keeps_its_tasks_with_fresh_leases() {
+        void a_bot_that_comes_back_within_the_grace_keeps_its_tasks_and_its_running_ones_get_fresh_leases() {
             connect();
             Task waiting = assigned();
             Task started = running();
+            Instant offerLapses = world.db.leaseExpiresAt(waiting.id());
             disconnect();
-            Instant back = world.clock.advance(FakeWorld.TERMS.reconnectGrace().minusSeconds(1));
+            Instant back = world.clock.advance(Duration.ofSeconds(5));
 
-            Bot again = connect().bot();
+            Connected again = connect();
 
-            assertThat(again.status()).isEqualTo(BotStatus.BUSY);
-            assertThat(world.db.leaseExpiresAt(waiting.id())).isEqualTo(back.plus(FakeWorld.TERMS.ackTimeout()));
+            assertThat(again.bot().status()).isEqualTo(BotStatus.BUSY);
+            assertThat(again.unaccepted()).extracting(Task::id).containsExactly(waiting.id());
+            assertThat(world.db.leaseExpiresAt(waiting.id())).as("the offer's own lease").isEqualTo(offerLapses);
             assertThat(world.db.leaseExpiresAt(started.id())).isEqualTo(back.plus(FakeWorld.TERMS.lease()));
-            world.clock.advance(FakeWorld.TERMS.ackTimeout().minusSeconds(1));
+            accepted(waiting.id(), waiting.attempt());
+            world.clock.advance(FakeWorld.TERMS.ackTimeout());
             assertThat(sweep()).isZero();
-            assertThat(world.db.task(waiting.id()).botId()).isEqualTo(bot.id());
+            assertThat(world.db.task(waiting.id()).status()).isEqualTo(TaskStatus.IN_PROGRESS);
             assertThat(world.db.task(started.id()).status()).isEqualTo(TaskStatus.IN_PROGRESS);
+        }
+
+        /**
+         * A poison task that kills its bot before the bot accepts it: the bot comes back, is sent the assignment
+         * again and dies again. Sending it again is not a new offer, so the acknowledgement lease is not renewed
+         * and the attempt still ends when it lapses; otherwise the task would be held by a dying bot for ever and
+         * never reach its last attempt.
+         */
+        @Test
+        void a_bot_that_keeps_dying_before_it_accepts_does_not_hold_the_assignment_past_its_ack_timeout() {
+            connect();
+            Task offered = assigned();
+            Instant deadline = world.db.leaseExpiresAt(offered.id());
+
+            for (int i = 0; i < 15; i++) {
+                disconnect();
+                world.clock.advance(Duration.ofSeconds(1));
+                Connected back = connect();
+                if (world.clock.instant().isBefore(deadline)) {
+                    assertThat(back.unaccepted()).extracting(Task::id).containsExactly(offered.id());
+                }
+                assertThat(world.db.leaseExpiresAt(offered.id())).isEqualTo(deadline);
+            }
+
+            assertThat(sweep()).isEqualTo(1);
+            Task after = world.db.task(offered.id());
+            assertThat(after.status()).isNotEqualTo(TaskStatus.ASSIGNED);
+            assertThat(after.errorCode()).isEqualTo("ack_timeout");
         }
 
         @Test

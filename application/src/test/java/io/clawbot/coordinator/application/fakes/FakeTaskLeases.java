@@ -18,12 +18,10 @@ import java.util.Map;
 public final class FakeTaskLeases implements TaskLeases {
 
     private final InMemoryDatabase db;
-    private final Duration ackTimeout;
     private final Duration lease;
 
     public FakeTaskLeases(InMemoryDatabase db, ChannelTerms terms) {
         this.db = db;
-        this.ackTimeout = terms.ackTimeout();
         this.lease = terms.lease();
     }
 
@@ -96,8 +94,8 @@ public final class FakeTaskLeases implements TaskLeases {
             synchronized (db) {
                 Instant now = db.clock.instant();
                 List<Task> held = db.heldBy(botId);
-                held.forEach(t -> db.leaseExpiresAt.put(t.id(),
-                        now.plus((t.status() == TaskStatus.ASSIGNED ? ackTimeout : lease))));
+                held.stream().filter(t -> t.status() == TaskStatus.IN_PROGRESS)
+                        .forEach(t -> db.leaseExpiresAt.put(t.id(), now.plus(lease)));
                 return held;
             }
         });

@@ -79,11 +79,10 @@ public class PgTaskLeases implements TaskLeases {
 
     @Override
     public Uni<List<Task>> renewHeldLeases(BotId botId) {
-        return pool.preparedQuery("update tasks set lease_expires_at = $4::timestamptz + make_interval(secs => ("
-                + "case status when 'assigned' then $2::float8 else $3::float8 end)) where bot_id = $1 and " + HELD
-                + " returning " + TaskRows.COLUMNS)
-                .execute(Tuple.of(botId.value(), TaskRows.seconds(terms.ackTimeout()),
-                        TaskRows.seconds(terms.lease()), now()))
+        return pool.preparedQuery("update tasks set lease_expires_at = case status when 'in_progress' then "
+                + "$3::timestamptz + make_interval(secs => $2::float8) else lease_expires_at end where bot_id = $1 "
+                + "and " + HELD + " returning " + TaskRows.COLUMNS)
+                .execute(Tuple.of(botId.value(), TaskRows.seconds(terms.lease()), now()))
                 .map(PgTaskStore::toTasks);
     }
 

@@ -42,8 +42,9 @@ public interface TaskLeases {
     Uni<Void> shortenLeases(BotId botId, Duration grace);
 
     /**
-     * Gives a bot that came back its tasks' leases again: the acknowledgement lease for assigned ones, the
-     * running lease for running ones.
+     * Gives a bot that came back the running lease again for its running tasks. Assigned ones keep the lease they
+     * have: the assignment sent again is not a new offer, so a bot that keeps dying before it accepts (a task that
+     * kills it on arrival) cannot hold the task past its acknowledgement lease, and the attempt ends then.
      *
      * @return the tasks the bot holds
      */
