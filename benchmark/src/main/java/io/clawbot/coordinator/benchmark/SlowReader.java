@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A bot that is alive (it heartbeats) but reads its socket very slowly, a frame every two seconds, while it is
  * offered large tasks (32 slots, 300 KB each, offered again each time an offer lapses unaccepted): what the
- * coordinator sends it piles up beyond the operating system's buffers. Its backlog stays within
- * {@code coordinator.channel.max-pending-bytes} (4 MiB in the suite) and it is disconnected (1008) when it goes
- * over; the tasks it never accepted go to another bot; meanwhile the fleet's own work (paced at 50 tasks a second)
+ * coordinator sends it piles up beyond the operating system's buffers. It is offered nothing more while a megabyte
+ * waits for it, and it is disconnected (1008) when it has not caught up within the acknowledgement timeout (5 s in
+ * the suite), or at once when its backlog goes over {@code coordinator.channel.max-pending-bytes} (4 MiB in the
+ * suite); the tasks it never accepted go to another bot; meanwhile the fleet's own work (paced at 50 tasks a second)
  * is dispatched as usual, with nothing lost or done twice.
  */
 final class SlowReader extends FaultSuite.Scenario {

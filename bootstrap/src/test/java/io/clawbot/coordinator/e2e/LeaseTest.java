@@ -107,6 +107,37 @@ class LeaseTest {
         given().when().get("/api/v1/tasks/" + task).then().body("error_code", equalTo("ack_timeout"));
     }
 
+    /**
+     * A bot that heartbeats but does not read what it is sent is passed over while it is backed up, and closed
+     * when it has not caught up within the acknowledgement timeout, long before its backlog reaches the bound
+     * that closes a session at once.
+     */
+    @Test
+    void a_bot_that_does_not_catch_up_with_what_it_is_sent_is_closed_after_the_ack_timeout() throws Exception {
+        String type = Fixtures.unique("unread");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("unread"), type);
+        java.net.http.WebSocket deaf = TestBot.deaf(creds.token());
+        try {
+            SlowBotTest.awaitListed(creds.id());
+            deaf.sendText("{\"type\": \"slots\", \"payload\": {\"slots\": 16}}", true).get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 8; i++) {
+                given().contentType(io.restassured.http.ContentType.JSON).body("{\"type\": \"" + type
+                        + "\", \"payload\": {\"blob\": \"" + "x".repeat(900_000) + "\"}}").when()
+                        .post("/api/v1/tasks").then().statusCode(201);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            boolean listed = true;
+            while (listed && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                listed = given().when().get("/api/v1/ws/connections").then().extract().jsonPath().getList("bot_id")
+                        .contains(creds.id());
+            }
+            assertThat(listed).as("closed for not catching up").isFalse();
+        } finally {
+            deaf.abort();
+        }
+    }
+
     @Test
     void a_bot_that_reconnects_within_the_grace_period_keeps_its_task() throws Exception {
         String type = Fixtures.unique("blip");

@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.not;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -23,14 +22,7 @@ class SlowBotTest {
     void a_bot_that_does_not_read_is_disconnected_and_others_keep_getting_work() throws Exception {
         String type = Fixtures.unique("stall");
         var stalled = Fixtures.registerBotWithToken(Fixtures.unique("stalled"), "untouched");
-        // A client that never asks for a single frame: its socket's buffers fill up and stay full.
-        WebSocket deaf = HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Bearer " + stalled.token())
-                .buildAsync(TestBot.uri(null), new WebSocket.Listener() {
-                    @Override
-                    public void onOpen(WebSocket webSocket) {
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        WebSocket deaf = TestBot.deaf(stalled.token());
         try {
             awaitListed(stalled.id());
             String big = given().contentType(ContentType.JSON)
@@ -60,7 +52,7 @@ class SlowBotTest {
         }
     }
 
-    private static void awaitListed(String botId) throws InterruptedException {
+    static void awaitListed(String botId) throws InterruptedException {
         for (int i = 0; i < 50; i++) {
             if (given().when().get("/api/v1/ws/connections").then().extract().jsonPath().getList("bot_id")
                     .contains(botId)) {

@@ -51,6 +51,19 @@ final class TestBot implements AutoCloseable {
         this.socket = builder.buildAsync(uri, new Listener()).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
+    /**
+     * A bot client that never asks for a frame: its socket's buffers fill up and stay full, and what the coordinator
+     * sends it waits. It can still send.
+     */
+    static WebSocket deaf(String token) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .buildAsync(uri(null), new WebSocket.Listener() {
+                    @Override
+                    public void onOpen(WebSocket webSocket) {
+                    }
+                }).get(10, TimeUnit.SECONDS);
+    }
+
     static URI uri(String query) {
         String port = System.getProperty("quarkus.http.test-port", "8081");
         return URI.create("ws://localhost:" + port + "/api/v1/ws/control" + (query == null ? "" : "?" + query));

@@ -63,6 +63,8 @@ public class BotSessions implements BotSockets {
         final AtomicLong unansweredSince = new AtomicLong(ANSWERED);
         /** Whether it is passed over for not answering; kept to log the change once each way. */
         volatile boolean passedOver;
+        /** Whether it is passed over for not reading what was sent to it; kept to log the change once each way. */
+        volatile boolean backedUp;
         volatile int slots;
 
         Session(WebSocketConnection connection, Bot bot, Instant connectedAt) {
@@ -77,12 +79,36 @@ public class BotSessions implements BotSockets {
     private static final class Backlog {
         final AtomicInteger frames = new AtomicInteger();
         final AtomicLong bytes = new AtomicLong();
+        /** Since when ({@link System#nanoTime()}) at least {@link #PASS_OVER_BYTES} have waited, or {@link #NEVER}. */
+        final AtomicLong backedUpSince = new AtomicLong(NEVER);
 
         void written(int size) {
             frames.decrementAndGet();
-            bytes.addAndGet(-size);
+            if (bytes.addAndGet(-size) < PASS_OVER_BYTES) {
+                backedUpSince.set(NEVER);
+            }
+        }
+
+        /** Whether the bot has been backed up for longer than {@code limit} (nanoseconds) by {@code now}. */
+        boolean backedUpLongerThan(long limit, long now) {
+            if (bytes.get() < PASS_OVER_BYTES) {
+                return false;
+            }
+            backedUpSince.compareAndSet(NEVER, now);
+            long since = backedUpSince.get();
+            return since != NEVER && now - since > limit;
         }
     }
+
+    private static final long NEVER = Long.MIN_VALUE;
+
+    /**
+     * A bot with this much sent to it and not yet written to its socket (the socket's buffers are full: it reads
+     * slowly, or not at all) is offered no new work until it has read its way below it, and is closed (1008) when it
+     * has not for longer than the acknowledgement timeout: it does not catch up. Frames in flight to a bot that reads
+     * take a fraction of this; a task's payload may be up to a megabyte.
+     */
+    static final long PASS_OVER_BYTES = 1L << 20;
 
     private final Map<BotId, Session> sessions = new ConcurrentHashMap<>();
     /** Connections being closed for not reading: no more work goes to them; their close event detaches them. */
@@ -165,7 +191,9 @@ public class BotSessions implements BotSockets {
      * races the release of the unaccepted ones; and not a bot that has let an offer go unanswered for longer than
      * the acknowledgement timeout without a word since (its socket is open but it is cut off, frozen or stuck),
      * until it is heard from again. Otherwise such a bot would be offered each task again as soon as its offer
-     * lapsed, and hold up work for which other bots are free.
+     * lapsed, and hold up work for which other bots are free. Nor a bot that is not reading what it was sent
+     * ({@link #PASS_OVER_BYTES}): more work would only wait in its backlog, and each offer that lapses there
+     * delays its task by the acknowledgement timeout while other bots could run it.
      */
     @Override
     public List<Connection> connections() {
@@ -176,7 +204,10 @@ public class BotSessions implements BotSockets {
         long patience = terms.ackTimeout().toNanos();
         List<Connection> out = new ArrayList<>(sessions.size());
         sessions.forEach((id, s) -> {
-            if (!evicted.contains(s.connection) && !unresponsive(id, s, now, patience)) {
+            if (s.backlog.backedUpLongerThan(patience, now)) {
+                evict(s.connection, s.backlog, "has not caught up with what it was sent for "
+                        + terms.ackTimeout().toSeconds() + " s");
+            } else if (!evicted.contains(s.connection) && !unresponsive(id, s, now, patience) && !backedUp(id, s)) {
                 out.add(new Connection(id, s.capabilities, s.slots, s.connectedAt));
             }
         });
@@ -195,6 +226,21 @@ public class BotSessions implements BotSockets {
                     + "work until it is heard from", id, (now - since) / 1_000_000);
         }
         return true;
+    }
+
+    private static boolean backedUp(BotId id, Session session) {
+        long bytes = session.backlog.bytes.get();
+        boolean backedUp = bytes >= PASS_OVER_BYTES;
+        if (backedUp != session.backedUp) {
+            session.backedUp = backedUp;
+            if (backedUp) {
+                LOG.warnf("bot %s is not reading what it is sent (%d bytes wait for its socket); it is offered no "
+                        + "more work until it catches up", id, bytes);
+            } else {
+                LOG.infof("bot %s caught up with what it was sent; it is offered work again", id);
+            }
+        }
+        return backedUp;
     }
 
     @Override
@@ -278,18 +324,13 @@ public class BotSessions implements BotSockets {
         if (backlog.frames.incrementAndGet() > config.maxPendingSends()
                 || (bytes > config.maxPendingBytes() && bytes > size)) {
             backlog.written(size);
-            if (evicted.add(connection)) {
-                Bot bot = connection.userData().get(BotUpgradeCheck.BOT);
-                try (var fields = LogFields.of("bot_id", bot == null ? null : bot.id())) {
-                    LOG.warnf("bot %s is not reading its socket (connection %s: %d frames, %d bytes waiting); "
-                            + "closing it", bot == null ? "?" : bot.id(), connection.id(), backlog.frames.get(),
-                            backlog.bytes.get());
-                }
-                meters.evicted();
-                connection.close(new CloseReason(POLICY_VIOLATION, "outbound buffer full")).subscribe().with(
-                        closed -> {
-                        }, failure -> LOG.debugf("closing %s failed: %s", connection.id(), failure.getMessage()));
-            }
+            evict(connection, backlog, "has too much waiting");
+            return Uni.createFrom().item(false);
+        }
+        if (backlog.backedUpLongerThan(terms.ackTimeout().toNanos(), System.nanoTime())) {
+            backlog.written(size);
+            evict(connection, backlog, "has not caught up with what it was sent for " + terms.ackTimeout().toSeconds()
+                    + " s");
             return Uni.createFrom().item(false);
         }
         // Hand the frame to the socket and return: waiting for the write would let a bot that stops reading stall
@@ -303,5 +344,21 @@ public class BotSessions implements BotSockets {
             LOG.debugf("a frame to bot connection %s was not written: %s", connection.id(), failure.getMessage());
         });
         return Uni.createFrom().item(true);
+    }
+
+    /** Closes the session of a bot that does not read its socket (1008); it is offered nothing meanwhile. */
+    private void evict(WebSocketConnection connection, Backlog backlog, String why) {
+        if (!evicted.add(connection)) {
+            return;
+        }
+        Bot bot = connection.userData().get(BotUpgradeCheck.BOT);
+        try (var fields = LogFields.of("bot_id", bot == null ? null : bot.id())) {
+            LOG.warnf("bot %s is not reading its socket: it %s (connection %s: %d frames, %d bytes waiting); closing "
+                    + "it", bot == null ? "?" : bot.id(), why, connection.id(), backlog.frames.get(),
+                    backlog.bytes.get());
+        }
+        meters.evicted();
+        connection.close(new CloseReason(POLICY_VIOLATION, "outbound buffer full")).subscribe().with(closed -> {
+        }, failure -> LOG.debugf("closing %s failed: %s", connection.id(), failure.getMessage()));
     }
 }
