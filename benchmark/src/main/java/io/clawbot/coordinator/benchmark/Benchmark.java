@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (target/benchmark-report.json), {@code history} (target/benchmark-history.jsonl: each run's report is appended
  * as one line, with {@code label}), {@code management} (http://localhost:9000: the coordinator's management
  * port, whose {@code process_cpu_time_ns_total} gives its CPU time per task; {@code none} to skip),
- * {@code timeout-seconds} (300), {@code mode} ({@code submit} or {@code burn-down}), {@code batch} (1000) and
- * {@code batch-concurrency} (4).
+ * {@code timeout-seconds} (300), {@code mode} ({@code submit} or {@code burn-down}), {@code batch} (1000),
+ * {@code batch-concurrency} (4) and {@code accept-delay-ms} (0: the bots' {@code BotClient.Builder#acceptDelay}, with
+ * which a task that ends sooner is accepted by its completion).
  *
  * <p>Two modes. {@code submit} (the default): the bots are connected first, then the tasks are submitted one
  * POST each, {@code concurrency} in flight, and the bots work while they arrive; this measures dispatch latency.
@@ -94,6 +95,7 @@ public final class Benchmark {
         int batchConcurrency = Integer.parseInt(opts.getOrDefault("batch-concurrency", "4"));
 
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        Duration acceptDelay = Duration.ofMillis(Long.parseLong(opts.getOrDefault("accept-delay-ms", "0")));
         HttpClient.Version version = switch (opts.getOrDefault("http", "1.1")) {
             case "1.1" -> HttpClient.Version.HTTP_1_1;
             case "2" -> HttpClient.Version.HTTP_2;
@@ -114,7 +116,7 @@ public final class Benchmark {
             JsonNode bot = post(http, base + "/api/v1/bots",
                     "{\"name\": \"" + run + "-" + b + "\", \"capabilities\": [\"" + run + "\"]}", key);
             BotClient client = BotClient.builder().uri(ws).token(bot.get("token").asText()).slots(slots)
-                    .handler(task -> Map.of())
+                    .acceptDelay(acceptDelay).handler(task -> Map.of())
                     .listener(new BotListener() {
                         @Override
                         public void onFrame(String type, Map<String, Object> payload) {
@@ -241,6 +243,7 @@ public final class Benchmark {
         result.put("machine", machine());
         result.put("bots", bots);
         result.put("slots_per_bot", slots);
+        result.put("accept_delay_ms", acceptDelay.toMillis());
         result.put("tasks", tasks);
         result.put("completed", done);
         result.put("finished", finished);

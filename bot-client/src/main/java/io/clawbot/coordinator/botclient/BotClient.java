@@ -36,8 +36,9 @@ import java.util.logging.Logger;
  * <li>{@link #start()} connects with {@code Authorization: Bearer <token>}; once the coordinator's
  * {@code connected} frame arrives it tells the coordinator its {@code slots} if they differ, and sends a
  * {@code heartbeat} every {@code heartbeat_interval_seconds}.</li>
- * <li>On {@code task_assigned} it sends {@code task_accepted}, runs the handler on a pool of {@code slots} threads,
- * and reports the outcome with {@code task_complete}. While a handler runs it sends {@code task_progress} every
+ * <li>On {@code task_assigned} it sends {@code task_accepted} (or, with {@link Builder#acceptDelay(Duration)}, only
+ * if the run is still going after that delay), runs the handler on a pool of {@code slots} threads, and reports the
+ * outcome with {@code task_complete}. While a handler runs it sends {@code task_progress} every
  * third of {@code lease_seconds} so that the lease does not lapse under a long task.</li>
  * <li>On {@code task_cancel} it interrupts that attempt's handler and reports nothing for it.</li>
  * <li>When the session breaks (any close by the coordinator but 4001, a refused or failed connect, or no frame from
@@ -127,7 +128,8 @@ public final class BotClient implements AutoCloseable {
         this.tasks = new TaskRunner(lock, outbox, plumbing, builder.handler, listener,
                 new ThreadPoolExecutor(slots, slots,
                         0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("bot-task")),
-                new RunSpans(builder.openTelemetry == null ? GlobalOpenTelemetry.get() : builder.openTelemetry));
+                new RunSpans(builder.openTelemetry == null ? GlobalOpenTelemetry.get() : builder.openTelemetry),
+                scheduler, builder.acceptDelay);
     }
 
     /** A builder; {@code uri}, {@code handler} and usually {@code token} must be set. */
@@ -722,6 +724,7 @@ public final class BotClient implements AutoCloseable {
         private Duration progressInterval;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private OpenTelemetry openTelemetry;
+        private Duration acceptDelay = Duration.ZERO;
 
         private Builder() {
         }
@@ -807,6 +810,20 @@ public final class BotClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a run may take before its {@code task_accepted} goes out; default zero, accepted at once. A run
+         * that ends sooner sends only its {@code task_complete}, which the coordinator takes as acceptance and
+         * completion together: for short tasks, one frame and one database write fewer each. The attempt is then
+         * held by the offer's acknowledgement lease until the completion lands, so a completion that cannot land
+         * within {@code ack_timeout_seconds} (the coordinator's database down that long) lets the offer lapse and
+         * the task run again; and a bot that dies before either frame ends the attempt only when the offer lapses.
+         * Keep it well under the acknowledgement timeout (at most a second).
+         */
+        public Builder acceptDelay(Duration value) {
+            this.acceptDelay = value;
+            return this;
+        }
+
         /** How long opening a session may take, TCP connect to {@code connected} frame; default 10 s. */
         public Builder connectTimeout(Duration value) {
             this.connectTimeout = value;
@@ -837,6 +854,9 @@ public final class BotClient implements AutoCloseable {
             }
             requirePositive("heartbeatInterval", heartbeatInterval, true);
             requirePositive("connectTimeout", connectTimeout, false);
+            if (acceptDelay == null || acceptDelay.isNegative() || acceptDelay.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("acceptDelay must be 0 to 1 s, was " + acceptDelay);
+            }
             if (progressInterval != null && progressInterval.isNegative()) {
                 throw new IllegalArgumentException("progressInterval must not be negative");
             }

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.botclient;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -47,9 +50,18 @@ final class TaskRunner {
     private final ThreadPoolExecutor pool;
     private final RunSpans spans;
     private final Map<TaskKey, RunningTask> running = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers;
+    private final Duration acceptDelay;
 
+    /**
+     * @param timers where an acceptance waits for {@code acceptDelay}
+     * @param acceptDelay how long a run may take before it is accepted; a run that ends sooner is accepted by its
+     *        completion
+     */
     TaskRunner(Object lock, Outbox outbox, Client client, TaskHandler handler, BotListener listener,
-            ThreadPoolExecutor pool, RunSpans spans) {
+            ThreadPoolExecutor pool, RunSpans spans, ScheduledExecutorService timers, Duration acceptDelay) {
+        this.timers = timers;
+        this.acceptDelay = acceptDelay;
         this.spans = spans;
         this.lock = lock;
         this.outbox = outbox;
@@ -96,8 +108,19 @@ final class TaskRunner {
             LOG.fine(() -> "already ran " + key + "; its completion answers the assignment");
             return;
         }
-        client.send(new Outbound(Frames.encode("task_accepted", taskRef(task.taskId(), task.attempt())), null,
-                false));
+        if (stillRunning || acceptDelay.isZero()) {
+            accept(task);
+        } else {
+            // Accepted only if it still runs then; a run that ends sooner is accepted by its completion.
+            timers.schedule(() -> {
+                synchronized (lock) {
+                    if (running.get(key) != runningTask) {
+                        return;
+                    }
+                }
+                accept(task);
+            }, acceptDelay.toNanos(), TimeUnit.NANOSECONDS);
+        }
         if (stillRunning) {
             // The same attempt again while it runs (e.g. re-sent after a reconnect): accepted again, but run once.
             return;
@@ -107,6 +130,11 @@ final class TaskRunner {
         } catch (RejectedExecutionException e) {
             running.remove(key, runningTask);
         }
+    }
+
+    private void accept(AssignedTask task) {
+        client.send(new Outbound(Frames.encode("task_accepted", taskRef(task.taskId(), task.attempt())), null,
+                false));
     }
 
     /** The coordinator cancelled {@code taskId} (at {@code attempt}, or any when -1). */

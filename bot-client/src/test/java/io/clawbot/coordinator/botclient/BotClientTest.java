@@ -94,6 +94,39 @@ class BotClientTest {
     }
 
     @Test
+    void with_an_accept_delay_a_quick_run_is_accepted_by_its_completion_and_a_long_one_first_accepted()
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        BotClient client = register(builder(2, task -> {
+            if (task.taskId().equals("slow")) {
+                release.await();
+            }
+            return Map.of();
+        }).acceptDelay(Duration.ofMillis(200)));
+        client.start();
+        FakeCoordinator.Session session = coordinator.nextConnected(2);
+
+        session.send("task_assigned", assignment("quick", 1, Map.of()));
+        assertThat(session.await("task_complete", WAIT).payload()).containsEntry("task_id", "quick");
+        session.send("task_assigned", assignment("slow", 1, Map.of()));
+        long sent = System.nanoTime();
+        assertThat(session.await("task_accepted", WAIT).payload()).isEqualTo(Map.of("task_id", "slow", "attempt", 1));
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("after the delay")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(150));
+        release.countDown();
+        assertThat(session.await("task_complete", WAIT).payload()).containsEntry("task_id", "slow");
+        Thread.sleep(300);
+        assertThat(session.sentOfType("task_accepted")).as("only the long run was accepted")
+                .extracting(f -> f.payload().get("task_id")).containsExactly("slow");
+    }
+
+    @Test
+    void an_accept_delay_beyond_a_second_is_refused() {
+        assertThatThrownBy(() -> builder(1, task -> Map.of()).acceptDelay(Duration.ofSeconds(2)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("acceptDelay");
+    }
+
+    @Test
     void reports_a_handler_exception_as_a_failure_with_its_message() throws Exception {
         BotClient client = client(1, task -> {
             throw new IllegalStateException("disk full");

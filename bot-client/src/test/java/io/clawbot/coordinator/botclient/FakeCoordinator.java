@@ -234,6 +234,11 @@ final class FakeCoordinator implements AutoCloseable {
             }
         }
 
+        /** The frames of {@code type} received so far. */
+        List<Frames.Frame> sentOfType(String type) {
+            return history.stream().map(Frames::decode).filter(f -> f.type().equals(type)).toList();
+        }
+
         /** Whether any received text so far is a frame of {@code type}. */
         boolean sawType(String type) {
             return history.stream().anyMatch(text -> Frames.decode(text).type().equals(type));
