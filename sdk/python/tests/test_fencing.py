@@ -18,6 +18,21 @@ class Socket:
         return [frame["type"] for frame in self.sent]
 
 
+def _echo_bot():
+    """A bot whose "echo" handler returns {"n": 1}, wired to the running loop and a recording socket."""
+    bot = clawbot.Bot("cbt_test", "ws://unused")
+
+    @bot.task("echo")
+    def echo(task):
+        return {"n": 1}
+
+    bot._loop = asyncio.get_running_loop()
+    bot._stopping = asyncio.Event()
+    bot._connected = asyncio.Event()
+    socket = bot._socket = Socket()
+    return bot, socket
+
+
 def test_an_assignment_sent_again_is_accepted_once_run_once_and_answered_by_its_completion():
     async def scenario():
         bot = clawbot.Bot("cbt_test", "ws://unused", slots=2)
@@ -62,16 +77,7 @@ def test_an_assignment_sent_again_is_accepted_once_run_once_and_answered_by_its_
 
 def test_a_completion_unacknowledged_when_the_session_breaks_goes_out_again_on_the_next_one():
     async def scenario():
-        bot = clawbot.Bot("cbt_test", "ws://unused")
-
-        @bot.task("echo")
-        def echo(task):
-            return {"n": 1}
-
-        bot._loop = asyncio.get_running_loop()
-        bot._stopping = asyncio.Event()
-        bot._connected = asyncio.Event()
-        bot._socket = Socket()
+        bot, _ = _echo_bot()
         bot._on_frame(json.dumps({"type": "connected", "payload": {"bot_id": "b", "slots": 1}}))
         bot._on_frame(json.dumps({"type": "task_assigned", "payload": {"task_id": "t", "attempt": 3,
                                                                        "type": "echo"}}))
@@ -89,17 +95,8 @@ def test_a_completion_unacknowledged_when_the_session_breaks_goes_out_again_on_t
 
 def test_a_completion_the_coordinator_could_not_take_for_now_goes_out_again_until_acknowledged():
     async def scenario():
-        bot = clawbot.Bot("cbt_test", "ws://unused")
+        bot, socket = _echo_bot()
         bot._resend_unavailable_seconds = 0.05
-
-        @bot.task("echo")
-        def echo(task):
-            return {"n": 1}
-
-        bot._loop = asyncio.get_running_loop()
-        bot._stopping = asyncio.Event()
-        bot._connected = asyncio.Event()
-        socket = bot._socket = Socket()
         frame = lambda kind, payload: json.dumps({"type": kind, "payload": payload})  # noqa: E731
         bot._on_frame(frame("connected", {"bot_id": "b", "slots": 1}))
         bot._on_frame(frame("task_assigned", {"task_id": "t", "attempt": 2, "type": "echo"}))
