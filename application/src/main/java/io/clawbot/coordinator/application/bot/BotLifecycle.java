@@ -127,17 +127,7 @@ public final class BotLifecycle {
      * nothing: a client that sends them in a loop costs a read, not a write, each time.
      */
     public Uni<Bot> heartbeat(BotId id) {
-        return ConcurrentRetry.run(() -> get(id).flatMap(bot -> {
-            Instant now = clock.instant();
-            if (bot.status() != BotStatus.OFFLINE && bot.lastHeartbeatAt() != null
-                    && bot.lastHeartbeatAt().plus(HEARTBEAT_GAP).isAfter(now)) {
-                return Uni.createFrom().item(bot);
-            }
-            Uni<Bot> next = bot.status() == BotStatus.OFFLINE
-                    ? tasks.countHeldBy(id).map(held -> bot.heartbeat(now).tookTask(held, now))
-                    : Uni.createFrom().item(bot.heartbeat(now));
-            return next.flatMap(beat -> bots.recordHeartbeat(beat, bot.version()));
-        }));
+        return ConcurrentRetry.run(() -> get(id).flatMap(bot -> beat(bot, () -> tasks.countHeldBy(id))));
     }
 
     /**
@@ -148,18 +138,24 @@ public final class BotLifecycle {
      * does.
      */
     public Uni<Bot> connected(Bot seen, long held) {
+        return beat(seen, () -> Uni.createFrom().item(held)).onFailure(ConcurrentRetry::isLostRace)
+                .recoverWithUni(() -> heartbeat(seen.id()));
+    }
+
+    /**
+     * The heartbeat decided on {@code bot} as read: nothing within {@link #HEARTBEAT_GAP} of the last one from an
+     * online bot; otherwise a compare-and-set write, with an offline bot's status following what it holds.
+     */
+    private Uni<Bot> beat(Bot bot, java.util.function.Supplier<Uni<Long>> held) {
         Instant now = clock.instant();
-        Uni<Bot> first;
-        if (seen.status() != BotStatus.OFFLINE && seen.lastHeartbeatAt() != null
-                && seen.lastHeartbeatAt().plus(HEARTBEAT_GAP).isAfter(now)) {
-            first = Uni.createFrom().item(seen);
-        } else {
-            Bot beat = seen.status() == BotStatus.OFFLINE
-                    ? seen.heartbeat(now).tookTask(held, now)
-                    : seen.heartbeat(now);
-            first = bots.recordHeartbeat(beat, seen.version());
+        if (bot.status() != BotStatus.OFFLINE && bot.lastHeartbeatAt() != null
+                && bot.lastHeartbeatAt().plus(HEARTBEAT_GAP).isAfter(now)) {
+            return Uni.createFrom().item(bot);
         }
-        return first.onFailure(ConcurrentRetry::isLostRace).recoverWithUni(() -> heartbeat(seen.id()));
+        Uni<Bot> next = bot.status() == BotStatus.OFFLINE
+                ? held.get().map(count -> bot.heartbeat(now).tookTask(count, now))
+                : Uni.createFrom().item(bot.heartbeat(now));
+        return next.flatMap(beat -> bots.recordHeartbeat(beat, bot.version()));
     }
 
     public Uni<Bot> markBusy(BotId id) {
