@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
                 LoginCommands.ProfilesCommand.class,
                 StatusCommand.class, SubmitCommand.class, TasksCommand.class, DeadLettersCommand.class,
                 WorkflowsCommand.class, DefinitionsCommand.class, SchedulesCommand.class, BotsCommand.class,
+                PoliciesCommand.class,
                 KeysCommand.class, WatchCommand.class, CompletionCommand.class })
 public final class Clawbot {
 

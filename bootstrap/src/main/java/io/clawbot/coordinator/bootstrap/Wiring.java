@@ -7,12 +7,14 @@ import io.clawbot.coordinator.adapters.persistence.postgres.PgBotHeartbeats;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaCensus;
 import io.clawbot.coordinator.application.insight.ExplainTask;
+import io.clawbot.coordinator.application.policy.DispatchPolicies;
 import io.clawbot.coordinator.application.insight.FleetStatusQuery;
 import io.clawbot.coordinator.application.tasktype.TaskTypes;
 import io.clawbot.coordinator.application.workflow.WorkflowWatch;
 import io.clawbot.coordinator.bootstrap.config.WatchConfig;
 import io.clawbot.coordinator.domain.dispatch.port.ReplicaCensus;
 import io.clawbot.coordinator.domain.insight.port.Insights;
+import io.clawbot.coordinator.domain.policy.port.PolicyStore;
 import io.clawbot.coordinator.adapters.persistence.redis.ReplicaName;
 import io.clawbot.coordinator.adapters.ws.BotSessions;
 import io.clawbot.coordinator.application.bot.BotConnections;
@@ -145,8 +147,14 @@ public class Wiring {
     @Produces
     @Singleton
     ExplainTask explainTask(TaskQueries queries, TaskStore tasks, WorkflowStore workflows, Insights insights,
-            InstantSource clock) {
-        return new ExplainTask(queries, tasks, workflows, insights, clock);
+            PolicyStore policies, InstantSource clock) {
+        return new ExplainTask(queries, tasks, workflows, insights, policies, clock);
+    }
+
+    @Produces
+    @Singleton
+    DispatchPolicies dispatchPolicies(PolicyStore store, WorkSignal signal, InstantSource clock) {
+        return new DispatchPolicies(store, signal, clock);
     }
 
     @Produces

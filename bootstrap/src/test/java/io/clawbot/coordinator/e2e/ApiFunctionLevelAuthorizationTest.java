@@ -73,6 +73,10 @@ class ApiFunctionLevelAuthorizationTest {
             row("GET", "/api/v1/task-types/{n}", null, A, O, R, S),
             row("PUT", "/api/v1/task-types/{n}", "{}", A, O),
             row("DELETE", "/api/v1/task-types/none-{n}", null, A, O),
+            row("GET", "/api/v1/policies", null, A, O, R),
+            row("GET", "/api/v1/policies/task-types/pt-{n}", null, A, O, R),
+            row("POST", "/api/v1/policies/task-types/pt-{n}/pause", "{}", A, O),
+            row("POST", "/api/v1/policies/task-types/pt-{n}/resume", null, A, O),
             row("POST", "/api/v1/tasks/{id}/redrive", null, A, O),
             row("POST", "/api/v1/tasks/{id}/assign", "{\"bot_id\": \"{id}\"}", A, O),
             row("POST", "/api/v1/tasks/{id}/start", "{\"attempt\": 1}", A, O, B),
@@ -164,6 +168,7 @@ class ApiFunctionLevelAuthorizationTest {
             Map.entry("manage_keys", "POST /api/v1/keys"),
             Map.entry("manage_schedules", "POST /api/v1/schedules"),
             Map.entry("manage_definitions", "POST /api/v1/workflow-definitions"),
+            Map.entry("pause_dispatch", "POST /api/v1/policies/task-types/pt-{n}/pause"),
             Map.entry("read_audit", "GET /api/v1/audit"));
 
     @Test
@@ -220,8 +225,9 @@ class ApiFunctionLevelAuthorizationTest {
                 .filter(m -> List.of("get", "post", "put", "delete", "patch").contains(m))
                 .forEach(m -> documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + shape(path))));
         java.util.Set<String> tabled = new java.util.TreeSet<>();
-        TABLE.forEach(row -> tabled.add(row.method() + " " + shape(row.path().replace("none-{n}", "{name}")
-                .replace("/steps/gate/", "/steps/{step}/"))));
+        TABLE.forEach(row -> tabled
+                .add(row.method() + " " + shape(row.path().replace("none-{n}", "{name}").replace("pt-{n}", "{type}")
+                        .replace("/steps/gate/", "/steps/{step}/"))));
         tabled.add("GET /");
         tabled.add("GET /health");
         tabled.add("POST /api/v1/hooks/{}");

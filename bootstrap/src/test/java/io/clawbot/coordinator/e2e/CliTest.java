@@ -308,6 +308,21 @@ class CliTest {
     }
 
     @Test
+    void a_type_is_paused_listed_and_resumed() {
+        String type = Fixtures.unique("cli-paused");
+        Result paused = cli("policies", "pause", type, "--reason", "maintenance window");
+        assertThat(paused.code()).as(paused.err()).isZero();
+        assertThat(line(paused.out(), "paused:")).isEqualTo("true");
+        assertThat(line(paused.out(), "pause_reason:")).isEqualTo("maintenance window");
+        assertThat(cli("policies").out().lines()).anySatisfy(row -> assertThat(row).startsWith(type)
+                .contains("true", "maintenance window"));
+        Result resumed = cli("policies", "resume", type, "-o", "json");
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.json().path("paused").asBoolean()).isFalse();
+        assertThat(cli("policies", "pause", "no spaces allowed").code()).isNotZero();
+    }
+
+    @Test
     void keys_confine_what_the_cli_may_do_and_a_revoked_key_stops_at_once() {
         Result created = cli("keys", "create", Fixtures.unique("cli-reader"), "--role", "reader", "-o", "json");
         assertThat(created.code()).as(created.err()).isZero();

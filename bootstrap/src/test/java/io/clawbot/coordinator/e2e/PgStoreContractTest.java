@@ -8,6 +8,7 @@ import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.common.Created;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
+import io.clawbot.coordinator.domain.policy.port.PolicyStore;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskSpec;
@@ -53,6 +54,8 @@ class PgStoreContractTest extends StoreContract {
     @Inject
     BotRegistry bots;
     @Inject
+    PolicyStore policies;
+    @Inject
     ChannelTerms terms;
     @Inject
     DatabaseClock clock;
@@ -90,6 +93,11 @@ class PgStoreContractTest extends StoreContract {
             @Override
             public BotRegistry bots() {
                 return OnVertxContext.bots(vertx, bots);
+            }
+
+            @Override
+            public PolicyStore policies() {
+                return policies;
             }
 
             @Override

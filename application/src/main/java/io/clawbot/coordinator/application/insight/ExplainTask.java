@@ -5,6 +5,8 @@ import io.clawbot.coordinator.domain.id.KeyId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.insight.Explanation;
 import io.clawbot.coordinator.domain.insight.port.Insights;
+import io.clawbot.coordinator.domain.policy.DispatchPolicy;
+import io.clawbot.coordinator.domain.policy.port.PolicyStore;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.workflow.DagPlan;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,10 +31,12 @@ public final class ExplainTask {
     private final TaskStore tasks;
     private final WorkflowStore workflows;
     private final Insights insights;
+    private final PolicyStore policies;
     private final InstantSource clock;
 
     public ExplainTask(TaskQueries queries, TaskStore tasks, WorkflowStore workflows, Insights insights,
-            InstantSource clock) {
+            PolicyStore policies, InstantSource clock) {
+        this.policies = policies;
         this.queries = queries;
         this.tasks = tasks;
         this.workflows = workflows;
@@ -44,12 +49,22 @@ public final class ExplainTask {
         return queries.get(id, scope).flatMap(task -> {
             Instant now = clock.instant();
             return switch (task.status()) {
-                case PENDING -> Uni.combine().all().unis(insights.capacity(task.type()), insights.ahead(task, now))
-                        .with((capacity, ahead) -> Explanation.of(task, now, capacity, ahead, null));
+                case PENDING -> Uni.combine().all()
+                        .unis(insights.capacity(task.type()), insights.ahead(task, now), policyOf(task))
+                        .with((capacity, ahead, policy) -> Explanation.of(task, now, capacity, ahead, null,
+                                policy.orElse(null)));
                 case WAITING -> waitingFor(task).map(steps -> Explanation.of(task, now, null, null, steps));
                 default -> Uni.createFrom().item(Explanation.of(task, now, null, null, null));
             };
         });
+    }
+
+    /** The stored policy of the task's type, if it has a type and the type a policy. */
+    private Uni<Optional<DispatchPolicy>> policyOf(Task task) {
+        if (task.type() == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return policies.find(task.type()).map(Optional::ofNullable);
     }
 
     /** The ids of the steps a waiting step waits for that have not ended. */

@@ -5,6 +5,7 @@ import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
+import io.clawbot.coordinator.domain.policy.port.PolicyStore;
 import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.task.port.WorkQueue;
@@ -48,6 +49,11 @@ class FakeStoreContractTest extends StoreContract {
             @Override
             public BotRegistry bots() {
                 return world.bots;
+            }
+
+            @Override
+            public PolicyStore policies() {
+                return world.policies;
             }
 
             @Override

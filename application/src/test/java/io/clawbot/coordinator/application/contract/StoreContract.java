@@ -14,6 +14,7 @@ import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
+import io.clawbot.coordinator.domain.policy.DispatchPolicy;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.FastPath;
 import io.clawbot.coordinator.domain.task.Fence;
@@ -316,6 +317,146 @@ public abstract class StoreContract {
         for (TaskId id : all) {
             assertThat(history(id)).filteredOn(e -> e.to() == TaskStatus.ASSIGNED).hasSize(1);
         }
+    }
+
+    // ---- dispatch policies
+
+    private DispatchPolicy policy(String type) {
+        DispatchPolicy stored = await(s().policies().find(type));
+        return stored == null ? DispatchPolicy.none(type) : stored;
+    }
+
+    /** Pauses {@code type} as the use case does: the write, then the wait for the claims under way. */
+    private DispatchPolicy pause(String type) {
+        DispatchPolicy current = policy(type);
+        DispatchPolicy paused = await(s().policies().save(current.pausedBy(Actor.key("contract"), "contract", now()),
+                current.version()));
+        await(s().policies().awaitClaimsUnderWay());
+        return paused;
+    }
+
+    private DispatchPolicy resume(String type) {
+        DispatchPolicy current = policy(type);
+        return await(s().policies().save(current.resumed(now()), current.version()));
+    }
+
+    @Test
+    void a_claim_passes_over_a_paused_type_and_takes_its_tasks_in_claim_order_once_it_is_resumed() {
+        String paused = unique("contract-paused");
+        String other = unique("contract-other");
+        Bot bot = onlineBot(10, paused, other);
+        Task first = pending(paused, 5);
+        s().pass(Duration.ofMillis(2));
+        Task second = pending(paused, 5);
+        Task otherTask = pending(other, 0);
+        Task untyped = pending(null, 9);
+
+        pause(paused);
+
+        assertThat(claim(bot, 10)).as("the other type's task and the untyped one; none of the paused type")
+                .extracting(Task::id).contains(otherTask.id(), untyped.id())
+                .doesNotContain(first.id(), second.id());
+        assertThat(task(first.id()).status()).isEqualTo(TaskStatus.PENDING);
+
+        resume(paused);
+
+        assertThat(claim(bot, 10)).extracting(Task::id).containsSubsequence(first.id(), second.id())
+                .contains(first.id(), second.id());
+    }
+
+    @Test
+    void a_policy_is_stored_with_a_version_and_a_write_from_a_stale_read_fails() {
+        String type = unique("contract-policy");
+        assertThat(await(s().policies().find(type))).isNull();
+
+        DispatchPolicy paused = pause(type);
+
+        assertThat(paused).extracting(DispatchPolicy::paused, DispatchPolicy::pauseReason, DispatchPolicy::pausedBy,
+                DispatchPolicy::version).containsExactly(true, "contract", "key:contract", 1L);
+        assertThat(await(s().policies().find(type))).isEqualTo(paused);
+        assertThat(await(s().policies().list())).contains(paused);
+        assertThatThrownBy(() -> await(s().policies().save(DispatchPolicy.none(type).pausedBy(Actor.system(), null,
+                now()), 0))).isInstanceOf(ConflictException.class);
+
+        DispatchPolicy resumed = resume(type);
+
+        assertThat(resumed).extracting(DispatchPolicy::paused, DispatchPolicy::pausedAt, DispatchPolicy::version)
+                .containsExactly(false, null, 2L);
+        assertThatThrownBy(() -> await(s().policies().save(paused.resumed(now()), paused.version())))
+                .isInstanceOf(ConflictException.class);
+        assertThat(await(s().policies().find(type))).isEqualTo(resumed);
+    }
+
+    /**
+     * Bots claim the type without pause while it is paused and resumed again and again: once a pause (the write
+     * and the wait for the claims under way) has returned, no claim takes a task of the type until it is resumed,
+     * and every task is claimed once in the end.
+     */
+    @Test
+    void once_a_pause_has_returned_no_claim_takes_the_type_until_it_is_resumed() throws Exception {
+        String type = unique("contract-pause-race");
+        int tasks = 400;
+        List<TaskId> ids = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            ids.add(pending(type, 0).id());
+        }
+        List<Bot> bots = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            bots.add(onlineBot(256, type));
+        }
+        pause(type);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService claimers = Executors.newFixedThreadPool(RACERS);
+        List<Future<List<TaskId>>> claimed = new ArrayList<>();
+        for (Bot bot : bots) {
+            claimed.add(claimers.submit(() -> {
+                List<TaskId> mine = new ArrayList<>();
+                while (!stop.get() && mine.size() < 256) {
+                    // One task a claim, and a short breath between claims, so that the tasks last the rounds.
+                    claim(bot, mine.size() + 1).forEach(t -> mine.add(t.id()));
+                    Thread.sleep(2);
+                }
+                return mine;
+            }));
+        }
+        int rounds = 0;
+        try {
+            List<TaskId> takenAtPause = takenOf(ids);
+            while (rounds < 15 && takenAtPause.size() < tasks - 4L * RACERS) {
+                Thread.sleep(30);
+                assertThat(takenOf(ids)).as("round %d: what claims took after the pause returned", rounds)
+                        .containsExactlyInAnyOrderElementsOf(takenAtPause);
+                resume(type);
+                long wanted = Math.min(tasks, takenAtPause.size() + 2L * RACERS);
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (takenOf(ids).size() < wanted && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                pause(type);
+                takenAtPause = takenOf(ids);
+                assertThat(takenAtPause).as("round %d: claims take the type again once it is resumed", rounds)
+                        .hasSizeGreaterThanOrEqualTo((int) wanted);
+                rounds++;
+            }
+        } finally {
+            stop.set(true);
+            claimers.shutdown();
+        }
+        assertThat(rounds).as("rounds of pause and resume with claims under way").isGreaterThanOrEqualTo(5);
+        List<TaskId> all = new ArrayList<>();
+        for (Future<List<TaskId>> f : claimed) {
+            all.addAll(f.get());
+        }
+        assertThat(all).doesNotHaveDuplicates();
+        for (TaskId id : all) {
+            assertThat(history(id)).filteredOn(e -> e.to() == TaskStatus.ASSIGNED).hasSize(1);
+        }
+    }
+
+    /** The tasks of {@code ids} that are no longer pending. */
+    private List<TaskId> takenOf(List<TaskId> ids) {
+        return await(s().tasks().findByIds(ids)).stream().filter(t -> t.status() != TaskStatus.PENDING)
+                .map(Task::id).toList();
     }
 
     // ---- one-statement reports

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.domain.bot.ChannelTerms;
 import io.clawbot.coordinator.domain.bot.port.BotRegistry;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.lifecycle.port.UnitOfWork;
+import io.clawbot.coordinator.domain.policy.port.PolicyStore;
 import io.clawbot.coordinator.domain.task.port.TaskLeases;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.task.port.WorkQueue;
@@ -25,6 +26,8 @@ public interface Stores {
     WorkflowStore workflows();
 
     BotRegistry bots();
+
+    PolicyStore policies();
 
     /** The acknowledgement and running leases the stores give. */
     ChannelTerms terms();

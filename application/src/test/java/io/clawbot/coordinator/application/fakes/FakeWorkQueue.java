@@ -43,6 +43,8 @@ public final class FakeWorkQueue implements WorkQueue {
                 long held = db.heldBy(botId).size();
                 List<Task> picked = db.tasks.values().stream()
                         .filter(t -> FastPath.isClaimable(t, capabilities, now))
+                        .filter(t -> t.type() == null || !db.policies.containsKey(t.type())
+                                || !db.policies.get(t.type()).holdsBack(t))
                         .sorted(FastPath.CLAIM_ORDER)
                         .limit(FastPath.freeSlots(slots, held))
                         .toList();

@@ -29,6 +29,7 @@ public final class FakeWorld {
     public final FakeTaskLeases leases = new FakeTaskLeases(db, TERMS);
     public final FakeWorkQueue queue = new FakeWorkQueue(db, unitOfWork);
     public final FakeWorkflowStore workflows = new FakeWorkflowStore(db);
+    public final FakePolicyStore policies = new FakePolicyStore(db);
     public final FakeBotChannel channel = new FakeBotChannel();
     public final CountingWorkSignal signal = new CountingWorkSignal();
     public final FakeBotPresence presence = new FakeBotPresence();

@@ -6,6 +6,7 @@ import io.clawbot.coordinator.domain.common.IdempotencyKeyReusedException;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
+import io.clawbot.coordinator.domain.policy.DispatchPolicy;
 import io.clawbot.coordinator.domain.task.KeyedBatch;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
@@ -39,6 +40,8 @@ public final class InMemoryDatabase {
     final Map<BotId, String> tokenHashes = new LinkedHashMap<>();
     /** The {@code lease_expires_at} column of the tasks table: only held tasks have an entry. */
     final Map<TaskId, Instant> leaseExpiresAt = new LinkedHashMap<>();
+    /** The type_policies table: only types someone set a policy for have an entry. */
+    final Map<String, DispatchPolicy> policies = new LinkedHashMap<>();
     final InstantSource clock;
 
     public InMemoryDatabase(InstantSource clock) {

@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.domain.insight;
 
+import io.clawbot.coordinator.domain.policy.DispatchPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import java.time.Instant;
@@ -29,6 +30,7 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
     public static final String BEHIND_OTHERS = "behind_other_tasks";
     public static final String ABOUT_TO_BE_DISPATCHED = "about_to_be_dispatched";
     public static final String AWAITING_DECISION = "awaiting_decision";
+    public static final String PAUSED = "paused";
 
     public Explanation {
         reasons = List.copyOf(reasons);
@@ -43,6 +45,16 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
      * @param waitingFor for a waiting workflow step, the ids of the steps it waits for that have not ended
      */
     public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor) {
+        return of(task, now, capacity, ahead, waitingFor, null);
+    }
+
+    /**
+     * Explains {@code task} at {@code now}, under the dispatch policy of its type.
+     *
+     * @param policy its type's policy; {@code null} when none applies (the task has no type, or it is not pending)
+     */
+    public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor,
+            DispatchPolicy policy) {
         List<Reason> reasons = new ArrayList<>();
         TaskStatus status = task.status();
         String kind = task.type() == null ? "any bot" : "a bot with capability '" + task.type() + "'";
@@ -58,6 +70,9 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
                 if (task.isApproval()) {
                     reasons.add(awaitingDecision(task));
                 } else {
+                    if (policy != null && policy.holdsBack(task)) {
+                        reasons.add(paused(policy));
+                    }
                     pending(task, now, capacity, ahead, kind, reasons);
                 }
             }
@@ -65,6 +80,14 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
         }
         return new Explanation(task, reasons, status == TaskStatus.PENDING ? capacity : null,
                 status == TaskStatus.PENDING ? ahead : null, waitingFor);
+    }
+
+    /** A paused type's tasks wait for it to be resumed, whatever else holds. */
+    private static Reason paused(DispatchPolicy policy) {
+        return new Reason(PAUSED, "Its type '" + policy.type() + "' has been paused since " + policy.pausedAt()
+                + " by " + policy.pausedBy() + (policy.pauseReason() == null ? "" : " (" + policy.pauseReason() + ")")
+                + ": no bot is offered it until the type is resumed (POST /api/v1/policies/task-types/"
+                + policy.type() + "/resume)");
     }
 
     /** An approval step waits for people, not bots: who may decide, and what its timeout decides. */

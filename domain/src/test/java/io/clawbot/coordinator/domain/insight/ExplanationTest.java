@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.insight.Explanation.Reason;
+import io.clawbot.coordinator.domain.policy.DispatchPolicy;
+import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +42,24 @@ class ExplanationTest {
         Explanation busy = Explanation.of(task, NOW, new Capacity(3, 2, 4, 4), 7L, null);
         assertThat(codes(busy)).containsExactly(Explanation.ALL_BUSY);
         assertThat(busy.reasons().getFirst().message()).contains("4 task(s) in 4 slot(s)").contains("7 task(s)");
+    }
+
+    @Test
+    void a_task_of_a_paused_type_says_so_first_by_whom_since_when_and_why() {
+        Task task = aTask().typed("build").pending().build();
+        DispatchPolicy paused = DispatchPolicy.none("build").pausedBy(Actor.key("ops"), "registry down", NOW);
+
+        Explanation e = Explanation.of(task, NOW, ROOM, 0L, null, paused);
+
+        assertThat(codes(e)).containsExactly(Explanation.PAUSED);
+        assertThat(e.reasons().getFirst().message()).contains("'build'", "key:ops", NOW.toString(), "registry down",
+                "/api/v1/policies/task-types/build/resume");
+        assertThat(codes(Explanation.of(task, NOW, new Capacity(3, 0, 0, 0), 0L, null, paused)))
+                .containsExactly(Explanation.PAUSED, Explanation.NO_BOT_CONNECTED);
+        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, paused.resumed(NOW))))
+                .containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
+        assertThat(codes(Explanation.of(aTask().typed("other").pending().build(), NOW, ROOM, 0L, null, paused)))
+                .as("another type's task").containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
     }
 
     @Test

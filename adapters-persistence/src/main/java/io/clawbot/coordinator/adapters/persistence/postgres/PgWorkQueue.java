@@ -41,10 +41,16 @@ public class PgWorkQueue implements WorkQueue {
             + "order by priority desc, created_at, id limit (select n from free) for update skip locked";
 
     /**
+     * What a claim's text starts with, so that a pause can wait for the claims under way ({@link PgPolicyStore}).
+     */
+    static final String CLAIM_MARK = "/* claim */";
+
+    /**
      * One statement claims for one bot: its free slots are its slots minus what it holds; the picked rows are
      * locked with SKIP LOCKED so concurrent claimers (other bots, other replicas) take other rows (see PICK); the same
      * statement writes the history, moves a pending workflow to in progress and makes a full bot busy. Every time it
-     * writes is the service's ($5), never before a task's last change; due is judged by the database's clock.
+     * writes is the service's ($5), never before a task's last change; due is judged by the database's clock. The
+     * capabilities whose types are paused are left out (type_policies).
      * <p>
      * The capabilities and the bot's id in the count are read through sub-selects so that the planner estimates
      * them the same way for every call: given the values themselves it counts the array's elements and looks up
@@ -52,10 +58,12 @@ public class PgWorkQueue implements WorkQueue {
      * PostgreSQL would plan the statement again on every call (about 1 ms each) instead of reusing the generic plan
      * of the prepared statement ({@link StatementCachingPools}).
      */
-    private static final String CLAIM = "with held as (select count(*) as n from tasks where bot_id = (select $1::uuid) and "
+    private static final String CLAIM = CLAIM_MARK
+            + " with held as (select count(*) as n from tasks where bot_id = (select $1::uuid) and "
             + HELD
             + "), free as (select greatest(0, $3 - (select n from held)) as n), "
-            + "typed as (select c.* from (select distinct type from unnest((select $2::text[])) as u(type)) as cap "
+            + "typed as (select c.* from (select distinct type from unnest((select $2::text[])) as u(type) "
+            + "where not exists (select 1 from type_policies p where p.type = u.type and p.paused)) as cap "
             + "cross join lateral ("
             + PICK.formatted("type = cap.type") + ") c), untyped as (" + PICK.formatted("type is null") + "), "
             + "picked as (select id, ready_since from (select * from typed union all select * from untyped) c "

@@ -30,9 +30,9 @@ public class MeResource {
     /** What each role may do, by the name the answer gives it. */
     static final Map<Role, List<String>> ACTIONS = new EnumMap<>(Map.of(
             Role.ADMIN, List.of("submit", "cancel", "redrive", "drain_bots", "register_bots", "rotate_bot_tokens",
-                    "manage_keys", "manage_schedules", "manage_definitions", "read_audit"),
+                    "manage_keys", "manage_schedules", "manage_definitions", "pause_dispatch", "read_audit"),
             Role.OPERATOR, List.of("submit", "cancel", "redrive", "drain_bots", "manage_schedules",
-                    "manage_definitions"),
+                    "manage_definitions", "pause_dispatch"),
             Role.SUBMITTER, List.of("submit"),
             Role.READER, List.of()));
 
@@ -44,7 +44,7 @@ public class MeResource {
 
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER, Roles.BOT })
-    @Operation(operationId = "getCaller", summary = "Who the caller is: its key's name and role and what that role may do, or its bot", description = "For a key: its id, name, role, the task types it may create (empty: any), whether it reads all work or only its own, and the actions its role allows (submit, cancel, redrive, drain_bots, register_bots, rotate_bot_tokens, manage_keys, manage_schedules, manage_definitions, read_audit). For a bot's token: the bot's id, and no actions.")
+    @Operation(operationId = "getCaller", summary = "Who the caller is: its key's name and role and what that role may do, or its bot", description = "For a key: its id, name, role, the task types it may create (empty: any), whether it reads all work or only its own, and the actions its role allows (submit, cancel, redrive, drain_bots, register_bots, rotate_bot_tokens, manage_keys, manage_schedules, manage_definitions, pause_dispatch, read_audit). For a bot's token: the bot's id, and no actions.")
     @APIResponse(responseCode = "200", description = "The caller", content = @Content(schema = @Schema(implementation = CallerResponse.class)))
     public CallerResponse get() {
         return CallerResponse.of(caller.principal());

@@ -190,7 +190,7 @@ public final class TaskDtos {
     // @formatter:off
     @Schema(name = "TaskExplanationReason", requiredProperties = { "code", "message" })
     public record ReasonResponse(
-            @Schema(description = "running, assigned, ended, waiting_for_steps, delayed, no_bot_registered, no_bot_connected, all_busy, behind_other_tasks, about_to_be_dispatched or awaiting_decision (an approval step)") String code,
+            @Schema(description = "running, assigned, ended, waiting_for_steps, delayed, no_bot_registered, no_bot_connected, all_busy, behind_other_tasks, about_to_be_dispatched, awaiting_decision (an approval step) or paused (its type is paused)") String code,
             String message) {
     }
 

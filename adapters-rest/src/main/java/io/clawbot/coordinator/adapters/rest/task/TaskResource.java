@@ -221,7 +221,7 @@ public class TaskResource {
     @GET
     @Path("/{task_id}/explain")
     @RolesAllowed({ Roles.ADMIN, Roles.OPERATOR, Roles.READER, Roles.SUBMITTER })
-    @Operation(operationId = "explainTask", summary = "Why is this task not running?", description = "For a pending task: delayed until when, no bot registered with its type, none connected, all busy (their slots and how many tasks come before it), behind other tasks, or about to be dispatched; for a waiting workflow step, the steps it waits for; for any other task, that it runs, waits for a bot's acceptance or has ended. Each reason has a stable code and a message.")
+    @Operation(operationId = "explainTask", summary = "Why is this task not running?", description = "For a pending task: its type paused (by whom, since when, why), delayed until when, no bot registered with its type, none connected, all busy (their slots and how many tasks come before it), behind other tasks, or about to be dispatched; for a waiting workflow step, the steps it waits for; for any other task, that it runs, waits for a bot's acceptance or has ended. Each reason has a stable code and a message.")
     @APIResponse(responseCode = "200", description = "The explanation", content = @Content(schema = @Schema(implementation = ExplanationResponse.class)))
     @APIResponse(responseCode = "400", description = "The id is not a UUID")
     @APIResponse(responseCode = "404", description = "No such task")
