@@ -80,8 +80,8 @@ class ServiceApiTest {
                 + "task history, the nine schedule operations, workflows from YAML, workflow cancel and the six "
                 + "workflow definition operations, the five key operations, the audit trail, the task and workflow "
                 + "streams, explain and the status and its stream, the five task type operations, the seven trigger "
-                + "operations and the two hooks, the two approval decisions, the batch creation of tasks, and the "
-                + "caller").isEqualTo(79);
+                + "operations and the two hooks, the two approval decisions, the batch creation of tasks, the "
+                + "caller, and the four dispatch policy operations").isEqualTo(83);
     }
 
     @Test
