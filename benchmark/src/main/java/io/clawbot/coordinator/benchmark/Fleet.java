@@ -51,9 +51,15 @@ final class Fleet implements AutoCloseable {
     /** Registers and connects {@code count} bots, bot b first to replica b mod the replica count. */
     static Fleet connect(Api api, Replicas replicas, int count, int slots, List<String> capabilities)
             throws Exception {
+        return connect(api, replicas, count, slots, capabilities, "scale-");
+    }
+
+    /** The same, the bots named {@code prefix} and their number. */
+    static Fleet connect(Api api, Replicas replicas, int count, int slots, List<String> capabilities, String prefix)
+            throws Exception {
         Fleet fleet = new Fleet(replicas, slots);
         for (int b = 0; b < count; b++) {
-            JsonNode bot = api.registerBot(b % replicas.count(), "scale-" + b, capabilities);
+            JsonNode bot = api.registerBot(b % replicas.count(), prefix + b, capabilities);
             fleet.tokens.add(bot.get("token").asText());
             fleet.bots.add(fleet.start(b, b % replicas.count()));
         }

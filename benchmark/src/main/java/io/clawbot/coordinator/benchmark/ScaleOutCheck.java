@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The scale-out check: three coordinator processes on different ports over one PostgreSQL and one Redis (both
- * started here, on free ports), with bots spread across them, taken through three phases.
+ * started here, on free ports), with bots spread across them, taken through four phases.
  * <ol>
  * <li>{@link CrossReplicaProbes}: a probe bot on replica 2 alone. The latency from a submission to the bot's
  * receipt through its own replica, through replica 1 (Redis's work hint wakes replica 2) and through replica 1
@@ -22,6 +22,8 @@ import java.util.Map;
  * stopped and started, and a bot is cut off and reconnected to another replica.</li>
  * <li>{@link RollingRestart}: a second batch while each replica in turn is stopped with SIGTERM and restarted;
  * besides the invariants no attempt of it may end by a timeout.</li>
+ * <li>{@link KeyedRace}: thirty bots of their own, ten on each replica, race over the tasks of one concurrency
+ * key with a limit of 5; the history must show exactly 5 of them held at the most.</li>
  * </ol>
  * After each batch an invariant check over the database and the bots' own records ({@link Invariants}): every
  * task ended and completed, none lost, none completed twice, attempts only increasing, and no completion accepted
@@ -29,8 +31,9 @@ import java.util.Map;
  * writes a JSON report, exits 1 on any violation.
  *
  * <p>Options ({@code --name value}): {@code app} (bootstrap/target/quarkus-app/quarkus-run.jar), {@code tasks}
- * (3000, the first batch), {@code rolling-tasks} (1500, the second), {@code bots} (9), {@code slots} (2),
- * {@code report} (target/scale-out-report.json), {@code timeout-seconds} (240, for each batch to end).
+ * (3000, the first batch), {@code rolling-tasks} (1500, the second), {@code keyed-tasks} (1000, the keyed race), {@code bots} (9), {@code slots} (2),
+ * {@code report} (target/scale-out-report.json), {@code phases}
+ * ({@code chaos,keyed}: the first three phases and the keyed race; either alone for a quicker look), {@code timeout-seconds} (240, for each batch to end).
  */
 public final class ScaleOutCheck {
 
@@ -83,26 +86,33 @@ public final class ScaleOutCheck {
     private int run(Map<String, String> opts) throws Exception {
         int tasks = Integer.parseInt(opts.getOrDefault("tasks", "3000"));
         int rollingTasks = Integer.parseInt(opts.getOrDefault("rolling-tasks", "1500"));
+        int keyedTasks = Integer.parseInt(opts.getOrDefault("keyed-tasks", "1000"));
         int bots = Integer.parseInt(opts.getOrDefault("bots", "9"));
         int slots = Integer.parseInt(opts.getOrDefault("slots", "2"));
         Path reportFile = Path.of(opts.getOrDefault("report", "target/scale-out-report.json"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("timeout-seconds", "240")));
+        List<String> phases = List.of(opts.getOrDefault("phases", "chaos,keyed").split(","));
 
         replicas.startAll();
         System.out.printf("%d replicas up on %s, %s, %s%n", REPLICAS, replicas.base(0), replicas.base(1),
                 replicas.base(2));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("dispatch_tick_interval_ms", TICK.toMillis());
-        try (Fleet fleet = Fleet.connect(api, replicas, bots, slots, List.of(CHAOS_TYPE, ROLLING_TYPE))) {
-            System.out.printf("%d bots connected, %d per replica%n", bots, bots / REPLICAS);
-            try (ProbeBot probe = ProbeBot.connect(api, replicas, PROBE_REPLICA)) {
-                report.putAll(new CrossReplicaProbes(api, replicas, redis, probe, PROBE_REPLICA, OTHER_REPLICA,
-                        TICK.toMillis()).run());
+        if (phases.contains("chaos")) {
+            try (Fleet fleet = Fleet.connect(api, replicas, bots, slots, List.of(CHAOS_TYPE, ROLLING_TYPE))) {
+                System.out.printf("%d bots connected, %d per replica%n", bots, bots / REPLICAS);
+                try (ProbeBot probe = ProbeBot.connect(api, replicas, PROBE_REPLICA)) {
+                    report.putAll(new CrossReplicaProbes(api, replicas, redis, probe, PROBE_REPLICA, OTHER_REPLICA,
+                            TICK.toMillis()).run());
+                }
+                report.putAll(new ChaosLoad(replicas, redis, fleet, invariants).run(new Load(api, replicas,
+                        CHAOS_TYPE), tasks, timeout));
+                report.putAll(new RollingRestart(replicas, fleet, invariants).run(new Load(api, replicas,
+                        ROLLING_TYPE), rollingTasks, timeout));
             }
-            report.putAll(new ChaosLoad(replicas, redis, fleet, invariants).run(new Load(api, replicas, CHAOS_TYPE),
-                    tasks, timeout));
-            report.putAll(new RollingRestart(replicas, fleet, invariants).run(new Load(api, replicas,
-                    ROLLING_TYPE), rollingTasks, timeout));
+        }
+        if (phases.contains("keyed")) {
+            report.putAll(new KeyedRace(api, replicas, invariants).run(keyedTasks, timeout));
         }
         boolean ok = report.values().stream().noneMatch(v -> v instanceof Violation);
         report.put("ok", ok);

@@ -50,9 +50,10 @@ public final class ExplainTask {
             Instant now = clock.instant();
             return switch (task.status()) {
                 case PENDING -> Uni.combine().all()
-                        .unis(insights.capacity(task.type()), insights.ahead(task, now), policyOf(task))
-                        .with((capacity, ahead, policy) -> Explanation.of(task, now, capacity, ahead, null,
-                                policy.orElse(null)));
+                        .unis(insights.capacity(task.type()), insights.ahead(task, now), policyOf(task),
+                                keyHolders(task))
+                        .with((capacity, ahead, policy, holders) -> Explanation.of(task, now, capacity, ahead, null,
+                                policy.orElse(null), holders.orElse(null)));
                 case WAITING -> waitingFor(task).map(steps -> Explanation.of(task, now, null, null, steps));
                 default -> Uni.createFrom().item(Explanation.of(task, now, null, null, null));
             };
@@ -65,6 +66,14 @@ public final class ExplainTask {
             return Uni.createFrom().item(Optional.empty());
         }
         return policies.find(task.type()).map(Optional::ofNullable);
+    }
+
+    /** The tasks bots hold of the task's concurrency key, if it has one. */
+    private Uni<Optional<List<TaskId>>> keyHolders(Task task) {
+        if (task.concurrency() == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return insights.holdingKey(task.concurrency().key(), task.concurrency().max()).map(Optional::of);
     }
 
     /** The ids of the steps a waiting step waits for that have not ended. */

@@ -70,7 +70,13 @@ public final class ReportTask {
                         return fullWay(report);
                     }
                     if (kind != HeldReport.START) {
-                        slotFreed.run();
+                        // A task of a concurrency key that ends frees a slot of the key too, which a bot on any
+                        // replica may be waiting for.
+                        if (written.concurrency() != null) {
+                            signal.workMayBeAvailable();
+                        } else {
+                            slotFreed.run();
+                        }
                     }
                     return Uni.createFrom().item(new Reported(written, false));
                 });

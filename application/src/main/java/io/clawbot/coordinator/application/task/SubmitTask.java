@@ -166,7 +166,7 @@ public final class SubmitTask {
         }
         Principal.Client creator = command.creator();
         return Task.create(new TaskId(ids.next()), spec, retry, now)
-                .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace);
+                .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace).limitedBy(command.concurrency());
     }
 
     private static Actor actor(SubmitTaskCommand command) {

@@ -2,6 +2,7 @@ package io.clawbot.coordinator.application.task;
 
 import io.clawbot.coordinator.domain.access.Principal;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import java.util.Objects;
 
@@ -10,12 +11,19 @@ import java.util.Objects;
  *
  * @param idempotencyKey optional; makes the submission safe to repeat
  * @param creator the client submitting it; {@code null} when the service does (a schedule)
+ * @param concurrency the limit of its concurrency key, its placeholders resolved; {@code null} for none
  */
 public record SubmitTaskCommand(TaskSpec spec, IdempotencyKey idempotencyKey, Principal.Client creator,
-        boolean priorityGiven, boolean timeoutGiven) {
+        boolean priorityGiven, boolean timeoutGiven, ConcurrencyLimit concurrency) {
 
     public SubmitTaskCommand {
         Objects.requireNonNull(spec, "spec");
+    }
+
+    /** A submission without a concurrency key. */
+    public SubmitTaskCommand(TaskSpec spec, IdempotencyKey idempotencyKey, Principal.Client creator,
+            boolean priorityGiven, boolean timeoutGiven) {
+        this(spec, idempotencyKey, creator, priorityGiven, timeoutGiven, null);
     }
 
     /** A submission whose priority and timeout were chosen: a task type's defaults do not replace them. */

@@ -19,6 +19,7 @@ import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.port.TaskLeases;
@@ -322,6 +323,22 @@ class BotConnectionsTest {
             assertThat(world.db.bot(bot.id()).status()).isEqualTo(BotStatus.ONLINE);
             assertThat(world.signal.count()).as("the freed slot is signalled").isEqualTo(1);
             assertThat(world.signal.localOnly()).as("to this replica alone: only its bots can use it").isEqualTo(1);
+        }
+
+        @Test
+        void ending_a_task_of_a_concurrency_key_tells_every_replica_the_key_has_room() {
+            connect();
+            Task keyed = app.submit.submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null), null,
+                    null, true, true, new ConcurrencyLimit("customer:1", 1))).await().indefinitely().resource();
+            dispatcher.dispatch().await().indefinitely();
+            assertThat(world.db.task(keyed.id()).botId()).isEqualTo(bot.id());
+            world.signal.reset();
+
+            completed(keyed.id(), 1, Map.of());
+
+            assertThat(world.signal.count()).as("the freed slots are signalled").isEqualTo(1);
+            assertThat(world.signal.localOnly()).as("to every replica: a bot anywhere may wait for the key")
+                    .isZero();
         }
 
         @Test

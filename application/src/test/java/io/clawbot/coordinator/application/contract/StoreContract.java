@@ -16,6 +16,7 @@ import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
 import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.FastPath;
 import io.clawbot.coordinator.domain.task.Fence;
 import io.clawbot.coordinator.domain.task.HeldReport;
@@ -457,6 +458,107 @@ public abstract class StoreContract {
     private List<TaskId> takenOf(List<TaskId> ids) {
         return await(s().tasks().findByIds(ids)).stream().filter(t -> t.status() != TaskStatus.PENDING)
                 .map(Task::id).toList();
+    }
+
+    // ---- concurrency keys
+
+    private Task keyed(String type, String key, int max) {
+        Task task = Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, 0, Map.of("n", 1), 60), now())
+                .limitedBy(new ConcurrencyLimit(key, max));
+        return await(s().tasks().create(task, TaskTransitioned.created(task, Actor.api()), null)).resource();
+    }
+
+    private Task completed(Task held, Bot bot) {
+        return await(s().queue().reportHeld(held.id(), bot.id(), held.attempt(), HeldReport.COMPLETE, Map.of(), null,
+                null, Actor.bot(bot.id())));
+    }
+
+    @Test
+    void a_claim_takes_no_more_tasks_of_a_key_than_its_limit_leaves_room_for_and_takes_others_meanwhile() {
+        String type = unique("contract-key");
+        String key = unique("key");
+        Bot other = onlineBot(5, type);
+        Task first = keyed(type, key, 2);
+        s().pass(Duration.ofMillis(2));
+        Task second = keyed(type, key, 2);
+        s().pass(Duration.ofMillis(2));
+        Task third = keyed(type, key, 2);
+        s().pass(Duration.ofMillis(2));
+        Task free = pending(type, 0);
+        Task heldElsewhere = assigned(first, other);
+        Bot bot = onlineBot(5, type);
+
+        assertThat(claim(bot, 5)).as("one slot of the key left, and the task without a key")
+                .extracting(Task::id).containsExactly(second.id(), free.id());
+        assertThat(claim(bot, 5)).as("the key is full").isEmpty();
+        assertThat(task(third.id()).status()).isEqualTo(TaskStatus.PENDING);
+
+        completed(heldElsewhere, other);
+
+        Task last = claim(bot, 5).getFirst();
+        assertThat(last.id()).isEqualTo(third.id());
+        assertThat(last.concurrency()).isEqualTo(new ConcurrencyLimit(key, 2));
+        assertThat(task(third.id()).concurrency()).isEqualTo(new ConcurrencyLimit(key, 2));
+    }
+
+    /**
+     * Eight bots claim and complete the tasks of one key as fast as they can; a watcher reads the key's held tasks
+     * in one statement again and again. The key never has more held than its limit, reaches it, and every task is
+     * completed once.
+     */
+    @Test
+    void bots_claiming_one_key_at_once_never_hold_more_of_it_than_its_limit() throws Exception {
+        String type = unique("contract-key-race");
+        String key = unique("key");
+        int limit = 3;
+        int tasks = 120;
+        List<TaskId> ids = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            ids.add(keyed(type, key, limit).id());
+        }
+        List<Bot> bots = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            bots.add(onlineBot(2, type));
+        }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger mostHeld = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService watcher = Executors.newSingleThreadExecutor();
+        Future<?> watching = watcher.submit(() -> {
+            while (!done.get()) {
+                int held = (int) await(s().tasks().findByIds(ids)).stream()
+                        .filter(t -> t.status().isHeldByBot()).count();
+                mostHeld.accumulateAndGet(held, Math::max);
+            }
+            return null;
+        });
+        try {
+            List<List<TaskId>> completedBy = race(bots.size(), i -> {
+                List<TaskId> mine = new ArrayList<>();
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (System.nanoTime() < deadline) {
+                    List<Task> claimed = claim(bots.get(i), 2);
+                    for (Task t : claimed) {
+                        assertThat(completed(t, bots.get(i))).as("a completion of a task just claimed").isNotNull();
+                        mine.add(t.id());
+                    }
+                    if (claimed.isEmpty() && await(s().tasks().findByIds(ids)).stream()
+                            .allMatch(t -> t.status() == TaskStatus.COMPLETED)) {
+                        break;
+                    }
+                }
+                return mine;
+            });
+            List<TaskId> all = completedBy.stream().flatMap(List::stream).toList();
+            assertThat(all).doesNotHaveDuplicates().hasSize(tasks);
+        } finally {
+            done.set(true);
+            watching.get();
+            watcher.shutdown();
+        }
+        assertThat(mostHeld.get()).as("the most tasks of the key held at once").isBetween(1, limit);
+        for (TaskId id : ids) {
+            assertThat(history(id)).filteredOn(e -> e.to() == TaskStatus.ASSIGNED).hasSize(1);
+        }
     }
 
     // ---- one-statement reports

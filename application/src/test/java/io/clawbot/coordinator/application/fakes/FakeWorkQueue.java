@@ -41,11 +41,17 @@ public final class FakeWorkQueue implements WorkQueue {
                 claims++;
                 Instant now = db.clock.instant();
                 long held = db.heldBy(botId).size();
+                Map<String, Long> heldOfKey = new java.util.HashMap<>();
+                db.tasks.values().stream().filter(t -> t.concurrency() != null && t.status().isHeldByBot())
+                        .forEach(t -> heldOfKey.merge(t.concurrency().key(), 1L, Long::sum));
                 List<Task> picked = db.tasks.values().stream()
                         .filter(t -> FastPath.isClaimable(t, capabilities, now))
                         .filter(t -> t.type() == null || !db.policies.containsKey(t.type())
                                 || !db.policies.get(t.type()).holdsBack(t))
                         .sorted(FastPath.CLAIM_ORDER)
+                        // Of each concurrency key, no more than its limit leaves room for, counting those taken.
+                        .filter(t -> t.concurrency() == null || heldOfKey.merge(t.concurrency().key(), 1L,
+                                Long::sum) <= t.concurrency().max())
                         .limit(FastPath.freeSlots(slots, held))
                         .toList();
                 List<Task> claimed = picked.stream().map(t -> t.claimBy(botId, now)).toList();

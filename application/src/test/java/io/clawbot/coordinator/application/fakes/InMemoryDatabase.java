@@ -166,6 +166,6 @@ public final class InMemoryDatabase {
                 t.errorCode(), t.timeoutSeconds(), t.workflowId(), t.workflowPosition(), t.botId(), t.attempt(),
                 t.createdAt(), t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), version, t.retry(),
                 t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(), t.leaseExpiresAt(), t.attemptsBefore(),
-                t.owner(), t.progress(), t.traceParent());
+                t.owner(), t.progress(), t.traceParent(), t.concurrency());
     }
 }

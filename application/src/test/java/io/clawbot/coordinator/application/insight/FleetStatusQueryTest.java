@@ -51,6 +51,11 @@ class FleetStatusQueryTest {
             public Uni<Long> ahead(Task task, Instant now) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public Uni<java.util.List<io.clawbot.coordinator.domain.id.TaskId>> holdingKey(String key, int limit) {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 

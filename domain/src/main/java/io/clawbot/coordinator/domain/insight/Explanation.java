@@ -1,19 +1,24 @@
 package io.clawbot.coordinator.domain.insight;
 
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Why a task is not running, in codes a tool can act on and words a person can read. Every reason that holds is
  * given, the one that decides first.
  *
  * @param reasons empty only for a task that is running or has ended: {@link Reason#code()} then says so
+ * @param keyHolders for a pending task with a concurrency key: the tasks of its key that bots hold
  */
-public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Long ahead, List<String> waitingFor) {
+public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Long ahead, List<String> waitingFor,
+        List<TaskId> keyHolders) {
 
     /** One reason, with a stable code. */
     public record Reason(String code, String message) {
@@ -31,10 +36,12 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
     public static final String ABOUT_TO_BE_DISPATCHED = "about_to_be_dispatched";
     public static final String AWAITING_DECISION = "awaiting_decision";
     public static final String PAUSED = "paused";
+    public static final String AT_CONCURRENCY_LIMIT = "at_concurrency_limit";
 
     public Explanation {
         reasons = List.copyOf(reasons);
         waitingFor = waitingFor == null ? List.of() : List.copyOf(waitingFor);
+        keyHolders = keyHolders == null ? List.of() : List.copyOf(keyHolders);
     }
 
     /**
@@ -55,6 +62,18 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
      */
     public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor,
             DispatchPolicy policy) {
+        return of(task, now, capacity, ahead, waitingFor, policy, null);
+    }
+
+    /**
+     * Explains {@code task} at {@code now}, under the dispatch policy of its type and the limit of its concurrency
+     * key.
+     *
+     * @param keyHolders for a pending task with a concurrency key, the tasks of that key bots hold; else
+     *        {@code null}
+     */
+    public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor,
+            DispatchPolicy policy, List<TaskId> keyHolders) {
         List<Reason> reasons = new ArrayList<>();
         TaskStatus status = task.status();
         String kind = task.type() == null ? "any bot" : "a bot with capability '" + task.type() + "'";
@@ -73,13 +92,22 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
                     if (policy != null && policy.holdsBack(task)) {
                         reasons.add(paused(policy));
                     }
+                    ConcurrencyLimit limit = task.concurrency();
+                    if (limit != null && keyHolders != null && keyHolders.size() >= limit.max()) {
+                        reasons.add(new Reason(AT_CONCURRENCY_LIMIT, "Its concurrency key '" + limit.key()
+                                + "' is at its limit of " + limit.max() + ": bots hold " + keyHolders.size()
+                                + " of its tasks (" + keyHolders.stream().map(TaskId::toString)
+                                        .collect(Collectors.joining(", "))
+                                + "); it waits for one of them to end"));
+                    }
                     pending(task, now, capacity, ahead, kind, reasons);
                 }
             }
             default -> reasons.add(new Reason(ENDED, "It has ended: " + status.wire()));
         }
         return new Explanation(task, reasons, status == TaskStatus.PENDING ? capacity : null,
-                status == TaskStatus.PENDING ? ahead : null, waitingFor);
+                status == TaskStatus.PENDING ? ahead : null, waitingFor,
+                status == TaskStatus.PENDING ? keyHolders : null);
     }
 
     /** A paused type's tasks wait for it to be resumed, whatever else holds. */

@@ -47,6 +47,7 @@ import java.util.Objects;
  * @param progress the latest progress a bot reported (kept by the store, read only); {@code null} when none
  * @param traceParent the W3C {@code traceparent} of what created it (the request, or its workflow's), which its
  *        dispatches, its bot's run and its reports continue; {@code null} when it was created outside a trace
+ * @param concurrency the limit of its concurrency key; {@code null} when it has none
  */
 public record Task(
         TaskId id,
@@ -76,7 +77,8 @@ public record Task(
         int attemptsBefore,
         KeyId owner,
         TaskProgress progress,
-        String traceParent) {
+        String traceParent,
+        ConcurrencyLimit concurrency) {
 
     /**
      * The reserved type of a workflow's approval step: no bot may declare it, so no bot takes the step; a key of
@@ -156,7 +158,7 @@ public record Task(
                 : null;
         return new Task(id, spec.type(), status, spec.priority(), spec.payload(), null, null, null,
                 spec.timeoutSeconds(), workflowId, position, null, 0, now, now, null, null, null, 0, retry,
-                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null, null, null);
+                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null, null, null, null);
     }
 
     /** The same new task, created by the client with this key ({@code null}: by the service itself). */
@@ -164,7 +166,7 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, key, progress,
-                traceParent);
+                traceParent, concurrency);
     }
 
     /** The same new task, created within the trace whose W3C {@code traceparent} this is ({@code null}: none). */
@@ -172,7 +174,15 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
-                parent);
+                parent, concurrency);
+    }
+
+    /** The same new task, limited by its concurrency key ({@code null}: none). */
+    public Task limitedBy(ConcurrencyLimit limit) {
+        return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
+                workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
+                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
+                traceParent, limit);
     }
 
     /** The same task with the latest progress a bot reported; its state and version are unchanged. */
@@ -180,7 +190,7 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, latest,
-                traceParent);
+                traceParent, concurrency);
     }
 
     /** The schedule-to-start deadline of a task that becomes ready now and may run from {@code runAt}. */
@@ -633,7 +643,7 @@ public record Task(
                     from.timeoutSeconds, from.workflowId, from.workflowPosition, botId, attempt, from.createdAt,
                     updatedAt, assignedAt, startedAt, completedAt, from.version, from.retry,
                     from.scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? from.leaseExpiresAt : null,
-                    attemptsBefore, from.owner, from.progress, from.traceParent);
+                    attemptsBefore, from.owner, from.progress, from.traceParent, from.concurrency);
         }
     }
 }

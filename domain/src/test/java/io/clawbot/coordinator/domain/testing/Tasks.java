@@ -205,10 +205,18 @@ public final class Tasks {
         return this;
     }
 
+    private io.clawbot.coordinator.domain.task.ConcurrencyLimit concurrency;
+
     public Task build() {
         return new Task(id, type, status, priority, payload, result, error, errorCode, 300, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? leaseExpiresAt : null, 0,
-                null, null, null);
+                null, null, null, concurrency);
+    }
+
+    /** The task limited by a concurrency key. */
+    public Tasks limitedBy(String key, int max) {
+        this.concurrency = new io.clawbot.coordinator.domain.task.ConcurrencyLimit(key, max);
+        return this;
     }
 }

@@ -36,6 +36,9 @@ final class HeldReportBatcher {
     /** The most reports in one statement. */
     static final int MAX_BATCH = 500;
 
+    /** How many times a batch PostgreSQL failed to break a deadlock is written again. */
+    private static final int DEADLOCK_RETRIES = 5;
+
     /**
      * Every input row that matches (the bot holds the task at the attempt, in a status the report may leave) is
      * locked, moved on and given a history entry; bots whose last slot-filling task ended are freed. A task
@@ -162,10 +165,14 @@ final class HeldReportBatcher {
             codes[i] = p.errorCode();
             actors[i] = p.actor();
         }
-        return pool.preparedQuery(BATCH)
+        // Ending tasks of several concurrency keys counts them down in the keys' rows in the order the tasks are
+        // written, which two batches can take in opposite orders: PostgreSQL then fails one of them, which wrote
+        // nothing, and it is written again.
+        return Uni.createFrom().deferred(() -> pool.preparedQuery(BATCH)
                 .execute(Tuple.from(new Object[]{ tasks, bots, attempts, to, results, errors, reasons,
                         leaseSeconds.getAsDouble(), codes, actors, RetryNote.NO_ATTEMPTS_LEFT,
-                        Sql.ts(clock.instant()) }))
+                        Sql.ts(clock.instant()) })))
+                .onFailure(PgErrors::isDeadlock).retry().atMost(DEADLOCK_RETRIES)
                 .map(rows -> {
                     List<Task> out = new ArrayList<>(rows.size());
                     for (Row row : rows) {

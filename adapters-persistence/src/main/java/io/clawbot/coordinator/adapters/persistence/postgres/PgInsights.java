@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.insight.Capacity;
 import io.clawbot.coordinator.domain.insight.FleetStatus;
 import io.clawbot.coordinator.domain.insight.port.Insights;
@@ -111,5 +112,16 @@ public class PgInsights implements Insights {
                 .execute(Tuple.from(new Object[]{ Sql.ts(now), task.priority(), Sql.ts(task.createdAt()),
                         task.id().value(), task.type() }))
                 .map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    /** Read through tasks_concurrency_held_idx. */
+    @Override
+    public Uni<List<TaskId>> holdingKey(String key, int limit) {
+        return pool.preparedQuery("select id from tasks where concurrency_key = $1 and status in ('assigned', "
+                + "'in_progress') order by assigned_at, id limit $2").execute(Tuple.of(key, limit)).map(rows -> {
+                    List<TaskId> ids = new java.util.ArrayList<>();
+                    rows.forEach(row -> ids.add(new TaskId(row.getUUID("id"))));
+                    return ids;
+                });
     }
 }

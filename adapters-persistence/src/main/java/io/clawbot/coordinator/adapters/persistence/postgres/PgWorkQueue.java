@@ -34,10 +34,13 @@ public class PgWorkQueue implements WorkQueue {
      * tasks, are read through the pending index that starts with the type (tasks_pending_claim_idx), from the head
      * of their range, so a claim costs the same however many tasks of other types wait; the candidates are then
      * merged in claim order. A candidate locked but not taken stays pending and is free again when the statement
-     * ends.
+     * ends. A task whose concurrency key was at its limit when the statement began is passed over (its key's row
+     * read by primary key; a task without a key costs nothing more).
      */
-    private static final String PICK = "select id, greatest(updated_at, run_at) as ready_since, priority, created_at "
-            + "from tasks where status = 'pending' and %s and (run_at is null or run_at <= now()) "
+    private static final String PICK = "select id, greatest(updated_at, run_at) as ready_since, priority, created_at, "
+            + "concurrency_key, max_concurrency from tasks where status = 'pending' and %s "
+            + "and (run_at is null or run_at <= now()) and (concurrency_key is null or (select k.held from "
+            + "concurrency_keys k where k.key = tasks.concurrency_key) < max_concurrency) "
             + "order by priority desc, created_at, id limit (select n from free) for update skip locked";
 
     /**
@@ -51,6 +54,11 @@ public class PgWorkQueue implements WorkQueue {
      * statement writes the history, moves a pending workflow to in progress and makes a full bot busy. Every time it
      * writes is the service's ($5), never before a task's last change; due is judged by the database's clock. The
      * capabilities whose types are paused are left out (type_policies).
+     * <p>
+     * Concurrency keys: the rows of the candidates' keys are locked (SKIP LOCKED: a key another claim or report
+     * is counting is passed over this time) and read as their latest committed version, so the count of held tasks
+     * is exact across replicas; of each key no more candidates are taken than its limit leaves room for, and the
+     * triggers on tasks count the ones taken (V13__concurrency_keys.sql).
      * <p>
      * The capabilities and the bot's id in the count are read through sub-selects so that the planner estimates
      * them the same way for every call: given the values themselves it counts the array's elements and looks up
@@ -66,8 +74,16 @@ public class PgWorkQueue implements WorkQueue {
             + "where not exists (select 1 from type_policies p where p.type = u.type and p.paused)) as cap "
             + "cross join lateral ("
             + PICK.formatted("type = cap.type") + ") c), untyped as (" + PICK.formatted("type is null") + "), "
-            + "picked as (select id, ready_since from (select * from typed union all select * from untyped) c "
-            + "order by priority desc, created_at, id limit (select n from free)), "
+            + "candidates as (select * from typed union all select * from untyped), "
+            + "keyed as materialized (select k.key, k.held, (select min(c.max_concurrency) from candidates c "
+            + "where c.concurrency_key = k.key) as lim from concurrency_keys k "
+            + "where k.key in (select concurrency_key from candidates) and k.held < (select min(c.max_concurrency) "
+            + "from candidates c where c.concurrency_key = k.key) for update of k skip locked), "
+            + "picked as (select r.id, r.ready_since from (select c.*, row_number() over (partition by "
+            + "c.concurrency_key order by c.priority desc, c.created_at, c.id) as in_key from candidates c) r "
+            + "left join keyed k on k.key = r.concurrency_key "
+            + "where r.concurrency_key is null or r.in_key <= k.lim - k.held "
+            + "order by r.priority desc, r.created_at, r.id limit (select n from free)), "
             + "claimed as (update tasks t set status = 'assigned', bot_id = $1, attempt = t.attempt + 1, "
             + "assigned_at = greatest($5::timestamptz, t.updated_at), started_at = null, updated_at = greatest($5::timestamptz, t.updated_at), "
             + "version = t.version + 1, deadline_at = null, "

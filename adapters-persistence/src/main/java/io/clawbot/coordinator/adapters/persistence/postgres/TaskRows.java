@@ -6,6 +6,7 @@ import io.clawbot.coordinator.domain.id.KeyId;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Actor;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskProgress;
@@ -26,13 +27,13 @@ final class TaskRows {
     private static final String WRITTEN = "id, type, status, priority, payload, result, error, timeout_seconds, "
             + "workflow_id, workflow_position, bot_id, attempt, created_at, updated_at, assigned_at, started_at, "
             + "completed_at, version, error_code, retry_policy, attempts_before, schedule_to_start_seconds, run_at, "
-            + "deadline_at, owner_key_id, trace_parent";
+            + "deadline_at, owner_key_id, trace_parent, concurrency_key, max_concurrency";
 
     static final String COLUMNS = WRITTEN + ", lease_expires_at, progress, progress_attempt, progress_at";
 
     static final String INSERT = "insert into tasks (" + WRITTEN + ") values "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-            + "$23, $24, $25, $26)";
+            + "$23, $24, $25, $26, $27, $28)";
 
     /**
      * A compare-and-set on the version the new state was computed from. Deadlines and the retry's run-at come
@@ -54,7 +55,7 @@ final class TaskRows {
      */
     static final String INSERT_WITH_EVENT = "with created as (" + INSERT + " returning id) insert into task_events "
             + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
-            + "select id, $27::text, $28::text, $29::int, $30::text, $31::text, $32::timestamptz, $33::text from created";
+            + "select id, $29::text, $30::text, $31::int, $32::text, $33::text, $34::timestamptz, $35::text from created";
 
     static final String INSERT_EVENT = "insert into task_events "
             + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
@@ -72,7 +73,7 @@ final class TaskRows {
             { "completed_at", "timestamptz" }, { "version", "bigint" }, { "error_code", "text" },
             { "retry_policy", "jsonb" }, { "attempts_before", "int" }, { "schedule_to_start_seconds", "int" },
             { "run_at", "timestamptz" }, { "deadline_at", "timestamptz" }, { "owner_key_id", "uuid" },
-            { "trace_parent", "text" } };
+            { "trace_parent", "text" }, { "concurrency_key", "text" }, { "max_concurrency", "int" } };
 
     private static final String[][] EVENT_TYPES = { { "task_id", "uuid" }, { "from_status", "text" },
             { "to_status", "text" }, { "attempt", "int" }, { "actor", "text" }, { "reason", "text" },
@@ -151,7 +152,9 @@ final class TaskRows {
                 Sql.ts(t.updatedAt()), Sql.ts(t.assignedAt()), Sql.ts(t.startedAt()), Sql.ts(t.completedAt()),
                 t.version(), t.errorCode(), Jsonb.of(retryJson(t.retry())), t.attemptsBefore(),
                 t.scheduleToStartSeconds(), Sql.ts(t.runAt()), Sql.ts(t.deadlineAt()),
-                t.owner() == null ? null : t.owner().value(), t.traceParent() });
+                t.owner() == null ? null : t.owner().value(), t.traceParent(),
+                t.concurrency() == null ? null : t.concurrency().key(),
+                t.concurrency() == null ? null : t.concurrency().max() });
     }
 
     /** The task's columns, then its creation entry's, for {@link #INSERT_WITH_EVENT}. */
@@ -220,7 +223,13 @@ final class TaskRows {
                 row.getInteger("attempts_before"),
                 owner == null ? null : new KeyId(owner),
                 progress(row),
-                row.getString("trace_parent"));
+                row.getString("trace_parent"),
+                concurrency(row));
+    }
+
+    private static ConcurrencyLimit concurrency(Row row) {
+        String key = row.getString("concurrency_key");
+        return key == null ? null : new ConcurrencyLimit(key, row.getInteger("max_concurrency"));
     }
 
     private static TaskProgress progress(Row row) {

@@ -3,6 +3,8 @@ package io.clawbot.coordinator.adapters.rest.task;
 import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.insight.Explanation;
+import io.clawbot.coordinator.domain.id.TaskId;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskProgress;
@@ -36,7 +38,16 @@ public final class TaskDtos {
             @Schema(description = "Not dispatched before this instant (ISO-8601 with an offset); not with delay_seconds") OffsetDateTime runAt,
             @Schema(description = "Not dispatched before this many seconds after creation; not with run_at", minimum = "0", maximum = ""
                     + TaskSpec.MAX_WAIT_SECONDS) Double delaySeconds,
-            @Schema(description = "Seed 004's name for payload; give one or the other") Map<String, Object> params) {
+            @Schema(description = "Seed 004's name for payload; give one or the other") Map<String, Object> params,
+            @Schema(description = "At most max_concurrency tasks of this key are held by bots at once (assigned or running), counted across every replica; the others wait, pending. ${payload.<field>} takes a field of the payload (a dotted field nests)", example = "customer:${payload.customer_id}", maxLength = ConcurrencyLimit.MAX_KEY_LENGTH) String concurrencyKey,
+            @Schema(description = "How many tasks of the concurrency key bots may hold at once; required with concurrency_key", minimum = ""
+                    + ConcurrencyLimit.MIN_MAX, maximum = "" + ConcurrencyLimit.MAX_MAX) Integer maxConcurrency) {
+
+        /** The concurrency limit the request states, resolved against its payload; {@code null} for none. */
+        @Schema(hidden = true)
+        public ConcurrencyLimit toConcurrency() {
+            return ConcurrencyLimit.of(concurrencyKey, maxConcurrency, toSpec().payload());
+        }
 
         /** The spec the request asks for. */
         @Schema(hidden = true)
@@ -151,7 +162,9 @@ public final class TaskDtos {
             Integer scheduleToStartSeconds,
             @Schema(description = "Not dispatched before this instant") Instant runAt,
             @Schema(description = "Pending: when its schedule-to-start limit runs out; running: when its execution timeout does") Instant deadlineAt,
-            @Schema(description = "The latest progress a bot reported; it stays after the task ends") ProgressResponse progress) {
+            @Schema(description = "The latest progress a bot reported; it stays after the task ends") ProgressResponse progress,
+            @Schema(description = "Its concurrency key, resolved; absent when it has none") String concurrencyKey,
+            @Schema(description = "How many tasks of its concurrency key bots may hold at once") Integer maxConcurrency) {
         // @formatter:on
 
         public static TaskResponse of(Task t) {
@@ -161,7 +174,8 @@ public final class TaskDtos {
                     t.workflowPosition(), t.botId() == null ? null : t.botId().value(), t.attempt(), t.createdAt(),
                     t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), RetryResponse.of(t.retry()),
                     t.attemptsMade(), t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(),
-                    ProgressResponse.of(t.progress()));
+                    ProgressResponse.of(t.progress()), t.concurrency() == null ? null : t.concurrency().key(),
+                    t.concurrency() == null ? null : t.concurrency().max());
         }
     }
 
@@ -173,7 +187,8 @@ public final class TaskDtos {
             @Schema(description = "Every reason that holds, the deciding one first; for a task that runs or has ended, one saying so") List<ReasonResponse> reasons,
             @Schema(description = "For a pending task: the bots that could take it and their room") CapacityResponse capacity,
             @Schema(description = "For a pending task: ready tasks before it in claim order that its bots could take instead") Long ahead,
-            @Schema(description = "For a waiting workflow step: the steps it waits for that have not ended") List<String> waitingFor) {
+            @Schema(description = "For a waiting workflow step: the steps it waits for that have not ended") List<String> waitingFor,
+            @Schema(description = "For a pending task with a concurrency key: the tasks of its key that bots hold (at most its limit)") List<UUID> keyHolders) {
         // @formatter:on
 
         public static ExplanationResponse of(Explanation e) {
@@ -183,14 +198,14 @@ public final class TaskDtos {
                             ? null
                             : new CapacityResponse(e.capacity().registered(), e.capacity().available(),
                                     e.capacity().slots(), e.capacity().held(), e.capacity().free()),
-                    e.ahead(), e.waitingFor());
+                    e.ahead(), e.waitingFor(), e.keyHolders().stream().map(TaskId::value).toList());
         }
     }
 
     // @formatter:off
     @Schema(name = "TaskExplanationReason", requiredProperties = { "code", "message" })
     public record ReasonResponse(
-            @Schema(description = "running, assigned, ended, waiting_for_steps, delayed, no_bot_registered, no_bot_connected, all_busy, behind_other_tasks, about_to_be_dispatched, awaiting_decision (an approval step) or paused (its type is paused)") String code,
+            @Schema(description = "running, assigned, ended, waiting_for_steps, delayed, no_bot_registered, no_bot_connected, all_busy, behind_other_tasks, about_to_be_dispatched, awaiting_decision (an approval step), paused (its type is paused) or at_concurrency_limit (its concurrency key's tasks fill its limit)") String code,
             String message) {
     }
 

@@ -2,9 +2,11 @@ package io.clawbot.coordinator.domain.insight.port;
 
 import io.clawbot.coordinator.domain.insight.Capacity;
 import io.clawbot.coordinator.domain.insight.FleetStatus;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Task;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
+import java.util.List;
 
 /** Read-only summaries of the work and the fleet, for people and their tools. */
 public interface Insights {
@@ -20,4 +22,7 @@ public interface Insights {
      * among those a bot able to take it could take instead: the same type, and tasks without a type.
      */
     Uni<Long> ahead(Task task, Instant now);
+
+    /** The tasks of concurrency key {@code key} that bots hold (assigned or running), at most {@code limit}. */
+    Uni<List<TaskId>> holdingKey(String key, int limit);
 }
