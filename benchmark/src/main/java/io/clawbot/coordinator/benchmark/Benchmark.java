@@ -29,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Measures a running coordinator: registers N bots, connects them over real WebSockets with the worker SDK,
@@ -44,8 +45,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as one line, with {@code label}), {@code management} (http://localhost:9000: the coordinator's management
  * port, whose {@code process_cpu_time_ns_total} gives its CPU time per task; {@code none} to skip),
  * {@code timeout-seconds} (300), {@code mode} ({@code submit} or {@code burn-down}), {@code batch} (1000),
- * {@code batch-concurrency} (4) and {@code accept-delay-ms} (0: the bots' {@code BotClient.Builder#acceptDelay}, with
- * which a task that ends sooner is accepted by its completion).
+ * {@code batch-concurrency} (4), {@code accept-delay-ms} (0: the bots' {@code BotClient.Builder#acceptDelay}, with
+ * which a task that ends sooner is accepted by its completion), {@code keys} (0: with N, task i carries concurrency
+ * key i mod N of the run) and {@code max-concurrency} (2, the keys' limit).
  *
  * <p>Two modes. {@code submit} (the default): the bots are connected first, then the tasks are submitted one
  * POST each, {@code concurrency} in flight, and the bots work while they arrive; this measures dispatch latency.
@@ -95,6 +97,14 @@ public final class Benchmark {
         int batchConcurrency = Integer.parseInt(opts.getOrDefault("batch-concurrency", "4"));
 
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        int keys = Integer.parseInt(opts.getOrDefault("keys", "0"));
+        int maxConcurrency = Integer.parseInt(opts.getOrDefault("max-concurrency", "2"));
+        // Task i's creation: with keys, it carries concurrency key i mod keys of the run.
+        IntFunction<String> item = i -> "{\"type\": \"" + run + "\", \"payload\": {\"n\": 1}" + (keys == 0
+                ? ""
+                : ", \"concurrency_key\": \"" + run + "-" + (i % keys) + "\", \"max_concurrency\": "
+                        + maxConcurrency)
+                + "}";
         Duration acceptDelay = Duration.ofMillis(Long.parseLong(opts.getOrDefault("accept-delay-ms", "0")));
         HttpClient.Version version = switch (opts.getOrDefault("http", "1.1")) {
             case "1.1" -> HttpClient.Version.HTTP_1_1;
@@ -130,7 +140,10 @@ public final class Benchmark {
 
                         @Override
                         public void onServerError(String code, String message, String taskId) {
-                            errors.incrementAndGet();
+                            if (errors.incrementAndGet() <= 5) {
+                                System.out.println("  error frame: " + code + " " + message + " (task " + taskId
+                                        + ")");
+                            }
                         }
                     })
                     .build();
@@ -146,7 +159,7 @@ public final class Benchmark {
             long enqueueCommits = commits(db);
             double enqueueCpu = cpuSeconds(http, management);
             long enqueueStart = System.nanoTime();
-            int created = enqueue(http, base, key, run, tasks, batch, batchConcurrency, errors);
+            int created = enqueue(http, base, key, item, tasks, batch, batchConcurrency, errors);
             double enqueueSeconds = (System.nanoTime() - enqueueStart) / 1e9;
             long enqueueCommitsAfter = commits(db);
             double enqueueCpuAfter = cpuSeconds(http, management);
@@ -188,8 +201,8 @@ public final class Benchmark {
             CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         }
         Semaphore inFlight = new Semaphore(concurrency);
-        String body = "{\"type\": \"" + run + "\", \"payload\": {\"n\": 1}}";
         for (int i = 0; i < (burnDown ? 0 : tasks); i++) {
+            String body = item.apply(i);
             if (pace > 0) {
                 // Paced: the i-th submission leaves at start + i / rate, whatever the answers' timing.
                 long due = start + i * pace;
@@ -245,6 +258,10 @@ public final class Benchmark {
         result.put("slots_per_bot", slots);
         result.put("accept_delay_ms", acceptDelay.toMillis());
         result.put("tasks", tasks);
+        if (keys > 0) {
+            result.put("concurrency_keys", keys);
+            result.put("max_concurrency", maxConcurrency);
+        }
         result.put("completed", done);
         result.put("finished", finished);
         result.put("errors", errors.get());
@@ -286,8 +303,14 @@ public final class Benchmark {
      */
     static int enqueue(HttpClient http, String base, String key, String type, int tasks, int batch,
             int inFlight, AtomicInteger errors) throws InterruptedException {
+        return enqueue(http, base, key, i -> "{\"type\": \"" + type + "\", \"payload\": {\"n\": 1}}", tasks,
+                batch, inFlight, errors);
+    }
+
+    /** The same, task {@code i}'s creation body given by {@code items}. */
+    static int enqueue(HttpClient http, String base, String key, IntFunction<String> items, int tasks, int batch,
+            int inFlight, AtomicInteger errors) throws InterruptedException {
         StringBuilder one = new StringBuilder();
-        String item = "{\"type\": \"" + type + "\", \"payload\": {\"n\": 1}}";
         AtomicInteger created = new AtomicInteger();
         Semaphore slots = new Semaphore(inFlight);
         if (batch == 1) {
@@ -295,7 +318,8 @@ public final class Benchmark {
                 slots.acquire();
                 http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/tasks"))
                         .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(item)).build(), HttpResponse.BodyHandlers.ofString())
+                        .POST(HttpRequest.BodyPublishers.ofString(items.apply(sent))).build(),
+                        HttpResponse.BodyHandlers.ofString())
                         .whenComplete((response, failure) -> {
                             if (failure != null || response.statusCode() != 201) {
                                 if (errors.incrementAndGet() <= 5) {
@@ -317,7 +341,7 @@ public final class Benchmark {
             one.setLength(0);
             one.append("{\"tasks\": [");
             for (int i = 0; i < size; i++) {
-                one.append(i == 0 ? "" : ",").append(item);
+                one.append(i == 0 ? "" : ",").append(items.apply(sent + i));
             }
             one.append("]}");
             slots.acquire();
