@@ -93,6 +93,12 @@ class ClientSdkTest {
         assertThat(waiting.getStatus()).isEqualTo(Task.StatusEnum.PENDING);
         assertThat(client.explain(waiting.getId()).getReasons()).extracting(r -> r.getCode())
                 .containsExactly("no_bot_registered");
+        // The status is read at most once a second per replica: a read from just before the task was created may
+        // still be served.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (client.status().getTasks().getPending() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         assertThat(client.status().getTasks().getPending()).isGreaterThanOrEqualTo(1);
     }
 
