@@ -38,6 +38,18 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--delay", paramLabel = "SECONDS", description = "Become ready only this many seconds from now.")
     Double delaySeconds;
 
+    @Option(names = "--concurrency-key", paramLabel = "KEY", description = "At most --max-concurrency tasks of this key held by bots at once; ${payload.<field>} takes a field of the payload.")
+    String concurrencyKey;
+
+    @Option(names = "--max-concurrency", paramLabel = "N", description = "With --concurrency-key: how many of its tasks bots may hold at once.")
+    Integer maxConcurrency;
+
+    @Option(names = "--fairness-key", paramLabel = "KEY", description = "Among ready tasks of the type, keys are served in proportion to their weights; ${payload.<field>} takes a field of the payload.")
+    String fairnessKey;
+
+    @Option(names = "--fairness-weight", paramLabel = "N", description = "With --fairness-key: its weight (default 1).")
+    Integer fairnessWeight;
+
     @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Submitting again with the same key gives back the first task instead of a new one.")
     String idempotencyKey;
 
@@ -63,6 +75,18 @@ final class SubmitCommand implements Callable<Integer> {
         }
         if (delaySeconds != null) {
             request.put("delay_seconds", delaySeconds);
+        }
+        if (concurrencyKey != null) {
+            request.put("concurrency_key", concurrencyKey);
+        }
+        if (maxConcurrency != null) {
+            request.put("max_concurrency", maxConcurrency);
+        }
+        if (fairnessKey != null) {
+            request.put("fairness_key", fairnessKey);
+        }
+        if (fairnessWeight != null) {
+            request.put("fairness_weight", fairnessWeight);
         }
         JsonNode created = idempotencyKey == null
                 ? root.api().post("/api/v1/tasks", request)

@@ -47,7 +47,8 @@ import java.util.function.IntFunction;
  * {@code timeout-seconds} (300), {@code mode} ({@code submit} or {@code burn-down}), {@code batch} (1000),
  * {@code batch-concurrency} (4), {@code accept-delay-ms} (0: the bots' {@code BotClient.Builder#acceptDelay}, with
  * which a task that ends sooner is accepted by its completion), {@code keys} (0: with N, task i carries concurrency
- * key i mod N of the run) and {@code max-concurrency} (2, the keys' limit).
+ * key i mod N of the run), {@code max-concurrency} (2, the keys' limit) and {@code fair-keys} (0: with N, task i
+ * carries fairness key i mod N, of weight 1, 2 or 3).
  *
  * <p>Two modes. {@code submit} (the default): the bots are connected first, then the tasks are submitted one
  * POST each, {@code concurrency} in flight, and the bots work while they arrive; this measures dispatch latency.
@@ -99,11 +100,17 @@ public final class Benchmark {
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         int keys = Integer.parseInt(opts.getOrDefault("keys", "0"));
         int maxConcurrency = Integer.parseInt(opts.getOrDefault("max-concurrency", "2"));
-        // Task i's creation: with keys, it carries concurrency key i mod keys of the run.
+        int fairKeys = Integer.parseInt(opts.getOrDefault("fair-keys", "0"));
+        // Task i's creation: with keys, it carries concurrency key i mod keys of the run; with fair keys, fairness
+        // key i mod fair-keys, of weight 1, 2 or 3 by the key's number.
         IntFunction<String> item = i -> "{\"type\": \"" + run + "\", \"payload\": {\"n\": 1}" + (keys == 0
                 ? ""
                 : ", \"concurrency_key\": \"" + run + "-" + (i % keys) + "\", \"max_concurrency\": "
                         + maxConcurrency)
+                + (fairKeys == 0
+                        ? ""
+                        : ", \"fairness_key\": \"" + run + "-f" + (i % fairKeys) + "\", \"fairness_weight\": "
+                                + (1 + (i % fairKeys) % 3))
                 + "}";
         Duration acceptDelay = Duration.ofMillis(Long.parseLong(opts.getOrDefault("accept-delay-ms", "0")));
         HttpClient.Version version = switch (opts.getOrDefault("http", "1.1")) {
@@ -261,6 +268,9 @@ public final class Benchmark {
         if (keys > 0) {
             result.put("concurrency_keys", keys);
             result.put("max_concurrency", maxConcurrency);
+        }
+        if (fairKeys > 0) {
+            result.put("fairness_keys", fairKeys);
         }
         result.put("completed", done);
         result.put("finished", finished);

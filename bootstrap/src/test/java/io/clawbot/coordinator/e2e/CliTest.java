@@ -147,6 +147,24 @@ class CliTest {
     }
 
     @Test
+    void submit_states_a_concurrency_key_and_a_fairness_key_taken_from_the_payload() {
+        String type = Fixtures.unique("cli-keys");
+        Result submitted = cli("submit", type, "--set", "customer=acme", "--concurrency-key",
+                "customer:${payload.customer}", "--max-concurrency", "2", "--fairness-key",
+                "tenant:${payload.customer}",
+                "--fairness-weight", "3", "-o", "json");
+        assertThat(submitted.code()).as(submitted.err()).isZero();
+        assertThat(submitted.json().path("concurrency_key").asText()).isEqualTo("customer:acme");
+        assertThat(submitted.json().path("max_concurrency").asInt()).isEqualTo(2);
+        assertThat(submitted.json().path("fairness_key").asText()).isEqualTo("tenant:acme");
+        assertThat(submitted.json().path("fairness_weight").asInt()).isEqualTo(3);
+
+        Result refused = cli("submit", type, "--fairness-weight", "3");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err().lines()).singleElement().asString().contains("fairness_key").endsWith("(400)");
+    }
+
+    @Test
     void errors_are_one_line_with_exit_codes_scripts_can_trust() {
         Result unknown = cli("tasks", "get", "01a2419b-e095-7ef4-9d51-57d58cf56c6c");
         assertThat(unknown.code()).isEqualTo(4);

@@ -166,7 +166,8 @@ public final class SubmitTask {
         }
         Principal.Client creator = command.creator();
         return Task.create(new TaskId(ids.next()), spec, retry, now)
-                .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace).limitedBy(command.concurrency());
+                .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace).limitedBy(command.concurrency())
+                .sharing(command.fairness());
     }
 
     private static Actor actor(SubmitTaskCommand command) {

@@ -329,7 +329,7 @@ class BotConnectionsTest {
         void ending_a_task_of_a_concurrency_key_tells_every_replica_the_key_has_room() {
             connect();
             Task keyed = app.submit.submit(new SubmitTaskCommand(TaskSpec.of("render", null, Map.of(), null), null,
-                    null, true, true, new ConcurrencyLimit("customer:1", 1))).await().indefinitely().resource();
+                    null, true, true, new ConcurrencyLimit("customer:1", 1), null)).await().indefinitely().resource();
             dispatcher.dispatch().await().indefinitely();
             assertThat(world.db.task(keyed.id()).botId()).isEqualTo(bot.id());
             world.signal.reset();

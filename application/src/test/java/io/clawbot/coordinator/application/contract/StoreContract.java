@@ -17,6 +17,7 @@ import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
+import io.clawbot.coordinator.domain.task.FairShare;
 import io.clawbot.coordinator.domain.task.FastPath;
 import io.clawbot.coordinator.domain.task.Fence;
 import io.clawbot.coordinator.domain.task.HeldReport;
@@ -462,6 +463,67 @@ public abstract class StoreContract {
 
     // ---- concurrency keys
 
+    /** Creates {@code count} tasks of a fairness key in one batch, in order. */
+    private List<Task> shared(String type, String key, int weight, int count) {
+        List<TaskStore.NewTask> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Task task = Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, 0, Map.of("i", i), 60), now())
+                    .sharing(key == null ? null : new FairShare(key, weight));
+            batch.add(newTask(task, null));
+        }
+        await(s().tasks().createAll(batch));
+        return batch.stream().map(TaskStore.NewTask::task).toList();
+    }
+
+    /** Claims and completes one task at a time, {@code count} times: the fairness keys in the order taken. */
+    private List<String> takeOneByOne(Bot bot, int count) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Task taken = claim(bot, 1).getFirst();
+            keys.add(FairShare.keyOf(taken));
+            completed(taken, bot);
+        }
+        return keys;
+    }
+
+    private static long count(List<String> keys, String key) {
+        return keys.stream().filter(key::equals).count();
+    }
+
+    /**
+     * A key of weight 3 whose 60 tasks all came first and a key of weight 1 are taken 3 to 1, in every stretch of
+     * four claims; a key that arrives later gets its share at once (3:1:1), and tasks without a fairness key share
+     * their type's default key, of weight 1.
+     */
+    @Test
+    void keys_are_taken_in_proportion_to_their_weights_and_a_late_key_gets_its_share_at_once() {
+        String type = unique("contract-fair");
+        shared(type, "heavy", 3, 60);
+        shared(type, "light", 1, 30);
+        Bot bot = onlineBot(1, type);
+
+        List<String> first = takeOneByOne(bot, 40);
+        for (int end = 4; end <= first.size(); end += 4) {
+            assertThat(count(first.subList(0, end), "light")).as("light tasks in the first %d", end)
+                    .isBetween((long) end / 4 - 1, (long) end / 4 + 1);
+        }
+
+        shared(type, "late", 1, 20);
+        List<String> next = takeOneByOne(bot, 25);
+        // Tied with a task of each other key at its first tag, it comes at the latest sixth.
+        assertThat(next.subList(0, 6)).as("the late key within its first six claims").contains("late");
+        assertThat(count(next, "late")).as("late tasks in 25 claims (3:1:1)").isBetween(4L, 6L);
+        assertThat(count(next, "light")).as("light tasks in 25 claims").isBetween(4L, 6L);
+        assertThat(count(next, "heavy")).as("heavy tasks in 25 claims").isBetween(13L, 17L);
+
+        String other = unique("contract-fair-default");
+        shared(other, null, 1, 10);
+        shared(other, "keyed", 1, 10);
+        List<String> mixed = takeOneByOne(onlineBot(1, other), 10);
+        assertThat(count(mixed, FairShare.DEFAULT_KEY)).as("tasks without a key among the first 10").isBetween(4L,
+                6L);
+    }
+
     private Task keyed(String type, String key, int max) {
         Task task = Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, 0, Map.of("n", 1), 60), now())
                 .limitedBy(new ConcurrencyLimit(key, max));
@@ -537,6 +599,10 @@ public abstract class StoreContract {
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (System.nanoTime() < deadline) {
                     List<Task> claimed = claim(bots.get(i), 2);
+                    if (!claimed.isEmpty()) {
+                        // Held a moment, as a bot holds its work, so that the watcher sees the key's slots in use.
+                        Thread.sleep(1);
+                    }
                     for (Task t : claimed) {
                         assertThat(completed(t, bots.get(i))).as("a completion of a task just claimed").isNotNull();
                         mine.add(t.id());

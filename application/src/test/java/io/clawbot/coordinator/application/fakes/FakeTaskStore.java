@@ -61,6 +61,7 @@ public final class FakeTaskStore implements TaskStore {
                 if (db.tasks.containsKey(task.id())) {
                     throw new IllegalStateException("duplicate task id " + task.id());
                 }
+                db.tag(List.of(task));
                 db.tasks.put(task.id(), task);
                 db.history.add(creation);
                 return Created.fresh(task);
@@ -82,6 +83,13 @@ public final class FakeTaskStore implements TaskStore {
                     }
                 });
                 List<Stored> outcomes = KeyedBatch.outcomes(batch, stored);
+                List<Task> created = new java.util.ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
+                        created.add(batch.get(i).task());
+                    }
+                }
+                db.tag(created);
                 for (int i = 0; i < batch.size(); i++) {
                     if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
                         Task task = batch.get(i).task();
@@ -108,7 +116,7 @@ public final class FakeTaskStore implements TaskStore {
             synchronized (db) {
                 boolean deadLetters = query.order() == TaskQuery.Order.DEAD_LETTERS;
                 Comparator<Task> order = switch (query.order()) {
-                    case CLAIM -> FastPath.CLAIM_ORDER;
+                    case CLAIM -> query.type() == null ? FastPath.CLAIM_ORDER : FastPath.withinType(db::fairTag);
                     case DEAD_LETTERS -> Comparator.comparing(Task::completedAt).reversed()
                             .thenComparing(t -> t.id().value(), Comparator.reverseOrder());
                     case CREATED -> BY_CREATION;

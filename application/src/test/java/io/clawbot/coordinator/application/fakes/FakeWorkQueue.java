@@ -44,15 +44,24 @@ public final class FakeWorkQueue implements WorkQueue {
                 Map<String, Long> heldOfKey = new java.util.HashMap<>();
                 db.tasks.values().stream().filter(t -> t.concurrency() != null && t.status().isHeldByBot())
                         .forEach(t -> heldOfKey.merge(t.concurrency().key(), 1L, Long::sum));
-                List<Task> picked = db.tasks.values().stream()
+                long free = FastPath.freeSlots(slots, held);
+                Map<String, Long> heldBefore = Map.copyOf(heldOfKey);
+                // Each type's next tasks in its own order, as many as the bot has room for, passing over the tasks
+                // of keys that were full before the claim; then merged across types.
+                Map<java.util.Optional<String>, List<Task>> byType = db.tasks.values().stream()
                         .filter(t -> FastPath.isClaimable(t, capabilities, now))
                         .filter(t -> t.type() == null || !db.policies.containsKey(t.type())
                                 || !db.policies.get(t.type()).holdsBack(t))
+                        .filter(t -> t.concurrency() == null
+                                || heldBefore.getOrDefault(t.concurrency().key(), 0L) < t.concurrency().max())
+                        .collect(java.util.stream.Collectors.groupingBy(t -> java.util.Optional.ofNullable(t.type())));
+                List<Task> picked = byType.values().stream()
+                        .flatMap(ofType -> ofType.stream().sorted(FastPath.withinType(db::fairTag)).limit(free))
                         .sorted(FastPath.CLAIM_ORDER)
                         // Of each concurrency key, no more than its limit leaves room for, counting those taken.
                         .filter(t -> t.concurrency() == null || heldOfKey.merge(t.concurrency().key(), 1L,
                                 Long::sum) <= t.concurrency().max())
-                        .limit(FastPath.freeSlots(slots, held))
+                        .limit(free)
                         .toList();
                 List<Task> claimed = picked.stream().map(t -> t.claimBy(botId, now)).toList();
                 for (int i = 0; i < picked.size(); i++) {

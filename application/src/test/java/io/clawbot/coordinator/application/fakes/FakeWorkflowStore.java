@@ -45,6 +45,7 @@ public final class FakeWorkflowStore implements WorkflowStore {
                     throw new IllegalStateException("duplicate workflow id " + workflow.id());
                 }
                 db.workflows.put(workflow.id(), workflow);
+                db.tag(steps);
                 steps.forEach(step -> db.tasks.put(step.id(), step));
                 db.history.addAll(creations);
                 return Created.fresh(workflow);

@@ -8,7 +8,9 @@ import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
 import io.clawbot.coordinator.domain.task.KeyedBatch;
+import io.clawbot.coordinator.domain.task.FairShare;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.TaskStatus;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
 import io.clawbot.coordinator.domain.workflow.Workflow;
 import java.time.Instant;
@@ -40,6 +42,10 @@ public final class InMemoryDatabase {
     final Map<BotId, String> tokenHashes = new LinkedHashMap<>();
     /** The {@code lease_expires_at} column of the tasks table: only held tasks have an entry. */
     final Map<TaskId, Instant> leaseExpiresAt = new LinkedHashMap<>();
+    /** The {@code fair_tag} column of the tasks table, given when a task is stored first ({@link #tag}). */
+    final Map<TaskId, Double> fairTags = new LinkedHashMap<>();
+    /** The fair_keys table: the tag of each key's latest task, by type (its name, or "" for none) and key. */
+    final Map<List<String>, Double> fairKeys = new LinkedHashMap<>();
     /** The type_policies table: only types someone set a policy for have an entry. */
     final Map<String, DispatchPolicy> policies = new LinkedHashMap<>();
     final InstantSource clock;
@@ -55,6 +61,9 @@ public final class InMemoryDatabase {
 
     /** Stores a task row as given: a fixture for a state the service itself does not produce (any more). */
     public synchronized void overwrite(Task task) {
+        if (!tasks.containsKey(task.id())) {
+            tag(List.of(task));
+        }
         tasks.put(task.id(), task);
     }
 
@@ -112,7 +121,58 @@ public final class InMemoryDatabase {
 
     /** Puts a task straight into the table, as a fixture, bypassing the ports. */
     public synchronized void insertTask(Task task) {
+        tag(List.of(task));
         tasks.put(task.id(), task);
+    }
+
+    /**
+     * Gives the tasks one creation statement stores their fair share tags, as the store's insert does
+     * (V14__fair_share.sql): each of the statement's keys, per type, moves on from the later of the virtual time
+     * (as the table was before the statement) and its previous tag, by the steps of its tasks in their order.
+     */
+    synchronized void tag(List<Task> created) {
+        Map<List<String>, List<Task>> groups = new LinkedHashMap<>();
+        for (Task task : created) {
+            groups.computeIfAbsent(List.of(typeKey(task), FairShare.keyOf(task)), k -> new ArrayList<>()).add(task);
+        }
+        Map<List<String>, Double> starts = new LinkedHashMap<>();
+        groups.forEach((key, tasksOfKey) -> {
+            Task first = tasksOfKey.getFirst();
+            int priority = tasksOfKey.stream().mapToInt(Task::priority).max().orElseThrow();
+            starts.put(key, FairShare.start(FairShare.virtualTime(head(first.type(), priority),
+                    latest(key.getFirst())), fairKeys.get(key)));
+        });
+        for (Task task : created) {
+            List<String> key = List.of(typeKey(task), FairShare.keyOf(task));
+            double tag = starts.get(key) + FairShare.step(task);
+            starts.put(key, tag);
+            fairKeys.put(key, tag);
+            fairTags.putIfAbsent(task.id(), tag);
+        }
+    }
+
+    /** A task's fair share tag; 0 for one stored before tags were given. */
+    synchronized double fairTag(Task task) {
+        return fairTags.getOrDefault(task.id(), 0.0);
+    }
+
+    private static String typeKey(Task task) {
+        return task.type() == null ? "" : task.type();
+    }
+
+    /** The smallest tag of the ready pending tasks of a type and priority; {@code null} when none. */
+    private Double head(String type, int priority) {
+        Instant now = clock.instant();
+        return tasks.values().stream()
+                .filter(t -> t.status() == TaskStatus.PENDING && java.util.Objects.equals(t.type(), type)
+                        && t.priority() == priority && (t.runAt() == null || !t.runAt().isAfter(now)))
+                .map(this::fairTag).min(Double::compare).orElse(null);
+    }
+
+    /** The latest tag of any key of the type; {@code null} when none. */
+    private Double latest(String typeKey) {
+        return fairKeys.entrySet().stream().filter(e -> e.getKey().getFirst().equals(typeKey))
+                .map(Map.Entry::getValue).max(Double::compare).orElse(null);
     }
 
     /** Sets a task's lease straight in the table, as a fixture, bypassing the ports. */
@@ -166,6 +226,6 @@ public final class InMemoryDatabase {
                 t.errorCode(), t.timeoutSeconds(), t.workflowId(), t.workflowPosition(), t.botId(), t.attempt(),
                 t.createdAt(), t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), version, t.retry(),
                 t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(), t.leaseExpiresAt(), t.attemptsBefore(),
-                t.owner(), t.progress(), t.traceParent(), t.concurrency());
+                t.owner(), t.progress(), t.traceParent(), t.concurrency(), t.fairness());
     }
 }

@@ -1,10 +1,7 @@
 package io.clawbot.coordinator.domain.task;
 
 import io.clawbot.coordinator.domain.common.ValidationException;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * At most {@code max} tasks of one key held by bots at once (assigned or running), counted across every replica:
@@ -19,9 +16,6 @@ public record ConcurrencyLimit(String key, int max) {
     public static final int MAX_KEY_LENGTH = 200;
     public static final int MIN_MAX = 1;
     public static final int MAX_MAX = 100_000;
-
-    /** A placeholder in a key: {@code ${payload.a.b}} is the payload's field {@code a.b}. */
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
 
     public ConcurrencyLimit {
         if (key == null || key.isBlank()) {
@@ -51,37 +45,11 @@ public record ConcurrencyLimit(String key, int max) {
         if (max == null) {
             throw new ValidationException("max_concurrency", "is required with concurrency_key");
         }
-        String resolved = resolve(key, payload);
+        String resolved = KeyTemplate.resolve("concurrency_key", key, payload);
         if (resolved.length() > MAX_KEY_LENGTH && key.length() <= MAX_KEY_LENGTH) {
             throw new ValidationException("concurrency_key", "resolves to a key of " + resolved.length()
                     + " characters; at most " + MAX_KEY_LENGTH);
         }
         return new ConcurrencyLimit(resolved, max);
-    }
-
-    private static String resolve(String template, Map<String, Object> payload) {
-        Matcher m = PLACEHOLDER.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String path = m.group(1).strip();
-            if (!path.startsWith("payload.") || path.length() == "payload.".length()) {
-                throw new ValidationException("concurrency_key", "'${" + m.group(1) + "}' is not a placeholder of "
-                        + "the form ${payload.<field>}");
-            }
-            Object value = payload;
-            for (String part : List.of(path.substring("payload.".length()).split("\\.", -1))) {
-                value = value instanceof Map<?, ?> map ? map.get(part) : null;
-            }
-            if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
-                throw new ValidationException("concurrency_key", "'${" + path + "}' names "
-                        + (value == null
-                                ? "no field of the payload"
-                                : "a field that is not a string, number or "
-                                        + "boolean"));
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(String.valueOf(value)));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 }

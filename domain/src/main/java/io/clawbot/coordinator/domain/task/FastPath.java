@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The rules of the hot path, named once: which pending tasks a bot's claim takes and in which order, what a claim
@@ -17,10 +18,25 @@ import java.util.Map;
  */
 public final class FastPath {
 
-    /** The order in which a claim takes pending tasks: highest priority first, then oldest, then by id. */
+    /**
+     * The order in which a claim merges the candidates of several types (each type's taken in
+     * {@link #withinType}): highest priority first, then oldest, then by id.
+     */
     public static final Comparator<Task> CLAIM_ORDER = Comparator.comparingInt(Task::priority).reversed()
             .thenComparing(Task::createdAt)
             .thenComparing(t -> t.id().value());
+
+    /**
+     * The order in which a claim takes the pending tasks of one type: highest priority first, then by fair share
+     * tag ({@link FairShare}: the keys' tasks interleave by their weights; without fairness keys, the order of
+     * creation), then by id.
+     *
+     * @param tag each task's fair share tag, which the store gives it when it is created
+     */
+    public static Comparator<Task> withinType(ToDoubleFunction<Task> tag) {
+        return Comparator.comparingInt(Task::priority).reversed().thenComparingDouble(tag)
+                .thenComparing(t -> t.id().value());
+    }
 
     private FastPath() {
     }

@@ -48,6 +48,7 @@ import java.util.Objects;
  * @param traceParent the W3C {@code traceparent} of what created it (the request, or its workflow's), which its
  *        dispatches, its bot's run and its reports continue; {@code null} when it was created outside a trace
  * @param concurrency the limit of its concurrency key; {@code null} when it has none
+ * @param fairness its fairness key and weight; {@code null} when it has none (it shares its type's default key)
  */
 public record Task(
         TaskId id,
@@ -78,7 +79,8 @@ public record Task(
         KeyId owner,
         TaskProgress progress,
         String traceParent,
-        ConcurrencyLimit concurrency) {
+        ConcurrencyLimit concurrency,
+        FairShare fairness) {
 
     /**
      * The reserved type of a workflow's approval step: no bot may declare it, so no bot takes the step; a key of
@@ -158,7 +160,7 @@ public record Task(
                 : null;
         return new Task(id, spec.type(), status, spec.priority(), spec.payload(), null, null, null,
                 spec.timeoutSeconds(), workflowId, position, null, 0, now, now, null, null, null, 0, retry,
-                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null, null, null, null);
+                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null, null, null, null, null);
     }
 
     /** The same new task, created by the client with this key ({@code null}: by the service itself). */
@@ -166,7 +168,7 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, key, progress,
-                traceParent, concurrency);
+                traceParent, concurrency, fairness);
     }
 
     /** The same new task, created within the trace whose W3C {@code traceparent} this is ({@code null}: none). */
@@ -174,7 +176,7 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
-                parent, concurrency);
+                parent, concurrency, fairness);
     }
 
     /** The same new task, limited by its concurrency key ({@code null}: none). */
@@ -182,7 +184,15 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
-                traceParent, limit);
+                traceParent, limit, fairness);
+    }
+
+    /** The same new task, in this fair share ({@code null}: its type's default key). */
+    public Task sharing(FairShare share) {
+        return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
+                workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
+                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
+                traceParent, concurrency, share);
     }
 
     /** The same task with the latest progress a bot reported; its state and version are unchanged. */
@@ -190,7 +200,7 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, latest,
-                traceParent, concurrency);
+                traceParent, concurrency, fairness);
     }
 
     /** The schedule-to-start deadline of a task that becomes ready now and may run from {@code runAt}. */
@@ -643,7 +653,8 @@ public record Task(
                     from.timeoutSeconds, from.workflowId, from.workflowPosition, botId, attempt, from.createdAt,
                     updatedAt, assignedAt, startedAt, completedAt, from.version, from.retry,
                     from.scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? from.leaseExpiresAt : null,
-                    attemptsBefore, from.owner, from.progress, from.traceParent, from.concurrency);
+                    attemptsBefore, from.owner, from.progress, from.traceParent, from.concurrency,
+                    from.fairness);
         }
     }
 }

@@ -7,7 +7,8 @@ import io.clawbot.coordinator.domain.id.WorkflowId;
 /**
  * Filters for listing tasks; every field is optional.
  *
- * @param order {@link Order#CLAIM} lists in the order bots take work: highest priority, then oldest
+ * @param order {@link Order#CLAIM} lists in the order bots take work: highest priority, then (for one type) in fair
+ *        share order ({@link FastPath#withinType}), or (across types) oldest
  * @param owner only the tasks this key created
  */
 public record TaskQuery(TaskStatus status, BotId botId, WorkflowId workflowId, String type, Order order,

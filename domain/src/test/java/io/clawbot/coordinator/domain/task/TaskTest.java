@@ -80,7 +80,8 @@ class TaskTest {
             Map<String, Object> source = new HashMap<>(Map.of("k", "v"));
             Task task = aTask().build();
             Task copy = new Task(task.id(), task.type(), task.status(), 0, source, null, null, null, 300, null, null,
-                    null, 0, T0, T0, null, null, null, 0, null, null, null, null, null, 0, null, null, null, null);
+                    null, 0, T0, T0, null, null, null, 0, null, null, null, null, null, 0, null, null, null, null,
+                    null);
 
             source.put("k", "changed");
 

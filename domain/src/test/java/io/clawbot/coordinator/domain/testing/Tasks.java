@@ -206,12 +206,19 @@ public final class Tasks {
     }
 
     private io.clawbot.coordinator.domain.task.ConcurrencyLimit concurrency;
+    private io.clawbot.coordinator.domain.task.FairShare fairness;
 
     public Task build() {
         return new Task(id, type, status, priority, payload, result, error, errorCode, 300, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? leaseExpiresAt : null, 0,
-                null, null, null, concurrency);
+                null, null, null, concurrency, fairness);
+    }
+
+    /** The task in a fair share. */
+    public Tasks sharing(String key, int weight) {
+        this.fairness = new io.clawbot.coordinator.domain.task.FairShare(key, weight);
+        return this;
     }
 
     /** The task limited by a concurrency key. */

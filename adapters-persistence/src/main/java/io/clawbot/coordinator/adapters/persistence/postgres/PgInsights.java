@@ -51,7 +51,9 @@ public class PgInsights implements Insights {
             + "(select id from capable where status <> 'offline')) as held from capable";
 
     private static final String AHEAD = "select count(*) as n from tasks where status = 'pending' and " + READY
-            + " and (priority > $2 or (priority = $2 and (created_at, id) < ($3::timestamptz, $4::uuid))) "
+            + " and (priority > $2 or (priority = $2 and case when type is not distinct from $5::text "
+            + "then (fair_tag, id) < ((select s.fair_tag from tasks s where s.id = $4::uuid), $4::uuid) "
+            + "else (created_at, id) < ($3::timestamptz, $4::uuid) end)) "
             + "and ($5::text is null or type = $5 or type is null)";
 
     private final Pool pool;

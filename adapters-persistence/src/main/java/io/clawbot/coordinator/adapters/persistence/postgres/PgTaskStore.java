@@ -225,7 +225,10 @@ public class PgTaskStore implements TaskStore {
             where.andIf(true, "status in ('failed', 'timed_out')");
         }
         String order = switch (query.order()) {
-            case CLAIM -> " order by priority desc, created_at, id";
+            // Within a type, claims take tasks in fair share order; across types, by age.
+            case CLAIM -> query.type() == null
+                    ? " order by priority desc, created_at, id"
+                    : " order by priority desc, fair_tag, id";
             case DEAD_LETTERS -> " order by completed_at desc, id desc";
             case CREATED -> " order by created_at, id";
         };

@@ -30,10 +30,11 @@ public class PgWorkQueue implements WorkQueue {
     private static final String HELD = PgTaskStore.HELD;
 
     /**
-     * The next tasks of one capability (or of none), in claim order, locked. Each capability, and the untyped
-     * tasks, are read through the pending index that starts with the type (tasks_pending_claim_idx), from the head
-     * of their range, so a claim costs the same however many tasks of other types wait; the candidates are then
-     * merged in claim order. A candidate locked but not taken stays pending and is free again when the statement
+     * The next tasks of one capability (or of none), in claim order, locked: by priority, then by fair share tag
+     * (V14__fair_share.sql: within a type, the keys' tasks interleave by their weights; without fairness keys, in
+     * creation order). Each capability, and the untyped tasks, are read through the pending index that starts with
+     * the type (tasks_pending_claim_idx), from the head of their range, so a claim costs the same however many
+     * tasks of other types wait; the candidates of several types are then merged by priority and age. A candidate locked but not taken stays pending and is free again when the statement
      * ends. A task whose concurrency key was at its limit when the statement began is passed over (its key's row
      * read by primary key; a task without a key costs nothing more).
      */
@@ -41,7 +42,7 @@ public class PgWorkQueue implements WorkQueue {
             + "concurrency_key, max_concurrency from tasks where status = 'pending' and %s "
             + "and (run_at is null or run_at <= now()) and (concurrency_key is null or (select k.held from "
             + "concurrency_keys k where k.key = tasks.concurrency_key) < max_concurrency) "
-            + "order by priority desc, created_at, id limit (select n from free) for update skip locked";
+            + "order by priority desc, fair_tag, id limit (select n from free) for update skip locked";
 
     /**
      * What a claim's text starts with, so that a pause can wait for the claims under way ({@link PgPolicyStore}).

@@ -7,6 +7,7 @@ import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
+import io.clawbot.coordinator.domain.task.FairShare;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskProgress;
@@ -27,13 +28,51 @@ final class TaskRows {
     private static final String WRITTEN = "id, type, status, priority, payload, result, error, timeout_seconds, "
             + "workflow_id, workflow_position, bot_id, attempt, created_at, updated_at, assigned_at, started_at, "
             + "completed_at, version, error_code, retry_policy, attempts_before, schedule_to_start_seconds, run_at, "
-            + "deadline_at, owner_key_id, trace_parent, concurrency_key, max_concurrency";
+            + "deadline_at, owner_key_id, trace_parent, concurrency_key, max_concurrency, fairness_key, fairness_weight";
 
     static final String COLUMNS = WRITTEN + ", lease_expires_at, progress, progress_attempt, progress_at";
 
-    static final String INSERT = "insert into tasks (" + WRITTEN + ") values "
+    /**
+     * The virtual time of a type at a priority for fair share, as {@link FairShare#virtualTime}: the smallest tag
+     * of its ready pending tasks at that priority (read from the head of tasks_pending_claim_idx), else the latest
+     * tag of any of its keys, else 0. Each argument is an SQL expression.
+     *
+     * @param untyped whether the tasks have no type
+     * @param type the type
+     * @param typeKey the type's name in fair_keys: its name, or '' for no type
+     */
+    private static String virtualTime(String untyped, String type, String typeKey, String priority) {
+        String head = "(select min(x.fair_tag) from tasks x where %s and x.status = 'pending' and x.priority = "
+                + priority + " and (x.run_at is null or x.run_at <= now()))";
+        return "coalesce(case when " + untyped + " then " + head.formatted("x.type is null") + " else "
+                + head.formatted("x.type = " + type) + " end, (select max(m.finish) from fair_keys m where m.type = "
+                + typeKey + "), 0)";
+    }
+
+    /**
+     * Moves a key on by a creation statement's span ({@code excluded.span}), from the later of its previous tag and
+     * the virtual time ({@code excluded.finish} is the virtual time plus the span), as {@link FairShare#start}; the
+     * statement's tags of the key then run from {@code finish - span}. A key's row is locked until the statement
+     * commits, so creations of one key follow each other.
+     */
+    private static final String MOVE_FAIR_KEY = " on conflict (type, key) do update set finish = "
+            + "greatest(f.finish + excluded.span, excluded.finish), span = excluded.span "
+            + "returning f.type, f.key, f.finish, f.span";
+
+    /**
+     * A task and its creation entry in one statement: a creation without an idempotency key is then one round trip
+     * and one commit, with no transaction around it. The task's tag follows its key's previous one
+     * ({@link #MOVE_FAIR_KEY}). The entry's parameters follow the task's ({@link #insertWithEventParams}).
+     */
+    static final String INSERT_WITH_EVENT = "with f as (insert into fair_keys as f (type, key, finish, span) "
+            + "select coalesce($2::text, ''), coalesce($29::text, ''), " + virtualTime("$2::text is null", "$2::text",
+                    "coalesce($2::text, '')", "$4::int")
+            + " + 1.0 / coalesce($30::int, 1), 1.0 / coalesce($30::int, 1)" + MOVE_FAIR_KEY + "), "
+            + "created as (insert into tasks (" + WRITTEN + ", fair_tag) values "
             + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-            + "$23, $24, $25, $26, $27, $28)";
+            + "$23, $24, $25, $26, $27, $28, $29, $30, (select finish from f)) returning id) insert into task_events "
+            + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
+            + "select id, $31::text, $32::text, $33::int, $34::text, $35::text, $36::timestamptz, $37::text from created";
 
     /**
      * A compare-and-set on the version the new state was computed from. Deadlines and the retry's run-at come
@@ -47,15 +86,6 @@ final class TaskRows {
             + "lease_expires_at = case $2 when 'assigned' then $7::timestamptz + make_interval(secs => $12::float8) "
             + "when 'in_progress' then $7::timestamptz + make_interval(secs => $13::float8) else null end "
             + "where id = $1 and version = $11";
-
-    /**
-     * A task and its creation entry in one statement: a creation without an idempotency key is then one round trip
-     * and one commit, with no transaction around it. The entry's parameters follow the task's ({@link
-     * #insertWithEventParams}).
-     */
-    static final String INSERT_WITH_EVENT = "with created as (" + INSERT + " returning id) insert into task_events "
-            + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
-            + "select id, $29::text, $30::text, $31::int, $32::text, $33::text, $34::timestamptz, $35::text from created";
 
     static final String INSERT_EVENT = "insert into task_events "
             + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
@@ -73,7 +103,8 @@ final class TaskRows {
             { "completed_at", "timestamptz" }, { "version", "bigint" }, { "error_code", "text" },
             { "retry_policy", "jsonb" }, { "attempts_before", "int" }, { "schedule_to_start_seconds", "int" },
             { "run_at", "timestamptz" }, { "deadline_at", "timestamptz" }, { "owner_key_id", "uuid" },
-            { "trace_parent", "text" }, { "concurrency_key", "text" }, { "max_concurrency", "int" } };
+            { "trace_parent", "text" }, { "concurrency_key", "text" }, { "max_concurrency", "int" },
+            { "fairness_key", "text" }, { "fairness_weight", "int" } };
 
     private static final String[][] EVENT_TYPES = { { "task_id", "uuid" }, { "from_status", "text" },
             { "to_status", "text" }, { "attempt", "int" }, { "actor", "text" }, { "reason", "text" },
@@ -81,30 +112,58 @@ final class TaskRows {
 
     /**
      * Many tasks in one statement: one array per column, unnested into rows. PostgreSQL plans and runs it once,
-     * where a pipelined batch of {@link #INSERT} runs a statement per row.
+     * where a pipelined batch of single inserts runs a statement per row. Each of the statement's keys (per type)
+     * moves on once by the steps of its tasks ({@link #MOVE_FAIR_KEY}; in key order, so that two statements lock
+     * their keys' rows in the same order), and its tasks take consecutive tags in the arrays' order.
      */
-    static final String INSERT_MANY = unnestInsert("tasks", WRITTEN_TYPES);
+    static final String INSERT_MANY = insertMany();
 
     /** Many history entries in one statement, as {@link #INSERT_MANY}. */
     static final String INSERT_EVENTS = unnestInsert("task_events", EVENT_TYPES);
 
+    private static String insertMany() {
+        Unnest u = Unnest.of(WRITTEN_TYPES, "r.");
+        String step = "1.0 / coalesce(r.fairness_weight, 1)";
+        return "with r as (select * from unnest(" + u.arrays() + ") with ordinality as r(" + u.names() + ", ord)), "
+                + "g as (select coalesce(r.type, '') as t, coalesce(r.fairness_key, '') as k, sum(" + step
+                + ") as span, max(r.priority) as p, bool_or(r.type is null) as untyped from r group by 1, 2), "
+                + "f as (insert into fair_keys as f (type, key, finish, span) select g.t, g.k, "
+                + virtualTime("g.untyped", "g.t", "g.t", "g.p") + " + g.span, g.span from g order by g.t, g.k"
+                + MOVE_FAIR_KEY + ") "
+                + "insert into tasks (" + u.names() + ", fair_tag) select " + u.selected()
+                + ", f.finish - f.span + sum("
+                + step + ") over (partition by f.type, f.key order by r.ord) from r join f on f.type = "
+                + "coalesce(r.type, '') and f.key = coalesce(r.fairness_key, '') order by r.ord";
+    }
+
     private static String unnestInsert(String table, String[][] columns) {
-        StringBuilder names = new StringBuilder();
-        StringBuilder selected = new StringBuilder();
-        StringBuilder arrays = new StringBuilder();
-        for (int i = 0; i < columns.length; i++) {
-            String sep = i == 0 ? "" : ", ";
-            String name = columns[i][0];
-            String type = columns[i][1];
-            names.append(sep).append(name);
-            // JSON documents travel as text and are cast per row.
-            selected.append(sep).append(type.equals("jsonb") ? name + "::jsonb" : name);
-            arrays.append(sep).append('$').append(i + 1).append("::").append(type.equals("jsonb") ? "text" : type)
-                    .append("[]");
-        }
+        Unnest u = Unnest.of(columns, "");
         // Rows go in the arrays' order, so the history's ids follow the order of the entries.
-        return "insert into " + table + " (" + names + ") select " + selected + " from unnest(" + arrays
-                + ") with ordinality as r(" + names + ", ord) order by ord";
+        return "insert into " + table + " (" + u.names() + ") select " + u.selected() + " from unnest(" + u.arrays()
+                + ") with ordinality as r(" + u.names() + ", ord) order by ord";
+    }
+
+    /**
+     * The parts of a set-based insert from one array per column: the column names, the select list (each name
+     * after {@code prefix}; JSON documents travel as text and are cast per row) and the array parameters.
+     */
+    private record Unnest(String names, String selected, String arrays) {
+
+        static Unnest of(String[][] columns, String prefix) {
+            StringBuilder names = new StringBuilder();
+            StringBuilder selected = new StringBuilder();
+            StringBuilder arrays = new StringBuilder();
+            for (int i = 0; i < columns.length; i++) {
+                String sep = i == 0 ? "" : ", ";
+                String name = columns[i][0];
+                String type = columns[i][1];
+                names.append(sep).append(name);
+                selected.append(sep).append(prefix).append(name).append(type.equals("jsonb") ? "::jsonb" : "");
+                arrays.append(sep).append('$').append(i + 1).append("::")
+                        .append(type.equals("jsonb") ? "text" : type).append("[]");
+            }
+            return new Unnest(names.toString(), selected.toString(), arrays.toString());
+        }
     }
 
     /** The parameters of {@link #INSERT_MANY}: each task's {@link #insertParams}, column by column. */
@@ -154,7 +213,9 @@ final class TaskRows {
                 t.scheduleToStartSeconds(), Sql.ts(t.runAt()), Sql.ts(t.deadlineAt()),
                 t.owner() == null ? null : t.owner().value(), t.traceParent(),
                 t.concurrency() == null ? null : t.concurrency().key(),
-                t.concurrency() == null ? null : t.concurrency().max() });
+                t.concurrency() == null ? null : t.concurrency().max(),
+                t.fairness() == null ? null : t.fairness().key(),
+                t.fairness() == null ? null : t.fairness().weight() });
     }
 
     /** The task's columns, then its creation entry's, for {@link #INSERT_WITH_EVENT}. */
@@ -224,7 +285,13 @@ final class TaskRows {
                 owner == null ? null : new KeyId(owner),
                 progress(row),
                 row.getString("trace_parent"),
-                concurrency(row));
+                concurrency(row),
+                fairness(row));
+    }
+
+    private static FairShare fairness(Row row) {
+        String key = row.getString("fairness_key");
+        return key == null ? null : new FairShare(key, row.getInteger("fairness_weight"));
     }
 
     private static ConcurrencyLimit concurrency(Row row) {

@@ -141,7 +141,8 @@ public class TaskBatchResource {
             throw new ValidationException(KEY_FIELD, e.detail());
         }
         return new SubmitTaskCommand(request.toSpec(), key, client, request.priority() != null,
-                request.timeoutSeconds() != null, request.toConcurrency());
+                request.timeoutSeconds() != null, request.toConcurrency(),
+                request.toFairShare());
     }
 
     private static TaskBatchItemResponse refused(int index, DomainException e, String at) {

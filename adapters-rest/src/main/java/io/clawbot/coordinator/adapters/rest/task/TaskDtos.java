@@ -5,6 +5,7 @@ import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.insight.Explanation;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
+import io.clawbot.coordinator.domain.task.FairShare;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskProgress;
@@ -41,12 +42,21 @@ public final class TaskDtos {
             @Schema(description = "Seed 004's name for payload; give one or the other") Map<String, Object> params,
             @Schema(description = "At most max_concurrency tasks of this key are held by bots at once (assigned or running), counted across every replica; the others wait, pending. ${payload.<field>} takes a field of the payload (a dotted field nests)", example = "customer:${payload.customer_id}", maxLength = ConcurrencyLimit.MAX_KEY_LENGTH) String concurrencyKey,
             @Schema(description = "How many tasks of the concurrency key bots may hold at once; required with concurrency_key", minimum = ""
-                    + ConcurrencyLimit.MIN_MAX, maximum = "" + ConcurrencyLimit.MAX_MAX) Integer maxConcurrency) {
+                    + ConcurrencyLimit.MIN_MAX, maximum = "" + ConcurrencyLimit.MAX_MAX) Integer maxConcurrency,
+            @Schema(description = "Among ready tasks of one type and priority, fairness keys are served in proportion to their weights: one key's backlog does not hold up the others', and a key that arrives late gets its share at once. Tasks without a fairness key share their type's default key, of weight 1. ${payload.<field>} takes a field of the payload", example = "tenant:${payload.tenant_id}", maxLength = FairShare.MAX_KEY_LENGTH) String fairnessKey,
+            @Schema(description = "The fairness key's weight: a key of weight 3 gets three tasks dispatched for every one of a key of weight 1 while both have ready tasks; 1 when not given; only with fairness_key", minimum = ""
+                    + FairShare.MIN_WEIGHT, maximum = "" + FairShare.MAX_WEIGHT) Integer fairnessWeight) {
 
         /** The concurrency limit the request states, resolved against its payload; {@code null} for none. */
         @Schema(hidden = true)
         public ConcurrencyLimit toConcurrency() {
             return ConcurrencyLimit.of(concurrencyKey, maxConcurrency, toSpec().payload());
+        }
+
+        /** The fair share the request states, resolved against its payload; {@code null} for the default key. */
+        @Schema(hidden = true)
+        public FairShare toFairShare() {
+            return FairShare.of(fairnessKey, fairnessWeight, toSpec().payload());
         }
 
         /** The spec the request asks for. */
@@ -164,7 +174,9 @@ public final class TaskDtos {
             @Schema(description = "Pending: when its schedule-to-start limit runs out; running: when its execution timeout does") Instant deadlineAt,
             @Schema(description = "The latest progress a bot reported; it stays after the task ends") ProgressResponse progress,
             @Schema(description = "Its concurrency key, resolved; absent when it has none") String concurrencyKey,
-            @Schema(description = "How many tasks of its concurrency key bots may hold at once") Integer maxConcurrency) {
+            @Schema(description = "How many tasks of its concurrency key bots may hold at once") Integer maxConcurrency,
+            @Schema(description = "Its fairness key, resolved; absent when it shares its type's default key") String fairnessKey,
+            @Schema(description = "Its fairness key's weight") Integer fairnessWeight) {
         // @formatter:on
 
         public static TaskResponse of(Task t) {
@@ -175,7 +187,9 @@ public final class TaskDtos {
                     t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), RetryResponse.of(t.retry()),
                     t.attemptsMade(), t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(),
                     ProgressResponse.of(t.progress()), t.concurrency() == null ? null : t.concurrency().key(),
-                    t.concurrency() == null ? null : t.concurrency().max());
+                    t.concurrency() == null ? null : t.concurrency().max(),
+                    t.fairness() == null ? null : t.fairness().key(),
+                    t.fairness() == null ? null : t.fairness().weight());
         }
     }
 

@@ -132,7 +132,8 @@ public class TaskResource {
         TaskSpec spec = request.toSpec();
         Principal.Client client = caller.client();
         return submission.submit(new SubmitTaskCommand(spec, fingerprint.key(idempotencyKey, request, client), client,
-                request.priority() != null, request.timeoutSeconds() != null, request.toConcurrency()))
+                request.priority() != null, request.timeoutSeconds() != null, request.toConcurrency(),
+                request.toFairShare()))
                 .map(created -> Created.response(created, TaskResponse::of, t -> "/api/v1/tasks/" + t.id()));
     }
 
