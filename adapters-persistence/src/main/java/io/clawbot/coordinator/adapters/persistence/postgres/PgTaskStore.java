@@ -73,18 +73,26 @@ public class PgTaskStore implements TaskStore {
     }
 
     /**
-     * The task and its creation entry go in one statement; without an idempotency key that statement is the whole
-     * creation (one round trip, one commit), with one it follows the key's claim in a transaction.
+     * Without an idempotency key the creation is one autocommitted statement: the task's fair share tag, the task
+     * and its creation entry (one round trip, one commit). With one, the key is claimed in a transaction while the
+     * tag is reserved alongside, in a statement of its own ({@link FairTags}), so that no key's row is held by the
+     * transaction.
      */
     private Uni<Created<Task>> createAlone(Task task, TaskTransitioned creation, IdempotencyKey key) {
-        Tuple row = TaskRows.insertWithEventParams(task, creation);
-        Uni<Created<Task>> stored = key == null
-                ? pool.preparedQuery(TaskRows.INSERT_WITH_EVENT).execute(row).replaceWith(Created.fresh(task))
-                : pool.withTransaction(conn -> IdempotencyKeys.claim(conn, IDEMPOTENCY_SCOPE, key, task.id().value())
-                        .flatMap(existing -> existing != null
-                                ? findById(conn, new TaskId(existing)).map(Created::replay)
-                                : conn.preparedQuery(TaskRows.INSERT_WITH_EVENT).execute(row)
-                                        .replaceWith(Created.fresh(task))));
+        Uni<Created<Task>> stored;
+        if (key == null) {
+            stored = pool.preparedQuery(TaskRows.INSERT_ALONE).execute(TaskRows.insertAloneParams(task, creation))
+                    .replaceWith(Created.fresh(task));
+        } else {
+            Uni<Map<TaskId, Double>> tags = reserveNow(List.of(task));
+            stored = pool.withTransaction(conn -> IdempotencyKeys.claim(conn, IDEMPOTENCY_SCOPE, key,
+                    task.id().value())
+                    .flatMap(existing -> existing != null
+                            ? findById(conn, new TaskId(existing)).map(Created::replay)
+                            : tags.flatMap(t -> conn.preparedQuery(TaskRows.INSERT_WITH_EVENT)
+                                    .execute(TaskRows.insertWithEventParams(task, t.get(task.id()), creation)))
+                                    .replaceWith(Created.fresh(task))));
+        }
         return stored.invoke(created -> {
             if (!created.replayed()) {
                 metrics.moved(null, task, creation);
@@ -93,37 +101,52 @@ public class PgTaskStore implements TaskStore {
     }
 
     /**
-     * The keys are claimed in one statement, in key order, so that batches sharing keys lock them in the same order
-     * and wait for each other rather than deadlock; the tasks and their creation entries follow in one statement
-     * each.
+     * The tasks' fair share tags are reserved in a statement of their own ({@link FairTags}; a replayed task's tag
+     * goes unused), alongside the transaction's first statements. The keys are claimed in one statement, in key
+     * order, so that batches sharing keys lock them in the same order and wait for each other rather than
+     * deadlock; the tasks and their creation entries follow in one statement each.
      */
     @Override
     public Uni<List<Stored>> createAll(List<NewTask> batch) {
         if (batch.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return pool.withTransaction(conn -> claimAll(conn, KeyedBatch.claimants(batch)).flatMap(stored -> {
-            List<Stored> outcomes = KeyedBatch.outcomes(batch, stored);
-            List<Task> rows = new ArrayList<>();
-            List<TaskTransitioned> events = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
-                    rows.add(batch.get(i).task());
-                    events.add(batch.get(i).creation());
-                }
-            }
-            if (rows.isEmpty()) {
-                return Uni.createFrom().item(outcomes);
-            }
-            return conn.preparedQuery(TaskRows.INSERT_MANY).execute(TaskRows.insertManyParams(rows))
-                    .flatMap(ignored -> insertEvents(conn, events)).replaceWith(outcomes);
-        })).invoke(outcomes -> {
-            for (int i = 0; i < batch.size(); i++) {
-                if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
-                    metrics.moved(null, batch.get(i).task(), batch.get(i).creation());
-                }
-            }
+        Uni<Map<TaskId, Double>> reserved = reserveNow(batch.stream().map(NewTask::task).toList());
+        return pool.withTransaction(conn -> claimAll(conn, KeyedBatch.claimants(batch)).flatMap(stored -> reserved
+                .flatMap(tags -> {
+                    List<Stored> outcomes = KeyedBatch.outcomes(batch, stored);
+                    List<Task> rows = new ArrayList<>();
+                    List<TaskTransitioned> events = new ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
+                            rows.add(batch.get(i).task());
+                            events.add(batch.get(i).creation());
+                        }
+                    }
+                    if (rows.isEmpty()) {
+                        return Uni.createFrom().item(outcomes);
+                    }
+                    return conn.preparedQuery(TaskRows.INSERT_MANY).execute(TaskRows.insertManyParams(rows, tags))
+                            .flatMap(ignored -> insertEvents(conn, events)).replaceWith(outcomes);
+                }))).invoke(outcomes -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (outcomes.get(i).outcome() == Stored.Outcome.CREATED) {
+                            metrics.moved(null, batch.get(i).task(), batch.get(i).creation());
+                        }
+                    }
+                });
+    }
+
+    /**
+     * Starts reserving the tasks' tags at once, on a connection of its own; the answer is kept for whoever waits
+     * for it, and a creation that fails before it leaves a gap in its keys' tags, which costs nothing.
+     */
+    private Uni<Map<TaskId, Double>> reserveNow(List<Task> tasks) {
+        Uni<Map<TaskId, Double>> reserved = FairTags.reserve(pool, tasks).memoize().indefinitely();
+        reserved.subscribe().with(ignored -> {
+        }, ignored -> {
         });
+        return reserved;
     }
 
     /** Claims the keys; the claims stored before, by key, for those already taken. */

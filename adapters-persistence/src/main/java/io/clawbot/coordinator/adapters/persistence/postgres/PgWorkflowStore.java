@@ -63,7 +63,10 @@ public class PgWorkflowStore implements WorkflowStore {
     @Override
     public Uni<Created<Workflow>> create(Workflow workflow, List<Task> steps, List<TaskTransitioned> creations,
             IdempotencyKey key) {
-        return pool.withTransaction(conn -> IdempotencyKeys.claim(conn, IDEMPOTENCY_SCOPE, key, workflow.id().value())
+        // The steps' fair share tags are reserved before the transaction (FairTags), so that no key's row is held
+        // while it runs.
+        return FairTags.reserve(pool, steps).flatMap(tags -> pool.withTransaction(conn -> IdempotencyKeys.claim(conn,
+                IDEMPOTENCY_SCOPE, key, workflow.id().value())
                 .flatMap(existing -> {
                     if (existing != null) {
                         return findById(conn, new WorkflowId(existing)).map(Created::replay);
@@ -81,10 +84,10 @@ public class PgWorkflowStore implements WorkflowStore {
                                     Jsonb.of(workflow.input()),
                                     workflow.owner() == null ? null : workflow.owner().value() }))
                             .flatMap(ignored -> conn.preparedQuery(TaskRows.INSERT_MANY)
-                                    .execute(TaskRows.insertManyParams(steps)))
+                                    .execute(TaskRows.insertManyParams(steps, tags)))
                             .flatMap(ignored -> PgTaskStore.insertEvents(conn, creations))
                             .replaceWith(Created.fresh(workflow));
-                })).invoke(created -> {
+                }))).invoke(created -> {
                     if (!created.replayed()) {
                         metrics.workflowStarted(workflow);
                         WorkMetrics.created(metrics, steps, creations);

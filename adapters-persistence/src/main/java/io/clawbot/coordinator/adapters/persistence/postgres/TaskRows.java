@@ -50,21 +50,34 @@ final class TaskRows {
     }
 
     /**
-     * Moves a key on by a creation statement's span ({@code excluded.span}), from the later of its previous tag and
-     * the virtual time ({@code excluded.finish} is the virtual time plus the span), as {@link FairShare#start}; the
-     * statement's tags of the key then run from {@code finish - span}. A key's row is locked until the statement
-     * commits, so creations of one key follow each other.
+     * Moves a key on by {@code excluded.span}, from the later of its previous tag and the virtual time
+     * ({@code excluded.finish} is the virtual time plus the span), as {@link FairShare#start}.
      */
     private static final String MOVE_FAIR_KEY = " on conflict (type, key) do update set finish = "
             + "greatest(f.finish + excluded.span, excluded.finish), span = excluded.span "
             + "returning f.type, f.key, f.finish, f.span";
 
     /**
-     * A task and its creation entry in one statement: a creation without an idempotency key is then one round trip
-     * and one commit, with no transaction around it. The task's tag follows its key's previous one
-     * ({@link #MOVE_FAIR_KEY}). The entry's parameters follow the task's ({@link #insertWithEventParams}).
+     * Reserves the tags of the tasks about to be created, by fair share key (per type): each key's row moves on by
+     * the steps of its tasks ({@code span}), from the later of its previous tag and the type's virtual time, and
+     * answers its new latest tag, so the reserved tags run from {@code finish - span} ({@link FairTags}). The rows
+     * are written in key order, so that two reservations lock them in the same order. It is a statement of its own,
+     * autocommitted, never part of a creation's transaction: a key's row is locked only while the statement runs,
+     * so a replica that stalls in the middle of a creation cannot hold up the creations of others. A creation that
+     * then fails leaves a gap in its key's tags, which costs nothing.
      */
-    static final String INSERT_WITH_EVENT = "with f as (insert into fair_keys as f (type, key, finish, span) "
+    static final String RESERVE_TAGS = "with g as (select * from unnest((select $1::text[]), (select $2::text[]), "
+            + "(select $3::float8[]), (select $4::int[]), (select $5::bool[])) as g(t, k, span, p, untyped)) "
+            + "insert into fair_keys as f (type, key, finish, span) select g.t, g.k, "
+            + virtualTime("g.untyped", "g.t", "g.t", "g.p") + " + g.span, g.span from g order by g.t, g.k"
+            + MOVE_FAIR_KEY;
+
+    /**
+     * A task without an idempotency key, its tag and its creation entry in one autocommitted statement: one round
+     * trip and one commit for the whole creation. Its key's row is locked only while the statement runs, as in
+     * {@link #RESERVE_TAGS}. The entry's parameters follow the task's ({@link #insertAloneParams}).
+     */
+    static final String INSERT_ALONE = "with f as (insert into fair_keys as f (type, key, finish, span) "
             + "select coalesce($2::text, ''), coalesce($29::text, ''), " + virtualTime("$2::text is null", "$2::text",
                     "coalesce($2::text, '')", "$4::int")
             + " + 1.0 / coalesce($30::int, 1), 1.0 / coalesce($30::int, 1)" + MOVE_FAIR_KEY + "), "
@@ -73,6 +86,19 @@ final class TaskRows {
             + "$23, $24, $25, $26, $27, $28, $29, $30, (select finish from f)) returning id) insert into task_events "
             + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
             + "select id, $31::text, $32::text, $33::int, $34::text, $35::text, $36::timestamptz, $37::text from created";
+
+    private static final String INSERT = "insert into tasks (" + WRITTEN + ", fair_tag) values "
+            + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
+            + "$23, $24, $25, $26, $27, $28, $29, $30, $31)";
+
+    /**
+     * A task and its creation entry in one statement: a creation without an idempotency key is then one round trip
+     * and one commit, with no transaction around it. The entry's parameters follow the task's and its tag's
+     * ({@link #insertWithEventParams}).
+     */
+    static final String INSERT_WITH_EVENT = "with created as (" + INSERT + " returning id) insert into task_events "
+            + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
+            + "select id, $32::text, $33::text, $34::int, $35::text, $36::text, $37::timestamptz, $38::text from created";
 
     /**
      * A compare-and-set on the version the new state was computed from. Deadlines and the retry's run-at come
@@ -106,35 +132,25 @@ final class TaskRows {
             { "trace_parent", "text" }, { "concurrency_key", "text" }, { "max_concurrency", "int" },
             { "fairness_key", "text" }, { "fairness_weight", "int" } };
 
+    /** The columns of {@link #INSERT_MANY}: the written ones and the task's fair share tag. */
+    private static final String[][] INSERTED_TYPES = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(WRITTEN_TYPES), java.util.stream.Stream.<String[]>of(new String[]{ "fair_tag",
+                    "float8" }))
+            .toArray(String[][]::new);
+
     private static final String[][] EVENT_TYPES = { { "task_id", "uuid" }, { "from_status", "text" },
             { "to_status", "text" }, { "attempt", "int" }, { "actor", "text" }, { "reason", "text" },
             { "occurred_at", "timestamptz" }, { "cause", "text" } };
 
     /**
      * Many tasks in one statement: one array per column, unnested into rows. PostgreSQL plans and runs it once,
-     * where a pipelined batch of single inserts runs a statement per row. Each of the statement's keys (per type)
-     * moves on once by the steps of its tasks ({@link #MOVE_FAIR_KEY}; in key order, so that two statements lock
-     * their keys' rows in the same order), and its tasks take consecutive tags in the arrays' order.
+     * where a pipelined batch of single inserts runs a statement per row. Their tags are reserved before
+     * ({@link #RESERVE_TAGS}).
      */
-    static final String INSERT_MANY = insertMany();
+    static final String INSERT_MANY = unnestInsert("tasks", INSERTED_TYPES);
 
     /** Many history entries in one statement, as {@link #INSERT_MANY}. */
     static final String INSERT_EVENTS = unnestInsert("task_events", EVENT_TYPES);
-
-    private static String insertMany() {
-        Unnest u = Unnest.of(WRITTEN_TYPES, "r.");
-        String step = "1.0 / coalesce(r.fairness_weight, 1)";
-        return "with r as (select * from unnest(" + u.arrays() + ") with ordinality as r(" + u.names() + ", ord)), "
-                + "g as (select coalesce(r.type, '') as t, coalesce(r.fairness_key, '') as k, sum(" + step
-                + ") as span, max(r.priority) as p, bool_or(r.type is null) as untyped from r group by 1, 2), "
-                + "f as (insert into fair_keys as f (type, key, finish, span) select g.t, g.k, "
-                + virtualTime("g.untyped", "g.t", "g.t", "g.p") + " + g.span, g.span from g order by g.t, g.k"
-                + MOVE_FAIR_KEY + ") "
-                + "insert into tasks (" + u.names() + ", fair_tag) select " + u.selected()
-                + ", f.finish - f.span + sum("
-                + step + ") over (partition by f.type, f.key order by r.ord) from r join f on f.type = "
-                + "coalesce(r.type, '') and f.key = coalesce(r.fairness_key, '') order by r.ord";
-    }
 
     private static String unnestInsert(String table, String[][] columns) {
         Unnest u = Unnest.of(columns, "");
@@ -167,8 +183,8 @@ final class TaskRows {
     }
 
     /** The parameters of {@link #INSERT_MANY}: each task's {@link #insertParams}, column by column. */
-    static Tuple insertManyParams(List<Task> tasks) {
-        return columns(tasks.stream().map(TaskRows::insertParams).toList(), WRITTEN_TYPES);
+    static Tuple insertManyParams(List<Task> tasks, Map<TaskId, Double> tags) {
+        return columns(tasks.stream().map(t -> insertParams(t).addValue(tags.get(t.id()))).toList(), INSERTED_TYPES);
     }
 
     /** The parameters of {@link #INSERT_EVENTS}. */
@@ -186,6 +202,7 @@ final class TaskRows {
                 case "int" -> new Integer[n];
                 case "bigint" -> new Long[n];
                 case "timestamptz" -> new java.time.OffsetDateTime[n];
+                case "float8" -> new Double[n];
                 default -> new String[n];
             };
             for (int r = 0; r < n; r++) {
@@ -218,9 +235,18 @@ final class TaskRows {
                 t.fairness() == null ? null : t.fairness().weight() });
     }
 
-    /** The task's columns, then its creation entry's, for {@link #INSERT_WITH_EVENT}. */
-    static Tuple insertWithEventParams(Task t, TaskTransitioned e) {
+    /** The task's columns, then its creation entry's, for {@link #INSERT_ALONE}. */
+    static Tuple insertAloneParams(Task t, TaskTransitioned e) {
         Tuple params = insertParams(t);
+        params.addValue(e.from() == null ? null : e.from().wire()).addValue(e.to().wire()).addValue(e.attempt())
+                .addValue(e.actor().value()).addValue(e.reason()).addValue(Sql.ts(e.occurredAt()))
+                .addValue(e.cause());
+        return params;
+    }
+
+    /** The task's columns, its fair share tag, then its creation entry's, for {@link #INSERT_WITH_EVENT}. */
+    static Tuple insertWithEventParams(Task t, double tag, TaskTransitioned e) {
+        Tuple params = insertParams(t).addValue(tag);
         params.addValue(e.from() == null ? null : e.from().wire()).addValue(e.to().wire()).addValue(e.attempt())
                 .addValue(e.actor().value()).addValue(e.reason()).addValue(Sql.ts(e.occurredAt()))
                 .addValue(e.cause());
