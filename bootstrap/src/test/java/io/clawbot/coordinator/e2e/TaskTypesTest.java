@@ -85,6 +85,45 @@ class TaskTypesTest {
     }
 
     @Test
+    void a_types_keys_are_given_to_its_tasks_from_their_payloads_unless_a_request_states_its_own() {
+        String type = Fixtures.unique("keyed-type");
+        register(type,
+                Map.<String, Object>of("concurrency_key", "repo:${payload.repo}", "max_concurrency", 1, "fairness_key",
+                        "ref:${payload.ref}", "fairness_weight", 2));
+        given().when().get("/api/v1/task-types/" + type).then().statusCode(200)
+                .body("concurrency_key", equalTo("repo:${payload.repo}")).body("max_concurrency", equalTo(1))
+                .body("fairness_key", equalTo("ref:${payload.ref}")).body("fairness_weight", equalTo(2));
+        Map<String, Object> payload = Map.of("repo", "app", "ref", "main");
+
+        given().contentType(ContentType.JSON).body(Map.of("type", type, "payload", payload)).when()
+                .post("/api/v1/tasks").then().statusCode(201).body("concurrency_key", equalTo("repo:app"))
+                .body("max_concurrency", equalTo(1)).body("fairness_key", equalTo("ref:main"))
+                .body("fairness_weight", equalTo(2));
+        given().contentType(ContentType.JSON).body(Map.of("type", type, "payload", payload, "concurrency_key", "own",
+                "max_concurrency", 3)).when().post("/api/v1/tasks").then().statusCode(201)
+                .body("concurrency_key", equalTo("own")).body("max_concurrency", equalTo(3))
+                .body("fairness_key", equalTo("ref:main"));
+
+        String byDepth = Fixtures.unique("keyed-depth");
+        register(byDepth, Map.<String, Object>of("concurrency_key", "depth:${payload.depth}", "max_concurrency", 2));
+        given().contentType(ContentType.JSON).body(Map.of("type", byDepth, "payload", payload)).when()
+                .post("/api/v1/tasks").then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("payload")).body("detail", org.hamcrest.Matchers.containsString(
+                        "takes its concurrency_key from the payload"));
+        assertThat(stored(byDepth)).isZero();
+
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("concurrency_key", "k"),
+                Map.of("max_concurrency", 2),
+                Map.of("concurrency_key", "k:${env.HOME}", "max_concurrency", 2), Map.of("fairness_weight", 2),
+                Map.of("fairness_key", "k", "fairness_weight", 0), Map.of("fairness_key", "k:${payload.}"))) {
+            Map<String, Object> body = new java.util.HashMap<>(Map.of("name", Fixtures.unique("bad-keys")));
+            body.putAll(bad);
+            given().contentType(ContentType.JSON).body(body).when().post("/api/v1/task-types").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+    }
+
+    @Test
     void strict_mode_refuses_unregistered_types_and_workflow_steps_are_checked_too() {
         String unknown = Fixtures.unique("unknown");
         given().contentType(ContentType.JSON).body(Map.of("type", unknown)).when().post("/api/v1/tasks").then()

@@ -12,6 +12,8 @@ import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
+import io.clawbot.coordinator.domain.task.FairShare;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
@@ -164,10 +166,16 @@ public final class SubmitTask {
                             : type.timeoutSeconds());
             retry = retryDefaults.resolve(spec.type(), type.retry()).with(spec.retry());
         }
+        ConcurrencyLimit concurrency = command.concurrency();
+        FairShare fairness = command.fairness();
+        if (type != null && type.keys() != null) {
+            concurrency = concurrency != null ? concurrency : type.keys().concurrency(type.name(), spec.payload());
+            fairness = fairness != null ? fairness : type.keys().fairness(type.name(), spec.payload());
+        }
         Principal.Client creator = command.creator();
         return Task.create(new TaskId(ids.next()), spec, retry, now)
-                .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace).limitedBy(command.concurrency())
-                .sharing(command.fairness());
+                .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace).limitedBy(concurrency)
+                .sharing(fairness);
     }
 
     private static Actor actor(SubmitTaskCommand command) {

@@ -48,7 +48,7 @@ public final class TaskTypes {
         checkSchemas(draft);
         Instant now = clock.instant();
         TaskType type = new TaskType(draft.name(), draft.description(), draft.payloadSchema(), draft.resultSchema(),
-                draft.priority(), draft.timeoutSeconds(), draft.retry(), now, now, 0);
+                draft.priority(), draft.timeoutSeconds(), draft.retry(), draft.keys(), now, now, 0);
         return store.create(type).invoke(created -> cache.remove(created.name()));
     }
 

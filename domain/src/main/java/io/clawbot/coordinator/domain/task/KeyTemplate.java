@@ -20,6 +20,29 @@ public final class KeyTemplate {
     }
 
     /**
+     * Checks a key's form without a payload (a task type's default key): every placeholder is
+     * {@code ${payload.<field>}}.
+     *
+     * @param field the request's field that states the key, named in the error
+     */
+    public static void check(String field, String template) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        while (m.find()) {
+            placeholderPath(field, m.group(1));
+        }
+    }
+
+    /** The field a placeholder names, after {@code payload.}. */
+    private static String placeholderPath(String field, String placeholder) {
+        String path = placeholder.strip();
+        if (!path.startsWith("payload.") || path.length() == "payload.".length()) {
+            throw new ValidationException(field, "'${" + placeholder + "}' is not a placeholder of the form "
+                    + "${payload.<field>}");
+        }
+        return path;
+    }
+
+    /**
      * The key with its placeholders replaced by the payload's fields, which must be strings, numbers or booleans.
      *
      * @param field the request's field that states the key, named in the error when a placeholder cannot be
@@ -29,11 +52,7 @@ public final class KeyTemplate {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String path = m.group(1).strip();
-            if (!path.startsWith("payload.") || path.length() == "payload.".length()) {
-                throw new ValidationException(field, "'${" + m.group(1) + "}' is not a placeholder of the form "
-                        + "${payload.<field>}");
-            }
+            String path = placeholderPath(field, m.group(1));
             Object value = payload;
             for (String part : List.of(path.substring("payload.".length()).split("\\.", -1))) {
                 value = value instanceof Map<?, ?> map ? map.get(part) : null;

@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param priority the priority of its tasks when a request gives none; {@code null}: the service's default
  * @param timeoutSeconds the timeout of its tasks when a request gives none; {@code null}: the service's default
  * @param retry retry choices over the service's defaults for the type, under the request's own
+ * @param keys the concurrency and fairness keys of its tasks when a request states none; {@code null}: none
  */
 public record TaskType(String name, String description, Map<String, Object> payloadSchema,
         Map<String, Object> resultSchema, Integer priority, Integer timeoutSeconds, RetryPolicy.Overrides retry,
-        Instant createdAt, Instant updatedAt, long version) {
+        KeyDefaults keys, Instant createdAt, Instant updatedAt, long version) {
 
     public static final int MAX_DESCRIPTION_LENGTH = 2000;
 
@@ -52,7 +53,7 @@ public record TaskType(String name, String description, Map<String, Object> payl
     /** The same type with a new definition, as of {@code now}. */
     public TaskType replacedBy(TaskType next, Instant now) {
         return new TaskType(name, next.description, next.payloadSchema, next.resultSchema, next.priority,
-                next.timeoutSeconds, next.retry, createdAt, now, version);
+                next.timeoutSeconds, next.retry, next.keys, createdAt, now, version);
     }
 
     /**

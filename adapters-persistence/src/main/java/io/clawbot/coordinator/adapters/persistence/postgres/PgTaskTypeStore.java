@@ -2,6 +2,7 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
+import io.clawbot.coordinator.domain.tasktype.KeyDefaults;
 import io.clawbot.coordinator.domain.tasktype.TaskType;
 import io.clawbot.coordinator.domain.tasktype.port.TaskTypeStore;
 import io.smallrye.mutiny.Uni;
@@ -19,7 +20,8 @@ import java.util.Map;
 public class PgTaskTypeStore implements TaskTypeStore {
 
     private static final String COLUMNS = "name, description, payload_schema, result_schema, default_priority, "
-            + "default_timeout_seconds, retry, created_at, updated_at, version";
+            + "default_timeout_seconds, retry, created_at, updated_at, version, default_concurrency_key, "
+            + "default_max_concurrency, default_fairness_key, default_fairness_weight";
 
     private final Pool pool;
 
@@ -30,7 +32,7 @@ public class PgTaskTypeStore implements TaskTypeStore {
     @Override
     public Uni<TaskType> create(TaskType type) {
         return pool.preparedQuery("insert into task_types (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8, "
-                + "$9, 0) returning " + COLUMNS).execute(params(type))
+                + "$9, 0, $10, $11, $12, $13) returning " + COLUMNS).execute(params(type))
                 .map(rows -> toType(rows.iterator().next()))
                 .onFailure(e -> PgErrors.isUniqueViolation(e, "task_types_pkey"))
                 .transform(e -> new ConflictException("task-type-exists",
@@ -41,7 +43,9 @@ public class PgTaskTypeStore implements TaskTypeStore {
     public Uni<TaskType> replace(TaskType type, long expectedVersion) {
         return pool.preparedQuery("update task_types set description = $2, payload_schema = $3, result_schema = $4, "
                 + "default_priority = $5, default_timeout_seconds = $6, retry = $7, updated_at = $9, "
-                + "version = version + 1 where name = $1 and version = $10 returning " + COLUMNS)
+                + "default_concurrency_key = $10, default_max_concurrency = $11, default_fairness_key = $12, "
+                + "default_fairness_weight = $13, version = version + 1 where name = $1 and version = $14 "
+                + "returning " + COLUMNS)
                 .execute(params(type).addLong(expectedVersion))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -73,9 +77,12 @@ public class PgTaskTypeStore implements TaskTypeStore {
     }
 
     private static Tuple params(TaskType t) {
+        KeyDefaults k = t.keys();
         return Tuple.from(new Object[]{ t.name(), t.description(), Jsonb.of(t.payloadSchema()),
                 Jsonb.of(t.resultSchema()), t.priority(), t.timeoutSeconds(), Jsonb.of(retryJson(t.retry())),
-                Sql.ts(t.createdAt()), Sql.ts(t.updatedAt()) });
+                Sql.ts(t.createdAt()), Sql.ts(t.updatedAt()), k == null ? null : k.concurrencyKey(),
+                k == null ? null : k.maxConcurrency(), k == null ? null : k.fairnessKey(),
+                k == null ? null : k.fairnessWeight() });
     }
 
     private static Map<String, Object> retryJson(RetryPolicy.Overrides o) {
@@ -111,7 +118,10 @@ public class PgTaskTypeStore implements TaskTypeStore {
         return new TaskType(row.getString("name"), row.getString("description"),
                 Jsonb.toMap(row.getValue("payload_schema")), Jsonb.toMap(row.getValue("result_schema")),
                 row.getInteger("default_priority"), row.getInteger("default_timeout_seconds"),
-                retry(Jsonb.toMap(row.getValue("retry"))), Sql.instant(row.getOffsetDateTime("created_at")),
+                retry(Jsonb.toMap(row.getValue("retry"))),
+                KeyDefaults.of(row.getString("default_concurrency_key"), row.getInteger("default_max_concurrency"),
+                        row.getString("default_fairness_key"), row.getInteger("default_fairness_weight")),
+                Sql.instant(row.getOffsetDateTime("created_at")),
                 Sql.instant(row.getOffsetDateTime("updated_at")), row.getLong("version"));
     }
 }
