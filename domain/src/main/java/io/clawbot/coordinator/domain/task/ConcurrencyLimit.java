@@ -45,11 +45,7 @@ public record ConcurrencyLimit(String key, int max) {
         if (max == null) {
             throw new ValidationException("max_concurrency", "is required with concurrency_key");
         }
-        String resolved = KeyTemplate.resolve("concurrency_key", key, payload);
-        if (resolved.length() > MAX_KEY_LENGTH && key.length() <= MAX_KEY_LENGTH) {
-            throw new ValidationException("concurrency_key", "resolves to a key of " + resolved.length()
-                    + " characters; at most " + MAX_KEY_LENGTH);
-        }
+        String resolved = KeyTemplate.resolve("concurrency_key", key, payload, MAX_KEY_LENGTH);
         return new ConcurrencyLimit(resolved, max);
     }
 }

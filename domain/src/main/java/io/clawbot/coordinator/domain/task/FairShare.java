@@ -47,11 +47,7 @@ public record FairShare(String key, int weight) {
             }
             return null;
         }
-        String resolved = KeyTemplate.resolve("fairness_key", key, payload);
-        if (resolved.length() > MAX_KEY_LENGTH && key.length() <= MAX_KEY_LENGTH) {
-            throw new ValidationException("fairness_key", "resolves to a key of " + resolved.length()
-                    + " characters; at most " + MAX_KEY_LENGTH);
-        }
+        String resolved = KeyTemplate.resolve("fairness_key", key, payload, MAX_KEY_LENGTH);
         return new FairShare(resolved, weight == null ? MIN_WEIGHT : weight);
     }
 

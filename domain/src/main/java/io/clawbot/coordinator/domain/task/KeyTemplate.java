@@ -43,6 +43,19 @@ public final class KeyTemplate {
     }
 
     /**
+     * The key resolved as {@link #resolve}; a key whose template fits in {@code maxLength} but whose resolved form
+     * does not is refused saying so (a longer template is left to the key's own check).
+     */
+    public static String resolve(String field, String template, Map<String, Object> payload, int maxLength) {
+        String resolved = resolve(field, template, payload);
+        if (resolved.length() > maxLength && template.length() <= maxLength) {
+            throw new ValidationException(field, "resolves to a key of " + resolved.length() + " characters; at "
+                    + "most " + maxLength);
+        }
+        return resolved;
+    }
+
+    /**
      * The key with its placeholders replaced by the payload's fields, which must be strings, numbers or booleans.
      *
      * @param field the request's field that states the key, named in the error when a placeholder cannot be

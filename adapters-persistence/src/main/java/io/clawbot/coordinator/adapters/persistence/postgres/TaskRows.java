@@ -153,33 +153,22 @@ final class TaskRows {
     static final String INSERT_EVENTS = unnestInsert("task_events", EVENT_TYPES);
 
     private static String unnestInsert(String table, String[][] columns) {
-        Unnest u = Unnest.of(columns, "");
-        // Rows go in the arrays' order, so the history's ids follow the order of the entries.
-        return "insert into " + table + " (" + u.names() + ") select " + u.selected() + " from unnest(" + u.arrays()
-                + ") with ordinality as r(" + u.names() + ", ord) order by ord";
-    }
-
-    /**
-     * The parts of a set-based insert from one array per column: the column names, the select list (each name
-     * after {@code prefix}; JSON documents travel as text and are cast per row) and the array parameters.
-     */
-    private record Unnest(String names, String selected, String arrays) {
-
-        static Unnest of(String[][] columns, String prefix) {
-            StringBuilder names = new StringBuilder();
-            StringBuilder selected = new StringBuilder();
-            StringBuilder arrays = new StringBuilder();
-            for (int i = 0; i < columns.length; i++) {
-                String sep = i == 0 ? "" : ", ";
-                String name = columns[i][0];
-                String type = columns[i][1];
-                names.append(sep).append(name);
-                selected.append(sep).append(prefix).append(name).append(type.equals("jsonb") ? "::jsonb" : "");
-                arrays.append(sep).append('$').append(i + 1).append("::")
-                        .append(type.equals("jsonb") ? "text" : type).append("[]");
-            }
-            return new Unnest(names.toString(), selected.toString(), arrays.toString());
+        StringBuilder names = new StringBuilder();
+        StringBuilder selected = new StringBuilder();
+        StringBuilder arrays = new StringBuilder();
+        for (int i = 0; i < columns.length; i++) {
+            String sep = i == 0 ? "" : ", ";
+            String name = columns[i][0];
+            String type = columns[i][1];
+            names.append(sep).append(name);
+            // JSON documents travel as text and are cast per row.
+            selected.append(sep).append(type.equals("jsonb") ? name + "::jsonb" : name);
+            arrays.append(sep).append('$').append(i + 1).append("::").append(type.equals("jsonb") ? "text" : type)
+                    .append("[]");
         }
+        // Rows go in the arrays' order, so the history's ids follow the order of the entries.
+        return "insert into " + table + " (" + names + ") select " + selected + " from unnest(" + arrays
+                + ") with ordinality as r(" + names + ", ord) order by ord";
     }
 
     /** The parameters of {@link #INSERT_MANY}: each task's {@link #insertParams}, column by column. */
@@ -237,20 +226,18 @@ final class TaskRows {
 
     /** The task's columns, then its creation entry's, for {@link #INSERT_ALONE}. */
     static Tuple insertAloneParams(Task t, TaskTransitioned e) {
-        Tuple params = insertParams(t);
-        params.addValue(e.from() == null ? null : e.from().wire()).addValue(e.to().wire()).addValue(e.attempt())
-                .addValue(e.actor().value()).addValue(e.reason()).addValue(Sql.ts(e.occurredAt()))
-                .addValue(e.cause());
-        return params;
+        return withEvent(insertParams(t), e);
     }
 
     /** The task's columns, its fair share tag, then its creation entry's, for {@link #INSERT_WITH_EVENT}. */
     static Tuple insertWithEventParams(Task t, double tag, TaskTransitioned e) {
-        Tuple params = insertParams(t).addValue(tag);
-        params.addValue(e.from() == null ? null : e.from().wire()).addValue(e.to().wire()).addValue(e.attempt())
-                .addValue(e.actor().value()).addValue(e.reason()).addValue(Sql.ts(e.occurredAt()))
-                .addValue(e.cause());
-        return params;
+        return withEvent(insertParams(t).addValue(tag), e);
+    }
+
+    private static Tuple withEvent(Tuple params, TaskTransitioned e) {
+        return params.addValue(e.from() == null ? null : e.from().wire()).addValue(e.to().wire())
+                .addValue(e.attempt()).addValue(e.actor().value()).addValue(e.reason())
+                .addValue(Sql.ts(e.occurredAt())).addValue(e.cause());
     }
 
     static Tuple updateParams(Task t, long expectedVersion, ChannelTerms terms) {
