@@ -66,6 +66,10 @@ final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
+    JsonNode put(String path, Object body) {
+        return send(request(path).header("Content-Type", "application/json").PUT(body(body)));
+    }
+
     JsonNode delete(String path) {
         return send(request(path).DELETE());
     }

@@ -8,8 +8,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code policies [pause|resume]}: the task types' dispatch policies, and pausing or resuming a type. */
-@Command(name = "policies", description = "List the task types' dispatch policies; pause or resume a type.")
+/**
+ * {@code policies [pause|resume|keys]}: the task types' dispatch policies, and pausing or resuming a type; the
+ * concurrency keys' policies under {@code keys}.
+ */
+@Command(name = "policies", description = "List the task types' dispatch policies; pause or resume a type; the keys' policies under 'keys'.", subcommands = KeyPoliciesCommand.class)
 final class PoliciesCommand implements Callable<Integer> {
 
     @ParentCommand

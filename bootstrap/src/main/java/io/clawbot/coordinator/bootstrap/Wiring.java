@@ -8,6 +8,7 @@ import io.clawbot.coordinator.adapters.persistence.redis.RedisBotPresence;
 import io.clawbot.coordinator.adapters.persistence.redis.RedisReplicaCensus;
 import io.clawbot.coordinator.application.insight.ExplainTask;
 import io.clawbot.coordinator.application.policy.DispatchPolicies;
+import io.clawbot.coordinator.application.policy.KeyPolicies;
 import io.clawbot.coordinator.application.insight.FleetStatusQuery;
 import io.clawbot.coordinator.application.tasktype.TaskTypes;
 import io.clawbot.coordinator.application.workflow.WorkflowWatch;
@@ -155,6 +156,12 @@ public class Wiring {
     @Singleton
     DispatchPolicies dispatchPolicies(PolicyStore store, WorkSignal signal, InstantSource clock) {
         return new DispatchPolicies(store, signal, clock);
+    }
+
+    @Produces
+    @Singleton
+    KeyPolicies keyPolicies(PolicyStore store, WorkSignal signal, InstantSource clock) {
+        return new KeyPolicies(store, signal, clock);
     }
 
     @Produces

@@ -77,6 +77,12 @@ class ApiFunctionLevelAuthorizationTest {
             row("GET", "/api/v1/policies/task-types/pt-{n}", null, A, O, R),
             row("POST", "/api/v1/policies/task-types/pt-{n}/pause", "{}", A, O),
             row("POST", "/api/v1/policies/task-types/pt-{n}/resume", null, A, O),
+            row("GET", "/api/v1/policies/concurrency-keys", null, A, O, R),
+            row("GET", "/api/v1/policies/concurrency-keys/pk-{n}", null, A, O, R),
+            row("POST", "/api/v1/policies/concurrency-keys/pk-{n}/pause", "{}", A, O),
+            row("POST", "/api/v1/policies/concurrency-keys/pk-{n}/resume", null, A, O),
+            row("PUT", "/api/v1/policies/concurrency-keys/pk-{n}/limit", "{\"max_concurrency\": 3}", A, O),
+            row("DELETE", "/api/v1/policies/concurrency-keys/pk-{n}/limit", null, A, O),
             row("POST", "/api/v1/tasks/{id}/redrive", null, A, O),
             row("POST", "/api/v1/tasks/{id}/assign", "{\"bot_id\": \"{id}\"}", A, O),
             row("POST", "/api/v1/tasks/{id}/start", "{\"attempt\": 1}", A, O, B),
@@ -227,7 +233,7 @@ class ApiFunctionLevelAuthorizationTest {
         java.util.Set<String> tabled = new java.util.TreeSet<>();
         TABLE.forEach(row -> tabled
                 .add(row.method() + " " + shape(row.path().replace("none-{n}", "{name}").replace("pt-{n}", "{type}")
-                        .replace("/steps/gate/", "/steps/{step}/"))));
+                        .replace("pk-{n}", "{key}").replace("/steps/gate/", "/steps/{step}/"))));
         tabled.add("GET /");
         tabled.add("GET /health");
         tabled.add("POST /api/v1/hooks/{}");

@@ -341,6 +341,26 @@ class CliTest {
     }
 
     @Test
+    void a_concurrency_key_is_paused_limited_listed_resumed_and_given_back_its_limit() {
+        String key = Fixtures.unique("cli customer/42");
+        Result paused = cli("policies", "keys", "pause", key, "--reason", "customer asked");
+        assertThat(paused.code()).as(paused.err()).isZero();
+        assertThat(line(paused.out(), "paused:")).isEqualTo("true");
+        Result limited = cli("policies", "keys", "limit", key, "3", "-o", "json");
+        assertThat(limited.code()).as(limited.err()).isZero();
+        assertThat(limited.json().path("max_concurrency").asInt()).isEqualTo(3);
+        assertThat(limited.json().path("key").asText()).isEqualTo(key);
+        assertThat(cli("policies", "keys").out().lines()).anySatisfy(row -> assertThat(row).startsWith(key)
+                .contains("true", "3", "customer asked"));
+        assertThat(line(cli("policies", "keys", "resume", key).out(), "paused:")).isEqualTo("false");
+        Result cleared = cli("policies", "keys", "clear-limit", key, "-o", "json");
+        assertThat(cleared.code()).as(cleared.err()).isZero();
+        assertThat(cleared.json().path("max_concurrency").isMissingNode() || cleared.json().path("max_concurrency")
+                .isNull()).isTrue();
+        assertThat(cli("policies", "keys", "limit", key, "0").code()).isNotZero();
+    }
+
+    @Test
     void keys_confine_what_the_cli_may_do_and_a_revoked_key_stops_at_once() {
         Result created = cli("keys", "create", Fixtures.unique("cli-reader"), "--role", "reader", "-o", "json");
         assertThat(created.code()).as(created.err()).isZero();

@@ -6,6 +6,7 @@ import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.insight.Explanation;
 import io.clawbot.coordinator.domain.insight.port.Insights;
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
+import io.clawbot.coordinator.domain.policy.KeyPolicy;
 import io.clawbot.coordinator.domain.policy.port.PolicyStore;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
@@ -51,9 +52,10 @@ public final class ExplainTask {
             return switch (task.status()) {
                 case PENDING -> Uni.combine().all()
                         .unis(insights.capacity(task.type()), insights.ahead(task, now), policyOf(task),
-                                keyHolders(task))
-                        .with((capacity, ahead, policy, holders) -> Explanation.of(task, now, capacity, ahead, null,
-                                policy.orElse(null), holders.orElse(null)));
+                                keyPolicyOf(task).flatMap(keyPolicy -> keyHolders(task, keyPolicy.orElse(null))
+                                        .map(holders -> new KeyState(keyPolicy.orElse(null), holders.orElse(null)))))
+                        .with((capacity, ahead, policy, key) -> Explanation.of(task, now, capacity, ahead, null,
+                                policy.orElse(null), key.policy(), key.holders()));
                 case WAITING -> waitingFor(task).map(steps -> Explanation.of(task, now, null, null, steps));
                 default -> Uni.createFrom().item(Explanation.of(task, now, null, null, null));
             };
@@ -68,12 +70,26 @@ public final class ExplainTask {
         return policies.find(task.type()).map(Optional::ofNullable);
     }
 
-    /** The tasks bots hold of the task's concurrency key, if it has one. */
-    private Uni<Optional<List<TaskId>>> keyHolders(Task task) {
+    /** The policy of a keyed task's concurrency key and the tasks bots hold of it. */
+    private record KeyState(KeyPolicy policy, List<TaskId> holders) {
+    }
+
+    /** The stored policy of the task's concurrency key, if it has a key and the key a policy. */
+    private Uni<Optional<KeyPolicy>> keyPolicyOf(Task task) {
         if (task.concurrency() == null) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return insights.holdingKey(task.concurrency().key(), task.concurrency().max()).map(Optional::of);
+        return policies.findKey(task.concurrency().key()).map(Optional::ofNullable);
+    }
+
+    /** The tasks bots hold of the task's concurrency key, if it has one: as many as its limit, or more. */
+    private Uni<Optional<List<TaskId>>> keyHolders(Task task, KeyPolicy policy) {
+        if (task.concurrency() == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        int listed = Math.max(task.concurrency().max(),
+                policy == null || policy.maxConcurrency() == null ? 0 : policy.maxConcurrency());
+        return insights.holdingKey(task.concurrency().key(), listed).map(Optional::of);
     }
 
     /** The ids of the steps a waiting step waits for that have not ended. */

@@ -15,6 +15,7 @@ import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.lifecycle.TaskChanges;
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
+import io.clawbot.coordinator.domain.policy.KeyPolicy;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.FairShare;
@@ -397,16 +398,34 @@ public abstract class StoreContract {
     @Test
     void once_a_pause_has_returned_no_claim_takes_the_type_until_it_is_resumed() throws Exception {
         String type = unique("contract-pause-race");
+        pauseRace(type, () -> pending(type, 0).id(), () -> pause(type), () -> resume(type));
+    }
+
+    /** As for a type: once a key's pause has returned, no claim takes the key's tasks until it is resumed. */
+    @Test
+    void once_a_key_s_pause_has_returned_no_claim_takes_its_tasks_until_it_is_resumed() throws Exception {
+        String type = unique("contract-key-pause-race");
+        String key = unique("key");
+        pauseRace(type, () -> keyed(type, key, ConcurrencyLimit.MAX_MAX).id(), () -> pauseKey(key),
+                () -> resumeKey(key));
+    }
+
+    /**
+     * 400 tasks that {@code create} makes, claimed by racing bots of {@code type} while {@code pause} and
+     * {@code resume} alternate: after each pause has returned, nothing more is taken until the resume.
+     */
+    private void pauseRace(String type, java.util.function.Supplier<TaskId> create, Runnable pause, Runnable resume)
+            throws Exception {
         int tasks = 400;
         List<TaskId> ids = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
-            ids.add(pending(type, 0).id());
+            ids.add(create.get());
         }
         List<Bot> bots = new ArrayList<>();
         for (int i = 0; i < RACERS; i++) {
             bots.add(onlineBot(256, type));
         }
-        pause(type);
+        pause.run();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         ExecutorService claimers = Executors.newFixedThreadPool(RACERS);
         List<Future<List<TaskId>>> claimed = new ArrayList<>();
@@ -428,15 +447,15 @@ public abstract class StoreContract {
                 Thread.sleep(30);
                 assertThat(takenOf(ids)).as("round %d: what claims took after the pause returned", rounds)
                         .containsExactlyInAnyOrderElementsOf(takenAtPause);
-                resume(type);
+                resume.run();
                 long wanted = Math.min(tasks, takenAtPause.size() + 2L * RACERS);
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (takenOf(ids).size() < wanted && System.nanoTime() < deadline) {
                     Thread.sleep(1);
                 }
-                pause(type);
+                pause.run();
                 takenAtPause = takenOf(ids);
-                assertThat(takenAtPause).as("round %d: claims take the type again once it is resumed", rounds)
+                assertThat(takenAtPause).as("round %d: claims take the tasks again once resumed", rounds)
                         .hasSizeGreaterThanOrEqualTo((int) wanted);
                 rounds++;
             }
@@ -625,6 +644,191 @@ public abstract class StoreContract {
         for (TaskId id : ids) {
             assertThat(history(id)).filteredOn(e -> e.to() == TaskStatus.ASSIGNED).hasSize(1);
         }
+    }
+
+    // ---- key policies
+
+    private KeyPolicy keyPolicy(String key) {
+        KeyPolicy stored = await(s().policies().findKey(key));
+        return stored == null ? KeyPolicy.none(key) : stored;
+    }
+
+    /** Changes {@code key}'s policy as the use case does: the write, then the wait for the claims under way. */
+    private KeyPolicy changeKey(String key, java.util.function.UnaryOperator<KeyPolicy> how) {
+        KeyPolicy current = keyPolicy(key);
+        KeyPolicy changed = await(s().policies().saveKey(how.apply(current), current.version()));
+        await(s().policies().awaitClaimsUnderWay());
+        return changed;
+    }
+
+    private KeyPolicy pauseKey(String key) {
+        return changeKey(key, p -> p.pausedBy(Actor.key("contract"), "contract", now()));
+    }
+
+    private KeyPolicy resumeKey(String key) {
+        return changeKey(key, p -> p.resumed(now()));
+    }
+
+    private KeyPolicy limitKey(String key, Integer max) {
+        return changeKey(key, p -> p.limitedTo(max, now()));
+    }
+
+    @Test
+    void a_claim_passes_over_a_paused_key_and_takes_its_tasks_in_claim_order_once_it_is_resumed() {
+        String type = unique("contract-key-paused");
+        String key = unique("key");
+        Bot bot = onlineBot(10, type);
+        Task first = keyed(type, key, 5);
+        s().pass(Duration.ofMillis(2));
+        Bot holder = onlineBot(1, type);
+        Task held = assigned(keyed(type, key, 5), holder);
+        s().pass(Duration.ofMillis(2));
+        Task second = keyed(type, key, 5);
+        Task otherKey = keyed(type, unique("key"), 5);
+        Task free = pending(type, 0);
+
+        pauseKey(key);
+
+        assertThat(claim(bot, 10)).as("the other key's task and the one without a key; none of the paused key")
+                .extracting(Task::id).containsExactlyInAnyOrder(otherKey.id(), free.id());
+        assertThat(task(first.id()).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(completed(held, holder).status()).as("a task held before the pause runs on")
+                .isEqualTo(TaskStatus.COMPLETED);
+
+        resumeKey(key);
+
+        assertThat(claim(bot, 10)).extracting(Task::id).containsExactly(first.id(), second.id());
+    }
+
+    @Test
+    void a_limit_set_for_a_key_replaces_what_its_tasks_state_until_it_is_given_back() {
+        String type = unique("contract-key-limit");
+        String key = unique("key");
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tasks.add(keyed(type, key, 3));
+            s().pass(Duration.ofMillis(2));
+        }
+        Bot bot = onlineBot(10, type);
+
+        limitKey(key, 1);
+        assertThat(claim(bot, 10)).as("one at a time, as the key's policy says").extracting(Task::id)
+                .containsExactly(tasks.get(0).id());
+        assertThat(claim(bot, 10)).as("the key is full at 1").isEmpty();
+
+        limitKey(key, 4);
+        assertThat(claim(bot, 10)).as("raised above what the tasks state").extracting(Task::id)
+                .containsExactly(tasks.get(1).id(), tasks.get(2).id(), tasks.get(3).id());
+
+        limitKey(key, null);
+        assertThat(claim(bot, 10)).as("given back to the tasks' 3: already 4 held").isEmpty();
+        completed(task(tasks.get(0).id()), bot);
+        completed(task(tasks.get(1).id()), bot);
+        assertThat(claim(bot, 10)).as("3 of the tasks' own limit").extracting(Task::id)
+                .containsExactly(tasks.get(4).id());
+    }
+
+    @Test
+    void a_key_policy_is_stored_with_a_version_and_a_write_from_a_stale_read_fails() {
+        String key = unique("contract key/with:any text");
+        assertThat(await(s().policies().findKey(key))).isNull();
+
+        KeyPolicy paused = pauseKey(key);
+
+        assertThat(paused).extracting(p -> p.pause().reason(), p -> p.pause().by(), KeyPolicy::maxConcurrency,
+                KeyPolicy::version).containsExactly("contract", "key:contract", null, 1L);
+        assertThat(await(s().policies().findKey(key))).isEqualTo(paused);
+        assertThat(await(s().policies().listKeys())).contains(paused);
+        assertThatThrownBy(() -> await(s().policies().saveKey(KeyPolicy.none(key).limitedTo(2, now()), 0)))
+                .isInstanceOf(ConflictException.class);
+
+        KeyPolicy limited = limitKey(key, 7);
+        KeyPolicy resumed = resumeKey(key);
+
+        assertThat(resumed).extracting(KeyPolicy::pause, KeyPolicy::maxConcurrency, KeyPolicy::version)
+                .containsExactly(null, 7, 3L);
+        assertThatThrownBy(() -> await(s().policies().saveKey(limited.resumed(now()), limited.version())))
+                .isInstanceOf(ConflictException.class);
+        assertThat(await(s().policies().findKey(key))).isEqualTo(resumed);
+        assertThat(await(s().policies().find(key.replace(' ', '-').replace('/', '.')))).as("types are apart")
+                .isNull();
+    }
+
+    /**
+     * Bots claim and complete one key's tasks as fast as they can while its limit is lowered to 1 and raised to 4
+     * again and again; a watcher reads the key's held tasks in one statement. Once a lowering has returned and the
+     * tasks held beyond it have ended, the key never has more than 1 held until it is raised; raised, it has more.
+     */
+    @Test
+    void once_a_lowered_limit_has_returned_no_claim_goes_over_it() throws Exception {
+        String type = unique("contract-key-limit-race");
+        String key = unique("key");
+        int tasks = 600;
+        List<TaskId> ids = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            ids.add(keyed(type, key, 4).id());
+        }
+        List<Bot> bots = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            bots.add(onlineBot(2, type));
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService claimers = Executors.newFixedThreadPool(RACERS);
+        List<Future<List<TaskId>>> claimed = new ArrayList<>();
+        for (Bot bot : bots) {
+            claimed.add(claimers.submit(() -> {
+                List<TaskId> mine = new ArrayList<>();
+                while (!stop.get()) {
+                    List<Task> taken = claim(bot, 2);
+                    // Held a moment, as a bot holds its work, so that the watcher sees the key's slots in use.
+                    Thread.sleep(taken.isEmpty() ? 1 : 3);
+                    for (Task t : taken) {
+                        completed(t, bot);
+                        mine.add(t.id());
+                    }
+                }
+                return mine;
+            }));
+        }
+        int rounds = 0;
+        try {
+            while (rounds < 6 && heldOrDone(ids, true) < tasks - 40) {
+                limitKey(key, 1);
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (heldOrDone(ids, false) > 1 && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                long doneBefore = heldOrDone(ids, true);
+                long mostHeld = 0;
+                for (long end = System.nanoTime() + 150_000_000L; System.nanoTime() < end;) {
+                    mostHeld = Math.max(mostHeld, heldOrDone(ids, false));
+                }
+                assertThat(mostHeld).as("round %d: the most held at a limit of 1", rounds).isLessThanOrEqualTo(1);
+                assertThat(heldOrDone(ids, true)).as("round %d: work goes on at 1", rounds).isGreaterThan(doneBefore);
+                limitKey(key, 4);
+                mostHeld = 0;
+                for (long end = System.nanoTime() + 150_000_000L; System.nanoTime() < end && mostHeld < 2;) {
+                    mostHeld = Math.max(mostHeld, heldOrDone(ids, false));
+                }
+                assertThat(mostHeld).as("round %d: raised, more are held at once", rounds).isBetween(2L, 4L);
+                rounds++;
+            }
+        } finally {
+            stop.set(true);
+            claimers.shutdown();
+        }
+        assertThat(rounds).as("rounds of lowering and raising with claims under way").isGreaterThanOrEqualTo(3);
+        List<TaskId> all = new ArrayList<>();
+        for (Future<List<TaskId>> f : claimed) {
+            all.addAll(f.get());
+        }
+        assertThat(all).doesNotHaveDuplicates();
+    }
+
+    /** How many of {@code ids} bots hold, or ({@code done}) have been completed, read in one statement. */
+    private long heldOrDone(List<TaskId> ids, boolean done) {
+        return await(s().tasks().findByIds(ids)).stream()
+                .filter(t -> done ? t.status() == TaskStatus.COMPLETED : t.status().isHeldByBot()).count();
     }
 
     // ---- one-statement reports

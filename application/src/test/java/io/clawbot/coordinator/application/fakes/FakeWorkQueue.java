@@ -53,14 +53,14 @@ public final class FakeWorkQueue implements WorkQueue {
                         .filter(t -> t.type() == null || !db.policies.containsKey(t.type())
                                 || !db.policies.get(t.type()).holdsBack(t))
                         .filter(t -> t.concurrency() == null
-                                || heldBefore.getOrDefault(t.concurrency().key(), 0L) < t.concurrency().max())
+                                || heldBefore.getOrDefault(t.concurrency().key(), 0L) < limitOf(t))
                         .collect(java.util.stream.Collectors.groupingBy(t -> java.util.Optional.ofNullable(t.type())));
                 List<Task> picked = byType.values().stream()
                         .flatMap(ofType -> ofType.stream().sorted(FastPath.withinType(db::fairTag)).limit(free))
                         .sorted(FastPath.CLAIM_ORDER)
                         // Of each concurrency key, no more than its limit leaves room for, counting those taken.
                         .filter(t -> t.concurrency() == null || heldOfKey.merge(t.concurrency().key(), 1L,
-                                Long::sum) <= t.concurrency().max())
+                                Long::sum) <= limitOf(t))
                         .limit(free)
                         .toList();
                 List<Task> claimed = picked.stream().map(t -> t.claimBy(botId, now)).toList();
@@ -81,6 +81,12 @@ public final class FakeWorkQueue implements WorkQueue {
                 return claimed.stream().map(t -> db.tasks.get(t.id())).toList();
             }
         });
+    }
+
+    /** The limit of a keyed task's key: its key's policy's, or the task's own. */
+    private int limitOf(Task task) {
+        var policy = db.keyPolicies.get(task.concurrency().key());
+        return policy == null ? task.concurrency().max() : policy.limitOf(task.concurrency());
     }
 
     @Override

@@ -48,6 +48,8 @@ public final class InMemoryDatabase {
     final Map<List<String>, Double> fairKeys = new LinkedHashMap<>();
     /** The type_policies table: only types someone set a policy for have an entry. */
     final Map<String, DispatchPolicy> policies = new LinkedHashMap<>();
+    /** The key_policies table: only concurrency keys someone set a policy for have an entry. */
+    final Map<String, io.clawbot.coordinator.domain.policy.KeyPolicy> keyPolicies = new LinkedHashMap<>();
     final InstantSource clock;
 
     public InMemoryDatabase(InstantSource clock) {

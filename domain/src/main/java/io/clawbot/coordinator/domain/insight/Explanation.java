@@ -1,6 +1,7 @@
 package io.clawbot.coordinator.domain.insight;
 
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
+import io.clawbot.coordinator.domain.policy.KeyPolicy;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.Task;
@@ -37,6 +38,7 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
     public static final String AWAITING_DECISION = "awaiting_decision";
     public static final String PAUSED = "paused";
     public static final String AT_CONCURRENCY_LIMIT = "at_concurrency_limit";
+    public static final String KEY_PAUSED = "key_paused";
 
     public Explanation {
         reasons = List.copyOf(reasons);
@@ -62,18 +64,19 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
      */
     public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor,
             DispatchPolicy policy) {
-        return of(task, now, capacity, ahead, waitingFor, policy, null);
+        return of(task, now, capacity, ahead, waitingFor, policy, null, null);
     }
 
     /**
-     * Explains {@code task} at {@code now}, under the dispatch policy of its type and the limit of its concurrency
-     * key.
+     * Explains {@code task} at {@code now}, under the dispatch policy of its type and the policy and limit of its
+     * concurrency key.
      *
+     * @param keyPolicy the stored policy of its concurrency key; {@code null} when none applies
      * @param keyHolders for a pending task with a concurrency key, the tasks of that key bots hold; else
      *        {@code null}
      */
     public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor,
-            DispatchPolicy policy, List<TaskId> keyHolders) {
+            DispatchPolicy policy, KeyPolicy keyPolicy, List<TaskId> keyHolders) {
         List<Reason> reasons = new ArrayList<>();
         TaskStatus status = task.status();
         String kind = task.type() == null ? "any bot" : "a bot with capability '" + task.type() + "'";
@@ -93,9 +96,13 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
                         reasons.add(paused(policy));
                     }
                     ConcurrencyLimit limit = task.concurrency();
-                    if (limit != null && keyHolders != null && keyHolders.size() >= limit.max()) {
+                    if (keyPolicy != null && keyPolicy.holdsBack(task)) {
+                        reasons.add(keyPaused(keyPolicy));
+                    } else if (limit != null && keyHolders != null && keyHolders.size() >= limitOf(limit, keyPolicy)) {
                         reasons.add(new Reason(AT_CONCURRENCY_LIMIT, "Its concurrency key '" + limit.key()
-                                + "' is at its limit of " + limit.max() + ": bots hold " + keyHolders.size()
+                                + "' is at its limit of " + limitOf(limit, keyPolicy)
+                                + (keyPolicy != null && keyPolicy.maxConcurrency() != null ? " (the key's policy)" : "")
+                                + ": bots hold " + keyHolders.size()
                                 + " of its tasks (" + keyHolders.stream().map(TaskId::toString)
                                         .collect(Collectors.joining(", "))
                                 + "); it waits for one of them to end"));
@@ -116,6 +123,19 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
                 + " by " + policy.pausedBy() + (policy.pauseReason() == null ? "" : " (" + policy.pauseReason() + ")")
                 + ": no bot is offered it until the type is resumed (POST /api/v1/policies/task-types/"
                 + policy.type() + "/resume)");
+    }
+
+    /** A paused key's tasks wait for it to be resumed. */
+    private static Reason keyPaused(KeyPolicy policy) {
+        KeyPolicy.Pause pause = policy.pause();
+        return new Reason(KEY_PAUSED, "Its concurrency key '" + policy.key() + "' has been paused since "
+                + pause.at() + " by " + pause.by() + (pause.reason() == null ? "" : " (" + pause.reason() + ")")
+                + ": no bot is offered it until the key is resumed (POST /api/v1/policies/concurrency-keys/<key>/"
+                + "resume)");
+    }
+
+    private static int limitOf(ConcurrencyLimit stated, KeyPolicy policy) {
+        return policy == null ? stated.max() : policy.limitOf(stated);
     }
 
     /** An approval step waits for people, not bots: who may decide, and what its timeout decides. */

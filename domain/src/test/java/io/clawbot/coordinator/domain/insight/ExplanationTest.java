@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.insight.Explanation.Reason;
+import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
+import io.clawbot.coordinator.domain.policy.KeyPolicy;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import java.time.Instant;
@@ -60,6 +63,37 @@ class ExplanationTest {
                 .containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
         assertThat(codes(Explanation.of(aTask().typed("other").pending().build(), NOW, ROOM, 0L, null, paused)))
                 .as("another type's task").containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
+    }
+
+    @Test
+    void a_task_of_a_key_at_its_limit_names_the_holders_and_the_limit_its_key_s_policy_sets() {
+        Task task = aTask().typed("build").pending().build().limitedBy(new ConcurrencyLimit("acme", 3));
+        List<TaskId> two = List.of(new TaskId(UUID.randomUUID()), new TaskId(UUID.randomUUID()));
+
+        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, null, null, two)))
+                .as("2 held of the task's limit of 3").containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
+        Explanation lowered = Explanation.of(task, NOW, ROOM, 0L, null, null,
+                KeyPolicy.none("acme").limitedTo(2, NOW), two);
+        assertThat(codes(lowered)).containsExactly(Explanation.AT_CONCURRENCY_LIMIT);
+        assertThat(lowered.reasons().getFirst().message()).contains("'acme'", "limit of 2 (the key's policy)",
+                two.getFirst().toString());
+        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, null, KeyPolicy.none("acme").limitedTo(5, NOW),
+                List.of(two.getFirst(), two.getLast(), two.getFirst())))).as("raised above the task's")
+                .containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
+    }
+
+    @Test
+    void a_task_of_a_paused_key_says_so_by_whom_since_when_and_why() {
+        Task task = aTask().typed("build").pending().build().limitedBy(new ConcurrencyLimit("acme", 3));
+        KeyPolicy paused = KeyPolicy.none("acme").pausedBy(Actor.key("ops"), "customer asked", NOW);
+
+        Explanation e = Explanation.of(task, NOW, ROOM, 0L, null, null, paused, List.of());
+
+        assertThat(codes(e)).containsExactly(Explanation.KEY_PAUSED);
+        assertThat(e.reasons().getFirst().message()).contains("'acme'", "key:ops", NOW.toString(), "customer asked",
+                "/resume");
+        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, null, paused.resumed(NOW), List.of())))
+                .containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
     }
 
     @Test

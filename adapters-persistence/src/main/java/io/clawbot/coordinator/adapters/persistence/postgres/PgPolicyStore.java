@@ -2,6 +2,7 @@ package io.clawbot.coordinator.adapters.persistence.postgres;
 
 import io.clawbot.coordinator.domain.common.ConflictException;
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
+import io.clawbot.coordinator.domain.policy.KeyPolicy;
 import io.clawbot.coordinator.domain.policy.port.PolicyStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,13 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dispatch policies of task types in one table ({@code type_policies}), which the claim ({@link PgWorkQueue})
- * reads; writes are conditional on the version.
+ * The dispatch policies of task types ({@code type_policies}) and of concurrency keys ({@code key_policies}), which
+ * the claim ({@link PgWorkQueue}) reads; writes are conditional on the version.
  */
 @ApplicationScoped
 public class PgPolicyStore implements PolicyStore {
 
     private static final String COLUMNS = "type, paused, pause_reason, paused_at, paused_by, updated_at, version";
+    private static final String KEY_COLUMNS = "key, paused, pause_reason, paused_at, paused_by, max_concurrency, updated_at, version";
 
     /**
      * Claims whose transaction began before {@code $1}, told apart from other statements by the mark their text
@@ -79,6 +81,42 @@ public class PgPolicyStore implements PolicyStore {
     }
 
     @Override
+    public Uni<KeyPolicy> findKey(String key) {
+        return pool.preparedQuery("select " + KEY_COLUMNS + " from key_policies where key = $1")
+                .execute(Tuple.of(key)).map(rows -> rows.size() == 0 ? null : toKeyPolicy(rows.iterator().next()));
+    }
+
+    @Override
+    public Uni<List<KeyPolicy>> listKeys() {
+        return pool.preparedQuery("select " + KEY_COLUMNS + " from key_policies order by key").execute()
+                .map(rows -> {
+                    List<KeyPolicy> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(toKeyPolicy(row)));
+                    return out;
+                });
+    }
+
+    @Override
+    public Uni<KeyPolicy> saveKey(KeyPolicy policy, long expectedVersion) {
+        KeyPolicy.Pause pause = policy.pause();
+        Tuple params = Tuple.from(new Object[]{ policy.key(), pause != null, pause == null ? null : pause.reason(),
+                pause == null ? null : Sql.ts(pause.at()), pause == null ? null : pause.by(),
+                policy.maxConcurrency(), Sql.ts(policy.updatedAt()), expectedVersion });
+        String sql = expectedVersion == 0
+                ? "insert into key_policies (" + KEY_COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8 + 1) "
+                        + "on conflict (key) do nothing returning " + KEY_COLUMNS
+                : "update key_policies set paused = $2, pause_reason = $3, paused_at = $4, paused_by = $5, "
+                        + "max_concurrency = $6, updated_at = $7, version = version + 1 "
+                        + "where key = $1 and version = $8 returning " + KEY_COLUMNS;
+        return pool.preparedQuery(sql).execute(params).map(rows -> {
+            if (rows.size() == 0) {
+                throw ConflictException.concurrentModification("policy of concurrency key " + policy.key());
+            }
+            return toKeyPolicy(rows.iterator().next());
+        });
+    }
+
+    @Override
     public Uni<Void> awaitClaimsUnderWay() {
         // Read after the caller's write committed: a claim that began later reads what was written.
         return pool.preparedQuery("select clock_timestamp()").execute()
@@ -106,6 +144,15 @@ public class PgPolicyStore implements PolicyStore {
         OffsetDateTime pausedAt = row.getOffsetDateTime("paused_at");
         return new DispatchPolicy(row.getString("type"), row.getBoolean("paused"), row.getString("pause_reason"),
                 pausedAt == null ? null : Sql.instant(pausedAt), row.getString("paused_by"),
+                Sql.instant(row.getOffsetDateTime("updated_at")), row.getLong("version"));
+    }
+
+    private static KeyPolicy toKeyPolicy(Row row) {
+        KeyPolicy.Pause pause = row.getBoolean("paused")
+                ? new KeyPolicy.Pause(row.getString("pause_reason"), Sql.instant(row.getOffsetDateTime("paused_at")),
+                        row.getString("paused_by"))
+                : null;
+        return new KeyPolicy(row.getString("key"), pause, row.getInteger("max_concurrency"),
                 Sql.instant(row.getOffsetDateTime("updated_at")), row.getLong("version"));
     }
 }

@@ -41,8 +41,19 @@ public class PgWorkQueue implements WorkQueue {
     private static final String PICK = "select id, greatest(updated_at, run_at) as ready_since, priority, created_at, "
             + "concurrency_key, max_concurrency from tasks where status = 'pending' and %s "
             + "and (run_at is null or run_at <= now()) and (concurrency_key is null or (select k.held from "
-            + "concurrency_keys k where k.key = tasks.concurrency_key) < max_concurrency) "
+            + "concurrency_keys k where k.key = tasks.concurrency_key) < "
+            + limitOf("tasks.concurrency_key", "max_concurrency") + ") "
             + "order by priority desc, fair_tag, id limit (select n from free) for update skip locked";
+
+    /**
+     * The limit of concurrency key {@code key}: none while its policy pauses it (V16__key_policies.sql), else the
+     * limit its policy sets, else {@code stated}, the limit its tasks state. The policy is read by primary key; a key
+     * without one costs a probe of the (small) table.
+     */
+    private static String limitOf(String key, String stated) {
+        return "coalesce((select case when p.paused then 0 else p.max_concurrency end from key_policies p "
+                + "where p.key = " + key + "), " + stated + ")";
+    }
 
     /**
      * What a claim's text starts with, so that a pause can wait for the claims under way ({@link PgPolicyStore}).
@@ -59,7 +70,8 @@ public class PgWorkQueue implements WorkQueue {
      * Concurrency keys: the rows of the candidates' keys are locked (SKIP LOCKED: a key another claim or report
      * is counting is passed over this time) and read as their latest committed version, so the count of held tasks
      * is exact across replicas; of each key no more candidates are taken than its limit leaves room for, and the
-     * triggers on tasks count the ones taken (V13__concurrency_keys.sql).
+     * triggers on tasks count the ones taken (V13__concurrency_keys.sql). The limit is the key's policy's where
+     * it sets one (see {@link #limitOf}).
      * <p>
      * The capabilities and the bot's id in the count are read through sub-selects so that the planner estimates
      * them the same way for every call: given the values themselves it counts the array's elements and looks up
@@ -67,6 +79,9 @@ public class PgWorkQueue implements WorkQueue {
      * PostgreSQL would plan the statement again on every call (about 1 ms each) instead of reusing the generic plan
      * of the prepared statement ({@link StatementCachingPools}).
      */
+    /** The limit the candidates of key {@code k.key} state: the least, should they differ. */
+    private static final String STATED = "(select min(c.max_concurrency) from candidates c where c.concurrency_key = k.key)";
+
     private static final String CLAIM = CLAIM_MARK
             + " with held as (select count(*) as n from tasks where bot_id = (select $1::uuid) and "
             + HELD
@@ -76,10 +91,9 @@ public class PgWorkQueue implements WorkQueue {
             + "cross join lateral ("
             + PICK.formatted("type = cap.type") + ") c), untyped as (" + PICK.formatted("type is null") + "), "
             + "candidates as (select * from typed union all select * from untyped), "
-            + "keyed as materialized (select k.key, k.held, (select min(c.max_concurrency) from candidates c "
-            + "where c.concurrency_key = k.key) as lim from concurrency_keys k "
-            + "where k.key in (select concurrency_key from candidates) and k.held < (select min(c.max_concurrency) "
-            + "from candidates c where c.concurrency_key = k.key) for update of k skip locked), "
+            + "keyed as materialized (select k.key, k.held, " + limitOf("k.key", STATED) + " as lim "
+            + "from concurrency_keys k where k.key in (select concurrency_key from candidates) and k.held < "
+            + limitOf("k.key", STATED) + " for update of k skip locked), "
             + "picked as (select r.id, r.ready_since from (select c.*, row_number() over (partition by "
             + "c.concurrency_key order by c.priority desc, c.created_at, c.id) as in_key from candidates c) r "
             + "left join keyed k on k.key = r.concurrency_key "

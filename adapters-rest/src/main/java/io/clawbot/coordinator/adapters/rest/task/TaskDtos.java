@@ -219,7 +219,7 @@ public final class TaskDtos {
     // @formatter:off
     @Schema(name = "TaskExplanationReason", requiredProperties = { "code", "message" })
     public record ReasonResponse(
-            @Schema(description = "running, assigned, ended, waiting_for_steps, delayed, no_bot_registered, no_bot_connected, all_busy, behind_other_tasks, about_to_be_dispatched, awaiting_decision (an approval step), paused (its type is paused) or at_concurrency_limit (its concurrency key's tasks fill its limit)") String code,
+            @Schema(description = "running, assigned, ended, waiting_for_steps, delayed, no_bot_registered, no_bot_connected, all_busy, behind_other_tasks, about_to_be_dispatched, awaiting_decision (an approval step), paused (its type is paused), key_paused (its concurrency key is paused) or at_concurrency_limit (its concurrency key's tasks fill its limit, its own or its key policy's)") String code,
             String message) {
     }
 
