@@ -50,6 +50,15 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--fairness-weight", paramLabel = "N", description = "With --fairness-key: its weight (default 1).")
     Integer fairnessWeight;
 
+    @Option(names = "--rate-limit-key", paramLabel = "KEY", description = "At most --rate-per-second tasks of this key are dispatched a second, across every replica; ${payload.<field>} takes a field of the payload.")
+    String rateLimitKey;
+
+    @Option(names = "--rate-per-second", paramLabel = "R", description = "With --rate-limit-key: tasks a second (0.001 to 100000; 0.5 is one every two seconds).")
+    Double ratePerSecond;
+
+    @Option(names = "--rate-burst", paramLabel = "N", description = "With --rate-limit-key: how many may go at once after a quiet spell (default: a second's worth).")
+    Integer rateBurst;
+
     @Option(names = "--idempotency-key", paramLabel = "KEY", description = "Submitting again with the same key gives back the first task instead of a new one.")
     String idempotencyKey;
 
@@ -87,6 +96,15 @@ final class SubmitCommand implements Callable<Integer> {
         }
         if (fairnessWeight != null) {
             request.put("fairness_weight", fairnessWeight);
+        }
+        if (rateLimitKey != null) {
+            request.put("rate_limit_key", rateLimitKey);
+        }
+        if (ratePerSecond != null) {
+            request.put("rate_per_second", ratePerSecond);
+        }
+        if (rateBurst != null) {
+            request.put("rate_burst", rateBurst);
         }
         JsonNode created = idempotencyKey == null
                 ? root.api().post("/api/v1/tasks", request)

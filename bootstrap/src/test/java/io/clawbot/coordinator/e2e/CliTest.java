@@ -147,13 +147,17 @@ class CliTest {
     }
 
     @Test
-    void submit_states_a_concurrency_key_and_a_fairness_key_taken_from_the_payload() {
+    void submit_states_a_concurrency_key_a_fairness_key_and_a_rate_limit_key_taken_from_the_payload() {
         String type = Fixtures.unique("cli-keys");
         Result submitted = cli("submit", type, "--set", "customer=acme", "--concurrency-key",
                 "customer:${payload.customer}", "--max-concurrency", "2", "--fairness-key",
                 "tenant:${payload.customer}",
-                "--fairness-weight", "3", "-o", "json");
+                "--fairness-weight", "3", "--rate-limit-key", "api:${payload.customer}", "--rate-per-second", "0.5",
+                "--rate-burst", "2", "-o", "json");
         assertThat(submitted.code()).as(submitted.err()).isZero();
+        assertThat(submitted.json().path("rate_limit_key").asText()).isEqualTo("api:acme");
+        assertThat(submitted.json().path("rate_per_second").asDouble()).isEqualTo(0.5);
+        assertThat(submitted.json().path("rate_burst").asInt()).isEqualTo(2);
         assertThat(submitted.json().path("concurrency_key").asText()).isEqualTo("customer:acme");
         assertThat(submitted.json().path("max_concurrency").asInt()).isEqualTo(2);
         assertThat(submitted.json().path("fairness_key").asText()).isEqualTo("tenant:acme");

@@ -53,9 +53,11 @@ public final class ExplainTask {
                 case PENDING -> Uni.combine().all()
                         .unis(insights.capacity(task.type()), insights.ahead(task, now), policyOf(task),
                                 keyPolicyOf(task).flatMap(keyPolicy -> keyHolders(task, keyPolicy.orElse(null))
-                                        .map(holders -> new KeyState(keyPolicy.orElse(null), holders.orElse(null)))))
-                        .with((capacity, ahead, policy, key) -> Explanation.of(task, now, capacity, ahead, null,
-                                policy.orElse(null), key.policy(), key.holders()));
+                                        .map(holders -> new KeyState(keyPolicy.orElse(null), holders.orElse(null)))),
+                                rateBucketOf(task))
+                        .with((capacity, ahead, policy, key, bucket) -> Explanation.of(task, now, capacity, ahead,
+                                null, new Explanation.Limits(policy.orElse(null), key.policy(), key.holders(),
+                                        bucket.orElse(null))));
                 case WAITING -> waitingFor(task).map(steps -> Explanation.of(task, now, null, null, steps));
                 default -> Uni.createFrom().item(Explanation.of(task, now, null, null, null));
             };
@@ -90,6 +92,14 @@ public final class ExplainTask {
         int listed = Math.max(task.concurrency().max(),
                 policy == null || policy.maxConcurrency() == null ? 0 : policy.maxConcurrency());
         return insights.holdingKey(task.concurrency().key(), listed).map(Optional::of);
+    }
+
+    /** The bucket of the task's rate limit key, if it has a key and the key's bucket is not full. */
+    private Uni<Optional<Instant>> rateBucketOf(Task task) {
+        if (task.rate() == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return insights.rateBucket(task.rate().key()).map(Optional::ofNullable);
     }
 
     /** The ids of the steps a waiting step waits for that have not ended. */

@@ -175,7 +175,7 @@ public final class SubmitTask {
         Principal.Client creator = command.creator();
         return Task.create(new TaskId(ids.next()), spec, retry, now)
                 .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace).limitedBy(concurrency)
-                .sharing(fairness);
+                .sharing(fairness).ratedBy(command.rate());
     }
 
     private static Actor actor(SubmitTaskCommand command) {

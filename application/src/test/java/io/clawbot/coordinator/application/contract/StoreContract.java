@@ -18,6 +18,7 @@ import io.clawbot.coordinator.domain.policy.DispatchPolicy;
 import io.clawbot.coordinator.domain.policy.KeyPolicy;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.FairShare;
 import io.clawbot.coordinator.domain.task.FastPath;
 import io.clawbot.coordinator.domain.task.Fence;
@@ -829,6 +830,110 @@ public abstract class StoreContract {
     private long heldOrDone(List<TaskId> ids, boolean done) {
         return await(s().tasks().findByIds(ids)).stream()
                 .filter(t -> done ? t.status() == TaskStatus.COMPLETED : t.status().isHeldByBot()).count();
+    }
+
+    // ---- rate limit keys
+
+    private Task rated(String type, String key, double perSecond, int burst) {
+        Task task = Task.create(new TaskId(UUID.randomUUID()), TaskSpec.of(type, 0, Map.of("n", 1), 60), now())
+                .ratedBy(new RateLimit(key, perSecond, burst));
+        return await(s().tasks().create(task, TaskTransitioned.created(task, Actor.api()), null)).resource();
+    }
+
+    /**
+     * A key of 2 a second in bursts of 2: a claim takes two of its tasks (and others meanwhile), the next none;
+     * half a second later one more, and after a longer wait no more than the burst.
+     */
+    @Test
+    void a_claim_takes_no_more_of_a_rate_key_than_its_bucket_holds_and_more_as_it_fills() {
+        String type = unique("contract-rate");
+        String key = unique("rate");
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tasks.add(rated(type, key, 2, 2));
+            s().pass(Duration.ofMillis(2));
+        }
+        Task free = pending(type, 0);
+        Bot bot = onlineBot(10, type);
+
+        assertThat(claim(bot, 10)).as("the burst, and the task without a key").extracting(Task::id)
+                .containsExactly(tasks.get(0).id(), tasks.get(1).id(), free.id());
+        assertThat(claim(bot, 10)).as("the bucket is empty").isEmpty();
+        assertThat(task(tasks.get(2).id()).status()).isEqualTo(TaskStatus.PENDING);
+
+        s().pass(Duration.ofMillis(600));
+        assertThat(claim(bot, 10)).as("one interval later, one").extracting(Task::id)
+                .containsExactly(tasks.get(2).id());
+
+        s().pass(Duration.ofMillis(1600));
+        List<Task> afterQuiet = claim(bot, 10);
+        assertThat(afterQuiet).as("a quiet spell saves no more than the burst").extracting(Task::id)
+                .containsExactly(tasks.get(3).id(), tasks.get(4).id());
+        assertThat(afterQuiet.getFirst().rate()).isEqualTo(new RateLimit(key, 2, 2));
+        assertThat(task(tasks.get(5).id()).rate()).isEqualTo(new RateLimit(key, 2, 2));
+    }
+
+    /**
+     * Eight bots claim the tasks of one key of 20 a second in bursts of 3 as fast as they can while time passes;
+     * in the history, no stretch of time has more of the key's tasks dispatched than the burst and the rate allow
+     * (with 20 ms for the clocks of the service and the database), and the key keeps up with its rate.
+     */
+    @Test
+    void bots_claiming_one_rate_key_at_once_never_dispatch_more_than_its_rate_allows() throws Exception {
+        String type = unique("contract-rate-race");
+        String key = unique("rate");
+        double rate = 20;
+        int burst = 3;
+        List<TaskId> ids = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            ids.add(rated(type, key, rate, burst).id());
+        }
+        List<Bot> bots = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            bots.add(onlineBot(4, type));
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService claimers = Executors.newFixedThreadPool(RACERS);
+        List<Future<Integer>> claimed = new ArrayList<>();
+        for (Bot bot : bots) {
+            claimed.add(claimers.submit(() -> {
+                int mine = 0;
+                while (!stop.get()) {
+                    for (Task t : claim(bot, 4)) {
+                        completed(t, bot);
+                        mine++;
+                    }
+                }
+                return mine;
+            }));
+        }
+        try {
+            for (int i = 0; i < 30; i++) {
+                s().pass(Duration.ofMillis(50));
+                Thread.sleep(5);
+            }
+        } finally {
+            stop.set(true);
+            claimers.shutdown();
+        }
+        int total = 0;
+        for (Future<Integer> f : claimed) {
+            total += f.get();
+        }
+        List<Instant> sent = new ArrayList<>();
+        for (TaskId id : ids) {
+            history(id).stream().filter(e -> e.to() == TaskStatus.ASSIGNED).forEach(e -> sent.add(e.occurredAt()));
+        }
+        java.util.Collections.sort(sent);
+        assertThat(sent).hasSize(total);
+        for (int i = 0; i < sent.size(); i++) {
+            for (int j = i; j < sent.size(); j++) {
+                double seconds = Duration.between(sent.get(i), sent.get(j)).toNanos() / 1e9 + 0.02;
+                assertThat(j - i + 1).as("dispatches from %s to %s", sent.get(i), sent.get(j))
+                        .isLessThanOrEqualTo((int) Math.floor(burst + seconds * rate));
+            }
+        }
+        assertThat(total).as("dispatched in 1.5 s at 20 a second").isGreaterThanOrEqualTo(15);
     }
 
     // ---- one-statement reports

@@ -46,6 +46,7 @@ public final class FakeWorkQueue implements WorkQueue {
                         .forEach(t -> heldOfKey.merge(t.concurrency().key(), 1L, Long::sum));
                 long free = FastPath.freeSlots(slots, held);
                 Map<String, Long> heldBefore = Map.copyOf(heldOfKey);
+                Map<String, Integer> takenOfRate = new java.util.HashMap<>();
                 // Each type's next tasks in its own order, as many as the bot has room for, passing over the tasks
                 // of keys that were full before the claim; then merged across types.
                 Map<java.util.Optional<String>, List<Task>> byType = db.tasks.values().stream()
@@ -54,6 +55,7 @@ public final class FakeWorkQueue implements WorkQueue {
                                 || !db.policies.get(t.type()).holdsBack(t))
                         .filter(t -> t.concurrency() == null
                                 || heldBefore.getOrDefault(t.concurrency().key(), 0L) < limitOf(t))
+                        .filter(t -> t.rate() == null || t.rate().room(db.rateTats.get(t.rate().key()), now) > 0)
                         .collect(java.util.stream.Collectors.groupingBy(t -> java.util.Optional.ofNullable(t.type())));
                 List<Task> picked = byType.values().stream()
                         .flatMap(ofType -> ofType.stream().sorted(FastPath.withinType(db::fairTag)).limit(free))
@@ -61,8 +63,15 @@ public final class FakeWorkQueue implements WorkQueue {
                         // Of each concurrency key, no more than its limit leaves room for, counting those taken.
                         .filter(t -> t.concurrency() == null || heldOfKey.merge(t.concurrency().key(), 1L,
                                 Long::sum) <= limitOf(t))
+                        // Of each rate limit key, no more than its bucket holds.
+                        .filter(t -> t.rate() == null || takenOfRate.merge(t.rate().key(), 1, Integer::sum) <= t
+                                .rate().room(db.rateTats.get(t.rate().key()), now))
                         .limit(free)
                         .toList();
+                picked.stream().filter(t -> t.rate() != null).collect(java.util.stream.Collectors.groupingBy(
+                        t -> t.rate().key(), java.util.LinkedHashMap::new, java.util.stream.Collectors.toList()))
+                        .forEach((key, ofKey) -> db.rateTats.put(key,
+                                ofKey.getFirst().rate().spend(db.rateTats.get(key), now, ofKey.size())));
                 List<Task> claimed = picked.stream().map(t -> t.claimBy(botId, now)).toList();
                 for (int i = 0; i < picked.size(); i++) {
                     changes.task(picked.get(i), claimed.get(i), Actor.system(), "dispatched to bot " + botId);

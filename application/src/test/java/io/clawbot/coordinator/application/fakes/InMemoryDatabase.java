@@ -48,6 +48,8 @@ public final class InMemoryDatabase {
     final Map<List<String>, Double> fairKeys = new LinkedHashMap<>();
     /** The type_policies table: only types someone set a policy for have an entry. */
     final Map<String, DispatchPolicy> policies = new LinkedHashMap<>();
+    /** The rate_keys table: each rate limit key's bucket, as its theoretical arrival time; absent while full. */
+    final Map<String, Instant> rateTats = new LinkedHashMap<>();
     /** The key_policies table: only concurrency keys someone set a policy for have an entry. */
     final Map<String, io.clawbot.coordinator.domain.policy.KeyPolicy> keyPolicies = new LinkedHashMap<>();
     final InstantSource clock;
@@ -228,6 +230,6 @@ public final class InMemoryDatabase {
                 t.errorCode(), t.timeoutSeconds(), t.workflowId(), t.workflowPosition(), t.botId(), t.attempt(),
                 t.createdAt(), t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), version, t.retry(),
                 t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(), t.leaseExpiresAt(), t.attemptsBefore(),
-                t.owner(), t.progress(), t.traceParent(), t.concurrency(), t.fairness());
+                t.owner(), t.progress(), t.traceParent(), t.concurrency(), t.fairness(), t.rate());
     }
 }

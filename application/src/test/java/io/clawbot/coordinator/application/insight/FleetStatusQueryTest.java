@@ -56,6 +56,11 @@ class FleetStatusQueryTest {
             public Uni<java.util.List<io.clawbot.coordinator.domain.id.TaskId>> holdingKey(String key, int limit) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public Uni<Instant> rateBucket(String key) {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 

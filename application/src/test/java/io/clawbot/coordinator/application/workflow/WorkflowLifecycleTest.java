@@ -379,7 +379,7 @@ class WorkflowLifecycleTest {
             world.db.overwrite(new Task(waiting.id(), waiting.type(), waiting.status(), waiting.priority(),
                     waiting.payload(), null, null, null, waiting.timeoutSeconds(), waiting.workflowId(),
                     waiting.workflowPosition(), null, 0, waiting.createdAt(), waiting.updatedAt(), null, null, null,
-                    next.version(), next.retry(), null, null, null, null, 0, null, null, null, null, null));
+                    next.version(), next.retry(), null, null, null, null, 0, null, null, null, null, null, null));
             int signals = world.signal.count();
 
             assertThat(repair()).isEqualTo(1);

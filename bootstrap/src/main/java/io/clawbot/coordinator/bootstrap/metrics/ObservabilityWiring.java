@@ -61,6 +61,12 @@ public class ObservabilityWiring {
         }
 
         @Override
+        public void rateLimited(String key, Instant nextAt) {
+            safely(() -> first.rateLimited(key, nextAt));
+            safely(() -> second.rateLimited(key, nextAt));
+        }
+
+        @Override
         public void workflowStarted(Workflow workflow) {
             safely(() -> first.workflowStarted(workflow));
             safely(() -> second.workflowStarted(workflow));

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.domain.policy.DispatchPolicy;
 import io.clawbot.coordinator.domain.policy.KeyPolicy;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskStatus;
 import java.time.Instant;
@@ -16,13 +17,27 @@ import java.util.stream.Collectors;
  * given, the one that decides first.
  *
  * @param reasons empty only for a task that is running or has ended: {@link Reason#code()} then says so
- * @param keyHolders for a pending task with a concurrency key: the tasks of its key that bots hold
+ * @param keyHolders for a pending task with a concurrency key, the tasks of its key that bots hold
+ * @param rateLimitedUntil for a pending task whose rate limit key's bucket is empty, when it lets the next task go
  */
 public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Long ahead, List<String> waitingFor,
-        List<TaskId> keyHolders) {
+        List<TaskId> keyHolders, Instant rateLimitedUntil) {
 
     /** One reason, with a stable code. */
     public record Reason(String code, String message) {
+    }
+
+    /**
+     * What the policies and keys of a pending task hold it to, as read for it.
+     *
+     * @param typePolicy its type's stored policy; {@code null} when none applies
+     * @param keyPolicy its concurrency key's stored policy; {@code null} when none applies
+     * @param keyHolders the tasks bots hold of its concurrency key; {@code null} when it has none
+     * @param rateBucket its rate limit key's bucket ({@link RateLimit}); {@code null} when it has none or it is full
+     */
+    public record Limits(DispatchPolicy typePolicy, KeyPolicy keyPolicy, List<TaskId> keyHolders, Instant rateBucket) {
+
+        public static final Limits NONE = new Limits(null, null, null, null);
     }
 
     public static final String RUNNING = "running";
@@ -39,6 +54,7 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
     public static final String PAUSED = "paused";
     public static final String AT_CONCURRENCY_LIMIT = "at_concurrency_limit";
     public static final String KEY_PAUSED = "key_paused";
+    public static final String RATE_LIMITED = "rate_limited";
 
     public Explanation {
         reasons = List.copyOf(reasons);
@@ -54,7 +70,7 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
      * @param waitingFor for a waiting workflow step, the ids of the steps it waits for that have not ended
      */
     public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor) {
-        return of(task, now, capacity, ahead, waitingFor, null);
+        return of(task, now, capacity, ahead, waitingFor, Limits.NONE);
     }
 
     /**
@@ -64,19 +80,22 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
      */
     public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor,
             DispatchPolicy policy) {
-        return of(task, now, capacity, ahead, waitingFor, policy, null, null);
+        return of(task, now, capacity, ahead, waitingFor, new Limits(policy, null, null, null));
     }
 
     /**
-     * Explains {@code task} at {@code now}, under the dispatch policy of its type and the policy and limit of its
-     * concurrency key.
-     *
-     * @param keyPolicy the stored policy of its concurrency key; {@code null} when none applies
-     * @param keyHolders for a pending task with a concurrency key, the tasks of that key bots hold; else
-     *        {@code null}
+     * Explains {@code task} at {@code now}, under the dispatch policy of its type, the policy and limit of its
+     * concurrency key and the bucket of its rate limit key.
      */
     public static Explanation of(Task task, Instant now, Capacity capacity, Long ahead, List<String> waitingFor,
-            DispatchPolicy policy, KeyPolicy keyPolicy, List<TaskId> keyHolders) {
+            Limits limits) {
+        DispatchPolicy policy = limits.typePolicy();
+        KeyPolicy keyPolicy = limits.keyPolicy();
+        List<TaskId> keyHolders = limits.keyHolders();
+        Instant rateLimitedUntil = task.rate() == null ? null : task.rate().nextAt(limits.rateBucket());
+        if (rateLimitedUntil != null && !rateLimitedUntil.isAfter(now)) {
+            rateLimitedUntil = null;
+        }
         List<Reason> reasons = new ArrayList<>();
         TaskStatus status = task.status();
         String kind = task.type() == null ? "any bot" : "a bot with capability '" + task.type() + "'";
@@ -107,6 +126,12 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
                                         .collect(Collectors.joining(", "))
                                 + "); it waits for one of them to end"));
                     }
+                    if (rateLimitedUntil != null) {
+                        reasons.add(new Reason(RATE_LIMITED, "Its rate limit key '" + task.rate().key()
+                                + "' has dispatched as many tasks as its rate allows (" + task.rate().perSecond()
+                                + " a second, in bursts of " + task.rate().burst() + "); the next may go at "
+                                + rateLimitedUntil));
+                    }
                     pending(task, now, capacity, ahead, kind, reasons);
                 }
             }
@@ -114,7 +139,8 @@ public record Explanation(Task task, List<Reason> reasons, Capacity capacity, Lo
         }
         return new Explanation(task, reasons, status == TaskStatus.PENDING ? capacity : null,
                 status == TaskStatus.PENDING ? ahead : null, waitingFor,
-                status == TaskStatus.PENDING ? keyHolders : null);
+                status == TaskStatus.PENDING ? keyHolders : null,
+                status == TaskStatus.PENDING ? rateLimitedUntil : null);
     }
 
     /** A paused type's tasks wait for it to be resumed, whatever else holds. */

@@ -49,6 +49,7 @@ import java.util.Objects;
  *        dispatches, its bot's run and its reports continue; {@code null} when it was created outside a trace
  * @param concurrency the limit of its concurrency key; {@code null} when it has none
  * @param fairness its fairness key and weight; {@code null} when it has none (it shares its type's default key)
+ * @param rate the rate limit of its rate limit key; {@code null} when it has none
  */
 public record Task(
         TaskId id,
@@ -80,7 +81,8 @@ public record Task(
         TaskProgress progress,
         String traceParent,
         ConcurrencyLimit concurrency,
-        FairShare fairness) {
+        FairShare fairness,
+        RateLimit rate) {
 
     /**
      * The reserved type of a workflow's approval step: no bot may declare it, so no bot takes the step; a key of
@@ -160,7 +162,7 @@ public record Task(
                 : null;
         return new Task(id, spec.type(), status, spec.priority(), spec.payload(), null, null, null,
                 spec.timeoutSeconds(), workflowId, position, null, 0, now, now, null, null, null, 0, retry,
-                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null, null, null, null, null);
+                spec.scheduleToStartSeconds(), runAt, deadline, null, 0, null, null, null, null, null, null);
     }
 
     /** The same new task, created by the client with this key ({@code null}: by the service itself). */
@@ -168,7 +170,7 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, key, progress,
-                traceParent, concurrency, fairness);
+                traceParent, concurrency, fairness, rate);
     }
 
     /** The same new task, created within the trace whose W3C {@code traceparent} this is ({@code null}: none). */
@@ -176,7 +178,7 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
-                parent, concurrency, fairness);
+                parent, concurrency, fairness, rate);
     }
 
     /** The same new task, limited by its concurrency key ({@code null}: none). */
@@ -184,7 +186,7 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
-                traceParent, limit, fairness);
+                traceParent, limit, fairness, rate);
     }
 
     /** The same new task, in this fair share ({@code null}: its type's default key). */
@@ -192,7 +194,15 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
-                traceParent, concurrency, share);
+                traceParent, concurrency, share, rate);
+    }
+
+    /** The same new task, limited by the rate of its rate limit key ({@code null}: none). */
+    public Task ratedBy(RateLimit limit) {
+        return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
+                workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
+                retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, progress,
+                traceParent, concurrency, fairness, limit);
     }
 
     /** The same task with the latest progress a bot reported; its state and version are unchanged. */
@@ -200,7 +210,7 @@ public record Task(
         return new Task(id, type, status, priority, payload, result, error, errorCode, timeoutSeconds, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, leaseExpiresAt, attemptsBefore, owner, latest,
-                traceParent, concurrency, fairness);
+                traceParent, concurrency, fairness, rate);
     }
 
     /** The schedule-to-start deadline of a task that becomes ready now and may run from {@code runAt}. */
@@ -654,7 +664,7 @@ public record Task(
                     updatedAt, assignedAt, startedAt, completedAt, from.version, from.retry,
                     from.scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? from.leaseExpiresAt : null,
                     attemptsBefore, from.owner, from.progress, from.traceParent, from.concurrency,
-                    from.fairness);
+                    from.fairness, from.rate);
         }
     }
 }

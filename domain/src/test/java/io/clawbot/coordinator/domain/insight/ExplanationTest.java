@@ -9,6 +9,7 @@ import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.policy.DispatchPolicy;
 import io.clawbot.coordinator.domain.policy.KeyPolicy;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import java.time.Instant;
@@ -70,15 +71,16 @@ class ExplanationTest {
         Task task = aTask().typed("build").pending().build().limitedBy(new ConcurrencyLimit("acme", 3));
         List<TaskId> two = List.of(new TaskId(UUID.randomUUID()), new TaskId(UUID.randomUUID()));
 
-        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, null, null, two)))
+        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, new Explanation.Limits(null, null, two, null))))
                 .as("2 held of the task's limit of 3").containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
-        Explanation lowered = Explanation.of(task, NOW, ROOM, 0L, null, null,
-                KeyPolicy.none("acme").limitedTo(2, NOW), two);
+        Explanation lowered = Explanation.of(task, NOW, ROOM, 0L, null,
+                new Explanation.Limits(null, KeyPolicy.none("acme").limitedTo(2, NOW), two, null));
         assertThat(codes(lowered)).containsExactly(Explanation.AT_CONCURRENCY_LIMIT);
         assertThat(lowered.reasons().getFirst().message()).contains("'acme'", "limit of 2 (the key's policy)",
                 two.getFirst().toString());
-        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, null, KeyPolicy.none("acme").limitedTo(5, NOW),
-                List.of(two.getFirst(), two.getLast(), two.getFirst())))).as("raised above the task's")
+        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, new Explanation.Limits(null,
+                KeyPolicy.none("acme").limitedTo(5, NOW), List.of(two.getFirst(), two.getLast(), two.getFirst()),
+                null)))).as("raised above the task's")
                 .containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
     }
 
@@ -87,12 +89,32 @@ class ExplanationTest {
         Task task = aTask().typed("build").pending().build().limitedBy(new ConcurrencyLimit("acme", 3));
         KeyPolicy paused = KeyPolicy.none("acme").pausedBy(Actor.key("ops"), "customer asked", NOW);
 
-        Explanation e = Explanation.of(task, NOW, ROOM, 0L, null, null, paused, List.of());
+        Explanation e = Explanation.of(task, NOW, ROOM, 0L, null,
+                new Explanation.Limits(null, paused, List.of(), null));
 
         assertThat(codes(e)).containsExactly(Explanation.KEY_PAUSED);
         assertThat(e.reasons().getFirst().message()).contains("'acme'", "key:ops", NOW.toString(), "customer asked",
                 "/resume");
-        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, null, paused.resumed(NOW), List.of())))
+        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null,
+                new Explanation.Limits(null, paused.resumed(NOW), List.of(), null))))
+                .containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
+    }
+
+    @Test
+    void a_task_of_a_rate_limit_key_whose_bucket_is_empty_says_when_the_next_may_go() {
+        Task task = aTask().typed("sync").pending().build().ratedBy(new RateLimit("api:acme", 2, 3));
+
+        // Three dispatched at NOW: the bucket is 1.5 s ahead, and lets the next go at NOW + 0.5 s.
+        Explanation empty = Explanation.of(task, NOW, ROOM, 0L, null,
+                new Explanation.Limits(null, null, null, NOW.plusMillis(1500)));
+        assertThat(codes(empty)).containsExactly(Explanation.RATE_LIMITED);
+        assertThat(empty.rateLimitedUntil()).isEqualTo(NOW.plusMillis(500));
+        assertThat(empty.reasons().getFirst().message()).contains("'api:acme'", NOW.plusMillis(500).toString());
+        Explanation room = Explanation.of(task, NOW, ROOM, 0L, null,
+                new Explanation.Limits(null, null, null, NOW.plusMillis(900)));
+        assertThat(codes(room)).as("room for one more").containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
+        assertThat(room.rateLimitedUntil()).isNull();
+        assertThat(codes(Explanation.of(task, NOW, ROOM, 0L, null, Explanation.Limits.NONE))).as("a full bucket")
                 .containsExactly(Explanation.ABOUT_TO_BE_DISPATCHED);
     }
 

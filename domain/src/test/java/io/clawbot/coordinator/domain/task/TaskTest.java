@@ -81,7 +81,7 @@ class TaskTest {
             Task task = aTask().build();
             Task copy = new Task(task.id(), task.type(), task.status(), 0, source, null, null, null, 300, null, null,
                     null, 0, T0, T0, null, null, null, 0, null, null, null, null, null, 0, null, null, null, null,
-                    null);
+                    null, null);
 
             source.put("k", "changed");
 

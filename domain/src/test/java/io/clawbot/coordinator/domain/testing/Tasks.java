@@ -212,7 +212,7 @@ public final class Tasks {
         return new Task(id, type, status, priority, payload, result, error, errorCode, 300, workflowId,
                 workflowPosition, botId, attempt, createdAt, updatedAt, assignedAt, startedAt, completedAt, version,
                 retry, scheduleToStartSeconds, runAt, deadlineAt, status.isHeldByBot() ? leaseExpiresAt : null, 0,
-                null, null, null, concurrency, fairness);
+                null, null, null, concurrency, fairness, null);
     }
 
     /** The task in a fair share. */

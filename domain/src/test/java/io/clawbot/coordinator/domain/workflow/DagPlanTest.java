@@ -801,7 +801,7 @@ class DagPlanTest {
                     t.timeoutSeconds(), t.workflowId(), t.workflowPosition(), t.botId(), t.attempt(), t.createdAt(),
                     t.updatedAt(), t.assignedAt(), t.startedAt(), t.completedAt(), t.version(), t.retry(),
                     t.scheduleToStartSeconds(), t.runAt(), t.deadlineAt(), t.leaseExpiresAt(), t.attemptsBefore(),
-                    t.owner(), t.progress(), t.traceParent(), t.concurrency(), t.fairness());
+                    t.owner(), t.progress(), t.traceParent(), t.concurrency(), t.fairness(), t.rate());
         }
     }
 

@@ -126,4 +126,10 @@ public class PgInsights implements Insights {
                     return ids;
                 });
     }
+
+    @Override
+    public Uni<Instant> rateBucket(String key) {
+        return pool.preparedQuery("select tat from rate_keys where key = $1").execute(Tuple.of(key))
+                .map(rows -> rows.size() == 0 ? null : Sql.instant(rows.iterator().next().getOffsetDateTime("tat")));
+    }
 }

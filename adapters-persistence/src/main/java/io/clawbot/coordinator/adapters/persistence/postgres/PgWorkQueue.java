@@ -6,6 +6,7 @@ import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.insight.port.WorkMetrics;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.HeldReport;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.port.WorkQueue;
 import io.smallrye.mutiny.Uni;
@@ -39,10 +40,13 @@ public class PgWorkQueue implements WorkQueue {
      * read by primary key; a task without a key costs nothing more).
      */
     private static final String PICK = "select id, greatest(updated_at, run_at) as ready_since, priority, created_at, "
-            + "concurrency_key, max_concurrency from tasks where status = 'pending' and %s "
+            + "concurrency_key, max_concurrency, rate_limit_key, rate_per_second, rate_burst from tasks "
+            + "where status = 'pending' and %s "
             + "and (run_at is null or run_at <= now()) and (concurrency_key is null or (select k.held from "
             + "concurrency_keys k where k.key = tasks.concurrency_key) < "
             + limitOf("tasks.concurrency_key", "max_concurrency") + ") "
+            + "and (rate_limit_key is null or (select coalesce(r.tat, '-infinity') from rate_keys r "
+            + "where r.key = tasks.rate_limit_key) <= now() + make_interval(secs => (rate_burst - 1) / rate_per_second)) "
             + "order by priority desc, fair_tag, id limit (select n from free) for update skip locked";
 
     /**
@@ -73,12 +77,25 @@ public class PgWorkQueue implements WorkQueue {
      * triggers on tasks count the ones taken (V13__concurrency_keys.sql). The limit is the key's policy's where
      * it sets one (see {@link #limitOf}).
      * <p>
+     * Rate limit keys alike: the rows of the candidates' keys are locked (SKIP LOCKED) and read as their latest
+     * version; of each key no more candidates are taken than its bucket holds at the database's {@code now()}, and
+     * the same statement moves the bucket on by one interval per task taken ({@link RateLimit}, V17__rate_limits.sql).
+     * Each task taken of a key answers when the key's bucket lets its next task go, for a wake-up then.
+     * <p>
      * The capabilities and the bot's id in the count are read through sub-selects so that the planner estimates
      * them the same way for every call: given the values themselves it counts the array's elements and looks up
      * the bot in the statistics, its plan for one call can then look cheaper than the generic plan, and
      * PostgreSQL would plan the statement again on every call (about 1 ms each) instead of reusing the generic plan
      * of the prepared statement ({@link StatementCachingPools}).
      */
+    /**
+     * The interval and the burst of rate limit key {@code r.key}, as its candidates state them: the longest interval
+     * and the smallest burst, should they differ.
+     */
+    private static final String SECS = "(select max(1.0 / c.rate_per_second) from candidates c "
+            + "where c.rate_limit_key = r.key)";
+    private static final String BURST = "(select min(c.rate_burst) from candidates c where c.rate_limit_key = r.key)";
+
     /** The limit the candidates of key {@code k.key} state: the least, should they differ. */
     private static final String STATED = "(select min(c.max_concurrency) from candidates c where c.concurrency_key = k.key)";
 
@@ -94,10 +111,18 @@ public class PgWorkQueue implements WorkQueue {
             + "keyed as materialized (select k.key, k.held, " + limitOf("k.key", STATED) + " as lim "
             + "from concurrency_keys k where k.key in (select concurrency_key from candidates) and k.held < "
             + limitOf("k.key", STATED) + " for update of k skip locked), "
+            + "rated as materialized (select r.key, greatest(r.tat, now()) as base, " + SECS + " as secs, " + BURST
+            + " as burst, floor(" + BURST + " - extract(epoch from greatest(r.tat, now()) - now()) / " + SECS
+            + ")::int as room from rate_keys r where r.key in (select rate_limit_key from candidates) and "
+            + "greatest(r.tat, now()) <= now() + make_interval(secs => (" + BURST + " - 1) * " + SECS + ") "
+            + "for update of r skip locked), "
             + "picked as (select r.id, r.ready_since from (select c.*, row_number() over (partition by "
-            + "c.concurrency_key order by c.priority desc, c.created_at, c.id) as in_key from candidates c) r "
-            + "left join keyed k on k.key = r.concurrency_key "
-            + "where r.concurrency_key is null or r.in_key <= k.lim - k.held "
+            + "c.concurrency_key order by c.priority desc, c.created_at, c.id) as in_key, row_number() over "
+            + "(partition by c.rate_limit_key order by c.priority desc, c.created_at, c.id) as in_rate "
+            + "from candidates c) r left join keyed k on k.key = r.concurrency_key "
+            + "left join rated q on q.key = r.rate_limit_key "
+            + "where (r.concurrency_key is null or r.in_key <= k.lim - k.held) "
+            + "and (r.rate_limit_key is null or r.in_rate <= q.room) "
             + "order by r.priority desc, r.created_at, r.id limit (select n from free)), "
             + "claimed as (update tasks t set status = 'assigned', bot_id = $1, attempt = t.attempt + 1, "
             + "assigned_at = greatest($5::timestamptz, t.updated_at), started_at = null, updated_at = greatest($5::timestamptz, t.updated_at), "
@@ -111,8 +136,13 @@ public class PgWorkQueue implements WorkQueue {
             + "where w.status = 'pending' and w.id in (select workflow_id from claimed where workflow_id is not null)), "
             + "full_bot as (update bots b set status = 'busy', updated_at = $5, version = b.version + 1 "
             + "where b.id = $1 and b.status = 'online' and "
-            + "(select n from held) + (select count(*) from claimed) >= b.slots) "
-            + "select " + TaskRows.COLUMNS + ", ready_since from claimed order by priority desc, created_at, id";
+            + "(select n from held) + (select count(*) from claimed) >= b.slots), "
+            + "spent as (update rate_keys b set tat = q.base + make_interval(secs => q.secs * n.taken) from rated q "
+            + "join (select rate_limit_key, count(*) as taken from claimed where rate_limit_key is not null "
+            + "group by rate_limit_key) n on n.rate_limit_key = q.key where b.key = q.key "
+            + "returning b.key, b.tat - make_interval(secs => q.secs * (q.burst - 1)) as next_at) "
+            + "select " + TaskRows.COLUMNS + ", ready_since, (select s.next_at from spent s "
+            + "where s.key = claimed.rate_limit_key) as rate_next_at from claimed order by priority desc, created_at, id";
 
     private final Pool pool;
     private final ChannelTerms terms;
@@ -144,10 +174,19 @@ public class PgWorkQueue implements WorkQueue {
                         TaskRows.seconds(terms.ackTimeout()), Sql.ts(clock.instant())))
                 .map(rows -> {
                     List<Task> claimed = new ArrayList<>(rows.size());
+                    Map<String, java.time.Instant> nextOfKey = null;
                     for (Row row : rows) {
                         Task task = TaskRows.toTask(row);
                         claimed.add(task);
                         metrics.dispatched(task, row.getOffsetDateTime("ready_since").toInstant());
+                        java.time.OffsetDateTime next = row.getOffsetDateTime("rate_next_at");
+                        if (next != null) {
+                            nextOfKey = nextOfKey == null ? new java.util.HashMap<>() : nextOfKey;
+                            nextOfKey.put(task.rate().key(), next.toInstant());
+                        }
+                    }
+                    if (nextOfKey != null) {
+                        nextOfKey.forEach(metrics::rateLimited);
                     }
                     return claimed;
                 });

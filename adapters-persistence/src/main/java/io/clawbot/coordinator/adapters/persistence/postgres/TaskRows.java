@@ -8,6 +8,7 @@ import io.clawbot.coordinator.domain.id.WorkflowId;
 import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.FairShare;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskProgress;
@@ -28,7 +29,11 @@ final class TaskRows {
     private static final String WRITTEN = "id, type, status, priority, payload, result, error, timeout_seconds, "
             + "workflow_id, workflow_position, bot_id, attempt, created_at, updated_at, assigned_at, started_at, "
             + "completed_at, version, error_code, retry_policy, attempts_before, schedule_to_start_seconds, run_at, "
-            + "deadline_at, owner_key_id, trace_parent, concurrency_key, max_concurrency, fairness_key, fairness_weight";
+            + "deadline_at, owner_key_id, trace_parent, concurrency_key, max_concurrency, fairness_key, fairness_weight, "
+            + "rate_limit_key, rate_per_second, rate_burst";
+
+    /** How many columns {@link #WRITTEN} names: the parameters of a task's row, $1 to this. */
+    private static final int WRITTEN_COUNT = 33;
 
     static final String COLUMNS = WRITTEN + ", lease_expires_at, progress, progress_attempt, progress_at";
 
@@ -81,24 +86,19 @@ final class TaskRows {
             + "select coalesce($2::text, ''), coalesce($29::text, ''), " + virtualTime("$2::text is null", "$2::text",
                     "coalesce($2::text, '')", "$4::int")
             + " + 1.0 / coalesce($30::int, 1), 1.0 / coalesce($30::int, 1)" + MOVE_FAIR_KEY + "), "
-            + "created as (insert into tasks (" + WRITTEN + ", fair_tag) values "
-            + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-            + "$23, $24, $25, $26, $27, $28, $29, $30, (select finish from f)) returning id) insert into task_events "
-            + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
-            + "select id, $31::text, $32::text, $33::int, $34::text, $35::text, $36::timestamptz, $37::text from created";
+            + "created as (insert into tasks (" + WRITTEN + ", fair_tag) values (" + parameters(1, WRITTEN_COUNT)
+            + ", (select finish from f)) returning id) " + eventFrom("created", WRITTEN_COUNT + 1);
 
-    private static final String INSERT = "insert into tasks (" + WRITTEN + ", fair_tag) values "
-            + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-            + "$23, $24, $25, $26, $27, $28, $29, $30, $31)";
+    private static final String INSERT = "insert into tasks (" + WRITTEN + ", fair_tag) values ("
+            + parameters(1, WRITTEN_COUNT + 1) + ")";
 
     /**
      * A task and its creation entry in one statement: a creation without an idempotency key is then one round trip
      * and one commit, with no transaction around it. The entry's parameters follow the task's and its tag's
      * ({@link #insertWithEventParams}).
      */
-    static final String INSERT_WITH_EVENT = "with created as (" + INSERT + " returning id) insert into task_events "
-            + "(task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
-            + "select id, $32::text, $33::text, $34::int, $35::text, $36::text, $37::timestamptz, $38::text from created";
+    static final String INSERT_WITH_EVENT = "with created as (" + INSERT + " returning id) "
+            + eventFrom("created", WRITTEN_COUNT + 2);
 
     /**
      * A compare-and-set on the version the new state was computed from. Deadlines and the retry's run-at come
@@ -120,6 +120,19 @@ final class TaskRows {
     private TaskRows() {
     }
 
+    /** {@code $from, ..., $to}. */
+    private static String parameters(int from, int to) {
+        return java.util.stream.IntStream.rangeClosed(from, to).mapToObj(i -> "$" + i)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** The creation entry of the task {@code cte} returns, its parameters from {@code $first} on ({@link #withEvent}). */
+    private static String eventFrom(String cte, int first) {
+        return "insert into task_events (task_id, from_status, to_status, attempt, actor, reason, occurred_at, cause) "
+                + "select id, $%d::text, $%d::text, $%d::int, $%d::text, $%d::text, $%d::timestamptz, $%d::text from %s"
+                        .formatted(first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6, cte);
+    }
+
     /** The columns written by {@link #INSERT}, each with its type, for the set-based inserts. */
     private static final String[][] WRITTEN_TYPES = { { "id", "uuid" }, { "type", "text" }, { "status", "text" },
             { "priority", "int" }, { "payload", "jsonb" }, { "result", "jsonb" }, { "error", "text" },
@@ -130,7 +143,8 @@ final class TaskRows {
             { "retry_policy", "jsonb" }, { "attempts_before", "int" }, { "schedule_to_start_seconds", "int" },
             { "run_at", "timestamptz" }, { "deadline_at", "timestamptz" }, { "owner_key_id", "uuid" },
             { "trace_parent", "text" }, { "concurrency_key", "text" }, { "max_concurrency", "int" },
-            { "fairness_key", "text" }, { "fairness_weight", "int" } };
+            { "fairness_key", "text" }, { "fairness_weight", "int" }, { "rate_limit_key", "text" },
+            { "rate_per_second", "float8" }, { "rate_burst", "int" } };
 
     /** The columns of {@link #INSERT_MANY}: the written ones and the task's fair share tag. */
     private static final String[][] INSERTED_TYPES = java.util.stream.Stream.concat(
@@ -221,7 +235,8 @@ final class TaskRows {
                 t.concurrency() == null ? null : t.concurrency().key(),
                 t.concurrency() == null ? null : t.concurrency().max(),
                 t.fairness() == null ? null : t.fairness().key(),
-                t.fairness() == null ? null : t.fairness().weight() });
+                t.fairness() == null ? null : t.fairness().weight(), t.rate() == null ? null : t.rate().key(),
+                t.rate() == null ? null : t.rate().perSecond(), t.rate() == null ? null : t.rate().burst() });
     }
 
     /** The task's columns, then its creation entry's, for {@link #INSERT_ALONE}. */
@@ -299,7 +314,13 @@ final class TaskRows {
                 progress(row),
                 row.getString("trace_parent"),
                 concurrency(row),
-                fairness(row));
+                fairness(row),
+                rate(row));
+    }
+
+    private static RateLimit rate(Row row) {
+        String key = row.getString("rate_limit_key");
+        return key == null ? null : new RateLimit(key, row.getDouble("rate_per_second"), row.getInteger("rate_burst"));
     }
 
     private static FairShare fairness(Row row) {

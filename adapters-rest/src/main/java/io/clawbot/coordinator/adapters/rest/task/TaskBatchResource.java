@@ -142,7 +142,7 @@ public class TaskBatchResource {
         }
         return new SubmitTaskCommand(request.toSpec(), key, client, request.priority() != null,
                 request.timeoutSeconds() != null, request.toConcurrency(),
-                request.toFairShare());
+                request.toFairShare(), request.toRateLimit());
     }
 
     private static TaskBatchItemResponse refused(int index, DomainException e, String at) {

@@ -6,6 +6,7 @@ import io.clawbot.coordinator.domain.insight.Explanation;
 import io.clawbot.coordinator.domain.id.TaskId;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.FairShare;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.TaskProgress;
@@ -45,7 +46,17 @@ public final class TaskDtos {
                     + ConcurrencyLimit.MIN_MAX, maximum = "" + ConcurrencyLimit.MAX_MAX) Integer maxConcurrency,
             @Schema(description = "Among ready tasks of one type and priority, fairness keys are served in proportion to their weights: one key's backlog does not hold up the others', and a key that arrives late gets its share at once. Tasks without a fairness key share their type's default key, of weight 1. ${payload.<field>} takes a field of the payload", example = "tenant:${payload.tenant_id}", maxLength = FairShare.MAX_KEY_LENGTH) String fairnessKey,
             @Schema(description = "The fairness key's weight: a key of weight 3 gets three tasks dispatched for every one of a key of weight 1 while both have ready tasks; 1 when not given; only with fairness_key", minimum = ""
-                    + FairShare.MIN_WEIGHT, maximum = "" + FairShare.MAX_WEIGHT) Integer fairnessWeight) {
+                    + FairShare.MIN_WEIGHT, maximum = "" + FairShare.MAX_WEIGHT) Integer fairnessWeight,
+            @Schema(description = "At most rate_per_second tasks of this key are dispatched per second, in bursts of at most rate_burst, counted across every replica; the others wait, pending, and go as the key's bucket fills. ${payload.<field>} takes a field of the payload", example = "api:${payload.account}", maxLength = RateLimit.MAX_KEY_LENGTH) String rateLimitKey,
+            @Schema(description = "How many tasks of the rate limit key may be dispatched per second (fractions allowed: 0.5 is one every two seconds); required with rate_limit_key", minimum = "0.001", maximum = "100000", example = "10") Double ratePerSecond,
+            @Schema(description = "How many tasks of the rate limit key may go at once after a quiet spell; absent: one second's worth (at least 1); only with rate_limit_key", minimum = ""
+                    + RateLimit.MIN_BURST, maximum = "" + RateLimit.MAX_BURST) Integer rateBurst) {
+
+        /** The rate limit the request states, resolved against its payload; {@code null} for none. */
+        @Schema(hidden = true)
+        public RateLimit toRateLimit() {
+            return RateLimit.of(rateLimitKey, ratePerSecond, rateBurst, toSpec().payload());
+        }
 
         /** The concurrency limit the request states, resolved against its payload; {@code null} for none. */
         @Schema(hidden = true)
@@ -176,7 +187,10 @@ public final class TaskDtos {
             @Schema(description = "Its concurrency key, resolved; absent when it has none") String concurrencyKey,
             @Schema(description = "How many tasks of its concurrency key bots may hold at once") Integer maxConcurrency,
             @Schema(description = "Its fairness key, resolved; absent when it shares its type's default key") String fairnessKey,
-            @Schema(description = "Its fairness key's weight") Integer fairnessWeight) {
+            @Schema(description = "Its fairness key's weight") Integer fairnessWeight,
+            @Schema(description = "Its rate limit key, resolved; absent when it has none") String rateLimitKey,
+            @Schema(description = "How many tasks of its rate limit key may be dispatched per second") Double ratePerSecond,
+            @Schema(description = "How many tasks of its rate limit key may go at once") Integer rateBurst) {
         // @formatter:on
 
         public static TaskResponse of(Task t) {
@@ -189,7 +203,8 @@ public final class TaskDtos {
                     ProgressResponse.of(t.progress()), t.concurrency() == null ? null : t.concurrency().key(),
                     t.concurrency() == null ? null : t.concurrency().max(),
                     t.fairness() == null ? null : t.fairness().key(),
-                    t.fairness() == null ? null : t.fairness().weight());
+                    t.fairness() == null ? null : t.fairness().weight(), t.rate() == null ? null : t.rate().key(),
+                    t.rate() == null ? null : t.rate().perSecond(), t.rate() == null ? null : t.rate().burst());
         }
     }
 
@@ -202,7 +217,8 @@ public final class TaskDtos {
             @Schema(description = "For a pending task: the bots that could take it and their room") CapacityResponse capacity,
             @Schema(description = "For a pending task: ready tasks before it in claim order that its bots could take instead") Long ahead,
             @Schema(description = "For a waiting workflow step: the steps it waits for that have not ended") List<String> waitingFor,
-            @Schema(description = "For a pending task with a concurrency key: the tasks of its key that bots hold (at most its limit)") List<UUID> keyHolders) {
+            @Schema(description = "For a pending task with a concurrency key: the tasks of its key that bots hold (at most its limit)") List<UUID> keyHolders,
+            @Schema(description = "For a pending task whose rate limit key has dispatched as many tasks as its rate allows: when the next may go") Instant rateLimitedUntil) {
         // @formatter:on
 
         public static ExplanationResponse of(Explanation e) {
@@ -212,14 +228,15 @@ public final class TaskDtos {
                             ? null
                             : new CapacityResponse(e.capacity().registered(), e.capacity().available(),
                                     e.capacity().slots(), e.capacity().held(), e.capacity().free()),
-                    e.ahead(), e.waitingFor(), e.keyHolders().stream().map(TaskId::value).toList());
+                    e.ahead(), e.waitingFor(), e.keyHolders().stream().map(TaskId::value).toList(),
+                    e.rateLimitedUntil());
         }
     }
 
     // @formatter:off
     @Schema(name = "TaskExplanationReason", requiredProperties = { "code", "message" })
     public record ReasonResponse(
-            @Schema(description = "running, assigned, ended, waiting_for_steps, delayed, no_bot_registered, no_bot_connected, all_busy, behind_other_tasks, about_to_be_dispatched, awaiting_decision (an approval step), paused (its type is paused), key_paused (its concurrency key is paused) or at_concurrency_limit (its concurrency key's tasks fill its limit, its own or its key policy's)") String code,
+            @Schema(description = "running, assigned, ended, waiting_for_steps, delayed, no_bot_registered, no_bot_connected, all_busy, behind_other_tasks, about_to_be_dispatched, awaiting_decision (an approval step), paused (its type is paused), key_paused (its concurrency key is paused), at_concurrency_limit (its concurrency key's tasks fill its limit, its own or its key policy's) or rate_limited (its rate limit key's bucket is empty until rate_limited_until)") String code,
             String message) {
     }
 

@@ -133,7 +133,7 @@ public class TaskResource {
         Principal.Client client = caller.client();
         return submission.submit(new SubmitTaskCommand(spec, fingerprint.key(idempotencyKey, request, client), client,
                 request.priority() != null, request.timeoutSeconds() != null, request.toConcurrency(),
-                request.toFairShare()))
+                request.toFairShare(), request.toRateLimit()))
                 .map(created -> Created.response(created, TaskResponse::of, t -> "/api/v1/tasks/" + t.id()));
     }
 

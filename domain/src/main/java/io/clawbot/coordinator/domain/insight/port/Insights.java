@@ -25,4 +25,10 @@ public interface Insights {
 
     /** The tasks of concurrency key {@code key} that bots hold (assigned or running), at most {@code limit}. */
     Uni<List<TaskId>> holdingKey(String key, int limit);
+
+    /**
+     * The bucket of rate limit key {@code key}: its theoretical arrival time ({@code RateLimit}); {@code null} when
+     * it is full or the key has none.
+     */
+    Uni<Instant> rateBucket(String key);
 }

@@ -33,6 +33,13 @@ public interface WorkMetrics {
     default void dispatched(Task task, Instant readySince) {
     }
 
+    /**
+     * A claim took tasks of a rate limit key: its bucket lets the key's next task go at {@code nextAt} (at once when
+     * that has passed). Whoever dispatches may look again then.
+     */
+    default void rateLimited(String key, Instant nextAt) {
+    }
+
     /** A workflow run was created. */
     default void workflowStarted(Workflow workflow) {
     }
