@@ -47,8 +47,10 @@ import java.util.function.IntFunction;
  * {@code timeout-seconds} (300), {@code mode} ({@code submit} or {@code burn-down}), {@code batch} (1000),
  * {@code batch-concurrency} (4), {@code accept-delay-ms} (0: the bots' {@code BotClient.Builder#acceptDelay}, with
  * which a task that ends sooner is accepted by its completion), {@code keys} (0: with N, task i carries concurrency
- * key i mod N of the run), {@code max-concurrency} (2, the keys' limit) and {@code fair-keys} (0: with N, task i
- * carries fairness key i mod N, of weight 1, 2 or 3).
+ * key i mod N of the run), {@code max-concurrency} (2, the keys' limit), {@code fair-keys} (0: with N, task i
+ * carries fairness key i mod N, of weight 1, 2 or 3), {@code rate-keys} (0: with N, task i carries rate limit key
+ * i mod N of the run), {@code key-rate} (1000, each rate key's tasks per second) and {@code rate-burst} (the rate's
+ * default: a second's worth).
  *
  * <p>Two modes. {@code submit} (the default): the bots are connected first, then the tasks are submitted one
  * POST each, {@code concurrency} in flight, and the bots work while they arrive; this measures dispatch latency.
@@ -101,6 +103,9 @@ public final class Benchmark {
         int keys = Integer.parseInt(opts.getOrDefault("keys", "0"));
         int maxConcurrency = Integer.parseInt(opts.getOrDefault("max-concurrency", "2"));
         int fairKeys = Integer.parseInt(opts.getOrDefault("fair-keys", "0"));
+        int rateKeys = Integer.parseInt(opts.getOrDefault("rate-keys", "0"));
+        double keyRate = Double.parseDouble(opts.getOrDefault("key-rate", "1000"));
+        String rateBurst = opts.get("rate-burst");
         // Task i's creation: with keys, it carries concurrency key i mod keys of the run; with fair keys, fairness
         // key i mod fair-keys, of weight 1, 2 or 3 by the key's number.
         IntFunction<String> item = i -> "{\"type\": \"" + run + "\", \"payload\": {\"n\": 1}" + (keys == 0
@@ -111,6 +116,10 @@ public final class Benchmark {
                         ? ""
                         : ", \"fairness_key\": \"" + run + "-f" + (i % fairKeys) + "\", \"fairness_weight\": "
                                 + (1 + (i % fairKeys) % 3))
+                + (rateKeys == 0
+                        ? ""
+                        : ", \"rate_limit_key\": \"" + run + "-r" + (i % rateKeys) + "\", \"rate_per_second\": "
+                                + keyRate + (rateBurst == null ? "" : ", \"rate_burst\": " + rateBurst))
                 + "}";
         Duration acceptDelay = Duration.ofMillis(Long.parseLong(opts.getOrDefault("accept-delay-ms", "0")));
         HttpClient.Version version = switch (opts.getOrDefault("http", "1.1")) {
@@ -254,7 +263,7 @@ public final class Benchmark {
         result.put("run", run);
         result.put("mode", mode);
         if (pace > 0) {
-            result.put("rate_per_second", rate);
+            result.put("rate_per_second", keyRate);
         }
         result.put("label", label);
         result.put("version", version());
@@ -271,6 +280,13 @@ public final class Benchmark {
         }
         if (fairKeys > 0) {
             result.put("fairness_keys", fairKeys);
+        }
+        if (rateKeys > 0) {
+            result.put("rate_keys", rateKeys);
+            result.put("rate_per_second", keyRate);
+            if (rateBurst != null) {
+                result.put("rate_burst", Integer.parseInt(rateBurst));
+            }
         }
         result.put("completed", done);
         result.put("finished", finished);
