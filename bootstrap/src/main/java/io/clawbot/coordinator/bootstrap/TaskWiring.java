@@ -7,6 +7,7 @@ import io.clawbot.coordinator.application.task.AssignTask;
 import io.clawbot.coordinator.application.task.BotNotices;
 import io.clawbot.coordinator.application.task.CancelTask;
 import io.clawbot.coordinator.application.task.DeleteTask;
+import io.clawbot.coordinator.application.bot.BotHealthWatch;
 import io.clawbot.coordinator.application.task.Dispatcher;
 import io.clawbot.coordinator.application.task.ExpireAttempts;
 import io.clawbot.coordinator.application.task.RedriveTask;
@@ -126,7 +127,7 @@ public class TaskWiring {
 
     @Produces
     @Singleton
-    Dispatcher dispatcher(TaskStore tasks, WorkQueue queue, BotChannel channel) {
-        return new Dispatcher(tasks, queue, channel);
+    Dispatcher dispatcher(TaskStore tasks, WorkQueue queue, BotChannel channel, BotHealthWatch health) {
+        return new Dispatcher(tasks, queue, channel, health::usable);
     }
 }

@@ -51,6 +51,8 @@ class ApiFunctionLevelAuthorizationTest {
             row("POST", "/api/v1/bots/{bot}/heartbeat", null, A, O, B),
             row("POST", "/api/v1/bots/{bot}/busy", null, A, O, B),
             row("POST", "/api/v1/bots/{bot}/available", null, A, O, B),
+            row("GET", "/api/v1/bots/{id}/health", null, A, O, R),
+            row("POST", "/api/v1/bots/{id}/health/fla/release", null, A, O),
             row("POST", "/api/v1/bots/{id}/token", null, A),
             row("DELETE", "/api/v1/bots/{id}/token", null, A),
             row("DELETE", "/api/v1/bots/{id}", null, A),
@@ -233,7 +235,8 @@ class ApiFunctionLevelAuthorizationTest {
         java.util.Set<String> tabled = new java.util.TreeSet<>();
         TABLE.forEach(row -> tabled
                 .add(row.method() + " " + shape(row.path().replace("none-{n}", "{name}").replace("pt-{n}", "{type}")
-                        .replace("pk-{n}", "{key}").replace("/steps/gate/", "/steps/{step}/"))));
+                        .replace("pk-{n}", "{key}").replace("/steps/gate/", "/steps/{step}/")
+                        .replace("/health/fla/", "/health/{type}/"))));
         tabled.add("GET /");
         tabled.add("GET /health");
         tabled.add("POST /api/v1/hooks/{}");

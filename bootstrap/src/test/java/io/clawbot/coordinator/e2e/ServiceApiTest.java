@@ -81,7 +81,8 @@ class ServiceApiTest {
                 + "workflow definition operations, the five key operations, the audit trail, the task and workflow "
                 + "streams, explain and the status and its stream, the five task type operations, the seven trigger "
                 + "operations and the two hooks, the two approval decisions, the batch creation of tasks, the "
-                + "caller, the four dispatch policy operations of types and the six of concurrency keys").isEqualTo(89);
+                + "caller, the four dispatch policy operations of types and the six of concurrency keys, and a bot's health and "
+                + "its release").isEqualTo(91);
     }
 
     @Test

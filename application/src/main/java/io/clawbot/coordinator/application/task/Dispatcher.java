@@ -2,6 +2,7 @@ package io.clawbot.coordinator.application.task;
 
 import io.clawbot.coordinator.domain.dispatch.port.BotChannel.Connection;
 import io.clawbot.coordinator.domain.dispatch.port.BotChannel;
+import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.port.TaskStore;
 import io.clawbot.coordinator.domain.task.port.WorkQueue;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * Pushes pending work to the bots connected to this replica: for each, one claim statement takes up to its
@@ -25,11 +27,22 @@ public final class Dispatcher {
     private final WorkQueue queue;
     private final BotChannel channel;
     private final AtomicInteger rounds = new AtomicInteger();
+    private final BiFunction<BotId, List<String>, List<String>> usable;
 
     public Dispatcher(TaskStore tasks, WorkQueue queue, BotChannel channel) {
+        this(tasks, queue, channel, (bot, capabilities) -> capabilities);
+    }
+
+    /**
+     * @param usable the capabilities of a bot it may be offered work of now (a quarantine leaves some out; see
+     *        {@code BotHealthWatch})
+     */
+    public Dispatcher(TaskStore tasks, WorkQueue queue, BotChannel channel,
+            BiFunction<BotId, List<String>, List<String>> usable) {
         this.queue = queue;
         this.tasks = tasks;
         this.channel = channel;
+        this.usable = usable;
     }
 
     /**
@@ -59,14 +72,15 @@ public final class Dispatcher {
             int[] assigned = { 0 };
             return Multi.createFrom().iterable(free)
                     .onItem().transformToUniAndConcatenate(bot -> {
-                        if (!exhausted.isEmpty() && exhausted.containsAll(bot.capabilities())) {
+                        List<String> capabilities = usable.apply(bot.botId(), bot.capabilities());
+                        if (!exhausted.isEmpty() && exhausted.containsAll(capabilities)) {
                             return Uni.createFrom().item(0);
                         }
                         long wanted = bot.slots() - held.getOrDefault(bot.botId(), 0L);
-                        return dispatchTo(bot).invoke(claimed -> {
+                        return dispatchTo(bot, capabilities).invoke(claimed -> {
                             assigned[0] += claimed;
                             if (claimed < wanted) {
-                                exhausted.addAll(bot.capabilities());
+                                exhausted.addAll(capabilities);
                                 exhausted.add(UNTYPED);
                             }
                         });
@@ -79,8 +93,8 @@ public final class Dispatcher {
     /** Marks "no untyped task left" in the set of exhausted capabilities; no capability can be this. */
     private static final String UNTYPED = "\u0000untyped";
 
-    private Uni<Integer> dispatchTo(Connection bot) {
-        return queue.claim(bot.botId(), bot.capabilities(), bot.slots()).flatMap(claimed -> {
+    private Uni<Integer> dispatchTo(Connection bot, List<String> capabilities) {
+        return queue.claim(bot.botId(), capabilities, bot.slots()).flatMap(claimed -> {
             if (claimed.isEmpty()) {
                 return Uni.createFrom().item(0);
             }

@@ -23,4 +23,34 @@ public interface BotsConfig {
      */
     @WithDefault("200ms")
     Duration heartbeatWindow();
+
+    /** How bots are judged by how they work, per task type (docs/dispatch.md, "Bots judged by how they work"). */
+    Health health();
+
+    interface Health {
+
+        /** How much each attempt's outcome weighs in a bot's moving average for the type (above 0, at most 1). */
+        @WithDefault("0.2")
+        double weight();
+
+        /** A failure that brings the average under this quarantines the bot for the type (0 never does). */
+        @WithDefault("0.5")
+        double threshold();
+
+        /** Outcomes of the type a bot must have, since its first or its last quarantine, before a quarantine. */
+        @WithDefault("5")
+        int minSamples();
+
+        /** How long a quarantine lasts; an operator may end it sooner. */
+        @WithDefault("5m")
+        Duration coolDown();
+
+        /** How often a replica folds the outcomes it heard into the shared scores. */
+        @WithDefault("500ms")
+        Duration flushInterval();
+
+        /** How often a replica reads the quarantines every replica decided. */
+        @WithDefault("1s")
+        Duration refreshInterval();
+    }
 }

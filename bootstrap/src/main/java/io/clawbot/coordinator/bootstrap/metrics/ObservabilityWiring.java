@@ -1,5 +1,6 @@
 package io.clawbot.coordinator.bootstrap.metrics;
 
+import io.clawbot.coordinator.application.bot.BotHealthWatch;
 import io.clawbot.coordinator.application.insight.RecentDispatches;
 import io.clawbot.coordinator.bootstrap.DispatchLoop;
 import io.clawbot.coordinator.bootstrap.DueWakeUps;
@@ -19,7 +20,7 @@ import org.jboss.logging.Logger;
 
 /**
  * What the stores tell of the work goes to the metrics, the traces, the log, the recent dispatches the status
- * shows, and the dispatch loop's wake-ups for tasks due later.
+ * shows, the dispatch loop's wake-ups for tasks due later, and the bots' health scores.
  */
 public class ObservabilityWiring {
 
@@ -35,9 +36,9 @@ public class ObservabilityWiring {
     @Produces
     @Singleton
     WorkMetrics workMetrics(MeterRegistry registry, OpenTelemetry openTelemetry, RecentDispatches recent,
-            DispatchLoop loop, InstantSource clock) {
+            DispatchLoop loop, InstantSource clock, BotHealthWatch health) {
         return new Both(new WorkMeters(registry), new Both(new WorkTraces(openTelemetry),
-                new Both(new WorkLog(), new Both(recent, new DueWakeUps(loop, clock)))));
+                new Both(new WorkLog(), new Both(recent, new Both(new DueWakeUps(loop, clock), health)))));
     }
 
     /**
