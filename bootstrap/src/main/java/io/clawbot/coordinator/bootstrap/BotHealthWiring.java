@@ -2,8 +2,8 @@ package io.clawbot.coordinator.bootstrap;
 
 import io.clawbot.coordinator.application.bot.BotHealthWatch;
 import io.clawbot.coordinator.bootstrap.config.BotsConfig;
-import io.clawbot.coordinator.domain.bot.BotHealth;
-import io.clawbot.coordinator.domain.bot.port.BotHealthStore;
+import io.clawbot.coordinator.domain.health.BotHealth;
+import io.clawbot.coordinator.domain.health.port.BotHealthStore;
 import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -85,9 +85,11 @@ class RateLimitedDispatchTest {
                 + "e.task_id where t.type = '" + type + "' and e.to_status = 'assigned' order by e.occurred_at")
                 .stream().map(row -> (OffsetDateTime) row.getFirst()).toList();
         assertThat(sent).hasSize(tasks);
+        // The history's times are the service's, taken as each claim was sent; the bucket's are the database's,
+        // as the claim ran: 100 ms allows for a claim that waited for a connection.
         for (int i = 0; i < sent.size(); i++) {
             for (int j = i; j < sent.size(); j++) {
-                double seconds = Duration.between(sent.get(i), sent.get(j)).toNanos() / 1e9 + 0.02;
+                double seconds = Duration.between(sent.get(i), sent.get(j)).toNanos() / 1e9 + 0.1;
                 assertThat(j - i + 1).as("dispatches from %s to %s", sent.get(i), sent.get(j))
                         .isLessThanOrEqualTo((int) Math.floor(burst + seconds * rate));
             }

@@ -1,8 +1,8 @@
 package io.clawbot.coordinator.application.bot;
 
-import io.clawbot.coordinator.domain.bot.BotHealth;
-import io.clawbot.coordinator.domain.bot.BotOutcome;
-import io.clawbot.coordinator.domain.bot.port.BotHealthStore;
+import io.clawbot.coordinator.domain.health.BotHealth;
+import io.clawbot.coordinator.domain.health.BotOutcome;
+import io.clawbot.coordinator.domain.health.port.BotHealthStore;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.dispatch.port.WorkSignal;

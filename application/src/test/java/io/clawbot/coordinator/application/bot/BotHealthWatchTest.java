@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clawbot.coordinator.application.fakes.CountingWorkSignal;
 import io.clawbot.coordinator.application.fakes.MutableClock;
-import io.clawbot.coordinator.domain.bot.BotHealth;
-import io.clawbot.coordinator.domain.bot.BotOutcome;
-import io.clawbot.coordinator.domain.bot.port.BotHealthStore;
+import io.clawbot.coordinator.domain.health.BotHealth;
+import io.clawbot.coordinator.domain.health.BotOutcome;
+import io.clawbot.coordinator.domain.health.port.BotHealthStore;
 import io.clawbot.coordinator.domain.common.NotFoundException;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.Actor;

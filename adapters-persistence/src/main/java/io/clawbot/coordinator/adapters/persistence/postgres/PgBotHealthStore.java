@@ -1,8 +1,8 @@
 package io.clawbot.coordinator.adapters.persistence.postgres;
 
-import io.clawbot.coordinator.domain.bot.BotHealth;
-import io.clawbot.coordinator.domain.bot.BotOutcome;
-import io.clawbot.coordinator.domain.bot.port.BotHealthStore;
+import io.clawbot.coordinator.domain.health.BotHealth;
+import io.clawbot.coordinator.domain.health.BotOutcome;
+import io.clawbot.coordinator.domain.health.port.BotHealthStore;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

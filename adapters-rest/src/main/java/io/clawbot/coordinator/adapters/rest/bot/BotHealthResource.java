@@ -5,7 +5,7 @@ import io.clawbot.coordinator.adapters.rest.access.Roles;
 import io.clawbot.coordinator.adapters.rest.common.Params;
 import io.clawbot.coordinator.application.bot.BotHealthWatch;
 import io.clawbot.coordinator.application.bot.BotLifecycle;
-import io.clawbot.coordinator.domain.bot.BotHealth;
+import io.clawbot.coordinator.domain.health.BotHealth;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,4 +1,4 @@
-package io.clawbot.coordinator.domain.bot;
+package io.clawbot.coordinator.domain.health;
 
 import io.clawbot.coordinator.domain.id.BotId;
 import io.clawbot.coordinator.domain.task.Task;

@@ -1,7 +1,7 @@
-package io.clawbot.coordinator.domain.bot.port;
+package io.clawbot.coordinator.domain.health.port;
 
-import io.clawbot.coordinator.domain.bot.BotHealth;
-import io.clawbot.coordinator.domain.bot.BotOutcome;
+import io.clawbot.coordinator.domain.health.BotHealth;
+import io.clawbot.coordinator.domain.health.BotOutcome;
 import io.clawbot.coordinator.domain.id.BotId;
 import io.smallrye.mutiny.Uni;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.clawbot.coordinator.domain.bot;
+package io.clawbot.coordinator.domain.health;
 
 import static io.clawbot.coordinator.domain.testing.Tasks.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
