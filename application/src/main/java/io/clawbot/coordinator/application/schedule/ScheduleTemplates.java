@@ -5,6 +5,9 @@ import io.clawbot.coordinator.application.workflow.CreateWorkflowCommand;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.schedule.ScheduleTarget;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
+import io.clawbot.coordinator.domain.task.FairShare;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import java.math.BigDecimal;
@@ -32,7 +35,8 @@ public final class ScheduleTemplates {
     public static final String FIELD = "template";
 
     static final Set<String> TASK_FIELDS = Set.of("type", "priority", "payload", "timeout_seconds", "retry",
-            "schedule_to_start_seconds");
+            "schedule_to_start_seconds", "concurrency_key", "max_concurrency", "fairness_key", "fairness_weight",
+            "rate_limit_key", "rate_per_second", "rate_burst");
     static final Set<String> WORKFLOW_FIELDS = Set.of("name", "description", "task_type", "priority",
             "timeout_seconds", "task_payloads", "metadata", "auto_start", "retry", "definition", "input");
     static final Set<String> RETRY_FIELDS = Set.of("max_attempts", "backoff_seconds", "backoff_multiplier",
@@ -56,8 +60,14 @@ public final class ScheduleTemplates {
             TaskSpec spec = TaskSpec.of(fields.string("type"), fields.integer("priority"), fields.object("payload"),
                     fields.integer("timeout_seconds"))
                     .withTiming(fields.retry("retry"), fields.integer("schedule_to_start_seconds"), null, null);
+            // The keys' ${payload.<field>} placeholders take the fields of the payload each firing creates.
             return new SubmitTaskCommand(spec, key, null, fields.integer("priority") != null,
-                    fields.integer("timeout_seconds") != null);
+                    fields.integer("timeout_seconds") != null,
+                    ConcurrencyLimit.of(fields.string("concurrency_key"), fields.integer("max_concurrency"),
+                            spec.payload()),
+                    FairShare.of(fields.string("fairness_key"), fields.integer("fairness_weight"), spec.payload()),
+                    RateLimit.of(fields.string("rate_limit_key"), fields.number("rate_per_second"),
+                            fields.integer("rate_burst"), spec.payload()));
         });
     }
 

@@ -8,6 +8,9 @@ import io.clawbot.coordinator.application.workflow.CreateWorkflowCommand;
 import io.clawbot.coordinator.domain.common.IdempotencyKey;
 import io.clawbot.coordinator.domain.common.ValidationException;
 import io.clawbot.coordinator.domain.schedule.ScheduleTarget;
+import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
+import io.clawbot.coordinator.domain.task.FairShare;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import java.util.LinkedHashMap;
@@ -68,6 +71,26 @@ class ScheduleTemplatesTest {
                 null));
         assertInvalid("template.task_payloads", () -> ScheduleTemplates.workflow(Map.of("definition", Map.of(
                 "name", "n", "steps", List.of(Map.of("id", "a"))), "task_payloads", List.of(Map.of())), null));
+    }
+
+    @Test
+    void a_task_template_may_state_its_keys_resolved_against_its_payload() {
+        Map<String, Object> template = new LinkedHashMap<>(Map.of("type", "sync", "payload", Map.of("account", "acme"),
+                "concurrency_key", "customer:${payload.account}", "max_concurrency", 2, "fairness_key",
+                "tenant:${payload.account}", "fairness_weight", 3));
+        template.putAll(Map.of("rate_limit_key", "api:${payload.account}", "rate_per_second", 0.5, "rate_burst", 2));
+
+        SubmitTaskCommand command = ScheduleTemplates.task(template, null);
+
+        assertThat(command.concurrency()).isEqualTo(new ConcurrencyLimit("customer:acme", 2));
+        assertThat(command.fairness()).isEqualTo(new FairShare("tenant:acme", 3));
+        assertThat(command.rate()).isEqualTo(new RateLimit("api:acme", 0.5, 2));
+        assertThat(ScheduleTemplates.task(Map.of("type", "sync"), null).rate()).isNull();
+        assertInvalid("template.max_concurrency", () -> ScheduleTemplates.task(Map.of("concurrency_key", "k"), null));
+        assertInvalid("template.rate_limit_key", () -> ScheduleTemplates.task(Map.of("rate_limit_key",
+                "api:${payload.missing}", "rate_per_second", 1), null));
+        assertInvalid("template.rate_per_second", () -> ScheduleTemplates.task(Map.of("rate_limit_key", "api",
+                "rate_per_second", "fast"), null));
     }
 
     @Test
