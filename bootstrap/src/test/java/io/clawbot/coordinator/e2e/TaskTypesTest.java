@@ -89,16 +89,19 @@ class TaskTypesTest {
         String type = Fixtures.unique("keyed-type");
         register(type,
                 Map.<String, Object>of("concurrency_key", "repo:${payload.repo}", "max_concurrency", 1, "fairness_key",
-                        "ref:${payload.ref}", "fairness_weight", 2));
+                        "ref:${payload.ref}", "fairness_weight", 2, "rate_limit_key", "api:${payload.repo}",
+                        "rate_per_second", 4));
         given().when().get("/api/v1/task-types/" + type).then().statusCode(200)
                 .body("concurrency_key", equalTo("repo:${payload.repo}")).body("max_concurrency", equalTo(1))
-                .body("fairness_key", equalTo("ref:${payload.ref}")).body("fairness_weight", equalTo(2));
+                .body("fairness_key", equalTo("ref:${payload.ref}")).body("fairness_weight", equalTo(2))
+                .body("rate_limit_key", equalTo("api:${payload.repo}")).body("rate_per_second", equalTo(4.0f));
         Map<String, Object> payload = Map.of("repo", "app", "ref", "main");
 
         given().contentType(ContentType.JSON).body(Map.of("type", type, "payload", payload)).when()
                 .post("/api/v1/tasks").then().statusCode(201).body("concurrency_key", equalTo("repo:app"))
                 .body("max_concurrency", equalTo(1)).body("fairness_key", equalTo("ref:main"))
-                .body("fairness_weight", equalTo(2));
+                .body("fairness_weight", equalTo(2)).body("rate_limit_key", equalTo("api:app"))
+                .body("rate_per_second", equalTo(4.0f)).body("rate_burst", equalTo(4));
         given().contentType(ContentType.JSON).body(Map.of("type", type, "payload", payload, "concurrency_key", "own",
                 "max_concurrency", 3)).when().post("/api/v1/tasks").then().statusCode(201)
                 .body("concurrency_key", equalTo("own")).body("max_concurrency", equalTo(3))
@@ -115,7 +118,10 @@ class TaskTypesTest {
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("concurrency_key", "k"),
                 Map.of("max_concurrency", 2),
                 Map.of("concurrency_key", "k:${env.HOME}", "max_concurrency", 2), Map.of("fairness_weight", 2),
-                Map.of("fairness_key", "k", "fairness_weight", 0), Map.of("fairness_key", "k:${payload.}"))) {
+                Map.of("fairness_key", "k", "fairness_weight", 0), Map.of("fairness_key", "k:${payload.}"),
+                Map.of("rate_limit_key", "k"), Map.of("rate_per_second", 2), Map.of("rate_limit_key", "k",
+                        "rate_per_second", 0),
+                Map.of("rate_limit_key", "k", "rate_per_second", 1, "rate_burst", 0))) {
             Map<String, Object> body = new java.util.HashMap<>(Map.of("name", Fixtures.unique("bad-keys")));
             body.putAll(bad);
             given().contentType(ContentType.JSON).body(body).when().post("/api/v1/task-types").then().statusCode(400)

@@ -14,6 +14,7 @@ import io.clawbot.coordinator.domain.task.Actor;
 import io.clawbot.coordinator.domain.task.Task;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.FairShare;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.task.TaskTransitioned;
@@ -168,14 +169,16 @@ public final class SubmitTask {
         }
         ConcurrencyLimit concurrency = command.concurrency();
         FairShare fairness = command.fairness();
+        RateLimit rate = command.rate();
         if (type != null && type.keys() != null) {
             concurrency = concurrency != null ? concurrency : type.keys().concurrency(type.name(), spec.payload());
             fairness = fairness != null ? fairness : type.keys().fairness(type.name(), spec.payload());
+            rate = rate != null ? rate : type.keys().rate(type.name(), spec.payload());
         }
         Principal.Client creator = command.creator();
         return Task.create(new TaskId(ids.next()), spec, retry, now)
                 .ownedBy(creator == null ? null : creator.keyId()).tracedFrom(trace).limitedBy(concurrency)
-                .sharing(fairness).ratedBy(command.rate());
+                .sharing(fairness).ratedBy(rate);
     }
 
     private static Actor actor(SubmitTaskCommand command) {

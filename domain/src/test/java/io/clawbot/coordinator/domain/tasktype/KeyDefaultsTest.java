@@ -40,4 +40,25 @@ class KeyDefaultsTest {
         assertThatThrownBy(() -> KeyDefaults.of(null, null, "k", 0)).isInstanceOf(ValidationException.class);
         assertThatThrownBy(() -> KeyDefaults.of("k", 0, null, null)).isInstanceOf(ValidationException.class);
     }
+
+    @Test
+    void a_type_s_rate_limit_key_is_resolved_against_each_payload_and_checked_when_registered() {
+        KeyDefaults keys = KeyDefaults.of(null, null, null, null, "api:${payload.account}", 2.0, null);
+
+        assertThat(keys.rate("sync", Map.of("account", "acme")))
+                .isEqualTo(new io.clawbot.coordinator.domain.task.RateLimit("api:acme", 2, 2));
+        assertThat(KeyDefaults.of("k", 1, null, null).rate("sync", Map.of())).isNull();
+        assertThatThrownBy(() -> keys.rate("sync", Map.of())).isInstanceOfSatisfying(ValidationException.class,
+                e -> assertThat(e.field()).isEqualTo("payload"));
+        assertThatThrownBy(() -> KeyDefaults.of(null, null, null, null, "api", null, null))
+                .isInstanceOfSatisfying(ValidationException.class,
+                        e -> assertThat(e.field()).isEqualTo("rate_per_second"));
+        assertThatThrownBy(() -> KeyDefaults.of(null, null, null, null, null, 2.0, null))
+                .isInstanceOfSatisfying(ValidationException.class,
+                        e -> assertThat(e.field()).isEqualTo("rate_limit_key"));
+        assertThatThrownBy(() -> KeyDefaults.of(null, null, null, null, "api", 0.0, null))
+                .isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> KeyDefaults.of(null, null, null, null, "api:${env.X}", 1.0, null))
+                .isInstanceOf(ValidationException.class);
+    }
 }

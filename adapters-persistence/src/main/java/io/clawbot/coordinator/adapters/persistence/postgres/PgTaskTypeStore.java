@@ -21,7 +21,8 @@ public class PgTaskTypeStore implements TaskTypeStore {
 
     private static final String COLUMNS = "name, description, payload_schema, result_schema, default_priority, "
             + "default_timeout_seconds, retry, created_at, updated_at, version, default_concurrency_key, "
-            + "default_max_concurrency, default_fairness_key, default_fairness_weight";
+            + "default_max_concurrency, default_fairness_key, default_fairness_weight, default_rate_limit_key, "
+            + "default_rate_per_second, default_rate_burst";
 
     private final Pool pool;
 
@@ -32,7 +33,7 @@ public class PgTaskTypeStore implements TaskTypeStore {
     @Override
     public Uni<TaskType> create(TaskType type) {
         return pool.preparedQuery("insert into task_types (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8, "
-                + "$9, 0, $10, $11, $12, $13) returning " + COLUMNS).execute(params(type))
+                + "$9, 0, $10, $11, $12, $13, $14, $15, $16) returning " + COLUMNS).execute(params(type))
                 .map(rows -> toType(rows.iterator().next()))
                 .onFailure(e -> PgErrors.isUniqueViolation(e, "task_types_pkey"))
                 .transform(e -> new ConflictException("task-type-exists",
@@ -44,7 +45,8 @@ public class PgTaskTypeStore implements TaskTypeStore {
         return pool.preparedQuery("update task_types set description = $2, payload_schema = $3, result_schema = $4, "
                 + "default_priority = $5, default_timeout_seconds = $6, retry = $7, updated_at = $9, "
                 + "default_concurrency_key = $10, default_max_concurrency = $11, default_fairness_key = $12, "
-                + "default_fairness_weight = $13, version = version + 1 where name = $1 and version = $14 "
+                + "default_fairness_weight = $13, default_rate_limit_key = $14, default_rate_per_second = $15, "
+                + "default_rate_burst = $16, version = version + 1 where name = $1 and version = $17 "
                 + "returning " + COLUMNS)
                 .execute(params(type).addLong(expectedVersion))
                 .map(rows -> {
@@ -82,7 +84,8 @@ public class PgTaskTypeStore implements TaskTypeStore {
                 Jsonb.of(t.resultSchema()), t.priority(), t.timeoutSeconds(), Jsonb.of(retryJson(t.retry())),
                 Sql.ts(t.createdAt()), Sql.ts(t.updatedAt()), k == null ? null : k.concurrencyKey(),
                 k == null ? null : k.maxConcurrency(), k == null ? null : k.fairnessKey(),
-                k == null ? null : k.fairnessWeight() });
+                k == null ? null : k.fairnessWeight(), k == null ? null : k.rateLimitKey(),
+                k == null ? null : k.ratePerSecond(), k == null ? null : k.rateBurst() });
     }
 
     private static Map<String, Object> retryJson(RetryPolicy.Overrides o) {
@@ -120,7 +123,9 @@ public class PgTaskTypeStore implements TaskTypeStore {
                 row.getInteger("default_priority"), row.getInteger("default_timeout_seconds"),
                 retry(Jsonb.toMap(row.getValue("retry"))),
                 KeyDefaults.of(row.getString("default_concurrency_key"), row.getInteger("default_max_concurrency"),
-                        row.getString("default_fairness_key"), row.getInteger("default_fairness_weight")),
+                        row.getString("default_fairness_key"), row.getInteger("default_fairness_weight"),
+                        row.getString("default_rate_limit_key"), row.getDouble("default_rate_per_second"),
+                        row.getInteger("default_rate_burst")),
                 Sql.instant(row.getOffsetDateTime("created_at")),
                 Sql.instant(row.getOffsetDateTime("updated_at")), row.getLong("version"));
     }

@@ -4,6 +4,7 @@ import io.clawbot.coordinator.adapters.rest.task.TaskDtos.RetryRequest;
 import io.clawbot.coordinator.domain.common.Names;
 import io.clawbot.coordinator.domain.task.ConcurrencyLimit;
 import io.clawbot.coordinator.domain.task.FairShare;
+import io.clawbot.coordinator.domain.task.RateLimit;
 import io.clawbot.coordinator.domain.task.RetryPolicy;
 import io.clawbot.coordinator.domain.task.TaskSpec;
 import io.clawbot.coordinator.domain.tasktype.KeyDefaults;
@@ -32,14 +33,19 @@ public final class TaskTypeDtos {
             @Schema(description = "The concurrency key of its tasks when a request states none, with max_concurrency; ${payload.<field>} takes a field of each task's payload", example = "customer:${payload.customer_id}", maxLength = ConcurrencyLimit.MAX_KEY_LENGTH) String concurrencyKey,
             @Schema(description = "With concurrency_key: how many of a key's tasks bots may hold at once", minimum = "" + ConcurrencyLimit.MIN_MAX, maximum = "" + ConcurrencyLimit.MAX_MAX) Integer maxConcurrency,
             @Schema(description = "The fairness key of its tasks when a request states none; ${payload.<field>} takes a field of each task's payload", example = "tenant:${payload.tenant_id}", maxLength = FairShare.MAX_KEY_LENGTH) String fairnessKey,
-            @Schema(description = "With fairness_key: its weight (1 when not given)", minimum = "" + FairShare.MIN_WEIGHT, maximum = "" + FairShare.MAX_WEIGHT) Integer fairnessWeight) {
+            @Schema(description = "With fairness_key: its weight (1 when not given)", minimum = "" + FairShare.MIN_WEIGHT, maximum = "" + FairShare.MAX_WEIGHT) Integer fairnessWeight,
+            @Schema(description = "The rate limit key of its tasks when a request states none, with rate_per_second; ${payload.<field>} takes a field of each task's payload", example = "api:${payload.account}", maxLength = RateLimit.MAX_KEY_LENGTH) String rateLimitKey,
+            @Schema(description = "With rate_limit_key: how many of a key's tasks may be dispatched per second", minimum = "0.001", maximum = "100000") Double ratePerSecond,
+            @Schema(description = "With rate_limit_key: how many may go at once after a quiet spell (a second's worth when not given)", minimum = "" + RateLimit.MIN_BURST, maximum = "" + RateLimit.MAX_BURST) Integer rateBurst) {
         // @formatter:on
 
         TaskType draft(String typeName) {
             Instant epoch = Instant.EPOCH;
             return new TaskType(typeName, description, payloadSchema, resultSchema, priority, timeoutSeconds,
                     retry == null ? null : retry.toOverrides(),
-                    KeyDefaults.of(concurrencyKey, maxConcurrency, fairnessKey, fairnessWeight), epoch, epoch, 0);
+                    KeyDefaults.of(concurrencyKey, maxConcurrency, fairnessKey, fairnessWeight, rateLimitKey,
+                            ratePerSecond, rateBurst),
+                    epoch, epoch, 0);
         }
     }
 
@@ -59,7 +65,10 @@ public final class TaskTypeDtos {
             @Schema(description = "The concurrency key its tasks get when a request states none, as a template") String concurrencyKey,
             Integer maxConcurrency,
             @Schema(description = "The fairness key its tasks get when a request states none, as a template") String fairnessKey,
-            Integer fairnessWeight) {
+            Integer fairnessWeight,
+            @Schema(description = "The rate limit key its tasks get when a request states none, as a template") String rateLimitKey,
+            Double ratePerSecond,
+            Integer rateBurst) {
         // @formatter:on
 
         public static TaskTypeResponse of(TaskType t) {
@@ -72,7 +81,8 @@ public final class TaskTypeDtos {
                                     r.maxBackoffSeconds(), r.jitter(), r.nonRetryableErrors()),
                     t.createdAt(), t.updatedAt(), t.version(), k == null ? null : k.concurrencyKey(),
                     k == null ? null : k.maxConcurrency(), k == null ? null : k.fairnessKey(),
-                    k == null ? null : k.fairnessWeight());
+                    k == null ? null : k.fairnessWeight(), k == null ? null : k.rateLimitKey(),
+                    k == null ? null : k.ratePerSecond(), k == null ? null : k.rateBurst());
         }
     }
 
