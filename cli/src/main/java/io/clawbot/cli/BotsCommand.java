@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code bots ls|get|register|drain|resume|rotate-token}. */
-@Command(name = "bots", description = "List bots, register one, drain or resume one, rotate its token.")
+/** {@code bots ls|get|register|drain|resume|rotate-token|health|release}. */
+@Command(name = "bots", description = "List bots, register one, drain or resume one, rotate its token, see how it works.")
 final class BotsCommand {
 
     @ParentCommand
@@ -70,6 +70,30 @@ final class BotsCommand {
     int rotateToken(@Parameters(paramLabel = "BOT_ID") String id) {
         JsonNode token = root.api().post("/api/v1/bots/" + TasksCommand.uuid(id, "bot") + "/token", null);
         root.print(token, answer -> root.out().println(answer.path("token").asText()));
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "health", description = "How well a bot works each task type: its score, and its quarantines.")
+    int health(@Parameters(paramLabel = "BOT_ID") String id) {
+        root.print(root.api().get("/api/v1/bots/" + TasksCommand.uuid(id, "bot") + "/health"), rows -> {
+            Table table = new Table("TYPE", "SCORE", "OUTCOMES", "QUARANTINED", "UNTIL", "QUARANTINES", "REASON");
+            for (JsonNode h : rows) {
+                table.row(h.get("type"), String.format(java.util.Locale.ROOT, "%.2f", h.path("score").asDouble()),
+                        h.get("samples"), h.get("quarantined"),
+                        h.get("quarantined_until"), h.get("quarantines"), h.get("reason"));
+            }
+            table.print(root.out());
+        });
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "release", description = "End a bot's quarantine for a task type now: it is offered the type again.")
+    int release(@Parameters(index = "0", paramLabel = "BOT_ID") String id,
+            @Parameters(index = "1", paramLabel = "TYPE") String type) {
+        root.print(root.api().post("/api/v1/bots/" + TasksCommand.uuid(id, "bot") + "/health/" + Api.segment(type)
+                + "/release", null),
+                answer -> Table.fields(root.out(), answer, "type", "score", "samples",
+                        "quarantined", "quarantines", "reason"));
         return ExitCodes.OK;
     }
 

@@ -311,6 +311,40 @@ class CliTest {
         assertThat(cli("schedules", "disable", schedule).out()).contains("enabled false");
     }
 
+    /** A bot failing every task of a type is quarantined for it (at the default rules: five outcomes). */
+    @Test
+    void a_bot_s_health_shows_its_quarantine_and_release_ends_it() throws Exception {
+        String type = Fixtures.unique("cli-flaky");
+        var creds = Fixtures.registerBotWithToken(Fixtures.unique("cli-flaky-bot"), type);
+        io.clawbot.coordinator.botclient.BotClient bot = io.clawbot.coordinator.botclient.BotClient.builder()
+                .uri(java.net.URI.create(TestBot.uri(null).toString())).token(creds.token()).slots(1)
+                .handler(task -> {
+                    throw new io.clawbot.coordinator.botclient.TaskFailure("broken", "always fails");
+                }).build();
+        try {
+            bot.start().get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 6; i++) {
+                given().contentType(ContentType.JSON).body(Map.of("type", type, "retry", Map.of("max_attempts", 1)))
+                        .when().post("/api/v1/tasks").then().statusCode(201);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            Result health = cli("bots", "health", creds.id());
+            while (!health.out().contains("true") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                health = cli("bots", "health", creds.id());
+            }
+            assertThat(health.out().lines().skip(1)).singleElement().asString().startsWith(type)
+                    .contains("true", "fell under 0.5");
+            Result released = cli("bots", "release", creds.id(), type, "-o", "json");
+            assertThat(released.code()).as(released.err()).isZero();
+            assertThat(released.json().path("quarantined").asBoolean()).isFalse();
+            assertThat(released.json().path("quarantines").asInt()).isEqualTo(1);
+        } finally {
+            bot.close();
+        }
+        assertThat(cli("bots", "release", creds.id(), Fixtures.unique("never")).code()).isEqualTo(4);
+    }
+
     @Test
     void bots_are_registered_drained_resumed_and_given_new_tokens() {
         String type = Fixtures.unique("cli-bots");
